@@ -1,0 +1,17 @@
+# relgate_add_step(<name> SOURCES <files...> [LIBRARIES <targets...>])
+# Builds the step as a library relgate_<name with _> (what tests link) and the executable <name>
+# from main.cpp beside it.
+function(relgate_add_step name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  string(REPLACE "-" "_" lib_suffix ${name})
+  set(lib relgate_${lib_suffix})
+  add_library(${lib} STATIC ${ARG_SOURCES})
+  target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${lib} PUBLIC relgate_common ${ARG_LIBRARIES} PRIVATE relgate_warnings)
+  set_property(GLOBAL APPEND PROPERTY RELGATE_STEP_LIBRARIES ${lib})
+  add_executable(${name} main.cpp)
+  target_link_libraries(${name} PRIVATE ${lib} relgate_warnings)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endfunction()
+# (relgate_add_step also records the library in RELGATE_STEP_LIBRARIES so fuzz targets can link all steps.)

@@ -1,0 +1,12 @@
+# Sanitizers apply to the whole build so library and tests agree on instrumentation.
+set(RELGATE_SANITIZE_FLAGS "")
+if(RELGATE_ASAN)
+  list(APPEND RELGATE_SANITIZE_FLAGS -fsanitize=address -fno-omit-frame-pointer)
+endif()
+if(RELGATE_UBSAN)
+  list(APPEND RELGATE_SANITIZE_FLAGS -fsanitize=undefined -fno-sanitize-recover=undefined)
+endif()
+if(RELGATE_SANITIZE_FLAGS)
+  add_compile_options(${RELGATE_SANITIZE_FLAGS})
+  add_link_options(${RELGATE_SANITIZE_FLAGS})
+endif()

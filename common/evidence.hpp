@@ -1,0 +1,121 @@
+// The evidence file: the release contract. One subject digest and an append-only, hash-chained
+// list of decision records. Format: docs/evidence.md.
+#pragma once
+
+#include "decision.hpp"
+#include "json.hpp"
+#include "result.hpp"
+#include "subject.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relgate {
+
+constexpr std::string_view evidence_schema_v1 = "relgate.evidence/v1";
+
+struct FileRef
+{
+  std::string path;
+  std::string sha256; // hex
+};
+
+struct PolicyRef
+{
+  std::string path;
+  std::string sha256; // hex
+  int64_t version = 0;
+};
+
+// Where the decision applies: promote asks for "slo-check ALLOW for env staging, stage 10".
+struct RecordScope
+{
+  std::string env;             // "" = any
+  std::optional<int64_t> stage; // canary stage (percent), if any
+};
+
+struct RecordSignature
+{
+  std::string key_id;    // "sha256:<hex of the DER public key>"
+  std::string algorithm; // "ed25519" or "ecdsa-p256-sha256"
+  std::string value;     // base64
+};
+
+struct EvidenceRecord
+{
+  std::string step;
+  Decision decision = Decision::error;
+  std::vector<std::string> reasons;
+  JsonDocument summary; // step-specific object
+  RecordScope scope;
+  std::optional<PolicyRef> policy;
+  std::vector<FileRef> inputs;
+  std::string tool_version;
+  std::string started_at; // RFC 3339 UTC
+  int64_t duration_ms = 0;
+  JsonDocument ci;        // CI context object, or null outside CI
+  std::string prev;       // "sha256:<hex>" of the previous record's canonical bytes
+  std::optional<RecordSignature> signature;
+};
+
+struct EvidenceFile
+{
+  std::string schema{evidence_schema_v1};
+  Subject subject;
+  std::string release_id; // may be empty
+  std::string created_at;
+  std::vector<EvidenceRecord> records;
+};
+
+// Serialization. Canonical bytes are sorted-key compact JSON (common/json.hpp).
+JsonDocument record_to_json(const EvidenceRecord& record);
+Result<EvidenceRecord> record_from_json(const JsonValue& value, const std::string& where);
+std::string record_chain_bytes(const EvidenceRecord& record);  // everything: hashed into the next prev
+std::string record_signed_bytes(const EvidenceRecord& record); // everything but prev and signature
+std::string genesis_prev(const EvidenceFile& file);           // prev of record 0: binds the chain to the subject
+std::string serialize_evidence(const EvidenceFile& file);     // pretty JSON, records in order
+
+Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name);
+Result<EvidenceFile> load_evidence(const std::string& path); // schema and shape, not the chain
+
+// Creates the file; an existing file with the same subject is left as it is (idempotent),
+// one with another subject is an error.
+Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subject,
+                                   const std::string& release_id);
+
+struct AppendOptions
+{
+  std::optional<Subject> create_with_subject; // create the file when missing
+  std::optional<Digest> judged_digest;        // must equal the file's subject digest
+  std::string signing_key_path;               // PEM private key; "" = unsigned
+};
+
+// Under an exclusive lock: re-reads the file, verifies the chain, fills record.prev (and the
+// signature), writes a temp file, fsyncs, renames, fsyncs the folder. Never leaves a torn file.
+Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord record,
+                                     const AppendOptions& options);
+
+struct ChainReport
+{
+  bool intact = true;
+  std::optional<std::size_t> first_bad_index;
+  std::string problem;           // "record 3: prev does not match record 2 (edited, removed or reordered)"
+  std::size_t signed_records = 0;
+};
+
+// With trusted keys (PEM public keys), every record must carry a valid signature by one of them.
+ChainReport verify_chain(const EvidenceFile& file, const std::vector<std::string>& trusted_key_pems);
+
+// Combines copies written by parallel jobs: same subject only, each input chain intact,
+// records ordered by start time, duplicates dropped, chain rebuilt, signatures kept.
+Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs);
+
+// Newest record of a step (optionally for an env and stage), or nullptr.
+const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step,
+                                         std::string_view env = {},
+                                         std::optional<int64_t> stage = std::nullopt);
+
+} // namespace relgate

@@ -1,0 +1,36 @@
+# Shared helpers for script tests: source it, then call the assertions. Each failure prints the
+# command's output and exits 1; `skip` exits 77, which ctest reports as skipped.
+set -uo pipefail
+: "${RELGATE_BIN_DIR:?run through ctest (RELGATE_BIN_DIR unset)}"
+TMP=${RELGATE_TEST_TMP:-$(mktemp -d)}
+rm -rf "$TMP" && mkdir -p "$TMP"
+export PATH="$RELGATE_BIN_DIR:$PATH"
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+skip() { echo "SKIP: $*"; exit 77; }
+require_corpus() { [ -d "$RELGATE_CORPUS" ] || skip "third-party corpus not found at $RELGATE_CORPUS"; }
+
+# run CMD...: runs it, keeping exit code in $rc and output in $out / $err.
+run() {
+  out=$("$@" 2>"$TMP/.stderr"); rc=$?
+  err=$(cat "$TMP/.stderr")
+}
+expect_rc() { # expect_rc N description
+  if [ "$rc" != "$1" ]; then
+    fail "$2: exit $rc, expected $1"; echo "--- stdout"; echo "$out"; echo "--- stderr"; echo "$err"
+  fi
+}
+expect_contains() { # expect_contains HAYSTACK NEEDLE description
+  case "$1" in *"$2"*) ;; *) fail "$3: output lacks '$2'"; echo "--- got"; echo "$1" ;; esac
+}
+expect_not_contains() {
+  case "$1" in *"$2"*) fail "$3: output has '$2'"; echo "--- got"; echo "$1" ;; *) ;; esac
+}
+expect_eq() { # expect_eq ACTUAL EXPECTED description
+  [ "$1" == "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+finish() {
+  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+  echo "all checks passed"; exit 0
+}
