@@ -59,6 +59,9 @@ struct EvidenceRecord
   JsonDocument ci;        // CI context object, or null outside CI
   std::string prev;       // "sha256:<hex>" of the previous record's canonical bytes
   std::optional<RecordSignature> signature;
+  // "sha256:<hex>" of this record's chain bytes; filled on append. It lets verification name
+  // an edited record itself (and catch an edit of the last one), not only its successor.
+  std::string hash;
 };
 
 struct EvidenceFile
@@ -73,7 +76,9 @@ struct EvidenceFile
 // Serialization. Canonical bytes are sorted-key compact JSON (common/json.hpp).
 JsonDocument record_to_json(const EvidenceRecord& record);
 Result<EvidenceRecord> record_from_json(const JsonValue& value, const std::string& where);
-std::string record_chain_bytes(const EvidenceRecord& record);  // everything: hashed into the next prev
+std::string record_chain_bytes(const EvidenceRecord& record);  // everything but hash: hashed into the next prev
+std::string record_hash(const EvidenceRecord& record);         // "sha256:" + sha256(record_chain_bytes)
+EvidenceRecord copy_record(const EvidenceRecord& record);      // records hold JSON documents: no copy constructor
 std::string record_signed_bytes(const EvidenceRecord& record); // everything but prev and signature
 std::string genesis_prev(const EvidenceFile& file);           // prev of record 0: binds the chain to the subject
 std::string serialize_evidence(const EvidenceFile& file);     // pretty JSON, records in order
@@ -108,6 +113,14 @@ struct ChainReport
 
 // With trusted keys (PEM public keys), every record must carry a valid signature by one of them.
 ChainReport verify_chain(const EvidenceFile& file, const std::vector<std::string>& trusted_key_pems);
+
+// Signing (OpenSSL): Ed25519 or ECDSA P-256 with SHA-256, over record_signed_bytes.
+// key_id = "sha256:" + hex(sha256(DER SubjectPublicKeyInfo)).
+Result<RecordSignature> sign_record(const EvidenceRecord& record, const std::string& private_key_pem,
+                                    const std::string& key_source_name);
+// Validates a PEM public key (Ed25519 or P-256) and returns its key_id.
+Result<std::string> public_key_id(const std::string& public_key_pem, const std::string& key_source_name);
+bool verify_record_signature(const EvidenceRecord& record, const std::string& public_key_pem);
 
 // Combines copies written by parallel jobs: same subject only, each input chain intact,
 // records ordered by start time, duplicates dropped, chain rebuilt, signatures kept.

@@ -1,0 +1,23 @@
+// What a step leaves for the CI system around it, so a step only supplies its decision:
+// GitHub Actions: $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, ::error::/::notice:: annotations.
+// GitLab CI: a dotenv report (RELGATE_<STEP>_DECISION=...) and a JUnit XML file per step.
+#pragma once
+
+#include "result.hpp"
+#include "step_main.hpp"
+
+#include <ostream>
+#include <string>
+
+namespace relgate {
+
+// Workflow commands on `annotations`, files named by the GITHUB_* variables.
+Result<void> write_github_outputs(const std::string& step, const StepOutcome& outcome, std::ostream& annotations);
+// Files in $RELGATE_REPORT_DIR (default "relgate-reports"): <step>.env and <step>.junit.xml.
+Result<void> write_gitlab_outputs(const std::string& step, const StepOutcome& outcome);
+
+std::string render_junit(const std::string& step, const StepOutcome& outcome);
+std::string escape_workflow_command(const std::string& text, bool property);
+std::string dotenv_key(const std::string& step, const std::string& name); // RELGATE_SCAN_GATE_DECISION
+
+} // namespace relgate

@@ -1,0 +1,129 @@
+#include "encoding.hpp"
+
+#include <array>
+
+namespace relgate {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int hex_value(char c)
+{
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Both alphabets decode: '+' and '-' are 62, '/' and '_' are 63.
+std::array<int, 256> make_base64_table()
+{
+  std::array<int, 256> table{};
+  table.fill(-1);
+  for (int i = 0; i < 64; ++i) {
+    table[static_cast<unsigned char>(base64_alphabet[i])] = i;
+  }
+  table[static_cast<unsigned char>('-')] = 62;
+  table[static_cast<unsigned char>('_')] = 63;
+  return table;
+}
+
+} // namespace
+
+std::string hex_encode(std::string_view bytes)
+{
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(hex_digits[c >> 4]);
+    out.push_back(hex_digits[c & 15]);
+  }
+  return out;
+}
+
+Result<std::string> hex_decode(std::string_view hex)
+{
+  if (hex.size() % 2 != 0) {
+    return make_error("hex string has an odd length (" + std::to_string(hex.size()) + ")");
+  }
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int high = hex_value(hex[i]);
+    const int low = hex_value(hex[i + 1]);
+    if (high < 0 || low < 0) {
+      return make_error("invalid hex character at position " + std::to_string(high < 0 ? i : i + 1));
+    }
+    out.push_back(static_cast<char>((high << 4) | low));
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes)
+{
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16)
+                       | (static_cast<unsigned char>(bytes[i + 1]) << 8)
+                       | static_cast<unsigned char>(bytes[i + 2]);
+    out.push_back(base64_alphabet[(n >> 18) & 63]);
+    out.push_back(base64_alphabet[(n >> 12) & 63]);
+    out.push_back(base64_alphabet[(n >> 6) & 63]);
+    out.push_back(base64_alphabet[n & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+    out.push_back(base64_alphabet[(n >> 18) & 63]);
+    out.push_back(base64_alphabet[(n >> 12) & 63]);
+    out += "==";
+  } else if (rest == 2) {
+    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16)
+                       | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out.push_back(base64_alphabet[(n >> 18) & 63]);
+    out.push_back(base64_alphabet[(n >> 12) & 63]);
+    out.push_back(base64_alphabet[(n >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+Result<std::string> base64_decode(std::string_view text)
+{
+  static const std::array<int, 256> table = make_base64_table();
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  unsigned buffer = 0;
+  int bits = 0;
+  std::size_t padding = 0;
+  std::size_t symbols = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    const int value = table[static_cast<unsigned char>(c)];
+    if (value < 0 || padding > 0) {
+      return make_error("invalid base64 at position " + std::to_string(i));
+    }
+    ++symbols;
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  if (symbols % 4 == 1 || padding > 2 || (padding > 0 && (symbols + padding) % 4 != 0)) {
+    return make_error("invalid base64: truncated or badly padded");
+  }
+  return out;
+}
+
+} // namespace relgate

@@ -1,0 +1,260 @@
+// The one wrapper around toml++ (which throws): parse errors become Result errors here.
+#include "policy.hpp"
+
+#include "digest.hpp"
+#include "file_io.hpp"
+
+#include <toml++/toml.h>
+
+#include <sstream>
+
+namespace relgate {
+
+namespace {
+
+// PolicyNode is an opaque name for toml::table; the pointer is only ever cast back.
+const toml::table& as_toml(const PolicyNode* node)
+{
+  return *reinterpret_cast<const toml::table*>(node);
+}
+
+const PolicyNode* as_policy_node(const toml::table* table)
+{
+  return reinterpret_cast<const PolicyNode*>(table);
+}
+
+std::string position(const std::string& file, const toml::source_region& region)
+{
+  return file + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
+}
+
+std::string type_name(const toml::node& node)
+{
+  switch (node.type()) {
+  case toml::node_type::table: return "a table";
+  case toml::node_type::array: return "an array";
+  case toml::node_type::string: return "a string";
+  case toml::node_type::integer: return "an integer";
+  case toml::node_type::floating_point: return "a float";
+  case toml::node_type::boolean: return "a boolean";
+  case toml::node_type::date: return "a date";
+  case toml::node_type::time: return "a time";
+  case toml::node_type::date_time: return "a date-time";
+  default: return "nothing";
+  }
+}
+
+std::string format_number(double value)
+{
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+} // namespace
+
+PolicyTable::PolicyTable(std::shared_ptr<const void> keep_alive, const PolicyNode* table, std::string file,
+                         std::string key_path)
+  : m_keep_alive(std::move(keep_alive)), m_table(table), m_file(std::move(file)), m_key_path(std::move(key_path))
+{
+}
+
+std::string PolicyTable::location() const
+{
+  return position(m_file, as_toml(m_table).source());
+}
+
+std::string PolicyTable::location_of(const std::string& key) const
+{
+  const auto& table = as_toml(m_table);
+  if (const toml::node* node = table.get(key)) return position(m_file, node->source());
+  return location();
+}
+
+Error PolicyTable::error_at(const std::string& key, const std::string& message) const
+{
+  const std::string name = m_key_path.empty() ? key : "[" + m_key_path + "] " + key;
+  return make_error(location_of(key) + ": " + name + ": " + message);
+}
+
+Result<std::optional<int64_t>> PolicyTable::integer(const std::string& key, int64_t min, int64_t max)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<int64_t>();
+  const auto* value = node->as_integer();
+  const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!value) return error_at(key, "expected " + range + ", got " + type_name(*node));
+  const int64_t v = value->get();
+  if (v < min || v > max) return error_at(key, "expected " + range + ", got " + std::to_string(v));
+  return std::optional<int64_t>(v);
+}
+
+Result<std::optional<double>> PolicyTable::number(const std::string& key, double min, double max)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<double>();
+  const std::string range = "a number from " + format_number(min) + " to " + format_number(max);
+  double v = 0;
+  if (const auto* integer_value = node->as_integer()) {
+    v = static_cast<double>(integer_value->get());
+  } else if (const auto* float_value = node->as_floating_point()) {
+    v = float_value->get();
+  } else {
+    return error_at(key, "expected " + range + ", got " + type_name(*node));
+  }
+  if (!(v >= min && v <= max)) return error_at(key, "expected " + range + ", got " + format_number(v));
+  return std::optional<double>(v);
+}
+
+Result<std::optional<bool>> PolicyTable::boolean(const std::string& key)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<bool>();
+  const auto* value = node->as_boolean();
+  if (!value) return error_at(key, "expected true or false, got " + type_name(*node));
+  return std::optional<bool>(value->get());
+}
+
+Result<std::optional<std::string>> PolicyTable::string(const std::string& key)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<std::string>();
+  const auto* value = node->as_string();
+  if (!value) return error_at(key, "expected a string, got " + type_name(*node));
+  return std::optional<std::string>(value->get());
+}
+
+Result<std::optional<std::string>> PolicyTable::choice(const std::string& key, const std::vector<std::string>& allowed)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto value, string(key));
+  if (!value) return value;
+  for (const auto& option : allowed) {
+    if (*value == option) return value;
+  }
+  std::string list;
+  for (const auto& option : allowed) list += (list.empty() ? "" : ", ") + option;
+  return error_at(key, "expected one of: " + list + "; got '" + *value + "'");
+}
+
+Result<std::optional<Duration>> PolicyTable::duration(const std::string& key)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto text, string(key));
+  if (!text) {
+    if (const toml::node* node = as_toml(m_table).get(key)) {
+      return error_at(key, "expected a duration string like \"30s\", got " + type_name(*node));
+    }
+    return std::optional<Duration>();
+  }
+  auto parsed = parse_duration(*text);
+  if (!parsed) return error_at(key, parsed.message());
+  return std::optional<Duration>(*parsed);
+}
+
+Result<std::optional<std::vector<std::string>>> PolicyTable::string_array(const std::string& key)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<std::vector<std::string>>();
+  const auto* array = node->as_array();
+  if (!array) return error_at(key, "expected an array of strings, got " + type_name(*node));
+  std::vector<std::string> items;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const auto* item = (*array)[i].as_string();
+    if (!item) {
+      return error_at(key, "expected an array of strings, item " + std::to_string(i + 1) + " is "
+                               + type_name((*array)[i]));
+    }
+    items.push_back(item->get());
+  }
+  return std::optional<std::vector<std::string>>(std::move(items));
+}
+
+Result<std::optional<PolicyTable>> PolicyTable::table(const std::string& key)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<PolicyTable>();
+  const auto* child = node->as_table();
+  if (!child) return error_at(key, "expected a table ([" + key + "]), got " + type_name(*node));
+  const std::string path = m_key_path.empty() ? key : m_key_path + "." + key;
+  return std::optional<PolicyTable>(PolicyTable(m_keep_alive, as_policy_node(child), m_file, path));
+}
+
+Result<std::vector<PolicyTable>> PolicyTable::array_of_tables(const std::string& key)
+{
+  m_known.insert(key);
+  std::vector<PolicyTable> tables;
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return tables;
+  const auto* array = node->as_array();
+  if (!array) return error_at(key, "expected an array of tables ([[" + key + "]]), got " + type_name(*node));
+  const std::string path = m_key_path.empty() ? key : m_key_path + "." + key;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const auto* child = (*array)[i].as_table();
+    if (!child) {
+      return error_at(key, "expected an array of tables, item " + std::to_string(i + 1) + " is "
+                               + type_name((*array)[i]));
+    }
+    tables.emplace_back(m_keep_alive, as_policy_node(child), m_file, path + "[" + std::to_string(i + 1) + "]");
+  }
+  return tables;
+}
+
+std::vector<std::string> PolicyTable::keys() const
+{
+  std::vector<std::string> names;
+  for (const auto& [key, value] : as_toml(m_table)) names.emplace_back(key.str());
+  return names;
+}
+
+Result<void> PolicyTable::finish() const
+{
+  for (const auto& [key, value] : as_toml(m_table)) {
+    const std::string name(key.str());
+    if (m_known.count(name)) continue;
+    std::string known;
+    for (const auto& k : m_known) known += (known.empty() ? "" : ", ") + k;
+    const std::string where = m_key_path.empty() ? "at the top level" : "in [" + m_key_path + "]";
+    return make_error(position(m_file, key.source()) + ": unknown key '" + name + "' " + where
+                      + (known.empty() ? std::string(" (this table takes no keys)") : "; known keys: " + known));
+  }
+  return {};
+}
+
+Result<LoadedPolicy> load_policy_text(const std::string& text, const std::string& source_name,
+                                      int64_t max_supported_version)
+{
+  auto document = std::make_shared<toml::table>();
+  try {
+    *document = toml::parse(text, source_name);
+  } catch (const toml::parse_error& error) {
+    return make_error(position(source_name, error.source()) + ": invalid TOML: " + std::string(error.description()));
+  }
+  LoadedPolicy policy;
+  policy.path = source_name;
+  policy.sha256 = sha256_hex(text);
+  policy.root = std::make_shared<PolicyTable>(document, as_policy_node(document.get()), source_name, "");
+  RELGATE_ASSIGN_OR_RETURN(auto version, policy.root->integer("version", 1, 1000000));
+  if (!version) {
+    return make_error(source_name + ": missing 'version' key (add `version = 1` at the top of the policy)");
+  }
+  if (*version > max_supported_version) {
+    return policy.root->error_at("version", "policy version " + std::to_string(*version)
+                                                + " is newer than this relgate supports ("
+                                                + std::to_string(max_supported_version) + "): upgrade relgate");
+  }
+  policy.version = *version;
+  return policy;
+}
+
+Result<LoadedPolicy> load_policy(const std::string& path, int64_t max_supported_version)
+{
+  RELGATE_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  return load_policy_text(text, path, max_supported_version);
+}
+
+} // namespace relgate

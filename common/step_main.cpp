@@ -1,0 +1,221 @@
+#include "step_main.hpp"
+
+#include "ci_context.hpp"
+#include "ci_outputs.hpp"
+#include "file_io.hpp"
+#include "report_render.hpp"
+#include "time_util.hpp"
+#include "version.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <unistd.h>
+
+namespace relgate {
+
+namespace {
+
+std::vector<OptionSpec> common_option_specs()
+{
+  return {
+    flag_option("help", "show this help and exit"),
+    flag_option("version", "show the version and exit"),
+    value_option("format", "FORMAT", "output format: text or json", "text"),
+    value_option("evidence", "FILE", "append the decision to this evidence file (the release contract)"),
+    value_option("subject", "NAME@DIGEST", "the release subject; needed only to create the evidence file"),
+    value_option("policy", "FILE", "policy file (TOML); default: the step's policy in share/relgate/policies"),
+    value_option("env", "NAME", "environment the decision applies to (recorded in the evidence)"),
+    value_option("stage", "N", "canary stage (percent) the decision applies to (recorded in the evidence)"),
+    flag_option("no-color", "never colour the text output"),
+  };
+}
+
+std::string executable_directory()
+{
+  char buffer[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return "";
+  std::string path(buffer, static_cast<std::size_t>(n));
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+Result<CommonOptions> read_common_options(const StepSpec& spec, const ParsedArgs& args)
+{
+  CommonOptions common;
+  common.format = args.value_or("format", "text");
+  bool known_format = common.format == "text" || common.format == "json";
+  for (const auto& extra : spec.extra_formats) known_format = known_format || common.format == extra;
+  if (!known_format) {
+    std::string list = "text, json";
+    for (const auto& extra : spec.extra_formats) list += ", " + extra;
+    return make_error("--format: unknown format '" + common.format + "' (expected " + list + ")");
+  }
+  common.evidence_path = args.value_or("evidence", "");
+  if (const auto subject = args.value("subject")) {
+    auto parsed = parse_subject(*subject);
+    if (!parsed) return make_error("--subject: " + parsed.message());
+    common.subject = std::move(*parsed);
+  }
+  common.policy_path = args.value_or("policy", "");
+  if (common.policy_path.empty() && !spec.default_policy.empty()) {
+    common.policy_path = default_policy_path(spec.default_policy);
+  }
+  common.scope.env = args.value_or("env", "");
+  RELGATE_ASSIGN_OR_RETURN(common.scope.stage, args.integer("stage", 0, 100));
+  common.color = !args.has("no-color") && std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO) == 1;
+  return common;
+}
+
+EvidenceRecord make_record(const std::string& step, const CommonOptions& common, const StepOutcome& outcome,
+                           const std::string& started_at, int64_t duration_ms)
+{
+  EvidenceRecord record;
+  record.step = step;
+  record.decision = outcome.decision;
+  record.reasons = outcome.reasons;
+  record.summary = copy_document(outcome.summary);
+  record.scope = common.scope;
+  record.policy = outcome.policy;
+  record.inputs = outcome.inputs;
+  record.tool_version = std::string(relgate_version());
+  record.started_at = started_at;
+  record.duration_ms = duration_ms;
+  record.ci = collect_ci_context();
+  return record;
+}
+
+Result<std::string> append_evidence(const std::string& step, const CommonOptions& common, const StepOutcome& outcome,
+                                    const std::string& started_at, int64_t duration_ms)
+{
+  AppendOptions options;
+  options.create_with_subject = common.subject;
+  options.judged_digest = outcome.judged_digest;
+  options.signing_key_path = env_or_empty("RELGATE_EVIDENCE_KEY");
+  RELGATE_ASSIGN_OR_RETURN(auto appended, append_record(common.evidence_path,
+                                                        make_record(step, common, outcome, started_at, duration_ms),
+                                                        options));
+  return common.evidence_path + ": appended " + step + " " + std::string(decision_name(appended.decision))
+         + " record";
+}
+
+void emit_ci_outputs(const std::string& step, const StepOutcome& outcome, const StepIo& io)
+{
+  Result<void> written;
+  switch (detect_ci_provider()) {
+  case CiProvider::github: written = write_github_outputs(step, outcome, io.out); break;
+  case CiProvider::gitlab: written = write_gitlab_outputs(step, outcome); break;
+  case CiProvider::none: break;
+  }
+  // CI files are a convenience; the exit code and stdout already carry the decision.
+  if (!written) io.err << step << ": warning: CI outputs not written: " << written.message() << "\n";
+}
+
+std::string usage_text(const StepSpec& spec)
+{
+  std::vector<OptionSpec> all = spec.options;
+  for (auto& option : common_option_specs()) all.push_back(option);
+  return "Usage: " + spec.usage + "\n\n" + spec.description + "\n\n" + format_options_help(all)
+         + "\nExit codes: 0 ALLOW, 1 DENY, 2 error (fails closed), 3 INCONCLUSIVE.\n";
+}
+
+} // namespace
+
+std::string default_policy_path(const std::string& file_name)
+{
+  std::vector<std::string> candidates;
+  if (const std::string dir = env_or_empty("RELGATE_POLICY_DIR"); !dir.empty()) candidates.push_back(dir);
+  if (const std::string exe = executable_directory(); !exe.empty()) {
+    candidates.push_back(exe + "/../share/relgate/policies");
+  }
+  candidates.push_back(RELGATE_SOURCE_POLICY_DIR);
+  for (const auto& dir : candidates) {
+    if (file_exists(dir + "/" + file_name)) return dir + "/" + file_name;
+  }
+  return candidates.front() + "/" + file_name;
+}
+
+int finish_step(const StepSpec& spec, const CommonOptions& common, Result<StepOutcome> outcome, const StepIo& io,
+                const std::string& started_at, int64_t duration_ms)
+{
+  std::string evidence_note;
+  if (outcome && common.subject && outcome->judged_digest && !(*outcome->judged_digest == common.subject->digest)) {
+    outcome = make_error("the judged artifact " + outcome->judged_digest->str() + " is not the subject "
+                         + common.subject->digest.str() + " (check --subject and the artifact)");
+  }
+  if (outcome && !common.evidence_path.empty() && outcome->append_to_evidence) {
+    auto appended = append_evidence(spec.name, common, *outcome, started_at, duration_ms);
+    if (!appended) {
+      outcome = make_error("evidence: " + appended.message());
+    } else {
+      evidence_note = *appended;
+    }
+  }
+
+  if (!outcome) {
+    // Fails closed: an error is a decision too, recorded where possible.
+    StepOutcome failed;
+    failed.decision = Decision::error;
+    failed.reasons = {outcome.message()};
+    if (!common.evidence_path.empty() && (common.subject || file_exists(common.evidence_path))) {
+      (void)append_evidence(spec.name, common, failed, started_at, duration_ms);
+    }
+    if (common.format == "json") {
+      io.out << render_json(spec.name, failed, "");
+    }
+    io.err << spec.name << ": error: " << outcome.message() << "\n";
+    emit_ci_outputs(spec.name, failed, io);
+    return exit_error;
+  }
+
+  if (!outcome->custom_rendering.empty()) {
+    io.out << outcome->custom_rendering;
+  } else if (common.format == "json") {
+    io.out << render_json(spec.name, *outcome, evidence_note);
+  } else {
+    io.out << render_text(spec.name, *outcome, common.color);
+  }
+  emit_ci_outputs(spec.name, *outcome, io);
+  return exit_code_for(outcome->decision);
+}
+
+int step_main(const StepSpec& spec, int argc, const char* const* argv)
+{
+  StepIo io{std::cout, std::cerr};
+  std::vector<OptionSpec> all = spec.options;
+  for (auto& option : common_option_specs()) all.push_back(option);
+  auto args = parse_command_line(argc, argv, all);
+  if (!args) {
+    io.err << spec.name << ": error: " << args.message() << "\n";
+    return exit_error;
+  }
+  if (args->has("help")) {
+    io.out << usage_text(spec);
+    return exit_allow;
+  }
+  if (args->has("version")) {
+    io.out << spec.name << " (relgate) " << relgate_version() << "\n";
+    return exit_allow;
+  }
+  auto common = read_common_options(spec, *args);
+  if (!common) {
+    io.err << spec.name << ": error: " << common.message() << "\n";
+    return exit_error;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  const std::string started_at = format_rfc3339(current_time());
+  StepContext context{spec.name, std::move(*args), *common, io};
+  Result<StepOutcome> outcome = make_error("internal error: step did not run");
+  try {
+    outcome = spec.run(context);
+  } catch (const std::exception& exception) {
+    outcome = make_error(std::string("internal error: ") + exception.what());
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  return finish_step(spec, *common, std::move(outcome), io, started_at, elapsed.count());
+}
+
+} // namespace relgate
