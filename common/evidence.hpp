@@ -126,6 +126,16 @@ bool verify_record_signature(const EvidenceRecord& record, const std::string& pu
 // records ordered by start time, duplicates dropped, chain rebuilt, signatures kept.
 Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs);
 
+struct MergeSummary
+{
+  std::size_t input_records = 0;
+  std::size_t merged_records = 0; // input_records minus the duplicates dropped
+};
+// Merges the input files into output_path under its lock. An existing output file is merged
+// in too (first), so merging into it never loses a record.
+Result<MergeSummary> merge_evidence_files(const std::string& output_path,
+                                          const std::vector<std::string>& input_paths);
+
 // Newest record of a step (optionally for an env and stage), or nullptr.
 const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step,
                                          std::string_view env = {},

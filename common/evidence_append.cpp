@@ -1,0 +1,132 @@
+// Creating and appending to the evidence file on disk: under an exclusive lock, re-read,
+// check, write a temp file, fsync, rename, fsync the folder. A crash leaves before or after.
+#include "evidence.hpp"
+
+#include "file_io.hpp"
+#include "file_lock.hpp"
+#include "time_util.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+namespace relgate {
+namespace {
+
+std::string lock_path_for(const std::string& path)
+{
+  return path + ".lock";
+}
+
+// Temp files are only written under the lock, so one seen while we hold it belongs to a
+// writer that died (SIGKILL) before its rename: remove it.
+void remove_stale_temp_files(const std::string& path)
+{
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".tmp.";
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) == 0) {
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
+
+Result<EvidenceFile> load_checked(const std::string& path)
+{
+  RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
+  ChainReport report = verify_chain(file, {});
+  if (!report.intact) {
+    return make_error(path + ": chain is broken at " + report.problem +
+                      " (refusing to append to a damaged file; inspect it with `evidence verify --evidence " +
+                      path + "`)");
+  }
+  return file;
+}
+
+EvidenceFile new_file(const Subject& subject, const std::string& release_id)
+{
+  EvidenceFile file;
+  file.subject = subject;
+  file.release_id = release_id;
+  file.created_at = format_rfc3339(current_time());
+  return file;
+}
+
+Result<void> check_same_subject(const std::string& path, const EvidenceFile& file, const Subject& subject)
+{
+  if (file.subject == subject) return ok_result();
+  return make_error(path + ": subject " + subject.str() + " does not match the evidence subject " +
+                    file.subject.str() + " (use a separate evidence file per release candidate)");
+}
+
+} // namespace
+
+Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subject, const std::string& release_id)
+{
+  RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
+  remove_stale_temp_files(path);
+  if (file_exists(path)) {
+    RELGATE_ASSIGN_OR_RETURN(EvidenceFile existing, load_evidence(path));
+    RELGATE_TRY(check_same_subject(path, existing, subject));
+    if (!release_id.empty() && release_id != existing.release_id) {
+      return make_error(path + ": already exists for release \"" + existing.release_id + "\", not \"" +
+                        release_id + "\" (use a separate evidence file per release)");
+    }
+    return existing;
+  }
+  EvidenceFile file = new_file(subject, release_id);
+  RELGATE_TRY(write_file_atomic(path, serialize_evidence(file)));
+  return file;
+}
+
+Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord record, const AppendOptions& options)
+{
+  // Refuse a record we could not read back: the file must always parse.
+  {
+    std::string where = "new " + (record.step.empty() ? std::string("record") : record.step + " record");
+    EvidenceRecord probe = copy_record(record);
+    probe.prev = probe.hash = "-";
+    RELGATE_TRY(record_from_json(record_to_json(probe), where));
+  }
+  std::string signing_pem;
+  if (!options.signing_key_path.empty()) {
+    auto pem = read_file(options.signing_key_path);
+    if (!pem) return make_error("RELGATE_EVIDENCE_KEY: " + pem.message());
+    signing_pem = std::move(*pem);
+  }
+
+  RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
+  remove_stale_temp_files(path);
+  EvidenceFile file;
+  if (file_exists(path)) {
+    RELGATE_ASSIGN_OR_RETURN(file, load_checked(path));
+    if (options.create_with_subject) RELGATE_TRY(check_same_subject(path, file, *options.create_with_subject));
+  } else if (options.create_with_subject) {
+    file = new_file(*options.create_with_subject, "");
+  } else {
+    return make_error(path + ": no such evidence file (pass --subject NAME@DIGEST to create it, or run "
+                             "`evidence init --evidence " + path + " --subject NAME@DIGEST` first)");
+  }
+  if (options.judged_digest && !(*options.judged_digest == file.subject.digest)) {
+    return make_error(path + ": artifact " + options.judged_digest->str() + " does not match the evidence subject " +
+                      file.subject.digest.str() + " (judge the artifact this file is for, or use its own evidence file)");
+  }
+
+  record.prev = file.records.empty() ? genesis_prev(file) : file.records.back().hash;
+  record.signature.reset();
+  if (!signing_pem.empty()) {
+    RELGATE_ASSIGN_OR_RETURN(RecordSignature signature,
+                             sign_record(record, signing_pem, "RELGATE_EVIDENCE_KEY (" + options.signing_key_path + ")"));
+    record.signature = std::move(signature);
+  }
+  record.hash = record_hash(record);
+  file.records.push_back(copy_record(record));
+  RELGATE_TRY(write_file_atomic(path, serialize_evidence(file)));
+  return record;
+}
+
+} // namespace relgate

@@ -1,0 +1,169 @@
+// The evidence file as a whole: header (schema, subject, release) and records, to and from text.
+#include "evidence.hpp"
+#include "evidence_json_fields.hpp"
+
+#include "digest.hpp"
+#include "file_io.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace relgate {
+namespace {
+
+constexpr std::string_view schema_prefix = "relgate.evidence/";
+
+JsonDocument header_json(const EvidenceFile& file)
+{
+  JsonDocument doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  set_member(doc, "schema", file.schema, alloc);
+  JsonValue subject(rapidjson::kObjectType);
+  set_member(subject, "name", file.subject.name, alloc);
+  set_member(subject, "digest", file.subject.digest.str(), alloc);
+  set_member(doc, "subject", std::move(subject), alloc);
+  JsonValue release(rapidjson::kObjectType);
+  set_member(release, "id", file.release_id, alloc);
+  set_member(release, "created_at", file.created_at, alloc);
+  set_member(doc, "release", std::move(release), alloc);
+  return doc;
+}
+
+Result<void> check_schema(const JsonValue& root, const std::string& source)
+{
+  const JsonValue* schema = find_member(root, "schema");
+  if (schema == nullptr || !schema->IsString()) {
+    return make_error(source + ": not a relgate evidence file (no \"schema\" field; create one with "
+                               "`evidence init --evidence FILE --subject NAME@DIGEST`)");
+  }
+  std::string_view name(schema->GetString(), schema->GetStringLength());
+  if (name == evidence_schema_v1) return ok_result();
+  if (name.substr(0, schema_prefix.size()) == schema_prefix) {
+    return make_error(source + ": schema \"" + std::string(name) + "\" was written by a newer relgate (this one reads " +
+                      std::string(evidence_schema_v1) + "; upgrade relgate)");
+  }
+  return make_error(source + ": schema \"" + std::string(name) + "\" is not a relgate evidence schema (expected " +
+                    std::string(evidence_schema_v1) + ")");
+}
+
+Result<Subject> parse_subject_object(const JsonValue& root, const std::string& source)
+{
+  const std::string where = source + ": subject";
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue* subject, required_member(root, "subject", source));
+  if (!subject->IsObject()) return make_error(where + ": must be an object with name and digest");
+  RELGATE_TRY(check_object_keys(*subject, where, {"name", "digest"}));
+  RELGATE_ASSIGN_OR_RETURN(std::string name, required_string(*subject, "name", where));
+  RELGATE_ASSIGN_OR_RETURN(std::string digest_text, required_string(*subject, "digest", where));
+  auto digest = parse_digest(digest_text);
+  if (!digest) return make_error(where + ".digest: " + digest.message());
+  return Subject{std::move(name), std::move(*digest)};
+}
+
+// Deeply nested JSON would exhaust the stack in every recursive walk after parsing (copy,
+// canonical form, destruction); no evidence file nests anywhere near this deep.
+constexpr int max_nesting_depth = 64;
+
+bool nesting_within_limit(std::string_view text)
+{
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_nesting_depth) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::string genesis_prev(const EvidenceFile& file)
+{
+  return "sha256:" + sha256_hex(to_canonical_json(header_json(file)));
+}
+
+std::string serialize_evidence(const EvidenceFile& file)
+{
+  JsonDocument doc = header_json(file);
+  auto& alloc = doc.GetAllocator();
+  JsonValue records(rapidjson::kArrayType);
+  for (const auto& record : file.records) {
+    records.PushBack(JsonValue(record_to_json(record), alloc), alloc);
+  }
+  set_member(doc, "records", std::move(records), alloc);
+  return to_pretty_json(doc) + "\n";
+}
+
+Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name)
+{
+  // Full precision and encoding validation: a number that did not round-trip exactly would
+  // change the canonical bytes and show up as a broken chain.
+  if (!nesting_within_limit(text)) {
+    return make_error(source_name + ": JSON nested deeper than " + std::to_string(max_nesting_depth) +
+                      " levels (not an evidence file)");
+  }
+  JsonDocument doc;
+  doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag |
+            rapidjson::kParseIterativeFlag>(text.data(),
+                                                                                     text.size());
+  if (doc.HasParseError()) {
+    return make_error(source_name + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
+                      rapidjson::GetParseError_En(doc.GetParseError()) +
+                      " (the file is not an evidence file, or it was edited by hand)");
+  }
+  if (!doc.IsObject()) {
+    return make_error(source_name + ": not a relgate evidence file (expected a JSON object; create one with "
+                                    "`evidence init --evidence FILE --subject NAME@DIGEST`)");
+  }
+  RELGATE_TRY(check_schema(doc, source_name));
+  RELGATE_TRY(check_object_keys(doc, source_name, {"schema", "subject", "release", "records"}));
+
+  EvidenceFile file;
+  RELGATE_ASSIGN_OR_RETURN(file.subject, parse_subject_object(doc, source_name));
+
+  const std::string release_where = source_name + ": release";
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue* release, required_member(doc, "release", source_name));
+  if (!release->IsObject()) return make_error(release_where + ": must be an object with id and created_at");
+  RELGATE_TRY(check_object_keys(*release, release_where, {"id", "created_at"}));
+  RELGATE_ASSIGN_OR_RETURN(file.release_id, required_string(*release, "id", release_where));
+  RELGATE_ASSIGN_OR_RETURN(file.created_at, required_string(*release, "created_at", release_where));
+
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue* records, required_member(doc, "records", source_name));
+  if (!records->IsArray()) return make_error(source_name + ": records: must be an array");
+  file.records.reserve(records->Size());
+  for (rapidjson::SizeType i = 0; i < records->Size(); ++i) {
+    RELGATE_ASSIGN_OR_RETURN(EvidenceRecord record,
+                             record_from_json((*records)[i], source_name + ": record " + std::to_string(i)));
+    file.records.push_back(std::move(record));
+  }
+  return file;
+}
+
+Result<EvidenceFile> load_evidence(const std::string& path)
+{
+  RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  return parse_evidence(text, path);
+}
+
+const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step, std::string_view env,
+                                         std::optional<int64_t> stage)
+{
+  // A record without env (or stage) applies to any; records are in chain order, newest last.
+  for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
+    if (it->step != step) continue;
+    if (!env.empty() && !it->scope.env.empty() && it->scope.env != env) continue;
+    if (stage && it->scope.stage && *it->scope.stage != *stage) continue;
+    return &*it;
+  }
+  return nullptr;
+}
+
+} // namespace relgate

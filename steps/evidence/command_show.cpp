@@ -1,0 +1,67 @@
+// evidence show: the file for people (text: one line per record, then its reasons) or as JSON.
+#include "evidence_commands.hpp"
+
+#include "decision.hpp"
+#include "evidence.hpp"
+
+#include <ostream>
+
+namespace relgate::evidence_cli {
+namespace {
+
+std::string scope_text(const RecordScope& scope)
+{
+  std::string text;
+  if (!scope.env.empty()) text += "  env=" + scope.env;
+  if (scope.stage) text += "  stage=" + std::to_string(*scope.stage);
+  return text;
+}
+
+void print_text(const std::string& path, const EvidenceFile& file, const ChainReport& report, std::ostream& out)
+{
+  out << "evidence: " << path << "\n"
+      << "subject:  " << file.subject.str() << "\n"
+      << "release:  " << (file.release_id.empty() ? "(no id)" : file.release_id) << ", created "
+      << file.created_at << "\n";
+  if (report.intact) {
+    out << "chain:    intact, " << file.records.size() << " records, " << report.signed_records << " signed\n";
+  } else {
+    out << "chain:    BROKEN: " << report.problem << "\n";
+  }
+  for (std::size_t i = 0; i < file.records.size(); ++i) {
+    const EvidenceRecord& record = file.records[i];
+    out << "#" << i << "  " << record.started_at << "  " << record.step << "  " << decision_name(record.decision)
+        << scope_text(record.scope) << "  " << record.duration_ms << "ms";
+    if (record.signature) out << "  signed by " << record.signature->key_id.substr(0, 19) << "...";
+    out << "\n";
+    for (const auto& reason : record.reasons) out << "      - " << reason << "\n";
+  }
+}
+
+Result<int> run_show(const ParsedArgs& args, CommandIo& io)
+{
+  RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
+  RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));
+  RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
+  if (format == "json") {
+    io.out << serialize_evidence(file);
+  } else {
+    print_text(path, file, verify_chain(file, {}), io.out);
+  }
+  return exit_allow;
+}
+
+} // namespace
+
+Subcommand show_command()
+{
+  return Subcommand{"show",
+                    "evidence show --evidence FILE [--format text|json]",
+                    "Prints the evidence file: the subject, the chain status and one line per record with\n"
+                    "its reasons (text), or the whole document (json). Use `evidence verify` to gate on it.",
+                    {value_option("evidence", "FILE", "the evidence file"), format_option()},
+                    false,
+                    run_show};
+}
+
+} // namespace relgate::evidence_cli

@@ -1,0 +1,45 @@
+// The `evidence` executable's subcommands: each is data (options, usage) plus a run function,
+// so tests can call them without a process.
+#pragma once
+
+#include "cli_options.hpp"
+#include "result.hpp"
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace relgate::evidence_cli {
+
+struct CommandIo
+{
+  std::ostream& out;
+  std::ostream& err;
+};
+
+struct Subcommand
+{
+  std::string name;
+  std::string usage;
+  std::string description;
+  std::vector<OptionSpec> options;
+  bool takes_positional = false;
+  // Returns the exit code; an Error means exit 2 with "evidence: error: <message>".
+  std::function<Result<int>(const ParsedArgs&, CommandIo&)> run;
+};
+
+Subcommand init_command();
+Subcommand show_command();
+Subcommand verify_command();
+Subcommand merge_command();
+Subcommand append_command();
+
+// --format text|json (the only two the subcommands print).
+OptionSpec format_option();
+Result<std::string> read_format(const ParsedArgs& args);
+
+// The whole program: `evidence SUBCOMMAND [options]`.
+int run_evidence_cli(int argc, const char* const* argv, CommandIo io);
+
+} // namespace relgate::evidence_cli
