@@ -139,7 +139,7 @@ Result<ParsedArgs> parse_command_line(int argc, const char* const* argv, const s
   try {
     auto parser = po::command_line_parser(argc, argv).options(all).style(
       po::command_line_style::unix_style ^ po::command_line_style::allow_guessing);
-    if (allow_positional) parser.positional(positional);
+    parser.positional(positional);
     po::store(parser.run(), map);
     po::notify(map);
   } catch (const po::error& error) {
@@ -163,6 +163,9 @@ Result<ParsedArgs> parse_command_line(int argc, const char* const* argv, const s
   }
   if (const auto it = map.find("relgate-positional"); it != map.end()) {
     args.positional = it->second.as<std::vector<std::string>>();
+  }
+  if (!allow_positional && !args.positional.empty()) {
+    return make_error("unexpected argument '" + args.positional.front() + "' (options start with --; see --help)");
   }
   return args;
 }

@@ -142,13 +142,12 @@ Result<std::optional<std::string>> PolicyTable::choice(const std::string& key, c
 
 Result<std::optional<Duration>> PolicyTable::duration(const std::string& key)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto text, string(key));
-  if (!text) {
-    if (const toml::node* node = as_toml(m_table).get(key)) {
-      return error_at(key, "expected a duration string like \"30s\", got " + type_name(*node));
-    }
-    return std::optional<Duration>();
+  if (const toml::node* node = as_toml(m_table).get(key); node && !node->is_string()) {
+    m_known.insert(key);
+    return error_at(key, "expected a duration string like \"30s\", got " + type_name(*node));
   }
+  RELGATE_ASSIGN_OR_RETURN(auto text, string(key));
+  if (!text) return std::optional<Duration>();
   auto parsed = parse_duration(*text);
   if (!parsed) return error_at(key, parsed.message());
   return std::optional<Duration>(*parsed);

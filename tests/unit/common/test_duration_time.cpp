@@ -1,0 +1,56 @@
+#include "duration.hpp"
+#include "time_util.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace relgate;
+using std::chrono::milliseconds;
+
+TEST_CASE("durations are parsed as Prometheus does")
+{
+  CHECK(*parse_duration("500ms") == milliseconds(500));
+  CHECK(*parse_duration("30s") == milliseconds(30000));
+  CHECK(*parse_duration("5m") == milliseconds(300000));
+  CHECK(*parse_duration("1h30m") == milliseconds(5400000));
+  CHECK(*parse_duration("7d") == milliseconds(7LL * 86400000));
+  CHECK(*parse_duration("2w") == milliseconds(14LL * 86400000));
+  CHECK(*parse_duration("0") == milliseconds(0));
+  CHECK_FALSE(parse_duration(""));
+  CHECK_FALSE(parse_duration("5"));
+  CHECK_FALSE(parse_duration("m5"));
+  CHECK_FALSE(parse_duration("1.5h"));
+  CHECK_FALSE(parse_duration("30m1h")); // order matters
+  CHECK_FALSE(parse_duration("1h1h"));
+  CHECK_FALSE(parse_duration("10sec"));
+  CHECK_FALSE(parse_duration("99999999999999999999s"));
+  CHECK(parse_duration("10sec").message().find("500ms, 30s, 5m") != std::string::npos);
+  CHECK(format_duration(milliseconds(5400000)) == "1h30m");
+  CHECK(format_duration(milliseconds(90061001)) == "1d1h1m1s1ms");
+  CHECK(format_duration(milliseconds(0)) == "0s");
+}
+
+TEST_CASE("RFC 3339 round trip, offsets, dates")
+{
+  auto t = parse_rfc3339("2026-02-11T09:30:00Z");
+  REQUIRE(t);
+  CHECK(format_rfc3339(*t) == "2026-02-11T09:30:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-02-11T10:30:00.250+01:00")) == "2026-02-11T09:30:00.250Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-02-11")) == "2026-02-11T00:00:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59-00:30")) == "2024-03-01T00:29:59Z");
+  CHECK(format_rfc3339(*parse_rfc3339("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59.500Z");
+  CHECK_FALSE(parse_rfc3339("2026-02-30"));
+  CHECK_FALSE(parse_rfc3339("2026-02-11T09:30:00")); // no zone
+  CHECK_FALSE(parse_rfc3339("2026-13-01"));
+  CHECK_FALSE(parse_rfc3339("11/02/2026"));
+  CHECK_FALSE(parse_rfc3339("2026-02-11T09:30:00Zjunk"));
+}
+
+TEST_CASE("RELGATE_NOW pins the clock")
+{
+  ::setenv("RELGATE_NOW", "2030-01-02T03:04:05Z", 1);
+  CHECK(format_rfc3339(current_time()) == "2030-01-02T03:04:05Z");
+  ::unsetenv("RELGATE_NOW");
+  CHECK(current_time() > *parse_rfc3339("2025-01-01"));
+}

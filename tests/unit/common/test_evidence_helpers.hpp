@@ -1,0 +1,63 @@
+// Shared fixtures for the evidence tests: a subject, records, in-memory chains, scratch folders.
+#pragma once
+
+#include "evidence.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace relgate::evidence_test {
+
+inline Subject test_subject(char fill = 'a')
+{
+  return Subject{"ghcr.io/acme/api", Digest{HashAlgorithm::sha256, std::string(64, fill)}};
+}
+
+inline EvidenceRecord make_record(const std::string& step, Decision decision, const std::string& started_at,
+                                  const std::string& reason = "")
+{
+  EvidenceRecord record;
+  record.step = step;
+  record.decision = decision;
+  if (!reason.empty()) record.reasons.push_back(reason);
+  record.summary = empty_object();
+  record.tool_version = "0.1.0";
+  record.started_at = started_at;
+  record.duration_ms = 42;
+  return record;
+}
+
+// Appends in memory exactly as append_record does on disk (without the lock and the file).
+inline void chain_append(EvidenceFile& file, EvidenceRecord record)
+{
+  record.prev = file.records.empty() ? genesis_prev(file) : file.records.back().hash;
+  record.hash = record_hash(record);
+  file.records.push_back(std::move(record));
+}
+
+inline EvidenceFile make_file(std::size_t record_count, char subject_fill = 'a')
+{
+  EvidenceFile file;
+  file.subject = test_subject(subject_fill);
+  file.release_id = "rel-1";
+  file.created_at = "2026-02-11T09:00:00Z";
+  for (std::size_t i = 0; i < record_count; ++i) {
+    chain_append(file, make_record("step-" + std::to_string(i), Decision::allow,
+                                   "2026-02-11T09:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00Z",
+                                   "reason " + std::to_string(i)));
+  }
+  return file;
+}
+
+// A fresh, empty folder under the ctest scratch dir (or /tmp when run by hand).
+inline std::string scratch_dir(const std::string& name)
+{
+  const char* base = std::getenv("RELGATE_TEST_TMP");
+  std::filesystem::path dir = std::filesystem::path(base ? base : "/tmp/relgate-unit") / ("evidence-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+} // namespace relgate::evidence_test

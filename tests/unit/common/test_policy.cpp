@@ -1,0 +1,96 @@
+#include "policy.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace relgate;
+
+namespace {
+LoadedPolicy load(const std::string& text)
+{
+  auto policy = load_policy_text(text, "policies/test.toml", 1);
+  REQUIRE_MESSAGE(policy, (policy ? "" : policy.message()));
+  return std::move(*policy);
+}
+} // namespace
+
+TEST_CASE("version is required and newer versions are refused")
+{
+  auto missing = load_policy_text("[max]\ncritical = 0\n", "p.toml", 1);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.message() == "p.toml: missing 'version' key (add `version = 1` at the top of the policy)");
+  auto newer = load_policy_text("version = 2\n", "p.toml", 1);
+  REQUIRE_FALSE(newer);
+  CHECK(newer.message() == "p.toml:1:11: version: policy version 2 is newer than this relgate supports (1): upgrade relgate");
+  auto wrong_type = load_policy_text("version = \"1\"\n", "p.toml", 1);
+  REQUIRE_FALSE(wrong_type);
+  CHECK(wrong_type.message().find("expected an integer from 1 to 1000000, got a string") != std::string::npos);
+}
+
+TEST_CASE("invalid TOML is reported with line and column")
+{
+  auto bad = load_policy_text("version = 1\nmax = [\n", "p.toml", 1);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.message().find("p.toml:") == 0);
+  CHECK(bad.message().find("invalid TOML") != std::string::npos);
+}
+
+TEST_CASE("typed accessors with ranges, names and positions")
+{
+  auto policy = load("version = 1\nname = \"x\"\nratio = 0.5\nlimit = 3\nwindow = \"5m\"\nflag = true\n"
+                     "ids = [\"a\", \"b\"]\nmode = \"deny\"\n[max]\ncritical = -1\n");
+  PolicyTable& root = *policy.root;
+  CHECK(policy.version == 1);
+  CHECK(policy.sha256.size() == 64);
+  CHECK(*root.string("name") == std::optional<std::string>("x"));
+  CHECK(**root.number("ratio", 0, 1) == 0.5);
+  CHECK(**root.number("limit", 0, 10) == 3.0); // integers are numbers too
+  CHECK(**root.duration("window") == std::chrono::minutes(5));
+  CHECK(**root.boolean("flag") == true);
+  CHECK((**root.string_array("ids")).size() == 2);
+  CHECK(**root.choice("mode", {"deny", "pass"}) == "deny");
+  CHECK_FALSE(*root.integer("absent", 0, 5)); // absent = nullopt, caller's default
+
+  auto max = root.table("max");
+  REQUIRE(max);
+  REQUIRE(*max);
+  auto critical = (*max)->integer("critical", 0, 100);
+  REQUIRE_FALSE(critical);
+  CHECK(critical.message() == "policies/test.toml:10:12: [max] critical: expected an integer from 0 to 100, got -1");
+  CHECK(root.finish());
+}
+
+TEST_CASE("wrong types and bad choices name the key")
+{
+  auto policy = load("version = 1\nwindow = 5\nmode = \"maybe\"\nlimit = \"3\"\n");
+  PolicyTable& root = *policy.root;
+  CHECK(root.duration("window").message().find("window: expected a duration string like \"30s\", got an integer") != std::string::npos);
+  CHECK(root.choice("mode", {"deny", "pass"}).message() == "policies/test.toml:3:8: mode: expected one of: deny, pass; got 'maybe'");
+  CHECK(root.integer("limit", 0, 5).message().find("got a string") != std::string::npos);
+}
+
+TEST_CASE("unknown keys fail with the known ones listed")
+{
+  auto policy = load("version = 1\n[max]\ncritical = 0\ncritcal = 1\n");
+  PolicyTable& root = *policy.root;
+  auto max = root.table("max");
+  REQUIRE(max);
+  REQUIRE(*max);
+  CHECK((*max)->integer("critical", 0, 10));
+  auto finished = (*max)->finish();
+  REQUIRE_FALSE(finished);
+  CHECK(finished.message() == "policies/test.toml:4:1: unknown key 'critcal' in [max]; known keys: critical");
+  CHECK(root.finish());
+}
+
+TEST_CASE("arrays of tables carry their index in messages")
+{
+  auto policy = load("version = 1\n[[allow]]\nid = \"CVE-1\"\n[[allow]]\nid = 7\n");
+  auto entries = policy.root->array_of_tables("allow");
+  REQUIRE(entries);
+  REQUIRE(entries->size() == 2);
+  CHECK((*entries)[0].string("id"));
+  auto bad = (*entries)[1].string("id");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.message().find("[allow[2]] id: expected a string") != std::string::npos);
+  CHECK(policy.root->keys() == std::vector<std::string>{"allow", "version"});
+}
