@@ -27,7 +27,7 @@ TEST_CASE("exit codes, stderr, stdin, env, working directory")
 
   ProcessOptions env_options;
   env_options.extra_env = {{"RELGATE_PROCESS_TEST", "yes"}};
-  env_options.working_directory = "/";
+  env_options.working_directory.assign(1, '/');
   auto env = run_process({"sh", "-c", "echo $RELGATE_PROCESS_TEST; pwd"}, env_options);
   REQUIRE(env);
   CHECK(env->stdout_text == "yes\n/\n");
