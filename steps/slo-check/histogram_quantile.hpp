@@ -1,0 +1,20 @@
+// histogram_quantile over classic buckets, as Prometheus 2.42 computes it (promql/quantile.go).
+#pragma once
+
+#include <vector>
+
+namespace relgate::slo {
+
+struct Bucket
+{
+  double upper_bound = 0; // the "le" label
+  double count = 0;       // cumulative
+};
+
+// Steps: q NaN -> NaN, q < 0 -> -Inf, q > 1 -> +Inf; sort by le; highest must be +Inf (else
+// NaN); merge equal le; force monotonic counts; < 2 buckets or 0 observations -> NaN; then
+// linear interpolation inside the bucket holding rank q*total (the +Inf bucket answers with the
+// second-highest bound; a first bucket with bound <= 0 answers with its bound).
+double histogram_quantile(double q, std::vector<Bucket> buckets);
+
+} // namespace relgate::slo

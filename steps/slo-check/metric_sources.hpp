@@ -1,0 +1,78 @@
+// Where measurements come from: a Prometheus server (PromQL), a /metrics endpoint scraped twice
+// a window apart, or saved scrapes. Each measurement yields one reading per objective and role.
+#pragma once
+
+#include "prometheus_api.hpp"
+#include "scrape_delta.hpp"
+#include "slo_policy.hpp"
+#include "time_util.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relgate::slo {
+
+using Clock = std::chrono::steady_clock;
+
+struct Target
+{
+  std::string role;      // "canary", "baseline", or "target" without a comparison
+  std::string url;       // --metrics-url / --canary-url / --baseline-url
+  std::string role_value; // Prometheus: what {{ role }} becomes
+};
+
+struct HttpSettings
+{
+  std::string bearer_token_env;
+  std::string basic_auth_env;
+  std::string ca_cert_path;
+  Duration request_timeout = Duration(10000);
+  int max_attempts = 3;
+};
+
+struct Reading
+{
+  std::optional<double> value;
+  std::string no_data_reason; // why value is absent: "no requests in the window"
+};
+
+struct Measurement
+{
+  std::map<std::string, std::vector<Reading>> readings; // role -> one per objective
+  std::vector<std::string> warnings;
+  double window_seconds = 0;
+  std::map<std::string, WindowStats> stats; // scrape sources: the raw figures, for the record
+};
+
+class MetricSource
+{
+public:
+  virtual ~MetricSource() = default;
+  virtual std::string kind() const = 0; // "prometheus", "metrics-url", "metrics-file"
+  // Errors are measurement errors (unreachable, bad answer, deadline reached).
+  virtual Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point deadline) = 0;
+  // Error ratio over a window, for burn rates (Prometheus only; others answer nullopt).
+  virtual Result<std::optional<double>> error_ratio(const Target& target, Duration window, Clock::time_point deadline);
+};
+
+// The timeout for one HTTP attempt so that all attempts fit before the deadline.
+Duration attempt_timeout(const HttpSettings& settings, Clock::time_point deadline);
+// Sleeps until `until` unless it is past the deadline: then an error naming `what`.
+Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string& what);
+
+std::string substitute_placeholders(std::string text, const std::string& role_value, Duration window);
+
+std::unique_ptr<MetricSource> make_prometheus_source(std::string base_url, std::vector<Target> targets,
+                                                     HttpSettings http, SloPolicy policy);
+std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, HttpSettings http, SloPolicy policy);
+// One file: judged against zero; two: the delta between them.
+std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy);
+
+// Built-in readings from the figures of one window.
+Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats);
+
+} // namespace relgate::slo

@@ -1,0 +1,301 @@
+#include "slo_check.hpp"
+
+#include "digest.hpp"
+#include "last_allow.hpp"
+#include "slo_summary.hpp"
+
+#include <unistd.h>
+
+#include <ostream>
+
+namespace relgate::slo {
+
+namespace {
+
+struct SourceChoice
+{
+  std::unique_ptr<MetricSource> source;
+  std::vector<Target> targets;
+  std::string judged_role;
+  bool comparing = false;
+  std::vector<std::string> files;
+};
+
+Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& policy, const HttpSettings& http)
+{
+  const bool prometheus = args.has("prometheus");
+  const bool metrics_url = args.has("metrics-url");
+  const auto files = args.values("metrics-file");
+  const bool canary_url = args.has("canary-url");
+  const int chosen = int(prometheus) + int(metrics_url) + int(!files.empty()) + int(canary_url);
+  if (chosen != 1) {
+    return make_error("choose exactly one source: --prometheus URL, --metrics-url URL, --metrics-file FILE [--metrics-file FILE], "
+                      "or --canary-url URL --baseline-url URL");
+  }
+  if (args.has("baseline-url") && !canary_url) return make_error("--baseline-url needs --canary-url (the two targets compared)");
+  if ((args.has("canary-role") || args.has("baseline-role")) && !prometheus) {
+    return make_error("--canary-role/--baseline-role fill {{ role }} in PromQL: they need --prometheus");
+  }
+  SourceChoice choice;
+  for (const auto& objective : policy.objectives) {
+    if (objective.metric.kind == MetricSpec::Kind::query && !prometheus) {
+      return make_error("objective '" + objective.name + "' is a PromQL query: run with --prometheus URL (or use a built-in metric)");
+    }
+  }
+  if (prometheus) {
+    const std::string canary_role = args.value_or("canary-role", "");
+    if (args.has("baseline-role")) {
+      if (canary_role.empty()) return make_error("--baseline-role needs --canary-role");
+      choice.targets = {{"canary", "", canary_role}, {"baseline", "", *args.value("baseline-role")}};
+      choice.comparing = true;
+      choice.judged_role = "canary";
+    } else {
+      choice.targets = {{canary_role.empty() ? "target" : "canary", "", canary_role}};
+      choice.judged_role = choice.targets[0].role;
+    }
+    bool uses_role = policy.prometheus_selector.find("role") != std::string::npos;
+    for (const auto& objective : policy.objectives) uses_role |= objective.metric.query.find("{{") != std::string::npos &&
+                                                                 objective.metric.query.find("role") != std::string::npos;
+    if (uses_role && canary_role.empty()) return make_error("the policy's PromQL uses {{ role }}: pass --canary-role VALUE (and --baseline-role VALUE to compare)");
+    choice.source = make_prometheus_source(*args.value("prometheus"), choice.targets, http, policy);
+  } else if (metrics_url || canary_url) {
+    if (metrics_url) {
+      choice.targets = {{"target", *args.value("metrics-url"), ""}};
+    } else {
+      choice.targets = {{"canary", *args.value("canary-url"), ""}};
+      if (args.has("baseline-url")) {
+        choice.targets.push_back({"baseline", *args.value("baseline-url"), ""});
+        choice.comparing = true;
+      }
+    }
+    choice.judged_role = choice.targets[0].role;
+    choice.source = make_scrape_source(choice.targets, http, policy);
+  } else {
+    if (files.size() > 2) return make_error("--metrics-file: give one saved scrape (judged against zero) or two (before and after)");
+    choice.files = files;
+    choice.targets = {{"target", "", ""}};
+    choice.judged_role = "target";
+    choice.source = make_file_source(files, policy);
+  }
+  return choice;
+}
+
+Result<void> apply_overrides(const ParsedArgs& args, SloPolicy& policy, HttpSettings& http)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto window, args.duration("window"));
+  if (window) {
+    if (window->count() <= 0) return make_error("--window: must be longer than 0, e.g. 30s");
+    policy.window = *window;
+  }
+  RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
+  if (interval) policy.plan.interval = *interval;
+  RELGATE_ASSIGN_OR_RETURN(auto count, args.integer("count", 1, 1000));
+  if (count) policy.plan.count = *count;
+  if (policy.plan.count > 1 && policy.plan.interval.count() <= 0) {
+    return make_error("--count " + std::to_string(policy.plan.count) + " needs an interval between measurements: --interval 30s (or [measurement] interval)");
+  }
+  RELGATE_ASSIGN_OR_RETURN(auto request_timeout, args.duration("request-timeout"));
+  if (request_timeout) policy.request_timeout = *request_timeout;
+  RELGATE_ASSIGN_OR_RETURN(auto attempts, args.integer("attempts", 1, 10));
+  http.max_attempts = attempts ? static_cast<int>(*attempts) : 3;
+  http.request_timeout = policy.request_timeout;
+  http.bearer_token_env = args.value_or("bearer-token-env", "");
+  http.basic_auth_env = args.value_or("basic-auth-env", "");
+  http.ca_cert_path = args.value_or("cacert", "");
+  return ok_result();
+}
+
+// The least the plan needs: windows waited (scrapes) and intervals between measurements.
+Duration planned_duration(const SloPolicy& policy, bool waits_window)
+{
+  Duration total = policy.plan.interval * (policy.plan.count - 1);
+  if (waits_window) total += policy.plan.interval >= policy.window ? policy.window : policy.window * policy.plan.count;
+  return total;
+}
+
+} // namespace
+
+StepSpec slo_check_spec()
+{
+  StepSpec spec;
+  spec.name = "slo-check";
+  spec.usage = "slo-check (--prometheus URL | --metrics-url URL | --metrics-file FILE [--metrics-file FILE] | --canary-url URL --baseline-url URL) [options]";
+  spec.description =
+    "Runtime health gate: measures error rate, latency percentiles, request rate and burn rate from Prometheus or a /metrics "
+    "endpoint, compares a canary with its baseline (ratio and Mann-Whitney U), and decides ALLOW (0), DENY (1) or "
+    "INCONCLUSIVE (3) by the policy; 2 when the source is unreachable or the input is bad.";
+  spec.options = {
+    value_option("prometheus", "URL", "Prometheus server root; objectives run as PromQL via /api/v1/query"),
+    value_option("metrics-url", "URL", "a /metrics endpoint, scraped twice --window apart"),
+    repeated_option("metrics-file", "FILE", "a saved scrape (text or OpenMetrics); two files give the delta between them"),
+    value_option("canary-url", "URL", "the canary's /metrics endpoint (judged)"),
+    value_option("baseline-url", "URL", "the baseline's /metrics endpoint (compared against)"),
+    value_option("canary-role", "VALUE", "Prometheus: what {{ role }} becomes for the canary"),
+    value_option("baseline-role", "VALUE", "Prometheus: what {{ role }} becomes for the baseline"),
+    value_option("window", "DURATION", "measurement window (policy [source] window, default 30s)"),
+    value_option("interval", "DURATION", "time between measurements (overrides [measurement] interval)"),
+    value_option("count", "N", "number of measurements (overrides [measurement] count)"),
+    value_option("timeout", "DURATION", "deadline for the whole step (default: the plan's duration + 2m)"),
+    value_option("request-timeout", "DURATION", "timeout of one HTTP request (default 10s)"),
+    value_option("attempts", "N", "HTTP attempts per request, with backoff (default 3)"),
+    value_option("bearer-token-env", "NAME", "environment variable holding a bearer token"),
+    value_option("basic-auth-env", "NAME", "environment variable holding user:password"),
+    value_option("cacert", "FILE", "CA bundle for a private CA (TLS is always verified)"),
+  };
+  spec.default_policy = "slo.toml";
+  spec.run = run_slo_check;
+  return spec;
+}
+
+Result<StepOutcome> run_slo_check(StepContext& context)
+{
+  const ParsedArgs& args = context.args;
+  const std::string policy_path = context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
+  RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
+  RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
+  HttpSettings http;
+  RELGATE_TRY(apply_overrides(args, policy, http));
+  RELGATE_ASSIGN_OR_RETURN(auto choice, choose_source(args, policy, http));
+
+  const bool waits_window = choice.source->kind() == "metrics-url";
+  if (choice.source->kind() == "metrics-file") policy.plan.count = 1; // saved scrapes are one measurement
+  RELGATE_ASSIGN_OR_RETURN(auto timeout, args.duration("timeout"));
+  const Duration needed = planned_duration(policy, waits_window);
+  if (timeout && *timeout <= needed) {
+    return make_error("--timeout " + format_duration(*timeout) + " is shorter than the plan needs (" + format_duration(needed) +
+                      ": count, interval and window); raise it or lower --count/--window");
+  }
+  const Duration budget = timeout ? *timeout : needed + std::chrono::minutes(2);
+  const auto deadline = Clock::now() + budget;
+
+  RunInfo run;
+  run.source = choice.source->kind();
+  run.targets = choice.targets;
+  run.judged_role = choice.judged_role;
+  run.comparing = choice.comparing;
+  run.window_seconds = std::chrono::duration<double>(policy.window).count();
+
+  RELGATE_ASSIGN_OR_RETURN(auto last_allow, load_last_allow(context.common.evidence_path, context.common.scope));
+  if (last_allow) run.last_allow_at = last_allow->started_at;
+
+  std::vector<ObjectiveResult> results(policy.objectives.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    results[i].objective = &policy.objectives[i];
+    if (last_allow) {
+      auto it = last_allow->values.find(policy.objectives[i].name);
+      if (it != last_allow->values.end()) results[i].last_allow_value = it->second;
+    }
+  }
+
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  ErrorBudget errors(policy.plan.consecutive_error_limit);
+  int done = 0;
+  int attempt = 0;
+  while (done < policy.plan.count) {
+    const auto started = Clock::now();
+    ++attempt;
+    MeasurementLog entry;
+    entry.attempt = attempt;
+    entry.at = format_rfc3339(current_time());
+    auto measurement = choice.source->measure(policy.objectives, deadline);
+    if (!measurement) {
+      if (choice.source->kind() == "metrics-file") return measurement.error(); // bad input: nothing to retry
+      entry.error = measurement.message();
+      run.log.push_back(std::move(entry));
+      errors.record_error(measurement.message());
+      if (tty) context.io.err << "slo-check: measurement error " << errors.consecutive() << ": " << measurement.message() << "\n";
+      if (errors.exhausted() || Clock::now() >= deadline) break;
+      // Argo retries an errored measurement after the interval; without one, after a second.
+      const Duration pause = policy.plan.interval.count() > 0 ? policy.plan.interval : Duration(1000);
+      if (!sleep_until_or_deadline(started + pause, deadline, "retrying")) break;
+      continue;
+    }
+    errors.record_success();
+    std::vector<ObjectiveReading> readings;
+    const auto& judged = measurement->readings[choice.judged_role];
+    const std::vector<Reading>* baseline = choice.comparing ? &measurement->readings["baseline"] : nullptr;
+    for (std::size_t i = 0; i < policy.objectives.size(); ++i) {
+      auto reading = evaluate_reading(policy.objectives[i], judged[i], baseline ? &(*baseline)[i] : nullptr,
+                                      results[i].last_allow_value, policy.canary);
+      results[i].tally.add(reading.status);
+      readings.push_back(reading);
+      results[i].readings.push_back(std::move(reading));
+    }
+    for (const auto& warning : measurement->warnings) run.warnings.push_back(warning);
+    entry.measurement = std::move(*measurement);
+    run.log.push_back(std::move(entry));
+    ++done;
+    if (tty) context.io.err << progress_line(policy.objectives, readings, done, policy.plan.count) << "\n";
+    if (done < policy.plan.count) {
+      auto slept = sleep_until_or_deadline(started + policy.plan.interval, deadline, "waiting for the next measurement");
+      if (!slept) break;
+    }
+  }
+
+  // Burn rates are judged once, at the end, over their own windows (Prometheus only).
+  std::vector<BurnRateEvaluation> burns;
+  if (policy.burn_rate.enabled && done == policy.plan.count) {
+    if (choice.source->kind() != "prometheus") {
+      run.warnings.push_back("[burn_rate] needs --prometheus (hours of history); not evaluated");
+    } else {
+      const Target& judged_target = choice.targets[0];
+      for (const auto& window : policy.burn_rate.windows) {
+        auto long_ratio = choice.source->error_ratio(judged_target, window.long_window, deadline);
+        auto short_ratio = long_ratio ? choice.source->error_ratio(judged_target, window.short_window, deadline) : long_ratio;
+        if (!long_ratio || !short_ratio) {
+          errors.record_error("burn rate: " + (long_ratio ? short_ratio.message() : long_ratio.message()));
+          done = -1;
+          break;
+        }
+        burns.push_back(evaluate_burn_window(window, policy.burn_rate.target, *long_ratio, *short_ratio));
+      }
+    }
+  }
+
+  StepOutcome outcome;
+  outcome.policy = PolicyRef{loaded.path, loaded.sha256, loaded.version};
+  for (const auto& file : choice.files) {
+    RELGATE_ASSIGN_OR_RETURN(auto sha, sha256_file_hex(file));
+    outcome.inputs.push_back({file, sha});
+  }
+
+  if (done != policy.plan.count) {
+    // Errors or the deadline stopped the plan: fail closed (exit 2), but keep what was measured.
+    Verdict partial = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
+    outcome.decision = Decision::error;
+    std::string reason;
+    if (errors.exhausted()) {
+      reason = "source unreachable or failing: " + std::to_string(errors.consecutive()) + " consecutive measurement errors > consecutive_error_limit " +
+               std::to_string(errors.limit()) + "; last: " + errors.last_error();
+    } else if (done < 0) {
+      reason = errors.last_error();
+    } else {
+      reason = "--timeout " + format_duration(budget) + " reached after " + std::to_string(std::max(done, 0)) + " of " +
+               std::to_string(policy.plan.count) + " measurements" + (errors.last_error().empty() ? "" : "; last error: " + errors.last_error());
+    }
+    run.stop_reason = reason;
+    outcome.reasons.push_back(reason);
+    outcome.summary = build_summary(policy, run, partial);
+    outcome.text_details = build_text_details(run, partial);
+    return outcome;
+  }
+
+  Verdict verdict = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
+  outcome.decision = verdict.decision;
+  outcome.reasons = verdict.reasons;
+  for (const auto& result : verdict.objectives) {
+    CheckResult check;
+    check.name = result.objective->name;
+    check.passed = result.phase != ObjectivePhase::failed;
+    check.message = result.reason.empty() ? std::string(phase_name(result.phase)) : result.reason;
+    outcome.checks.push_back(check);
+  }
+  char score[32];
+  std::snprintf(score, sizeof score, "%.4g", verdict.score.total);
+  outcome.outputs.emplace_back("score", score);
+  outcome.summary = build_summary(policy, run, verdict);
+  outcome.text_details = build_text_details(run, verdict);
+  return outcome;
+}
+
+} // namespace relgate::slo
