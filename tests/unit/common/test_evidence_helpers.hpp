@@ -9,6 +9,12 @@
 
 namespace relgate::evidence_test {
 
+// For *_MESSAGE assertions: the error text of a failed Result, "" otherwise.
+template<typename T> std::string error_of(const Result<T>& result)
+{
+  return result.ok() ? std::string() : result.message();
+}
+
 inline Subject test_subject(char fill = 'a')
 {
   return Subject{"ghcr.io/acme/api", Digest{HashAlgorithm::sha256, std::string(64, fill)}};
@@ -48,6 +54,17 @@ inline EvidenceFile make_file(std::size_t record_count, char subject_fill = 'a')
                                    "reason " + std::to_string(i)));
   }
   return file;
+}
+
+inline EvidenceFile copy_evidence_for_test(const EvidenceFile& file)
+{
+  EvidenceFile copy;
+  copy.schema = file.schema;
+  copy.subject = file.subject;
+  copy.release_id = file.release_id;
+  copy.created_at = file.created_at;
+  for (const auto& record : file.records) copy.records.push_back(copy_record(record));
+  return copy;
 }
 
 // A fresh, empty folder under the ctest scratch dir (or /tmp when run by hand).

@@ -1,0 +1,157 @@
+// Merging copies from parallel jobs: order, duplicates, refusals, signatures kept.
+#include "test_evidence_helpers.hpp"
+
+#include "file_io.hpp"
+#include "process.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace relgate;
+using namespace relgate::evidence_test;
+
+namespace {
+
+EvidenceFile file_with(const std::vector<std::pair<std::string, std::string>>& steps_and_times, char fill = 'a')
+{
+  EvidenceFile file = make_file(0, fill);
+  for (const auto& [step, time] : steps_and_times) {
+    chain_append(file, make_record(step, Decision::allow, time, step + " passed"));
+  }
+  return file;
+}
+
+std::vector<std::string> steps_of(const EvidenceFile& file)
+{
+  std::vector<std::string> steps;
+  for (const auto& record : file.records) steps.push_back(record.step);
+  return steps;
+}
+
+} // namespace
+
+TEST_CASE("merge: records ordered by start time across inputs, ties keep input order, chain rebuilt")
+{
+  std::vector<EvidenceFile> inputs;
+  inputs.push_back(file_with({{"a1", "2026-02-11T09:00:00Z"}, {"a2", "2026-02-11T09:20:00Z"}}));
+  inputs.push_back(file_with({{"b1", "2026-02-11T09:10:00Z"}, {"b2", "2026-02-11T09:20:00Z"}}));
+  // An offset time sorts by the instant, not the text: 10:05+01:00 is 09:05Z.
+  inputs.push_back(file_with({{"c1", "2026-02-11T10:05:00+01:00"}}));
+  auto merged = merge_evidence(inputs);
+  REQUIRE_MESSAGE(merged.ok(), error_of(merged));
+  CHECK(steps_of(*merged) == std::vector<std::string>{"a1", "c1", "b1", "a2", "b2"});
+  CHECK(verify_chain(*merged, {}).intact);
+  CHECK(merged->records[0].prev == genesis_prev(*merged));
+  CHECK(merged->subject == inputs[0].subject);
+  // Merged output reads back intact.
+  auto reparsed = parse_evidence(serialize_evidence(*merged), "merged.json");
+  REQUIRE(reparsed.ok());
+  CHECK(verify_chain(*reparsed, {}).intact);
+}
+
+TEST_CASE("merge: exact duplicates are dropped, records that differ in anything are kept")
+{
+  EvidenceFile shared = file_with({{"scan-gate", "2026-02-11T09:00:00Z"}});
+  EvidenceFile job_a = file_with({{"scan-gate", "2026-02-11T09:00:00Z"}, {"slo-a", "2026-02-11T09:05:00Z"}});
+  EvidenceFile job_b = file_with({{"scan-gate", "2026-02-11T09:00:00Z"}, {"slo-b", "2026-02-11T09:06:00Z"}});
+  // Same step and time but another decision: not a duplicate.
+  EvidenceRecord different = make_record("scan-gate", Decision::deny, "2026-02-11T09:00:00Z", "scan-gate passed");
+  chain_append(job_b, std::move(different));
+  std::vector<EvidenceFile> inputs;
+  inputs.push_back(std::move(job_a));
+  inputs.push_back(std::move(job_b));
+  inputs.push_back(std::move(shared));
+  auto merged = merge_evidence(inputs);
+  REQUIRE(merged.ok());
+  CHECK(steps_of(*merged) == std::vector<std::string>{"scan-gate", "scan-gate", "slo-a", "slo-b"});
+  CHECK(merged->records[1].decision == Decision::deny);
+
+  // Merging a result with itself changes nothing.
+  std::vector<EvidenceFile> again;
+  again.push_back(copy_evidence_for_test(*merged));
+  again.push_back(copy_evidence_for_test(*merged));
+  auto idempotent = merge_evidence(again);
+  REQUIRE(idempotent.ok());
+  CHECK(serialize_evidence(*idempotent) == serialize_evidence(*merged));
+}
+
+TEST_CASE("merge: different subjects and broken inputs are refused")
+{
+  SUBCASE("different subjects")
+  {
+    std::vector<EvidenceFile> inputs;
+    inputs.push_back(file_with({{"a", "2026-02-11T09:00:00Z"}}, 'a'));
+    inputs.push_back(file_with({{"b", "2026-02-11T09:00:00Z"}}, 'b'));
+    auto merged = merge_evidence(inputs);
+    REQUIRE_FALSE(merged.ok());
+    CHECK(merged.message().rfind("input 2: subject ghcr.io/acme/api@sha256:bbbb", 0) == 0);
+    CHECK(merged.message().find("only copies of the same release candidate can be merged") != std::string::npos);
+  }
+  SUBCASE("a broken chain")
+  {
+    std::vector<EvidenceFile> inputs;
+    inputs.push_back(file_with({{"a", "2026-02-11T09:00:00Z"}}));
+    inputs.push_back(file_with({{"b", "2026-02-11T09:00:00Z"}, {"c", "2026-02-11T09:01:00Z"}}));
+    inputs[1].records[0].decision = Decision::deny;
+    auto merged = merge_evidence(inputs);
+    REQUIRE_FALSE(merged.ok());
+    CHECK(merged.message().rfind("input 2: chain is broken at record 0: content does not match its hash", 0) == 0);
+  }
+  SUBCASE("different release ids")
+  {
+    std::vector<EvidenceFile> inputs;
+    inputs.push_back(file_with({}));
+    inputs.push_back(file_with({}));
+    inputs[1].release_id = "rel-2";
+    CHECK_FALSE(merge_evidence(inputs).ok());
+  }
+  CHECK_FALSE(merge_evidence({}).ok());
+}
+
+TEST_CASE("merge: signatures are kept and still verify in the rebuilt chain")
+{
+  const std::string dir = scratch_dir("merge-signed");
+  auto generated = run_process({"openssl", "genpkey", "-algorithm", "ed25519", "-out", dir + "/ed.key"});
+  REQUIRE(generated.ok());
+  REQUIRE(generated->exit_code == 0);
+  REQUIRE(run_process({"openssl", "pkey", "-in", dir + "/ed.key", "-pubout", "-out", dir + "/ed.pub"})->exit_code == 0);
+  const std::string private_pem = *read_file(dir + "/ed.key");
+  const std::string public_pem = *read_file(dir + "/ed.pub");
+
+  std::vector<EvidenceFile> inputs;
+  for (int job = 0; job < 2; ++job) {
+    EvidenceFile file = make_file(0);
+    EvidenceRecord record = make_record("job-" + std::to_string(job), Decision::allow,
+                                        "2026-02-11T09:0" + std::to_string(2 - job) + ":00Z");
+    record.signature = *sign_record(record, private_pem, "ed.key");
+    chain_append(file, std::move(record));
+    inputs.push_back(std::move(file));
+  }
+  auto merged = merge_evidence(inputs);
+  REQUIRE(merged.ok());
+  CHECK(steps_of(*merged) == std::vector<std::string>{"job-1", "job-0"}); // prevs changed, signatures did not
+  ChainReport report = verify_chain(*merged, {public_pem});
+  CHECK_MESSAGE(report.intact, report.problem);
+  CHECK(report.signed_records == 2);
+}
+
+TEST_CASE("merge: merge_evidence_files writes OUT and keeps what OUT already held")
+{
+  const std::string dir = scratch_dir("merge-files");
+  REQUIRE(write_file_atomic(dir + "/a.json", serialize_evidence(file_with({{"a", "2026-02-11T09:00:00Z"}}))).ok());
+  REQUIRE(write_file_atomic(dir + "/b.json", serialize_evidence(file_with({{"b", "2026-02-11T09:01:00Z"}}))).ok());
+  REQUIRE(write_file_atomic(dir + "/out.json", serialize_evidence(file_with({{"o", "2026-02-11T08:00:00Z"}}))).ok());
+  auto summary = merge_evidence_files(dir + "/out.json", {dir + "/a.json", dir + "/b.json", dir + "/a.json"});
+  REQUIRE_MESSAGE(summary.ok(), error_of(summary));
+  CHECK(summary->input_records == 4);
+  CHECK(summary->merged_records == 3);
+  auto out = load_evidence(dir + "/out.json");
+  REQUIRE(out.ok());
+  CHECK(steps_of(*out) == std::vector<std::string>{"o", "a", "b"});
+  CHECK(verify_chain(*out, {}).intact);
+
+  REQUIRE(write_file_atomic(dir + "/other.json", serialize_evidence(file_with({}, 'c'))).ok());
+  auto refused = merge_evidence_files(dir + "/out.json", {dir + "/other.json"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message().rfind(dir + "/other.json: subject ", 0) == 0);
+  CHECK(load_evidence(dir + "/out.json")->records.size() == 3); // untouched
+}
