@@ -1,0 +1,171 @@
+#include "publish.hpp"
+
+#include "file_io.hpp"
+#include "repo_layout.hpp"
+
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace relgate::gitops {
+namespace {
+
+bool is_remote_moved(const ProcessResult& push)
+{
+  const std::string text = push.stdout_text + push.stderr_text;
+  for (const char* marker : {"[rejected]", "non-fast-forward", "fetch first", "failed to update ref",
+                             "cannot lock ref", "stale info", "[remote rejected]"}) {
+    if (text.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The remote branch head after a fetch, or "" when the branch does not exist there yet.
+Result<std::string> fetch_remote_head(const GitRepo& repo, const std::string& remote, const std::string& branch)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto fetch, repo.run({"fetch", "--quiet", remote, "refs/heads/" + branch}));
+  if (fetch.exit_code != 0) {
+    if (fetch.stderr_text.find("couldn't find remote ref") != std::string::npos) return std::string();
+    return make_error(repo.work_tree() + ": git fetch " + remote + " " + branch + " failed: " + fetch.stderr_text +
+                      "check the remote name (--remote) and your credentials");
+  }
+  return repo.line({"rev-parse", "--verify", "FETCH_HEAD^{commit}"});
+}
+
+void sleep_before_retry(const PublishOptions& options, int attempt)
+{
+  static std::mt19937 random(std::random_device{}());
+  auto base = options.backoff.count() * attempt;
+  std::uniform_int_distribution<long long> jitter(0, base + 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter(random)));
+}
+
+} // namespace
+
+Result<void> check_repository(const GitRepo& repo)
+{
+  auto top = repo.line({"rev-parse", "--show-toplevel"});
+  if (!top) {
+    return make_error(repo.work_tree() + " is not a git work tree (" + top.message() +
+                      "): pass --repo the path of a clone of your GitOps repository");
+  }
+  std::error_code error;
+  auto given = std::filesystem::weakly_canonical(repo.work_tree(), error);
+  auto actual = std::filesystem::weakly_canonical(*top, error);
+  if (given != actual) {
+    return make_error("--repo " + repo.work_tree() + " is inside the repository " + *top +
+                      ": pass the repository's top folder");
+  }
+  return ok_result();
+}
+
+Result<void> check_relgate_files_clean(const GitRepo& repo)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto status, repo.check({"status", "--porcelain", "--untracked-files=all", "--",
+                                                    std::string(relgate_root)}));
+  if (status.empty()) return ok_result();
+  std::string first = status.substr(0, status.find('\n'));
+  return make_error(repo.work_tree() + ": relgate's files have uncommitted changes (" + first +
+                    "), e.g. from an interrupted promote or a hand edit. Inspect with `git -C " + repo.work_tree() +
+                    " status relgate`, then discard them with `git -C " + repo.work_tree() +
+                    " checkout HEAD -- relgate && git -C " + repo.work_tree() +
+                    " clean -fd -- relgate` (or commit them) and run again");
+}
+
+Result<std::string> commit_planned(const GitRepo& repo, const PlannedCommit& plan)
+{
+  std::set<std::string> paths;
+  for (const auto& write : plan.writes) {
+    RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), write.path));
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+    if (error) return make_error(path + ": cannot create its folder: " + error.message());
+    RELGATE_TRY(write_file_atomic(path, write.content));
+    paths.insert(write.path);
+  }
+  for (const auto& append : plan.appends) {
+    RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), append.path));
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+    if (error) return make_error(path + ": cannot create its folder: " + error.message());
+    RELGATE_TRY(append_file(path, append.content));
+    paths.insert(append.path);
+  }
+  std::vector<std::string> add{"add", "--"};
+  add.insert(add.end(), paths.begin(), paths.end());
+  RELGATE_TRY(repo.check(add));
+
+  std::vector<std::string> commit;
+  // A CI runner often has no identity configured; fall back to a neutral one instead of failing.
+  RELGATE_ASSIGN_OR_RETURN(auto email, repo.run({"config", "user.email"}));
+  if (email.exit_code != 0) {
+    commit = {"-c", "user.name=relgate", "-c", "user.email=relgate@localhost"};
+  }
+  commit.insert(commit.end(), {"commit", "--quiet", "--no-verify", "-m", plan.message, "--"});
+  commit.insert(commit.end(), paths.begin(), paths.end());
+  RELGATE_TRY(repo.check(commit));
+  return repo.line({"rev-parse", "HEAD"});
+}
+
+Result<PublishResult> publish(const GitRepo& repo, const PublishOptions& options, const PlanFunction& plan)
+{
+  PublishResult result;
+  RELGATE_TRY(check_repository(repo));
+  RELGATE_TRY(check_relgate_files_clean(repo));
+
+  std::string remote_head;
+  if (options.push) {
+    auto branch = repo.line({"symbolic-ref", "--short", "-q", "HEAD"});
+    if (!branch || branch->empty()) {
+      return make_error(repo.work_tree() + ": HEAD is detached: check out the branch to push (e.g. git checkout main)");
+    }
+    result.branch = *branch;
+    RELGATE_ASSIGN_OR_RETURN(remote_head, fetch_remote_head(repo, options.remote, result.branch));
+    if (!remote_head.empty()) {
+      RELGATE_ASSIGN_OR_RETURN(auto ancestor, repo.run({"merge-base", "--is-ancestor", "HEAD", remote_head}));
+      if (ancestor.exit_code != 0) {
+        return make_error(repo.work_tree() + ": branch " + result.branch + " has commits that are not on " +
+                          options.remote + "/" + result.branch +
+                          " (an earlier run that could not push?): push or drop them, then run again");
+      }
+      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", remote_head}));
+    }
+  }
+
+  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    result.attempts = attempt;
+    RELGATE_ASSIGN_OR_RETURN(auto planned, plan(attempt));
+    if (!planned) return result; // denied or nothing to change: the work tree is untouched
+    RELGATE_ASSIGN_OR_RETURN(result.commit, commit_planned(repo, *planned));
+    result.committed = true;
+    if (!options.push) return result;
+
+    RELGATE_ASSIGN_OR_RETURN(auto push, repo.run({"push", "--porcelain", options.remote,
+                                                  "HEAD:refs/heads/" + result.branch}));
+    if (push.exit_code == 0) {
+      result.pushed = true;
+      return result;
+    }
+    // Our commit stays only local until it lands: drop it and start again from the remote head.
+    auto moved = is_remote_moved(push);
+    RELGATE_ASSIGN_OR_RETURN(auto new_head, fetch_remote_head(repo, options.remote, result.branch));
+    const std::string& reset_to = new_head.empty() ? remote_head : new_head;
+    if (!reset_to.empty()) RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", reset_to}));
+    result.committed = false;
+    result.commit.clear();
+    if (!moved) {
+      return make_error("git push to " + options.remote + " " + result.branch + " failed: " + push.stderr_text +
+                        "check credentials and branch protection; nothing was pushed");
+    }
+    ++result.conflicts;
+    remote_head = new_head;
+    if (attempt < options.max_attempts) sleep_before_retry(options, attempt);
+  }
+  return make_error("conflict: the push to " + options.remote + "/" + result.branch + " was refused " +
+                    std::to_string(result.conflicts) + " times because other promotions landed first; "
+                    "nothing was pushed and the clone is at the remote head: run the step again "
+                    "(or serialize jobs with a concurrency group)");
+}
+
+} // namespace relgate::gitops

@@ -1,0 +1,24 @@
+// Release ids "rel-YYYY-MM-DD-NN": the audit trail id, readable by people, ordered by day.
+// NN counts releases of that UTC day in this repository (01..99, then 100.. if ever needed).
+#pragma once
+
+#include "result.hpp"
+#include "time_util.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace relgate::gitops {
+
+struct ReleaseId
+{
+  std::string date; // YYYY-MM-DD
+  int number = 0;
+  std::string str() const;
+};
+
+Result<ReleaseId> parse_release_id(std::string_view text);
+// The next id after `last` (may be empty) for the UTC day of `now`.
+Result<std::string> next_release_id(std::string_view last, TimePoint now);
+
+} // namespace relgate::gitops
