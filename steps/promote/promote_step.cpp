@@ -7,6 +7,7 @@
 #include "publish.hpp"
 #include "repo_layout.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace relgate::promote {
@@ -122,6 +123,14 @@ Result<StepOutcome> run_promote(StepContext& context)
   outcome.inputs.push_back(FileRef{context.common.evidence_path, evidence_hex});
   outcome.judged_digest = evidence.subject.digest;
   outcome.checks = plan.admission.checks;
+  // A broken chain cannot take one more record; the DENY still reaches stdout and the exit code.
+  outcome.append_to_evidence = chain.intact;
+  if (!plan.no_change) {
+    outcome.text_details = "  checks:\n";
+    for (const auto& check : plan.admission.checks) {
+      outcome.text_details += std::string("    ") + (check.passed ? "pass " : "FAIL ") + check.name + ": " + check.message + "\n";
+    }
+  }
   const std::string digest = evidence.subject.digest.str();
   if (plan.no_change) {
     outcome.decision = Decision::allow;
