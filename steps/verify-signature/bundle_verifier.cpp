@@ -1,0 +1,237 @@
+#include "bundle_verifier.hpp"
+
+#include "dsse.hpp"
+#include "encoding.hpp"
+#include "fulcio_certificate.hpp"
+#include "key_signatures.hpp"
+#include "rfc3161.hpp"
+#include "sct.hpp"
+#include "signature_verify.hpp"
+#include "tlog_verifier.hpp"
+
+#include <algorithm>
+
+namespace relgate::sig {
+
+namespace {
+
+struct Content
+{
+  const SigstoreBundle& bundle;
+  const Artifact& artifact;
+  std::string pae;
+
+  Result<void> verify_with(const PublicKey& key) const
+  {
+    if (bundle.message_signature) return verify_artifact_signature(key, artifact, bundle.message_signature->signature);
+    return verify_message_signature(key, pae, bundle.dsse_envelope->signatures[0].sig);
+  }
+};
+
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ")
+{
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
+void check_dsse_statement(const SigstoreBundle& bundle, const Artifact& artifact, BundleReport& report)
+{
+  const DsseEnvelope& envelope = *bundle.dsse_envelope;
+  if (envelope.payload_type != in_toto_payload_type) {
+    report.failures.push_back("DSSE payloadType '" + envelope.payload_type + "' is not " +
+                              std::string(in_toto_payload_type));
+    return;
+  }
+  auto statement = parse_statement(envelope.payload, bundle.source + ": DSSE payload");
+  if (!statement) {
+    report.failures.push_back(statement.message());
+    return;
+  }
+  bool covered = false;
+  for (const auto& [algorithm, raw] : artifact.digests) {
+    covered = covered || statement_covers(*statement, Digest{algorithm, hex_encode(raw)});
+  }
+  if (!covered) {
+    std::vector<std::string> subjects;
+    for (const auto& subject : statement->subjects) {
+      auto found = subject.digests.find("sha256");
+      subjects.push_back(subject.name + (found != subject.digests.end() ? " sha256:" + found->second : ""));
+    }
+    report.failures.push_back("artifact " + artifact.primary_digest().str() +
+                              " is not a subject of the attestation (subjects: " + join(subjects) + ")");
+    return;
+  }
+  report.checks.push_back("attestation-subject");
+  report.statement = std::move(statement).value();
+}
+
+} // namespace
+
+Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact& artifact,
+                                   const BundleVerifyOptions& options)
+{
+  BundleReport report;
+  const std::string& source = bundle.source;
+  const TrustedRoot* root = options.trusted_root;
+  Content content{bundle, artifact, {}};
+  if (bundle.dsse_envelope) {
+    if (bundle.dsse_envelope->signatures.size() != 1) {
+      report.failures.push_back("DSSE envelope must carry exactly one signature, has " +
+                                std::to_string(bundle.dsse_envelope->signatures.size()));
+      return report;
+    }
+    content.pae = dsse_pae(bundle.dsse_envelope->payload_type, bundle.dsse_envelope->payload);
+  }
+
+  // 1. Who signed, and does the signature verify.
+  ExpectedBody expected;
+  expected.signature = bundle.signature_bytes();
+  expected.dsse = bundle.dsse_envelope ? &*bundle.dsse_envelope : nullptr;
+  auto sha256 = artifact.digest(HashAlgorithm::sha256);
+  if (sha256) expected.artifact_sha256 = *sha256;
+  X509Ptr leaf;
+  const TrustedKey* signer_key = nullptr;
+  if (bundle.has_public_key) {
+    if (options.keys.empty()) {
+      report.failures.push_back("bundle is signed with a managed key (hint " +
+                                (bundle.public_key_hint.empty() ? std::string("none") : bundle.public_key_hint) +
+                                ") but no key was given: pass --key or [[keys]] in the policy");
+      return report;
+    }
+    std::vector<std::string> tried;
+    for (const auto& key : options.keys) {
+      auto checked = content.verify_with(*key.key);
+      if (checked) {
+        signer_key = &key;
+        break;
+      }
+      tried.push_back(key.label() + ": " + checked.message());
+    }
+    if (signer_key == nullptr) {
+      report.failures.push_back("bundle signature does not verify with any trusted key (" + join(tried, "; ") + ")");
+      return report;
+    }
+    report.key_name = signer_key->name;
+    report.signer = "key " + signer_key->label();
+    expected.verifier_is_certificate = false;
+    expected.verifier_der = signer_key->key->spki_der();
+  } else {
+    if (root == nullptr) {
+      return make_error(source + ": keyless bundle (certificate) needs --trusted-root FILE (trusted_root.json)");
+    }
+    if (options.identities.empty()) {
+      return make_error(source + ": keyless bundle needs --certificate-identity(-regexp) and "
+                                 "--certificate-oidc-issuer(-regexp), or [[identities]] in the policy");
+    }
+    auto parsed = parse_der_certificate(bundle.certificates.front(), source + ": signing certificate");
+    if (!parsed) {
+      report.failures.push_back(parsed.message());
+      return report;
+    }
+    leaf = std::move(parsed).value();
+    auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(leaf.get())), source + ": certificate key");
+    if (!key) {
+      report.failures.push_back(key.message());
+      return report;
+    }
+    auto checked = content.verify_with(*key);
+    if (!checked) {
+      report.failures.push_back("bundle signature does not verify with the signing certificate: " + checked.message());
+      return report;
+    }
+    expected.verifier_der = bundle.certificates.front();
+  }
+  report.checks.push_back("signature");
+  if (bundle.message_signature && bundle.message_signature->digest_algorithm == HashAlgorithm::sha256 && sha256 &&
+      !bundle.message_signature->digest.empty() && bundle.message_signature->digest != *sha256) {
+    report.failures.push_back("bundle messageDigest sha256:" + hex_encode(bundle.message_signature->digest) +
+                              " differs from the artifact's sha256:" + hex_encode(*sha256));
+  }
+  if (bundle.dsse_envelope) check_dsse_statement(bundle, artifact, report);
+
+  // 2. Transparency log and timestamps: only with a trusted root (offline trust anchors).
+  if (root != nullptr) {
+    if (bundle.tlog_entries.empty()) {
+      report.failures.push_back("bundle has no transparency log entry (signature not found in transparency log)");
+    }
+    if (!sha256 && bundle.message_signature) return make_error("--digest must be a sha256 digest for bundle log entries");
+    for (const auto& entry : bundle.tlog_entries) {
+      auto checked = verify_tlog_entry(entry, bundle.minor_version, *root, expected);
+      if (!checked) {
+        report.failures.push_back(checked.message());
+        continue;
+      }
+      report.log_indexes.push_back(entry.log_index);
+      for (const auto& check : checked->checks) {
+        if (std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end()) report.checks.push_back(check);
+      }
+      if (checked->verified_time) report.verified_times.push_back(*checked->verified_time);
+    }
+    for (std::size_t i = 0; i < bundle.rfc3161_timestamps.size(); ++i) {
+      auto stamp = verify_rfc3161_timestamp(bundle.rfc3161_timestamps[i], bundle.signature_bytes(), *root);
+      if (stamp) {
+        report.verified_times.push_back(stamp->time);
+        report.checks.push_back("rfc3161-timestamp");
+      } else {
+        // An unverifiable timestamp proves nothing but does not poison the bundle (sigstore-go).
+        report.notes.push_back("RFC 3161 timestamp " + std::to_string(i) + " ignored: " + stamp.message());
+      }
+    }
+  } else {
+    report.notes.push_back("transparency log and timestamps not checked: no --trusted-root");
+  }
+
+  // 3. Certificate at every proven time, SCT and identity; or the key's validity window.
+  if (leaf) {
+    if (report.verified_times.empty()) {
+      std::string why = report.notes.empty() ? "" : " (" + join(report.notes, "; ") + ")";
+      report.failures.push_back("no verified signing time: the bundle needs a signed entry timestamp (Rekor v1) "
+                                "or an RFC 3161 timestamp from a trusted TSA" + why);
+      return report;
+    }
+    X509Ptr issuer;
+    for (std::time_t time : report.verified_times) {
+      auto chain = verify_certificate_chain(leaf.get(), *root, time);
+      if (!chain) {
+        report.failures.push_back("signing certificate: " + chain.message());
+        return report;
+      }
+      if (!issuer) issuer = std::move(chain->issuer);
+    }
+    report.checks.push_back("certificate-chain");
+    auto scts = verify_embedded_scts(leaf.get(), issuer.get(), *root);
+    if (!scts) report.failures.push_back(scts.message());
+    else report.checks.push_back("sct");
+    auto identity = certificate_identity(leaf.get());
+    if (!identity) {
+      report.failures.push_back(identity.message());
+      return report;
+    }
+    bool matched = std::any_of(options.identities.begin(), options.identities.end(), [&](const IdentityRule& rule) {
+      return rule.matches(identity->subjects, identity->issuer);
+    });
+    if (!matched) {
+      std::vector<std::string> wanted;
+      for (const auto& rule : options.identities) wanted.push_back(rule.describe());
+      report.failures.push_back("certificate identity " + join(identity->subjects) + " (issuer " + identity->issuer +
+                                ") does not match " + join(wanted, " or "));
+    } else {
+      report.checks.push_back("identity");
+      report.signer = "identity " + identity->subjects.front() + " (issuer " + identity->issuer + ")";
+    }
+  } else if (signer_key != nullptr) {
+    std::vector<std::time_t> times = report.verified_times;
+    if (times.empty()) times.push_back(options.now);
+    for (std::time_t time : times) {
+      std::string problem = signer_key->window_problem(time);
+      if (!problem.empty()) {
+        report.failures.push_back(problem);
+        break;
+      }
+    }
+  }
+  return report;
+}
+
+} // namespace relgate::sig

@@ -1,0 +1,49 @@
+// What the verifier trusts, from the policy and the flags: named keys with optional validity
+// windows, and keyless identities (SAN + OIDC issuer, exact or anchored regexp).
+#pragma once
+
+#include "public_key.hpp"
+#include "result.hpp"
+
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace relgate::sig {
+
+struct TrustedKey
+{
+  std::string name; // policy name, or the file name for --key
+  std::string path;
+  std::shared_ptr<PublicKey> key;
+  std::optional<std::time_t> not_before;
+  std::optional<std::time_t> not_after;
+
+  std::string label() const; // "prod-2025 (ecdsa-p256)"
+  // "" when usable at `time`, else why not ("key prod-2024 expired on 2025-01-01T00:00:00Z").
+  std::string window_problem(std::time_t time) const;
+};
+
+struct IdentityRule
+{
+  std::string subject;        // exact SAN
+  std::string subject_regexp; // anchored: the whole SAN must match
+  std::string issuer;
+  std::string issuer_regexp;
+  std::shared_ptr<std::regex> subject_pattern;
+  std::shared_ptr<std::regex> issuer_pattern;
+
+  bool matches(const std::vector<std::string>& sans, const std::string& cert_issuer) const;
+  std::string describe() const;
+};
+
+// Compiles the regexps; exactly one of subject/subject_regexp and of issuer/issuer_regexp.
+Result<IdentityRule> make_identity_rule(std::string subject, std::string subject_regexp, std::string issuer,
+                                        std::string issuer_regexp, const std::string& where);
+
+Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string& path);
+
+} // namespace relgate::sig

@@ -1,0 +1,318 @@
+#include "verify_step.hpp"
+
+#include "bundle_verifier.hpp"
+#include "digest.hpp"
+#include "encoding.hpp"
+#include "file_io.hpp"
+#include "key_signatures.hpp"
+#include "signature_policy.hpp"
+#include "simple_signing.hpp"
+#include "time_util.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace relgate::sig {
+
+namespace {
+
+struct Inputs
+{
+  SignaturePolicy policy;
+  std::vector<TrustedKey> keys;
+  std::vector<IdentityRule> identities;
+  std::unique_ptr<TrustedRoot> trusted_root;
+  std::vector<std::pair<std::string, std::string>> signatures; // file, raw bytes
+  std::optional<std::string> payload;
+  std::vector<SigstoreBundle> bundles;
+  int64_t threshold = 1;
+  std::vector<FileRef> files;
+};
+
+void add_file_ref(Inputs& inputs, const std::string& path, std::string_view content)
+{
+  inputs.files.push_back(FileRef{path, sha256_hex(content)});
+}
+
+Result<std::string> read_input(Inputs& inputs, const std::string& path, const std::string& flag)
+{
+  auto content = read_file(path);
+  if (!content) return make_error(flag + ": " + content.message());
+  add_file_ref(inputs, path, *content);
+  return std::move(content).value();
+}
+
+Result<Inputs> gather_inputs(StepContext& context)
+{
+  const ParsedArgs& args = context.args;
+  Inputs inputs;
+  RELGATE_ASSIGN_OR_RETURN(inputs.policy, load_signature_policy(context.common.policy_path));
+  inputs.keys = inputs.policy.keys;
+  for (const auto& path : args.values("key")) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--key"));
+    auto key = parse_public_key_pem(content, "--key " + path);
+    if (!key) return key.error();
+    TrustedKey trusted;
+    trusted.name = std::filesystem::path(path).filename().string();
+    trusted.path = path;
+    trusted.key = std::make_shared<PublicKey>(std::move(key).value());
+    inputs.keys.push_back(std::move(trusted));
+  }
+
+  bool identity_flags = args.has("certificate-identity") || args.has("certificate-identity-regexp") ||
+                        args.has("certificate-oidc-issuer") || args.has("certificate-oidc-issuer-regexp");
+  if (identity_flags) {
+    RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(args.value_or("certificate-identity", ""),
+                                                           args.value_or("certificate-identity-regexp", ""),
+                                                           args.value_or("certificate-oidc-issuer", ""),
+                                                           args.value_or("certificate-oidc-issuer-regexp", ""),
+                                                           "flags"));
+    inputs.identities.push_back(std::move(rule));
+  } else {
+    inputs.identities = inputs.policy.identities;
+  }
+
+  std::string root_path = args.value_or("trusted-root", inputs.policy.trusted_root);
+  if (!root_path.empty()) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, root_path, "--trusted-root"));
+    RELGATE_ASSIGN_OR_RETURN(auto root, parse_trusted_root(content, root_path));
+    inputs.trusted_root = std::make_unique<TrustedRoot>(std::move(root));
+  }
+
+  RELGATE_ASSIGN_OR_RETURN(auto threshold, args.integer("threshold", 1, 1000));
+  inputs.threshold = threshold.value_or(inputs.policy.threshold);
+
+  for (const auto& path : args.values("signature")) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--signature"));
+    RELGATE_ASSIGN_OR_RETURN(auto raw, decode_signature_file(content, "--signature " + path));
+    inputs.signatures.emplace_back(path, std::move(raw));
+  }
+  if (auto payload = args.value("payload")) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, *payload, "--payload"));
+    inputs.payload = std::move(content);
+  }
+  for (const auto& path : args.values("bundle")) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--bundle"));
+    RELGATE_ASSIGN_OR_RETURN(auto bundle, parse_bundle(content, path));
+    inputs.bundles.push_back(std::move(bundle));
+  }
+
+  if (inputs.signatures.empty() && inputs.bundles.empty()) {
+    return make_error("nothing to verify: give --signature FILE (with --key) or --bundle FILE");
+  }
+  if (!inputs.signatures.empty() && inputs.keys.empty()) {
+    return make_error("--signature needs a trusted key: pass --key PEM or list [[keys]] in " +
+                      context.common.policy_path);
+  }
+  if (inputs.payload && inputs.signatures.empty()) return make_error("--payload needs --signature");
+  bool any_keyed = !inputs.signatures.empty() ||
+                   std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
+  if (any_keyed && !inputs.keys.empty() && inputs.threshold > static_cast<int64_t>(inputs.keys.size())) {
+    return make_error("threshold " + std::to_string(inputs.threshold) + " exceeds the " +
+                      std::to_string(inputs.keys.size()) + " trusted keys");
+  }
+  return inputs;
+}
+
+// Hash once, for every algorithm some key or certificate needs.
+Result<Artifact> load_artifact(const ParsedArgs& args, const Inputs& inputs)
+{
+  auto artifact_path = args.value("artifact");
+  auto digest_text = args.value("digest");
+  if (artifact_path.has_value() == digest_text.has_value()) {
+    return make_error("give exactly one of --artifact FILE or --digest sha256:HEX");
+  }
+  if (digest_text) return artifact_from_digest(*digest_text);
+  std::set<HashAlgorithm> algorithms;
+  for (const auto& key : inputs.keys) {
+    if (auto algorithm = default_hash_for(key.key->kind)) algorithms.insert(*algorithm);
+  }
+  for (const auto& bundle : inputs.bundles) {
+    if (bundle.certificates.empty()) continue;
+    auto cert = parse_der_certificate(bundle.certificates.front(), bundle.source);
+    if (!cert) continue;
+    auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(cert->get())), bundle.source);
+    if (key) {
+      if (auto algorithm = default_hash_for(key->kind)) algorithms.insert(*algorithm);
+    }
+  }
+  return hash_artifact_file(*artifact_path, algorithms);
+}
+
+ProvenanceRequirements provenance_requirements(const ParsedArgs& args, const SignaturePolicy& policy)
+{
+  ProvenanceRequirements required = policy.provenance;
+  if (args.has("predicate-type")) required.predicate_types = args.values("predicate-type");
+  if (args.has("builder-id")) required.builder_ids = args.values("builder-id");
+  if (auto uri = args.value("source-uri")) required.source_repository = *uri;
+  if (auto tag = args.value("source-tag")) required.source_ref = "refs/tags/" + *tag;
+  if (auto branch = args.value("source-branch")) required.source_ref = "refs/heads/" + *branch;
+  return required;
+}
+
+template<typename T> void add_unique(std::vector<T>& items, const T& item)
+{
+  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+}
+
+JsonValue int_array(const std::vector<int64_t>& items, JsonAllocator& allocator)
+{
+  JsonValue array(rapidjson::kArrayType);
+  for (int64_t item : items) array.PushBack(JsonValue(static_cast<int64_t>(item)), allocator);
+  return array;
+}
+
+} // namespace
+
+Result<StepOutcome> run_verify_signature(StepContext& context)
+{
+  RELGATE_ASSIGN_OR_RETURN(Inputs inputs, gather_inputs(context));
+  RELGATE_ASSIGN_OR_RETURN(Artifact artifact, load_artifact(context.args, inputs));
+  const std::time_t now = std::chrono::system_clock::to_time_t(current_time());
+  ProvenanceRequirements required = provenance_requirements(context.args, inputs.policy);
+
+  StepOutcome outcome;
+  std::vector<std::string> failures;
+  std::vector<std::string> checks;
+  std::vector<std::string> verified_keys;
+  std::vector<std::string> identities;
+  std::vector<int64_t> log_indexes;
+  std::vector<Statement> statements;
+  std::vector<std::string> notes;
+
+  if (!inputs.signatures.empty()) {
+    DetachedSignatureReport report = verify_detached_signatures(inputs.signatures, inputs.keys, artifact,
+                                                                inputs.payload, now);
+    for (const auto& name : report.verified_keys) add_unique(verified_keys, name);
+    checks.push_back("key-signature");
+    outcome.checks.push_back(CheckResult{"key-signature", report.problems.empty(),
+                                         report.problems.empty() ? "" : report.problems.front()});
+    // Extra signatures nobody trusts cannot lower trust; they only matter if the threshold fails.
+    notes.insert(notes.end(), report.problems.begin(), report.problems.end());
+    if (inputs.payload) {
+      auto named = simple_signing_digest(*inputs.payload, context.args.value_or("payload", ""));
+      if (!named) return named.error();
+      std::string mismatch = simple_signing_mismatch(*named, artifact.primary_digest());
+      outcome.checks.push_back(CheckResult{"simple-signing-digest", mismatch.empty(), mismatch});
+      if (!mismatch.empty()) failures.push_back(mismatch);
+      checks.push_back("simple-signing-digest");
+    }
+  }
+
+  BundleVerifyOptions options;
+  options.trusted_root = inputs.trusted_root.get();
+  options.keys = inputs.keys;
+  options.identities = inputs.identities;
+  options.now = now;
+  for (const auto& bundle : inputs.bundles) {
+    RELGATE_ASSIGN_OR_RETURN(BundleReport report, verify_bundle(bundle, artifact, options));
+    for (const auto& failure : report.failures) failures.push_back(bundle.source + ": " + failure);
+    for (const auto& note : report.notes) notes.push_back(bundle.source + ": " + note);
+    for (const auto& check : report.checks) add_unique(checks, check);
+    outcome.checks.push_back(CheckResult{"bundle " + bundle.source, report.verified(),
+                                         report.verified() ? report.signer : report.failures.front()});
+    if (!report.verified()) continue;
+    log_indexes.insert(log_indexes.end(), report.log_indexes.begin(), report.log_indexes.end());
+    if (!report.key_name.empty()) add_unique(verified_keys, report.key_name);
+    else if (!report.signer.empty()) add_unique(identities, report.signer);
+    if (report.statement) statements.push_back(*report.statement);
+  }
+
+  bool keyed = !inputs.signatures.empty() ||
+               std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
+  if (keyed) {
+    bool met = static_cast<int64_t>(verified_keys.size()) >= inputs.threshold;
+    std::string verified_list;
+    for (const auto& name : verified_keys) verified_list += (verified_list.empty() ? "" : ", ") + name;
+    std::string message = std::to_string(verified_keys.size()) + " of " + std::to_string(inputs.threshold) +
+                          " required trusted keys signed" + (verified_list.empty() ? "" : " (" + verified_list + ")");
+    outcome.checks.push_back(CheckResult{"threshold", met, message});
+    if (!met) {
+      failures.push_back("only " + message);
+      for (const auto& note : notes) failures.push_back(note);
+    }
+  }
+
+  if (required.any()) {
+    std::vector<std::string> problems;
+    bool satisfied = false;
+    for (const auto& statement : statements) {
+      auto found = check_provenance(statement, required);
+      if (found.empty()) satisfied = true;
+      problems.insert(problems.end(), found.begin(), found.end());
+    }
+    if (statements.empty()) problems.push_back("no verified attestation carries provenance; the policy requires it");
+    outcome.checks.push_back(CheckResult{"provenance", satisfied, satisfied ? "" : problems.front()});
+    if (!satisfied) failures.insert(failures.end(), problems.begin(), problems.end());
+    else checks.push_back("provenance");
+  }
+
+  Digest digest = artifact.primary_digest();
+  outcome.decision = failures.empty() ? Decision::allow : Decision::deny;
+  if (failures.empty()) {
+    std::string who;
+    for (const auto& name : verified_keys) who += (who.empty() ? "key " : ", key ") + name;
+    for (const auto& identity : identities) who += (who.empty() ? "" : ", ") + identity;
+    std::string what = artifact.path.empty() ? digest.str() : artifact.path + " (" + digest.str() + ")";
+    outcome.reasons.push_back(what + " is signed by " + who);
+  } else {
+    outcome.reasons = failures;
+  }
+
+  JsonAllocator& allocator = outcome.summary.GetAllocator();
+  set_member(outcome.summary, "digest", digest.str(), allocator);
+  set_member(outcome.summary, "checks", json_string_array(checks, allocator), allocator);
+  set_member(outcome.summary, "verified_keys", json_string_array(verified_keys, allocator), allocator);
+  set_member(outcome.summary, "identities", json_string_array(identities, allocator), allocator);
+  set_member(outcome.summary, "log_indexes", int_array(log_indexes, allocator), allocator);
+  set_member(outcome.summary, "threshold", JsonValue(static_cast<int64_t>(inputs.threshold)), allocator);
+  std::vector<std::string> predicate_types;
+  for (const auto& statement : statements) add_unique(predicate_types, statement.predicate_type);
+  set_member(outcome.summary, "predicate_types", json_string_array(predicate_types, allocator), allocator);
+  if (!notes.empty()) set_member(outcome.summary, "notes", json_string_array(notes, allocator), allocator);
+
+  outcome.policy = inputs.policy.ref;
+  outcome.inputs = inputs.files;
+  if (!artifact.path.empty()) outcome.inputs.push_back(FileRef{artifact.path, digest.hex});
+  outcome.judged_digest = digest;
+  outcome.outputs.emplace_back("digest", digest.str());
+  return outcome;
+}
+
+StepSpec verify_signature_spec()
+{
+  StepSpec spec;
+  spec.name = "verify-signature";
+  spec.usage = "verify-signature (--artifact FILE | --digest sha256:HEX) "
+               "(--key PEM --signature FILE | --bundle FILE) [options]";
+  spec.description =
+      "Checks, offline, that an artifact is signed by someone the policy trusts: cosign key signatures "
+      "(sign-blob, simple-signing payloads), Sigstore bundles v0.1-v0.3 with a key or keyless "
+      "(Fulcio certificate, SCT, Rekor v1/v2 log proofs, RFC 3161 timestamps against --trusted-root), "
+      "and DSSE / in-toto / SLSA provenance. Never touches the network.";
+  spec.options = {
+      value_option("artifact", "FILE", "the artifact to verify (hashed once, streamed)"),
+      value_option("digest", "DIGEST", "the artifact's digest (sha256:HEX) when the file is not at hand"),
+      repeated_option("key", "PEM", "trusted public key (PKIX or PKCS#1 PEM); adds to the policy's [[keys]]"),
+      repeated_option("signature", "FILE", "detached signature (base64 as cosign writes it, or raw DER)"),
+      value_option("payload", "FILE", "cosign simple-signing payload the --signature covers (image signatures)"),
+      repeated_option("bundle", "FILE", "Sigstore bundle (.sigstore.json, v0.1-v0.3)"),
+      value_option("trusted-root", "FILE", "trusted_root.json: Fulcio, Rekor, CT logs, TSAs (offline trust)"),
+      value_option("certificate-identity", "SAN", "expected signer identity (exact)"),
+      value_option("certificate-identity-regexp", "REGEXP", "expected signer identity (anchored regexp)"),
+      value_option("certificate-oidc-issuer", "URL", "expected OIDC issuer (exact)"),
+      value_option("certificate-oidc-issuer-regexp", "REGEXP", "expected OIDC issuer (anchored regexp)"),
+      value_option("threshold", "K", "distinct trusted keys that must have signed (overrides the policy)"),
+      repeated_option("predicate-type", "URI", "required attestation predicate type"),
+      repeated_option("builder-id", "ID", "trusted SLSA builder.id (a trailing '@' trusts every ref)"),
+      value_option("source-uri", "URI", "expected source repository (github.com/org/repo)"),
+      value_option("source-tag", "TAG", "expected source tag (refs/tags/TAG)"),
+      value_option("source-branch", "BRANCH", "expected source branch (refs/heads/BRANCH)"),
+  };
+  spec.default_policy = "signature.toml";
+  spec.run = run_verify_signature;
+  return spec;
+}
+
+} // namespace relgate::sig
