@@ -1,5 +1,6 @@
 #include "slo_policy.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -191,14 +192,24 @@ Result<MetricSpec> parse_metric_name(const std::string& name)
   else if (name == "request_rate") spec.kind = Kind::request_rate;
   else if (name == "mean_latency") spec.kind = Kind::latency_mean;
   else if (name.size() > 9 && name[0] == 'p' && name.substr(name.size() - 8) == "_latency") {
-    std::string digits = name.substr(1, name.size() - 9);
-    double percentile = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), percentile);
-    if (ec != std::errc() || end != digits.data() + digits.size() || !(percentile > 0 && percentile < 100)) {
+    // "99.9" becomes the text "0.999" before parsing: 99.9 / 100 would be 0.9990000000000001,
+    // not the 0.999 a PromQL query passes, and the answers would differ in the last bit.
+    const std::string digits = name.substr(1, name.size() - 9);
+    const std::size_t dot = digits.find('.');
+    const std::string whole = digits.substr(0, dot);
+    const std::string fraction = dot == std::string::npos ? "" : digits.substr(dot + 1);
+    const bool well_formed = !whole.empty() && whole.size() <= 2 &&
+                             whole.find_first_not_of("0123456789") == std::string::npos &&
+                             fraction.find_first_not_of("0123456789") == std::string::npos &&
+                             (dot == std::string::npos || !fraction.empty());
+    const std::string q_text = "0." + std::string(2 - std::min<std::size_t>(2, whole.size()), '0') + whole + fraction;
+    double q = 0;
+    auto [end, ec] = std::from_chars(q_text.data(), q_text.data() + q_text.size(), q);
+    if (!well_formed || ec != std::errc() || end != q_text.data() + q_text.size() || !(q > 0 && q < 1)) {
       return make_error("unknown metric '" + name + "': a latency percentile is written p50_latency, p99_latency, p99.9_latency");
     }
     spec.kind = Kind::latency_quantile;
-    spec.quantile = percentile / 100.0;
+    spec.quantile = q;
   } else {
     return make_error("unknown metric '" + name +
                       "'; built-in metrics: error_rate, availability, request_rate, p50_latency, p90_latency, p95_latency, p99_latency, mean_latency (or write a PromQL query)");
