@@ -1,0 +1,34 @@
+// Merging findings across targets and reports: one finding per (vulnerability id, package name,
+// installed version), as the policy's [max] counts them.
+#pragma once
+
+#include "finding.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace relgate::scan {
+
+class FindingSet
+{
+public:
+  // A repeat keeps the first record and merges into it: the worst severity any scanner gave its
+  // primary record (fail closed when Trivy and Grype disagree), a fix if any report knows one,
+  // the highest CVSS and EPSS, KEV if any report says so, the union of aliases.
+  void add(const Finding& finding, uint32_t report_index);
+
+  const std::vector<Finding>& findings() const { return m_findings; }
+  std::vector<Finding>& findings() { return m_findings; }
+  std::size_t records_added() const { return m_records; }
+
+private:
+  std::vector<Finding> m_findings;
+  std::unordered_map<std::string, uint32_t> m_index;
+  std::string m_key;
+  std::size_t m_records = 0;
+};
+
+void merge_into(Finding& kept, const Finding& repeat);
+
+} // namespace relgate::scan

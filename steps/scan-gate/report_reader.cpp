@@ -1,0 +1,104 @@
+#include "report_reader.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace relgate::scan {
+
+int key_index(std::string_view key, std::initializer_list<std::string_view> names)
+{
+  int index = 0;
+  for (std::string_view name : names) {
+    if (name == key) return index;
+    ++index;
+  }
+  return -1;
+}
+
+Result<ReportInfo> read_report_stream(std::FILE* file, const std::string& source_name,
+                                      std::optional<ReportFormat> forced, const FindingSink& sink)
+{
+  ReportFormat format;
+  if (forced) {
+    format = *forced;
+  } else {
+    RELGATE_ASSIGN_OR_RETURN(format, detect_report_format(file, source_name));
+    if (std::fseek(file, 0, SEEK_SET) != 0) {
+      return make_error(source_name + ": cannot rewind after detecting the format; pass --input-format");
+    }
+  }
+  Result<ReportInfo> info = make_error("unreachable");
+  switch (format) {
+  case ReportFormat::trivy: info = read_trivy_report(file, source_name, sink); break;
+  case ReportFormat::grype: info = read_grype_report(file, source_name, sink); break;
+  case ReportFormat::sarif: info = read_sarif_report(file, source_name, sink); break;
+  case ReportFormat::cyclonedx: info = read_cyclonedx_report(file, source_name, sink); break;
+  }
+  if (info) {
+    info->path = source_name;
+    info->format = format;
+  }
+  return info;
+}
+
+Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
+                                    const FindingSink& sink)
+{
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) {
+    return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
+  }
+  return read_report_stream(file.get(), path, forced, sink);
+}
+
+namespace {
+
+std::string percent_decode(std::string_view text)
+{
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      decoded += text[i];
+    }
+  }
+  return decoded;
+}
+
+} // namespace
+
+std::optional<PurlParts> parse_purl(std::string_view purl)
+{
+  if (purl.rfind("pkg:", 0) != 0) return std::nullopt;
+  purl.remove_prefix(4);
+  while (!purl.empty() && purl.front() == '/') purl.remove_prefix(1);
+  std::size_t cut = purl.find_first_of("?#");
+  if (cut != std::string_view::npos) purl = purl.substr(0, cut);
+  std::size_t slash = purl.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  PurlParts parts;
+  for (char c : purl.substr(0, slash)) parts.type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view rest = purl.substr(slash + 1);
+  std::size_t at = rest.rfind('@');
+  if (at != std::string_view::npos) {
+    parts.version = percent_decode(rest.substr(at + 1));
+    rest = rest.substr(0, at);
+  }
+  std::size_t last_slash = rest.rfind('/');
+  if (last_slash != std::string_view::npos) {
+    parts.namespace_ = percent_decode(rest.substr(0, last_slash));
+    rest = rest.substr(last_slash + 1);
+  }
+  parts.name = percent_decode(rest);
+  if (parts.name.empty()) return std::nullopt;
+  return parts;
+}
+
+} // namespace relgate::scan

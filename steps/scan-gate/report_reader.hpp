@@ -1,0 +1,57 @@
+// Reading one scanner report into normalised findings, streaming: a reader hands each finding to
+// the sink as soon as its record closes and keeps nothing else, so memory does not grow with the file.
+#pragma once
+
+#include "finding.hpp"
+#include "report_format.hpp"
+#include "result.hpp"
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace relgate::scan {
+
+struct ReportInfo
+{
+  std::string path;
+  ReportFormat format = ReportFormat::trivy;
+  std::string sha256; // of the file's bytes, computed while parsing
+  std::size_t bytes = 0;
+  std::size_t records = 0;                    // findings read, before merging
+  std::string scanner;                        // "trivy 0.50.1", "grype 0.64.2", SARIF driver names
+  std::string artifact_name;                  // Trivy ArtifactName, Grype source.target.userInput
+  std::optional<std::string> artifact_digest; // "sha256:..." from RepoDigests, when the report names one
+  std::size_t unrecognised_severities = 0;    // severities no scanner uses: counted as unknown
+  std::string first_unrecognised_severity;
+};
+
+using FindingSink = std::function<void(const Finding&)>;
+
+// Each reader parses the whole stream; `source_name` names it in errors.
+Result<ReportInfo> read_trivy_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_grype_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_sarif_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_cyclonedx_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
+
+// Detects the format (unless forced), rewinds, and runs the matching reader.
+Result<ReportInfo> read_report_stream(std::FILE* file, const std::string& source_name,
+                                      std::optional<ReportFormat> forced, const FindingSink& sink);
+Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
+                                    const FindingSink& sink);
+
+// "pkg:npm/%40scope/name@1.0?x=y#p" -> name "name" / version "1.0" (purl spec, percent-decoded).
+struct PurlParts
+{
+  std::string type;
+  std::string namespace_;
+  std::string name;
+  std::string version;
+};
+std::optional<PurlParts> parse_purl(std::string_view purl);
+
+// Lookup of a key among the names a context knows: its index, or no key (-1).
+int key_index(std::string_view key, std::initializer_list<std::string_view> names);
+
+} // namespace relgate::scan
