@@ -3,6 +3,8 @@
 export GIT_AUTHOR_NAME=relgate-test GIT_AUTHOR_EMAIL=test@example.invalid
 export GIT_COMMITTER_NAME=relgate-test GIT_COMMITTER_EMAIL=test@example.invalid
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home"
+# Test folders sit inside the relgate checkout: never let git find that repository from them.
+export GIT_CEILING_DIRECTORIES="$(dirname "$TMP")"
 mkdir -p "$HOME"
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
