@@ -6,6 +6,7 @@
 #include "time_util.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace relgate {
 namespace {
@@ -17,6 +18,30 @@ bool is_lower_hex(std::string_view text, std::size_t length)
   return text.size() == length &&
          std::all_of(text.begin(), text.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// Whole numbers written as 2.0 or 2 are the same value; JSON tools (jq) rewrite one as the
+// other, so the canonical form uses the integer and such a rewrite does not break the chain.
+void normalize_numbers(JsonValue& value)
+{
+  if (value.IsDouble()) {
+    const double number = value.GetDouble();
+    constexpr double exact_integer_limit = 9007199254740992.0; // 2^53
+    if (std::isfinite(number) && std::trunc(number) == number && std::fabs(number) <= exact_integer_limit) {
+      value.SetInt64(static_cast<int64_t>(number));
+    }
+  } else if (value.IsArray()) {
+    for (auto& item : value.GetArray()) normalize_numbers(item);
+  } else if (value.IsObject()) {
+    for (auto& member : value.GetObject()) normalize_numbers(member.value);
+  }
+}
+
+JsonValue normalized_copy(const JsonValue& source, JsonAllocator& alloc)
+{
+  JsonValue copy(source, alloc);
+  normalize_numbers(copy);
+  return copy;
 }
 
 JsonValue file_ref_json(const std::string& path, const std::string& sha256, JsonAllocator& alloc)
@@ -36,7 +61,7 @@ JsonDocument record_json(const EvidenceRecord& record, RecordPart part)
   set_member(doc, "reasons", json_string_array(record.reasons, alloc), alloc);
   // A record built in code may leave summary unset: that is an empty summary.
   set_member(doc, "summary",
-             record.summary.IsNull() ? JsonValue(rapidjson::kObjectType) : JsonValue(record.summary, alloc),
+             record.summary.IsNull() ? JsonValue(rapidjson::kObjectType) : normalized_copy(record.summary, alloc),
              alloc);
 
   JsonValue scope(rapidjson::kObjectType);
@@ -65,7 +90,7 @@ JsonDocument record_json(const EvidenceRecord& record, RecordPart part)
 
   set_member(doc, "started_at", record.started_at, alloc);
   set_member(doc, "duration_ms", JsonValue(record.duration_ms), alloc);
-  set_member(doc, "ci", record.ci.IsObject() ? JsonValue(record.ci, alloc) : JsonValue(rapidjson::kNullType),
+  set_member(doc, "ci", record.ci.IsObject() ? normalized_copy(record.ci, alloc) : JsonValue(rapidjson::kNullType),
              alloc);
 
   if (part == RecordPart::signed_content) return doc;

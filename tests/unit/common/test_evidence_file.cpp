@@ -100,6 +100,23 @@ TEST_CASE("evidence: numbers and unicode in summaries keep their hash through a 
   CHECK(verify_chain(*parsed, {}).intact);
 }
 
+TEST_CASE("evidence: 2.0 and 2 are the same number, so a JSON tool that rewrites one as the other breaks nothing")
+{
+  EvidenceFile file = make_file(0);
+  EvidenceRecord record = make_record("slo-check", Decision::allow, "2026-02-11T09:30:00Z");
+  record.summary = *parse_json(R"({"ratio":0.0,"count":2.0,"list":[1.0,1.5]})", "summary");
+  chain_append(file, std::move(record));
+  const std::string text = serialize_evidence(file);
+  CHECK(text.find("\"ratio\": 0,") != std::string::npos);
+  CHECK(text.find("\"count\": 2,") != std::string::npos);
+  CHECK(text.find("1.5") != std::string::npos);
+  std::string rewritten = text;
+  rewritten.replace(rewritten.find("\"count\": 2,"), 11, "\"count\": 2.0,");
+  auto parsed = parse_evidence(rewritten, "e.json");
+  REQUIRE(parsed.ok());
+  CHECK(verify_chain(*parsed, {}).intact);
+}
+
 TEST_CASE("evidence: a newer schema is refused with an upgrade hint, a foreign one named")
 {
   std::string text = serialize_evidence(make_file(1));
