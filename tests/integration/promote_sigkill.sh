@@ -1,0 +1,83 @@
+# SIGKILL during promote leaves the repository at the old or the new state; the next run detects
+# uncommitted relgate files and refuses with the fix, and after the fix promotes normally.
+source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
+source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
+command -v git >/dev/null || skip "git not installed"
+real_git=$(command -v git)
+
+cat >"$TMP/policy.toml" <<'TOML'
+version = 1
+[environments.staging]
+TOML
+new_gitops_remote "$TMP/remote.git"
+clone_of "$TMP/remote.git" "$TMP/work"
+export RELGATE_NOW=2026-11-17T09:00:00Z
+new_evidence "$TMP/v1.json" v1
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/v1.json" --policy "$TMP/policy.toml" --push
+expect_rc 0 "first promotion"
+
+consistent() { # the committed files agree: state seq == newest ledger seq
+  local state=$TMP/work/relgate/staging/state.json ledger=$TMP/work/relgate/staging/ledger.jsonl
+  [ "$(jq -r .ledger_seq "$state")" = "$(tail -1 "$ledger" | jq -r .seq)" ] &&
+    [ "$(jq -r .stable.digest "$state")" = "$(tail -1 "$ledger" | jq -r .digest)" ]
+}
+
+# 1. Deterministic: a git wrapper stalls `git commit` (files written and staged), promote is killed there.
+mkdir -p "$TMP/slowbin"
+cat >"$TMP/slowbin/git" <<SH
+#!/bin/sh
+for arg in "\$@"; do
+  if [ "\$arg" = commit ]; then echo \$\$ >"$TMP/in-commit"; sleep 30; fi
+done
+exec "$real_git" "\$@"
+SH
+chmod +x "$TMP/slowbin/git"
+new_evidence "$TMP/v2.json" v2
+PATH="$TMP/slowbin:$PATH" promote --env staging --repo "$TMP/work" --evidence "$TMP/v2.json" --policy "$TMP/policy.toml" \
+  >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -f "$TMP/in-commit" ] && break; sleep 0.1; done
+[ -f "$TMP/in-commit" ] || fail "promote never reached git commit"
+kill -9 "$pid"; kill -9 "$(cat "$TMP/in-commit")" 2>/dev/null; wait "$pid" 2>/dev/null
+expect_eq "$(jq -r .stable.digest <(git -C "$TMP/work" show HEAD:relgate/staging/state.json))" "$(digest_of v1)" "HEAD still at the old state"
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2.json" --policy "$TMP/policy.toml"
+expect_rc 2 "dirty state detected"
+expect_contains "$err" "relgate's files have uncommitted changes" "refused"
+fix="git -C $TMP/work checkout HEAD -- relgate && git -C $TMP/work clean -fd -- relgate"
+expect_contains "$err" "$fix" "the fix is printed"
+git -C "$TMP/work" reset -q -- relgate   # the killed run had staged its files
+git -C "$TMP/work" checkout HEAD -- relgate && git -C "$TMP/work" clean -fdq -- relgate
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2.json" --policy "$TMP/policy.toml" --push
+expect_rc 0 "after the fix the promotion runs"
+consistent || fail "state and ledger disagree after recovery"
+
+# 2. Killed at random moments: each time the commit is the old or the new state; dirty files are refused and fixed.
+for i in $(seq 3 8); do
+  new_evidence "$TMP/v$i.json" "v$i"
+  before=$(git -C "$TMP/work" rev-parse HEAD)
+  promote --env staging --repo "$TMP/work" --evidence "$TMP/v$i.json" --policy "$TMP/policy.toml" >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.0$((RANDOM % 4))$((RANDOM % 10))"
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  # git children may still be finishing their own step: let them end before looking.
+  for _ in $(seq 1 50); do [ -f "$TMP/work/.git/index.lock" ] || break; sleep 0.1; done
+  after=$(git -C "$TMP/work" rev-parse HEAD)
+  if [ "$after" != "$before" ]; then
+    expect_eq "$(git -C "$TMP/work" rev-parse HEAD~1)" "$before" "run $i: exactly one new commit"
+  fi
+  consistent || fail "run $i: committed state and ledger disagree"
+  if [ -n "$(git -C "$TMP/work" status --porcelain -- relgate)" ]; then
+    run promote --env staging --repo "$TMP/work" --evidence "$TMP/v$i.json" --policy "$TMP/policy.toml"
+    expect_rc 2 "run $i: dirty files refused"
+    git -C "$TMP/work" reset -q -- relgate
+    git -C "$TMP/work" checkout HEAD -- relgate && git -C "$TMP/work" clean -fdq -- relgate
+    echo "run $i: killed before the commit; refused, fixed"
+  else
+    echo "run $i: killed $( [ "$after" = "$before" ] && echo 'before writing' || echo 'after the commit')"
+  fi
+  run promote --env staging --repo "$TMP/work" --evidence "$TMP/v$i.json" --policy "$TMP/policy.toml"
+  expect_rc 0 "run $i: the next promote succeeds (or finds nothing to change)"
+  consistent || fail "run $i: state and ledger disagree after the rerun"
+done
+expect_eq "$(jq -r .seq "$TMP/work/relgate/staging/ledger.jsonl" | sort -n | uniq -d)" "" "no duplicate ledger entries"
+finish
