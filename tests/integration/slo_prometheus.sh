@@ -24,6 +24,10 @@ load "$CANARY" 4
 sleep 1
 curl -s "http://127.0.0.1:$CANARY/metrics" >"$TMP/canary.prom"
 sleep 2.5
+curl -s "http://127.0.0.1:$CANARY/metrics" >"$TMP/canary-again.prom"
+if ! diff <(grep _bucket "$TMP/canary.prom") <(grep _bucket "$TMP/canary-again.prom") >/dev/null; then
+  fail "the buckets changed while settling (stray load on port $CANARY?): the comparison below is not on the same data"
+fi
 cat >"$TMP/quantiles.toml" <<'TOML'
 version = 1
 [[objectives]]

@@ -66,7 +66,16 @@ load() {
     while [ $SECONDS -lt $end ]; do curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$1/api"; done
   fi
 }
-load_bg() { load "$@" & SLO_PIDS+=($!); }
+# load_bg PORT SECONDS: the same in the background; the pid recorded is wrk's own, so the trap
+# stops the load itself and not only a subshell around it.
+load_bg() {
+  if command -v wrk >/dev/null; then
+    wrk -t1 -c4 -d"$2"s --timeout 5s "http://127.0.0.1:$1/api" >/dev/null 2>&1 &
+  else
+    load "$@" &
+  fi
+  SLO_PIDS+=($!)
+}
 
 # start_prometheus PORT TARGETS_YAML: TARGETS_YAML is the static_configs list body.
 start_prometheus() {
