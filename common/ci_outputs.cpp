@@ -4,7 +4,7 @@
 #include "file_io.hpp"
 
 #include <cctype>
-#include <sys/stat.h>
+#include <filesystem>
 
 namespace relgate {
 
@@ -168,7 +168,8 @@ Result<void> write_gitlab_outputs(const std::string& step, const StepOutcome& ou
 {
   std::string dir = env_or_empty("RELGATE_REPORT_DIR");
   if (dir.empty()) dir = "relgate-reports";
-  ::mkdir(dir.c_str(), 0755);
+  std::error_code ignored; // a failure shows up as the write error below, with the path
+  std::filesystem::create_directories(dir, ignored);
   std::string dotenv = dotenv_key(step, "decision") + "=" + std::string(decision_name(outcome.decision)) + "\n";
   for (const auto& [key, value] : outcome.outputs) dotenv += dotenv_key(step, key) + "=" + single_line(value) + "\n";
   RELGATE_TRY(write_file_atomic(dir + "/" + step + ".env", dotenv));

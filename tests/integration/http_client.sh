@@ -61,6 +61,7 @@ silent_pid=$!
 trap 'kill $nginx_pid $silent_pid 2>/dev/null; wait 2>/dev/null' EXIT
 
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$http_port/echo" && break; sleep 0.1; done
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $silent_port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
 export RELGATE_HTTP_TEST_BASE="http://127.0.0.1:$http_port"
 export RELGATE_HTTP_TEST_TLS="https://127.0.0.1:$tls_port"
