@@ -1,0 +1,201 @@
+#include "commit_trailers.hpp"
+#include "env_state.hpp"
+#include "kustomize_component.hpp"
+#include "release_id.hpp"
+#include "release_index.hpp"
+#include "repo_layout.hpp"
+#include "template_render.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace relgate;
+using namespace relgate::gitops;
+
+namespace {
+const std::string digest_a = "sha256:" + std::string(64, 'a');
+const std::string digest_b = "sha256:" + std::string(64, 'b');
+
+EnvState sample_state()
+{
+  EnvState state;
+  state.env = "prod";
+  state.image = "ghcr.io/acme/api";
+  state.stable = ReleaseRef{"rel-2026-11-17-01", digest_a, "2026-11-17T09:00:00Z"};
+  state.canary = ReleaseRef{"rel-2026-11-17-02", digest_b, "2026-11-17T10:00:00Z"};
+  state.canary_weight = 10;
+  state.ledger_seq = 7;
+  state.updated_at = "2026-11-17T10:00:00Z";
+  return state;
+}
+} // namespace
+
+TEST_CASE("environment names: plain identifiers only")
+{
+  for (const char* good : {"prod", "staging", "prod-eu", "qa_2", "eu.west1", "a"}) {
+    CHECK_MESSAGE(validate_env_name(good), good);
+  }
+  for (const char* bad : {"", "..", ".", "../prod", "a/b", "/etc", "Prod", "-x", ".hidden", "a..b", "a b", "x\n"}) {
+    CHECK_MESSAGE(!validate_env_name(bad), bad);
+  }
+  CHECK(!validate_env_name(std::string(64, 'a')));
+  CHECK(validate_env_name("../prod").message().find("invalid character") != std::string::npos);
+}
+
+TEST_CASE("relative paths stay inside the repository")
+{
+  CHECK(validate_relative_path("relgate/prod/state.json"));
+  for (const char* bad : {"", "/etc/passwd", "relgate/../../x", "relgate//prod", "./relgate", "relgate/prod/"}) {
+    CHECK_MESSAGE(!validate_relative_path(bad), bad);
+  }
+  CHECK(validate_relative_path("/abs").message().find("is absolute") != std::string::npos);
+}
+
+TEST_CASE("symlinks anywhere on a relgate path are refused")
+{
+  const std::string repo = test::scratch_path("symlinks");
+  std::filesystem::remove_all(repo);
+  std::filesystem::create_directories(repo + "/relgate/prod");
+  CHECK(check_no_symlinks(repo, "relgate/prod/state.json")); // missing file: fine
+  std::filesystem::create_directories(repo + "/outside");
+  std::filesystem::create_symlink(repo + "/outside", repo + "/relgate/staging");
+  auto refused = safe_path(repo, "relgate/staging/state.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("relgate/staging is a symlink") != std::string::npos);
+  std::filesystem::create_symlink(repo + "/outside/x.json", repo + "/relgate/prod/state.json");
+  CHECK_FALSE(check_no_symlinks(repo, "relgate/prod/state.json"));
+  CHECK(*safe_path(repo, "relgate/prod/ledger.jsonl") == repo + "/relgate/prod/ledger.jsonl");
+}
+
+TEST_CASE("state file round trip and strict parsing")
+{
+  auto state = sample_state();
+  auto text = serialize_state(state);
+  auto parsed = parse_state(text, "state.json");
+  REQUIRE_MESSAGE(parsed, parsed.message());
+  CHECK(parsed->stable == state.stable);
+  CHECK(parsed->canary == state.canary);
+  CHECK(parsed->canary_weight == 10);
+  CHECK(parsed->ledger_seq == 7);
+  CHECK(parsed->image == "ghcr.io/acme/api");
+
+  auto other_schema = text;
+  other_schema.replace(other_schema.find("relgate.state/v1"), 16, "relgate.state/v9");
+  CHECK(parse_state(other_schema, "s.json").message().find("expected 'relgate.state/v1'") != std::string::npos);
+  auto bad_weight = text;
+  bad_weight.replace(bad_weight.find("\"canary_weight\": 10"), 19, "\"canary_weight\": 0 ");
+  CHECK(parse_state(bad_weight, "s.json").message().find("does not match .canary") != std::string::npos);
+  auto tag = text;
+  tag.replace(tag.find(digest_a), digest_a.size(), "latest");
+  CHECK(parse_state(tag, "s.json").message().find(".stable.digest") != std::string::npos);
+  CHECK_FALSE(parse_state("[]", "s.json"));
+  CHECK_FALSE(parse_state("{", "s.json"));
+}
+
+TEST_CASE("kustomize Component pins the stable digest only")
+{
+  auto state = sample_state();
+  auto yaml = render_component(state);
+  CHECK(yaml.find("kind: Component\n") != std::string::npos);
+  CHECK(yaml.find("apiVersion: kustomize.config.k8s.io/v1alpha1\n") != std::string::npos);
+  CHECK(yaml.find("- name: \"ghcr.io/acme/api\"\n  digest: \"" + digest_a + "\"\n") != std::string::npos);
+  CHECK(yaml.find(digest_b) == std::string::npos); // the canary is for templates, not the Component
+  CHECK(yaml.find("newTag") == std::string::npos);
+  state.stable.reset();
+  CHECK(render_component(state).find("images: []\n") != std::string::npos);
+}
+
+TEST_CASE("templates render state variables and reject unknown ones")
+{
+  auto variables = template_variables(sample_state());
+  auto rendered = render_template("image: {{ image }}@{{stable.digest}}\ncanary: {{ canary.weight }}/{{ stable.weight }} {{canary.active}}\n",
+                                  variables, "values.tmpl");
+  REQUIRE(rendered);
+  CHECK(*rendered == "image: ghcr.io/acme/api@" + digest_a + "\ncanary: 10/90 true\n");
+  auto unknown = render_template("a\nb: {{ canary.wieght }}\n", variables, "values.tmpl");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.message().find("values.tmpl:2: unknown variable 'canary.wieght'") != std::string::npos);
+  CHECK(render_template("x: {{ env\n}}", variables, "t").message().find("without a closing") != std::string::npos);
+  CHECK(*render_template("no braces } { here", variables, "t") == "no braces } { here");
+  EnvState empty;
+  empty.env = "qa";
+  CHECK(template_variables(empty).at("canary.active") == "false");
+  CHECK(template_variables(empty).at("stable.weight") == "0");
+}
+
+TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
+{
+  auto day = *parse_rfc3339("2026-11-17T23:59:00Z");
+  CHECK(*next_release_id("", day) == "rel-2026-11-17-01");
+  CHECK(*next_release_id("rel-2026-11-17-01", day) == "rel-2026-11-17-02");
+  CHECK(*next_release_id("rel-2026-11-17-99", day) == "rel-2026-11-17-100");
+  CHECK(*next_release_id("rel-2026-11-16-07", day) == "rel-2026-11-17-01");
+  CHECK(parse_release_id("rel-2026-11-17-100")->number == 100);
+  for (const char* bad : {"rel-2026-13-01-01", "rel-2026-11-17", "release-1", "rel-2026-11-17-00", "rel-2026-11-17-0x",
+                          "rel-2026-11-32-01", "REL-2026-11-17-01"}) {
+    CHECK_MESSAGE(!parse_release_id(bad), bad);
+  }
+  CHECK_FALSE(next_release_id("garbage", day));
+}
+
+TEST_CASE("commit trailers round trip through the message")
+{
+  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "sha256:" + std::string(64, 'e'), "promote", "10", ""};
+  auto message = commit_message("promote\nsneaky: title", "- check: ok\n", trailers);
+  CHECK(message.rfind("promote sneaky: title\n\n", 0) == 0);
+  auto parsed = parse_trailers(message);
+  CHECK(parsed.at("Relgate-Release") == "rel-2026-11-17-01");
+  CHECK(parsed.at("Relgate-Env") == "prod");
+  CHECK(parsed.at("Relgate-Digest") == digest_a);
+  CHECK(parsed.at("Relgate-Action") == "promote");
+  CHECK(parsed.at("Relgate-Weight") == "10");
+  CHECK(parsed.count("Relgate-Rollback-Of") == 0);
+  trailers.rollback_of = "rel-2026-11-16-03";
+  trailers.evidence = "";
+  auto rollback = parse_trailers(commit_message("rollback", "", trailers));
+  CHECK(rollback.at("Relgate-Rollback-Of") == "rel-2026-11-16-03");
+  CHECK(rollback.at("Relgate-Evidence") == "none");
+  CHECK(parse_trailers("title\n\njust a sentence here\n").empty());
+}
+
+TEST_CASE("known-good index: newest last, deduplicated, capped")
+{
+  KnownGoodIndex index;
+  for (int i = 0; i < 40; ++i) {
+    remember_known_good(index, ReleaseRef{"rel-2026-11-17-" + std::to_string(10 + i), "sha256:" + std::string(63, 'a') + char('a' + i % 6), ""});
+  }
+  CHECK(index.releases.size() == 6); // six distinct digests
+  remember_known_good(index, ReleaseRef{"rel-x", digest_b, ""});
+  CHECK(index.releases.back().release_id == "rel-x");
+  forget_known_good(index, digest_b);
+  CHECK(index.releases.back().release_id != "rel-x");
+  KnownGoodIndex many;
+  for (int i = 0; i < 50; ++i) {
+    char hex[65];
+    std::snprintf(hex, sizeof hex, "%064x", i);
+    remember_known_good(many, ReleaseRef{"r" + std::to_string(i), std::string("sha256:") + hex, ""});
+  }
+  CHECK(many.releases.size() == known_good_capacity);
+  CHECK(many.releases.front().release_id == "r18");
+  auto parsed = parse_known_good(serialize_known_good(many), "kg.json");
+  REQUIRE(parsed);
+  CHECK(parsed->releases.size() == known_good_capacity);
+  CHECK(parsed->releases.back().release_id == "r49");
+  CHECK_FALSE(parse_known_good("{\"schema\":\"relgate.known-good/v1\",\"releases\":[{}]}", "kg.json"));
+}
+
+TEST_CASE("releases index keeps the last id and the rejected releases")
+{
+  ReleasesIndex index;
+  index.last_release_id = "rel-2026-11-17-04";
+  index.rejected[digest_a] = RejectedRelease{"rel-2026-11-17-03", "prod", "error rate", "2026-11-17T10:00:00Z"};
+  auto parsed = parse_releases_index(serialize_releases_index(index), "releases.json");
+  REQUIRE(parsed);
+  CHECK(parsed->last_release_id == "rel-2026-11-17-04");
+  CHECK(parsed->rejected.at(digest_a).env == "prod");
+  CHECK(parsed->rejected.at(digest_a).reason == "error rate");
+  CHECK_FALSE(parse_releases_index("{\"schema\":\"other\"}", "releases.json"));
+}

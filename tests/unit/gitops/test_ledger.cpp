@@ -1,0 +1,89 @@
+#include "ledger.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+using namespace relgate;
+using namespace relgate::gitops;
+
+namespace {
+LedgerEntry entry(int64_t seq)
+{
+  LedgerEntry e;
+  e.seq = seq;
+  e.action = "promote";
+  e.release_id = "rel-2026-11-17-01";
+  e.digest = "sha256:" + std::string(64, 'c');
+  e.image = "ghcr.io/acme/api";
+  e.weight = 50;
+  e.approvers = {"alice", "bob"};
+  e.actor = "ci";
+  e.time = "2026-11-17T09:00:00Z";
+  e.outcome = "canary";
+  e.reason = "line\nbreak \"quoted\"";
+  return e;
+}
+} // namespace
+
+TEST_CASE("a ledger line is one JSON object on one line")
+{
+  auto line = ledger_line(entry(3));
+  CHECK(line.back() == '\n');
+  CHECK(line.find('\n') == line.size() - 1); // the reason's newline is escaped
+  auto parsed = parse_ledger_line(line, "ledger:1");
+  REQUIRE(parsed);
+  CHECK(parsed->seq == 3);
+  CHECK(parsed->weight == 50);
+  CHECK(parsed->approvers == std::vector<std::string>{"alice", "bob"});
+  CHECK(parsed->reason == "line\nbreak \"quoted\"");
+  CHECK(parsed->rollback_of.empty());
+  CHECK(parse_ledger_line("{\"seq\":1}", "ledger:9").message().find("ledger:9") != std::string::npos);
+  CHECK_FALSE(parse_ledger_line("not json", "ledger:1"));
+}
+
+TEST_CASE("the newest entry is read from the tail, whatever the ledger's length")
+{
+  const std::string path = test::scratch_path("ledger-tail.jsonl");
+  std::filesystem::remove(path);
+  CHECK_FALSE(*read_last_ledger_entry(path)); // missing: no entry
+  { std::ofstream(path) << ""; }
+  CHECK_FALSE(*read_last_ledger_entry(path));
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 1; i <= 20000; ++i) out << ledger_line(entry(i));
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto last = read_last_ledger_entry(path);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE(last);
+  REQUIRE(*last);
+  CHECK((*last)->seq == 20000);
+  CHECK(elapsed < std::chrono::milliseconds(50)); // generous: it reads 64 KiB, not 6 MB
+  auto all = read_ledger(path);
+  REQUIRE(all);
+  CHECK(all->size() == 20000);
+  CHECK(all->front().seq == 1);
+
+  { std::ofstream(path, std::ios::app) << "{\"seq\": 1, broken\n"; }
+  CHECK_FALSE(read_last_ledger_entry(path));
+  auto whole = read_ledger(path);
+  REQUIRE_FALSE(whole);
+  CHECK(whole.message().find(":20001") != std::string::npos); // the bad line is named
+}
+
+TEST_CASE("the ledger and the state must agree")
+{
+  const std::string repo = test::scratch_path("ledger-agree");
+  std::filesystem::remove_all(repo);
+  CHECK(check_ledger_matches_state(repo, "prod", 0)); // nothing yet
+  std::filesystem::create_directories(repo + "/relgate/prod");
+  { std::ofstream(repo + "/relgate/prod/ledger.jsonl") << ledger_line(entry(1)) << ledger_line(entry(2)); }
+  CHECK(check_ledger_matches_state(repo, "prod", 2));
+  auto mismatch = check_ledger_matches_state(repo, "prod", 1);
+  REQUIRE_FALSE(mismatch);
+  CHECK(mismatch.message().find("newest entry is #2 but relgate/prod/state.json expects #1") != std::string::npos);
+}
