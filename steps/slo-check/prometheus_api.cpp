@@ -61,8 +61,10 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
   if (!document || !document->IsObject()) {
     std::string what = "HTTP " + std::to_string(http_status);
     if (!content_type.empty()) what += " (" + std::string(content_type) + ")";
-    return make_error(where + ": " + what + " is not a Prometheus API response: '" + body_excerpt(body) +
-                      "' (check the --prometheus URL: it must be the server root, not a UI or proxy page)");
+    const std::string hint = http_status >= 200 && http_status < 300
+                               ? " (check the --prometheus URL: it must be the server root, not a UI page)"
+                               : " (an error page from a proxy or the server in front of Prometheus)";
+    return make_error(where + ": " + what + " is not a Prometheus API response: '" + body_excerpt(body) + "'" + hint);
   }
   const JsonValue& root = *document;
   auto status = get_string(root, "status");
@@ -144,6 +146,11 @@ Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, con
   auto response = http_get(request);
   if (!response) return make_error(where + ": unreachable: " + response.message());
   return parse_prometheus_response(response->status, response->content_type, response->body, where);
+}
+
+bool is_permanent_query_error(const std::string& message)
+{
+  return message.find("errorType bad_data)") != std::string::npos;
 }
 
 Result<std::optional<double>> single_value(const PromQueryResult& result, const std::string& promql)

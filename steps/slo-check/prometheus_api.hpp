@@ -50,6 +50,10 @@ Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, con
 // data (empty vector, NaN). Several series or a matrix are errors that say how to fix the query.
 Result<std::optional<double>> single_value(const PromQueryResult& result, const std::string& promql);
 
+// A query Prometheus rejects as malformed (bad_data) fails the same way on every retry: the
+// measurement loop stops at once instead of spending its consecutive_error_limit.
+bool is_permanent_query_error(const std::string& message);
+
 // Short, printable start of a body for messages: control characters dropped, at most n chars.
 std::string body_excerpt(std::string_view body, std::size_t n = 120);
 

@@ -191,6 +191,7 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   ErrorBudget errors(policy.plan.consecutive_error_limit);
   int done = 0;
   int attempt = 0;
+  bool permanent_error = false;
   while (done < policy.plan.count) {
     const auto started = Clock::now();
     ++attempt;
@@ -204,6 +205,10 @@ Result<StepOutcome> run_slo_check(StepContext& context)
       run.log.push_back(std::move(entry));
       errors.record_error(measurement.message());
       if (tty) context.io.err << "slo-check: measurement error " << errors.consecutive() << ": " << measurement.message() << "\n";
+      if (is_permanent_query_error(measurement.message())) {
+        permanent_error = true;
+        break;
+      }
       if (errors.exhausted() || Clock::now() >= deadline) break;
       // Argo retries an errored measurement after the interval; without one, after a second.
       const Duration pause = policy.plan.interval.count() > 0 ? policy.plan.interval : Duration(1000);
@@ -264,7 +269,9 @@ Result<StepOutcome> run_slo_check(StepContext& context)
     Verdict partial = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
     outcome.decision = Decision::error;
     std::string reason;
-    if (errors.exhausted()) {
+    if (permanent_error) {
+      reason = "the query was rejected (not retried): " + errors.last_error();
+    } else if (errors.exhausted()) {
       reason = "source unreachable or failing: " + std::to_string(errors.consecutive()) + " consecutive measurement errors > consecutive_error_limit " +
                std::to_string(errors.limit()) + "; last: " + errors.last_error();
     } else if (done < 0) {

@@ -35,7 +35,7 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
   set_member(out, "unit", unit_name(objective.unit), a);
   set_member(out, "key", JsonValue(objective.key), a);
   set_member(out, "weight", JsonValue(objective.weight), a);
-  set_member(out, "phase", phase_name(result.phase), a);
+  set_member(out, "phase", result.tally.total() == 0 ? std::string_view("not_measured") : phase_name(result.phase), a);
   std::vector<std::string> pass;
   for (const auto& c : objective.pass) pass.push_back(c.text);
   set_member(out, "pass", json_string_array(pass, a), a);
@@ -162,14 +162,18 @@ std::string build_text_details(const RunInfo& run, const Verdict& verdict)
     if (!baseline.empty()) value += " (baseline " + format_value(median(baseline), objective.unit) + ")";
     std::string pass;
     for (const auto& c : objective.pass) pass += (pass.empty() ? "" : ", ") + c.text;
-    std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(),
-                  std::string(phase_name(result.phase)).c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
+    const std::string phase = result.tally.total() == 0 ? "not measured" : std::string(phase_name(result.phase));
+    std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
                   objective.key ? " [key]" : "");
     text += line;
   }
   for (const auto& burn : verdict.burn_rates) text += "  " + burn.description + "\n";
-  std::snprintf(line, sizeof line, "  score %.4g%%, %zu measurement attempt(s), source %s\n", verdict.score.total, run.log.size(),
-                run.source.c_str());
+  if (run.stop_reason.empty()) {
+    std::snprintf(line, sizeof line, "  score %.4g%%, %zu measurement attempt(s), source %s\n", verdict.score.total,
+                  run.log.size(), run.source.c_str());
+  } else {
+    std::snprintf(line, sizeof line, "  stopped after %zu measurement attempt(s), source %s\n", run.log.size(), run.source.c_str());
+  }
   text += line;
   for (const auto& warning : run.warnings) text += "  warning: " + warning + "\n";
   return text;
