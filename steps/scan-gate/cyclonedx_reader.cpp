@@ -240,15 +240,13 @@ private:
 
 } // namespace
 
-Result<ReportInfo> read_cyclonedx_report(std::FILE* file, const std::string& source_name, const FindingSink& sink)
+Result<ReportInfo> read_cyclonedx_report(ReportInput& input, const std::string& source_name, const FindingSink& sink)
 {
   ReportInfo info;
   info.scanner = "cyclonedx";
   CycloneDxWalker walker(info, sink);
-  RELGATE_ASSIGN_OR_RETURN(StreamStats stats,
-                           walk_json(file, source_name, walker, "a CycloneDX JSON BOM with vulnerabilities[]"));
-  info.sha256 = stats.sha256;
-  info.bytes = stats.bytes;
+  RELGATE_ASSIGN_OR_RETURN(info.sha256, walk_json(input, source_name, walker, "a CycloneDX JSON BOM with vulnerabilities[]"));
+  info.bytes = input.size();
   return info;
 }
 

@@ -51,7 +51,7 @@ std::string describe_finding(const Finding& finding)
   return text;
 }
 
-Evaluation evaluate(const std::vector<Finding>& findings, const ScanPolicy& policy, const EvaluationInputs& inputs)
+Evaluation evaluate(const std::deque<Finding>& findings, const ScanPolicy& policy, const EvaluationInputs& inputs)
 {
   Evaluation result;
   result.unique = findings.size();

@@ -10,6 +10,7 @@
 #include "vex.hpp"
 
 #include <array>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ struct EvaluationInputs
   TimePoint now{};
 };
 
-Evaluation evaluate(const std::vector<Finding>& findings, const ScanPolicy& policy, const EvaluationInputs& inputs);
+Evaluation evaluate(const std::deque<Finding>& findings, const ScanPolicy& policy, const EvaluationInputs& inputs);
 
 // "CVE-2019-14697 in musl 1.1.20-r4 -> 1.1.20-r5" (the short form used in reasons and tables).
 std::string describe_finding(const Finding& finding);

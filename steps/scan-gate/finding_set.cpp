@@ -36,13 +36,19 @@ void merge_into(Finding& kept, const Finding& repeat)
 void FindingSet::add(const Finding& finding, uint32_t report_index)
 {
   ++m_records;
-  m_key.clear();
-  m_key.append(finding.id).append(1, '\x1f').append(finding.package).append(1, '\x1f').append(finding.version);
-  auto [slot, inserted] = m_index.try_emplace(m_key, static_cast<uint32_t>(m_findings.size()));
-  if (!inserted) {
-    merge_into(m_findings[slot->second], finding);
-    return;
+  std::hash<std::string_view> hash;
+  uint64_t key = hash(finding.id);
+  key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.package);
+  key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.version);
+  auto [first, last] = m_index.equal_range(key);
+  for (auto it = first; it != last; ++it) {
+    Finding& kept = m_findings[it->second];
+    if (kept.id == finding.id && kept.package == finding.package && kept.version == finding.version) {
+      merge_into(kept, finding);
+      return;
+    }
   }
+  m_index.emplace(key, static_cast<uint32_t>(m_findings.size()));
   m_findings.push_back(finding);
   m_findings.back().report_index = report_index;
   m_findings.back().occurrences = 1;

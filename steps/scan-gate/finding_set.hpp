@@ -4,9 +4,9 @@
 
 #include "finding.hpp"
 
-#include <string>
+#include <cstdint>
+#include <deque>
 #include <unordered_map>
-#include <vector>
 
 namespace relgate::scan {
 
@@ -18,14 +18,15 @@ public:
   // the highest CVSS and EPSS, KEV if any report says so, the union of aliases.
   void add(const Finding& finding, uint32_t report_index);
 
-  const std::vector<Finding>& findings() const { return m_findings; }
-  std::vector<Finding>& findings() { return m_findings; }
+  // A deque: no doubling slack and no copy on growth (memory stays near the findings' own size),
+  // and references stay valid as it grows.
+  const std::deque<Finding>& findings() const { return m_findings; }
   std::size_t records_added() const { return m_records; }
 
 private:
-  std::vector<Finding> m_findings;
-  std::unordered_map<std::string, uint32_t> m_index;
-  std::string m_key;
+  std::deque<Finding> m_findings;
+  // hash of (id, package, version) -> position; equal hashes are told apart by the fields.
+  std::unordered_multimap<uint64_t, uint32_t> m_index;
   std::size_t m_records = 0;
 };
 

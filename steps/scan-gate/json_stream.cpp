@@ -3,48 +3,115 @@
 #include <openssl/evp.h>
 #include <rapidjson/error/en.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace relgate::scan {
 
-struct HashingFileStream::HashState
+struct ReportInput::HashState
 {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
+  HashState() { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
   ~HashState() { EVP_MD_CTX_free(context); }
 };
 
-HashingFileStream::HashingFileStream(std::FILE* file, std::size_t buffer_size)
-    : m_file(file), m_size(buffer_size < 16 ? 16 : buffer_size), m_buffer(new char[m_size + 1]),
-      m_last(m_buffer.get()), m_current(m_buffer.get()), m_hash(std::make_unique<HashState>())
+ReportInput::ReportInput() : m_hash(std::make_unique<HashState>()) {}
+
+ReportInput::ReportInput(ReportInput&& other) noexcept
+    : m_hash(std::move(other.m_hash)), m_owned(std::move(other.m_owned)), m_map(other.m_map),
+      m_map_size(other.m_map_size), m_size(other.m_size), m_hashed(other.m_hashed)
 {
-  EVP_DigestInit_ex(m_hash->context, EVP_sha256(), nullptr);
-  refill();
+  m_data = m_map ? other.m_data : m_owned.c_str();
+  other.m_map = nullptr;
+  other.m_map_size = 0;
 }
 
-HashingFileStream::~HashingFileStream() = default;
-
-void HashingFileStream::refill()
+ReportInput::~ReportInput()
 {
-  m_consumed += m_read_count;
-  m_read_count = std::fread(m_buffer.get(), 1, m_size, m_file);
-  m_current = m_buffer.get();
-  m_last = m_buffer.get() + m_read_count - 1;
-  if (m_read_count > 0) {
-    EVP_DigestUpdate(m_hash->context, m_buffer.get(), m_read_count);
-  }
-  if (m_read_count < m_size) {
-    if (std::ferror(m_file)) m_read_error = true;
-    // The '\0' after the data is what the parser sees at the end, as with FileReadStream.
-    m_buffer[m_read_count] = '\0';
-    ++m_last;
-    m_eof = true;
-  }
+  if (m_map) munmap(m_map, m_map_size);
 }
 
-std::string HashingFileStream::finish_sha256()
+ReportInput ReportInput::from_bytes(std::string_view bytes)
 {
-  while (!m_eof) {
-    m_current = m_last;
-    refill();
+  ReportInput input;
+  input.m_owned.assign(bytes);
+  input.m_data = input.m_owned.c_str();
+  input.m_size = bytes.size();
+  return input;
+}
+
+Result<ReportInput> ReportInput::open_file(const std::string& path)
+{
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
+  struct stat info {};
+  if (fstat(fd, &info) != 0) {
+    int saved = errno;
+    ::close(fd);
+    return make_error(path + ": cannot stat report: " + std::strerror(saved));
   }
+  if (!S_ISREG(info.st_mode) || info.st_size == 0) {
+    // A pipe or process substitution: read it whole (the mapping needs a regular file).
+    std::string bytes;
+    char block[1 << 16];
+    ssize_t got;
+    while ((got = ::read(fd, block, sizeof block)) > 0) bytes.append(block, static_cast<std::size_t>(got));
+    int saved = errno;
+    ::close(fd);
+    if (got < 0) return make_error(path + ": read error: " + std::strerror(saved));
+    return from_bytes(bytes);
+  }
+  // Reserve one more zero page than the file needs, then map the file over its start: the bytes
+  // after the end of the file read as '\0', which ends the parse.
+  const std::size_t size = static_cast<std::size_t>(info.st_size);
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t map_size = (size / page + 1) * page;
+  void* region = mmap(nullptr, map_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) {
+    ::close(fd);
+    return make_error(path + ": cannot map the report: " + std::strerror(errno));
+  }
+  void* mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+  int saved = errno;
+  ::close(fd);
+  if (mapped == MAP_FAILED) {
+    munmap(region, map_size);
+    return make_error(path + ": cannot map the report: " + std::strerror(saved));
+  }
+  madvise(mapped, size, MADV_SEQUENTIAL);
+  ReportInput input;
+  input.m_map = region;
+  input.m_map_size = map_size;
+  input.m_data = static_cast<const char*>(region);
+  input.m_size = size;
+  return input;
+}
+
+void ReportInput::release_before(const char* cursor)
+{
+  std::size_t offset = static_cast<std::size_t>(cursor - m_data);
+  if (offset > m_size) offset = m_size;
+  if (m_map) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    offset -= offset % page;
+  }
+  if (offset <= m_hashed) return;
+  EVP_DigestUpdate(m_hash->context, m_data + m_hashed, offset - m_hashed);
+  if (m_map) {
+    // Read-only private file pages: dropping them only means a re-read if touched again.
+    madvise(const_cast<char*>(m_data) + m_hashed, offset - m_hashed, MADV_DONTNEED);
+  }
+  m_hashed = offset;
+}
+
+std::string ReportInput::finish_sha256()
+{
+  if (m_hashed < m_size) EVP_DigestUpdate(m_hash->context, m_data + m_hashed, m_size - m_hashed);
+  m_hashed = m_size;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(m_hash->context, digest, &length);
@@ -77,7 +144,7 @@ Error parse_failure(const std::string& source_name, std::string_view expected,
     return make_error(source_name + ": byte " + std::to_string(walker_offset) + ": " + walker_error);
   }
   if (code == rapidjson::kParseErrorDocumentEmpty) {
-    return make_error(source_name + ": the file is empty; expected " + std::string(expected));
+    return make_error(source_name + ": no JSON value (the file is empty or blank); expected " + std::string(expected));
   }
   std::string message = source_name + ": invalid JSON at byte " + std::to_string(offset);
   if (offset >= total_bytes && code != rapidjson::kParseErrorDocumentRootNotSingular) {

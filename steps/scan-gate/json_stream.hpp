@@ -1,14 +1,14 @@
-// Streaming JSON for reports of any size: a buffered file stream that hashes what it reads
-// (so the report's sha256 costs no second pass), and a SAX walker that gives each open object or
+// Streaming JSON for reports of any size: the report's bytes (mapped, hashed and released as the
+// parser moves on, so the sha256 costs no second pass), and a SAX walker that gives each open object or
 // array a small "context" id chosen by the reader, so memory stays flat and dispatch is two ints.
 #pragma once
 
 #include "result.hpp"
 
 #include <rapidjson/reader.h>
+#include <rapidjson/stream.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,61 +16,43 @@
 
 namespace relgate::scan {
 
-// RapidJSON input stream over a FILE*, reading large blocks; every block goes through SHA-256.
-class HashingFileStream
+// A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
+// is memory-mapped and the pages behind the parser are hashed and dropped as it goes, so peak
+// memory stays a few MB whatever the size; anything else (pipes, fuzz input) is held in memory.
+// The bytes are always followed by a '\0', which is how StringStream finds the end.
+class ReportInput
 {
 public:
-  using Ch = char;
-  static constexpr std::size_t default_buffer_size = 1 << 20;
+  static Result<ReportInput> open_file(const std::string& path);
+  static ReportInput from_bytes(std::string_view bytes);
 
-  explicit HashingFileStream(std::FILE* file, std::size_t buffer_size = default_buffer_size);
-  ~HashingFileStream();
-  HashingFileStream(const HashingFileStream&) = delete;
-  HashingFileStream& operator=(const HashingFileStream&) = delete;
+  ReportInput(ReportInput&& other) noexcept;
+  ReportInput& operator=(ReportInput&&) = delete;
+  ReportInput(const ReportInput&) = delete;
+  ~ReportInput();
 
-  Ch Peek() const { return *m_current; }
-  Ch Take()
-  {
-    Ch c = *m_current;
-    advance();
-    return c;
-  }
-  std::size_t Tell() const { return m_consumed + static_cast<std::size_t>(m_current - m_buffer.get()); }
+  const char* data() const { return m_data; }
+  std::size_t size() const { return m_size; }
 
-  // Not used by a reader; RapidJSON's stream concept asks for them.
-  Ch* PutBegin() { return nullptr; }
-  void Put(Ch) {}
-  void Flush() {}
-  std::size_t PutEnd(Ch*) { return 0; }
-
-  // Reads and hashes whatever the parser did not need (trailing whitespace), then the hex digest.
+  // Hashes the bytes before `cursor` not yet hashed and, for a mapping, returns their pages.
+  void release_before(const char* cursor);
+  // Hashes the rest; the file's sha256 in hex.
   std::string finish_sha256();
-  std::size_t bytes_read() const { return m_consumed + m_read_count; }
-  bool read_error() const { return m_read_error; }
 
 private:
-  void advance()
-  {
-    if (m_current < m_last) {
-      ++m_current;
-    } else if (!m_eof) {
-      refill();
-    }
-  }
-  void refill();
-
-  std::FILE* m_file;
-  std::size_t m_size;
-  std::unique_ptr<char[]> m_buffer;
-  char* m_last;
-  char* m_current;
-  std::size_t m_read_count = 0;
-  std::size_t m_consumed = 0;
-  bool m_eof = false;
-  bool m_read_error = false;
+  ReportInput();
   struct HashState;
   std::unique_ptr<HashState> m_hash;
+  std::string m_owned;
+  void* m_map = nullptr;
+  std::size_t m_map_size = 0;
+  const char* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_hashed = 0;
 };
+
+// How often (in bytes parsed) the walker hands consumed pages back.
+constexpr std::size_t release_interval = 8u << 20;
 
 // A scalar event, without copies: text points into the parser's buffer until the next event.
 struct JsonScalar
@@ -130,8 +112,12 @@ public:
   // The semantic error that stopped the walk ("" when the JSON itself was bad).
   const std::string& error() const { return m_error; }
   std::size_t error_offset() const { return m_error_offset; }
-  void set_stream(const HashingFileStream* stream) { m_stream = stream; }
-  std::size_t depth() const { return stack_depth(); }
+  void set_input(const rapidjson::StringStream* stream, ReportInput* input)
+  {
+    m_stream = stream;
+    m_input = input;
+    m_next_release = release_interval;
+  }
 
 protected:
   // Record an error at the current byte offset and stop the walk.
@@ -183,6 +169,10 @@ private:
   }
   bool close_frame()
   {
+    if (m_input && m_stream->Tell() >= m_next_release) {
+      m_input->release_before(m_stream->src_);
+      m_next_release = m_stream->Tell() + release_interval;
+    }
     int context = m_stack.back().context;
     m_stack.pop_back();
     return context == context_skip ? true : self().close(context);
@@ -191,20 +181,16 @@ private:
   std::vector<Frame> m_stack{Frame{context_document, no_key}};
   std::string m_error;
   std::size_t m_error_offset = 0;
-  const HashingFileStream* m_stream = nullptr;
+  const rapidjson::StringStream* m_stream = nullptr;
+  ReportInput* m_input = nullptr;
+  std::size_t m_next_release = 0;
 };
 
-struct StreamStats
-{
-  std::string sha256;
-  std::size_t bytes = 0;
-};
 
-// Parses the whole stream with the walker. Errors name the source, the byte offset and what was
-// expected: "r.json: invalid JSON at byte 812 (file ends early: truncated?): Missing a comma ...".
-template<typename Walker>
-Result<StreamStats> walk_json(std::FILE* file, const std::string& source_name, Walker& walker,
-                              std::string_view expected);
+// Parses the whole input with the walker. Errors name the source, the byte offset and what was
+// expected: "r.json: invalid JSON at byte 812 (the file ends early: truncated?): Missing a comma ...".
+// kParseFullPrecisionFlag keeps this instantiation apart from common/json.cpp's (built without SIMD).
+constexpr unsigned report_parse_flags = rapidjson::kParseFullPrecisionFlag;
 
 // The non-template half of walk_json: turns a parse result into an error message.
 Error parse_failure(const std::string& source_name, std::string_view expected,
@@ -212,25 +198,23 @@ Error parse_failure(const std::string& source_name, std::string_view expected,
                     const std::string& walker_error, std::size_t walker_offset);
 
 template<typename Walker>
-Result<StreamStats> walk_json(std::FILE* file, const std::string& source_name, Walker& walker,
+Result<std::string> walk_json(ReportInput& input, const std::string& source_name, Walker& walker,
                               std::string_view expected)
 {
-  HashingFileStream stream(file);
-  walker.set_stream(&stream);
+  rapidjson::StringStream stream(input.data());
+  walker.set_input(&stream, &input);
   rapidjson::Reader reader;
-  rapidjson::ParseResult parsed = reader.Parse<rapidjson::kParseDefaultFlags>(stream, walker);
-  if (stream.read_error()) {
-    return make_error(source_name + ": read error after " + std::to_string(stream.bytes_read()) + " bytes");
-  }
+  rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, walker);
   if (parsed.IsError()) {
-    std::size_t total = stream.bytes_read();
-    return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), total, walker.error(),
+    return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), input.size(), walker.error(),
                          walker.error_offset());
   }
-  StreamStats stats;
-  stats.sha256 = stream.finish_sha256();
-  stats.bytes = stream.bytes_read();
-  return stats;
+  if (stream.Tell() < input.size()) {
+    // A '\0' inside the file stops StringStream early: that is not JSON either.
+    return make_error(source_name + ": invalid JSON at byte " + std::to_string(stream.Tell()) +
+                      ": a NUL byte; expected " + std::string(expected));
+  }
+  return input.finish_sha256();
 }
 
 } // namespace relgate::scan

@@ -1,117 +1,212 @@
 #include "render.hpp"
-#include <utility>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace relgate::scan {
 
 namespace {
 
-constexpr std::size_t suppressed_listed = 1000; // the evidence stays readable; the count is exact
+template<typename Writer> void write_text(Writer& w, std::string_view text)
+{
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
 
-JsonValue finding_json(const JudgedFinding& j, JsonAllocator& a)
+template<typename Writer> void write_field(Writer& w, const char* key, std::string_view text)
+{
+  w.Key(key);
+  write_text(w, text);
+}
+
+template<typename Writer> void write_count(Writer& w, const char* key, std::size_t value)
+{
+  w.Key(key);
+  w.Uint64(value);
+}
+
+template<typename Writer> void write_strings(Writer& w, const char* key, const std::vector<std::string>& items)
+{
+  w.Key(key);
+  w.StartArray();
+  for (const auto& item : items) write_text(w, item);
+  w.EndArray();
+}
+
+template<typename Writer> void write_finding(Writer& w, const JudgedFinding& j)
 {
   const Finding& f = *j.finding;
-  JsonValue object(rapidjson::kObjectType);
-  set_member(object, "id", f.id, a);
-  if (!f.aliases.empty()) set_member(object, "aliases", json_string_array(f.aliases, a), a);
-  set_member(object, "kind", kind_name(f.kind), a);
-  set_member(object, "package", f.package, a);
-  set_member(object, "version", f.version, a);
-  if (!f.purl.empty()) set_member(object, "purl", f.purl, a);
-  set_member(object, "fixed_version", f.fixed_version, a);
-  set_member(object, "fix_state", fix_state_name(f.fix), a);
-  set_member(object, "severity", severity_name(f.severity), a);
-  if (f.cvss) set_member(object, "cvss", JsonValue(*f.cvss), a);
-  if (j.epss) set_member(object, "epss", JsonValue(*j.epss), a);
-  set_member(object, "kev", JsonValue(j.in_kev), a);
-  set_member(object, "counted", JsonValue(j.counted), a);
-  set_member(object, "target", f.target, a);
-  set_member(object, "occurrences", JsonValue(static_cast<uint64_t>(f.occurrences)), a);
-  if (!j.why.empty()) set_member(object, "why", json_string_array(j.why, a), a);
-  if (!j.suppressed_by.empty()) set_member(object, "suppressed_by", j.suppressed_by, a);
-  return object;
+  w.StartObject();
+  write_field(w, "id", f.id);
+  if (!f.aliases.empty()) write_strings(w, "aliases", f.aliases);
+  write_field(w, "kind", kind_name(f.kind));
+  write_field(w, "package", f.package);
+  write_field(w, "version", f.version);
+  if (!f.purl.empty()) write_field(w, "purl", f.purl);
+  write_field(w, "fixed_version", f.fixed_version);
+  write_field(w, "fix_state", fix_state_name(f.fix));
+  write_field(w, "severity", severity_name(f.severity));
+  if (f.cvss) {
+    w.Key("cvss");
+    w.Double(*f.cvss);
+  }
+  if (j.epss) {
+    w.Key("epss");
+    w.Double(*j.epss);
+  }
+  w.Key("kev");
+  w.Bool(j.in_kev);
+  w.Key("counted");
+  w.Bool(j.counted);
+  write_field(w, "target", f.target);
+  write_count(w, "occurrences", f.occurrences);
+  if (!j.why.empty()) write_strings(w, "why", j.why);
+  if (!j.suppressed_by.empty()) write_field(w, "suppressed_by", j.suppressed_by);
+  w.EndObject();
+}
+
+// The summary object. `list_cap` bounds the denying and suppressed lists (the evidence record
+// stays small); the counts are always exact.
+template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std::size_t list_cap)
+{
+  const Evaluation& e = run.evaluation;
+  w.StartObject();
+  w.Key("reports");
+  w.StartArray();
+  for (const auto& report : run.reports) {
+    w.StartObject();
+    write_field(w, "path", report.path);
+    write_field(w, "format", report_format_name(report.format));
+    write_field(w, "scanner", report.scanner);
+    write_field(w, "sha256", report.sha256);
+    write_count(w, "bytes", report.bytes);
+    write_count(w, "records", report.records);
+    if (!report.artifact_name.empty()) write_field(w, "artifact", report.artifact_name);
+    if (report.artifact_digest) write_field(w, "artifact_digest", *report.artifact_digest);
+    if (report.unrecognised_severities) write_count(w, "unrecognised_severities", report.unrecognised_severities);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  w.Key("findings");
+  w.StartObject();
+  write_count(w, "records", run.findings.records_added());
+  write_count(w, "unique", e.unique);
+  write_count(w, "suppressed", e.suppressed_total);
+  write_count(w, "counted", e.counted_total);
+  write_count(w, "denying", e.denying.size());
+  w.EndObject();
+
+  w.Key("counts");
+  w.StartObject();
+  for (Severity severity : all_severities) {
+    const SeverityCount& c = e.counts[static_cast<std::size_t>(severity)];
+    w.Key(std::string(severity_name(severity)).c_str());
+    w.StartObject();
+    write_count(w, "found", c.found);
+    write_count(w, "suppressed", c.suppressed);
+    write_count(w, "counted", c.counted);
+    w.Key("limit");
+    if (c.limit) {
+      w.Int64(*c.limit);
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("only_fixable");
+  w.Bool(run.policy.only_fixable);
+
+  if (run.kev) {
+    w.Key("kev");
+    w.StartObject();
+    write_field(w, "catalog_version", run.kev->catalog_version);
+    write_field(w, "date_released", run.kev->date_released);
+    write_count(w, "entries", run.kev->count);
+    write_count(w, "matches", e.kev_matches);
+    w.EndObject();
+  }
+  if (run.epss) {
+    w.Key("epss");
+    w.StartObject();
+    write_field(w, "model_version", run.epss->model_version);
+    write_field(w, "score_date", run.epss->score_date);
+    write_count(w, "rows", run.epss->rows);
+    w.EndObject();
+  }
+  if (!run.vex_inputs.empty()) {
+    w.Key("vex");
+    w.StartObject();
+    write_count(w, "files", run.vex_inputs.size());
+    write_count(w, "statements", run.vex.statement_count());
+    write_count(w, "statements_without_products", run.vex.ignored_without_products());
+    w.EndObject();
+  }
+  if (run.artifact_digest) write_field(w, "artifact_digest", *run.artifact_digest);
+
+  w.Key("denying");
+  w.StartArray();
+  for (std::size_t i = 0; i < e.denying.size() && i < list_cap; ++i) write_finding(w, e.denying[i]);
+  w.EndArray();
+  w.Key("suppressed");
+  w.StartArray();
+  for (std::size_t i = 0; i < e.suppressed.size() && i < list_cap; ++i) write_finding(w, e.suppressed[i]);
+  w.EndArray();
+  if (e.denying.size() > list_cap || e.suppressed.size() > list_cap) {
+    write_count(w, "lists_capped_at", list_cap);
+  }
+  w.EndObject();
 }
 
 } // namespace
 
 JsonDocument build_summary(const ScanRun& run)
 {
-  const Evaluation& e = run.evaluation;
-  JsonDocument summary = empty_object();
-  JsonAllocator& a = summary.GetAllocator();
-
-  JsonValue reports(rapidjson::kArrayType);
-  for (const auto& report : run.reports) {
-    JsonValue r(rapidjson::kObjectType);
-    set_member(r, "path", report.path, a);
-    set_member(r, "format", report_format_name(report.format), a);
-    set_member(r, "scanner", report.scanner, a);
-    set_member(r, "sha256", report.sha256, a);
-    set_member(r, "bytes", JsonValue(static_cast<uint64_t>(report.bytes)), a);
-    set_member(r, "records", JsonValue(static_cast<uint64_t>(report.records)), a);
-    if (!report.artifact_name.empty()) set_member(r, "artifact", report.artifact_name, a);
-    if (report.artifact_digest) set_member(r, "artifact_digest", *report.artifact_digest, a);
-    if (report.unrecognised_severities) {
-      set_member(r, "unrecognised_severities", JsonValue(static_cast<uint64_t>(report.unrecognised_severities)), a);
-    }
-    reports.PushBack(r, a);
-  }
-  set_member(summary, "reports", std::move(reports), a);
-
-  JsonValue totals(rapidjson::kObjectType);
-  set_member(totals, "records", JsonValue(static_cast<uint64_t>(run.findings.records_added())), a);
-  set_member(totals, "unique", JsonValue(static_cast<uint64_t>(e.unique)), a);
-  set_member(totals, "suppressed", JsonValue(static_cast<uint64_t>(e.suppressed_total)), a);
-  set_member(totals, "counted", JsonValue(static_cast<uint64_t>(e.counted_total)), a);
-  set_member(totals, "denying", JsonValue(static_cast<uint64_t>(e.denying.size())), a);
-  set_member(summary, "findings", std::move(totals), a);
-
-  JsonValue counts(rapidjson::kObjectType);
-  for (Severity severity : all_severities) {
-    const SeverityCount& c = e.counts[static_cast<std::size_t>(severity)];
-    JsonValue row(rapidjson::kObjectType);
-    set_member(row, "found", JsonValue(static_cast<uint64_t>(c.found)), a);
-    set_member(row, "suppressed", JsonValue(static_cast<uint64_t>(c.suppressed)), a);
-    set_member(row, "counted", JsonValue(static_cast<uint64_t>(c.counted)), a);
-    set_member(row, "limit", c.limit ? JsonValue(static_cast<int64_t>(*c.limit)) : JsonValue(rapidjson::kNullType), a);
-    set_member(counts, severity_name(severity), std::move(row), a);
-  }
-  set_member(summary, "counts", std::move(counts), a);
-  set_member(summary, "only_fixable", JsonValue(run.policy.only_fixable), a);
-
-  if (run.kev) {
-    JsonValue kev(rapidjson::kObjectType);
-    set_member(kev, "catalog_version", run.kev->catalog_version, a);
-    set_member(kev, "date_released", run.kev->date_released, a);
-    set_member(kev, "entries", JsonValue(static_cast<uint64_t>(run.kev->count)), a);
-    set_member(kev, "matches", JsonValue(static_cast<uint64_t>(e.kev_matches)), a);
-    set_member(summary, "kev", std::move(kev), a);
-  }
-  if (run.epss) {
-    JsonValue epss(rapidjson::kObjectType);
-    set_member(epss, "model_version", run.epss->model_version, a);
-    set_member(epss, "score_date", run.epss->score_date, a);
-    set_member(epss, "rows", JsonValue(static_cast<uint64_t>(run.epss->rows)), a);
-    set_member(summary, "epss", std::move(epss), a);
-  }
-  if (!run.vex_inputs.empty()) {
-    JsonValue vex(rapidjson::kObjectType);
-    set_member(vex, "files", JsonValue(static_cast<uint64_t>(run.vex_inputs.size())), a);
-    set_member(vex, "statements", JsonValue(static_cast<uint64_t>(run.vex.statement_count())), a);
-    set_member(vex, "statements_without_products", JsonValue(static_cast<uint64_t>(run.vex.ignored_without_products())), a);
-    set_member(summary, "vex", std::move(vex), a);
-  }
-  if (run.artifact_digest) set_member(summary, "artifact_digest", *run.artifact_digest, a);
-
-  JsonValue denying(rapidjson::kArrayType);
-  for (const auto& j : e.denying) denying.PushBack(finding_json(j, a), a);
-  set_member(summary, "denying", std::move(denying), a);
-
-  JsonValue suppressed(rapidjson::kArrayType);
-  for (std::size_t i = 0; i < e.suppressed.size() && i < suppressed_listed; ++i) {
-    suppressed.PushBack(finding_json(e.suppressed[i], a), a);
-  }
-  set_member(summary, "suppressed", std::move(suppressed), a);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  write_summary(writer, run, evidence_list_cap);
+  JsonDocument summary;
+  summary.Parse(buffer.GetString(), buffer.GetSize());
   return summary;
+}
+
+// RapidJSON output stream straight into a std::string: one buffer, reserved up front.
+struct StringOutput
+{
+  using Ch = char;
+  std::string& text;
+  void Put(char c) { text.push_back(c); }
+  void Flush() {}
+};
+
+std::string render_json_output(const ScanRun& run, std::string_view decision, const std::vector<std::string>& reasons)
+{
+  std::string text;
+  text.reserve(16384 + (run.evaluation.denying.size() + run.evaluation.suppressed.size()) * 800);
+  StringOutput output{text};
+  rapidjson::PrettyWriter<StringOutput> w(output);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  write_field(w, "step", "scan-gate");
+  write_field(w, "decision", decision);
+  write_strings(w, "reasons", reasons);
+  w.Key("summary");
+  write_summary(w, run, static_cast<std::size_t>(-1));
+  w.Key("checks");
+  w.StartArray();
+  for (const auto& check : run.evaluation.checks) {
+    w.StartObject();
+    write_field(w, "name", check.name);
+    w.Key("passed");
+    w.Bool(check.passed);
+    write_field(w, "message", check.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  text += '\n';
+  return text;
 }
 
 } // namespace relgate::scan

@@ -88,17 +88,17 @@ Result<std::optional<ReportFormat>> parse_report_format(std::string_view name)
                     "'; expected one of: auto, trivy, grype, sarif, cyclonedx");
 }
 
-Result<ReportFormat> detect_report_format(std::FILE* file, const std::string& source_name)
+Result<ReportFormat> detect_report_format(const ReportInput& input, const std::string& source_name)
 {
   FormatSniffer sniffer;
-  HashingFileStream stream(file, 64 * 1024);
-  sniffer.set_stream(&stream);
+  rapidjson::StringStream stream(input.data());
+  sniffer.set_input(&stream, nullptr);
   rapidjson::Reader reader;
-  rapidjson::ParseResult parsed = reader.Parse<rapidjson::kParseDefaultFlags>(stream, sniffer);
+  rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, sniffer);
   if (sniffer.format) return *sniffer.format;
   if (!sniffer.refused.empty()) return make_error(source_name + ": " + sniffer.refused);
   if (parsed.IsError()) {
-    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(), stream.bytes_read(),
+    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(), input.size(),
                          sniffer.error(), sniffer.error_offset());
   }
   std::string keys;

@@ -4,7 +4,6 @@
 
 #include "result.hpp"
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,9 +16,11 @@ std::string_view report_format_name(ReportFormat format); // "trivy", "grype", "
 // For --input-format: the names above, or "auto" (nullopt).
 Result<std::optional<ReportFormat>> parse_report_format(std::string_view name);
 
-// Reads from the file's current position until a top-level key decides (SchemaVersion/Results:
+class ReportInput;
+
+// Reads from the start of the input until a top-level key decides (SchemaVersion/Results:
 // Trivy; matches: Grype; runs: SARIF; bomFormat or a CycloneDX $schema: CycloneDX). A JSON array
 // at the top, OpenVEX or a KEV catalogue given as a report, or no deciding key are errors.
-Result<ReportFormat> detect_report_format(std::FILE* file, const std::string& source_name);
+Result<ReportFormat> detect_report_format(const ReportInput& input, const std::string& source_name);
 
 } // namespace relgate::scan

@@ -1,9 +1,8 @@
 #include "report_reader.hpp"
 
+#include "json_stream.hpp"
+
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <memory>
 
 namespace relgate::scan {
 
@@ -17,28 +16,26 @@ int key_index(std::string_view key, std::initializer_list<std::string_view> name
   return -1;
 }
 
-Result<ReportInfo> read_report_stream(std::FILE* file, const std::string& source_name,
-                                      std::optional<ReportFormat> forced, const FindingSink& sink)
+Result<ReportInfo> read_report_input(ReportInput& input, const std::string& source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink& sink)
 {
   ReportFormat format;
   if (forced) {
     format = *forced;
   } else {
-    RELGATE_ASSIGN_OR_RETURN(format, detect_report_format(file, source_name));
-    if (std::fseek(file, 0, SEEK_SET) != 0) {
-      return make_error(source_name + ": cannot rewind after detecting the format; pass --input-format");
-    }
+    RELGATE_ASSIGN_OR_RETURN(format, detect_report_format(input, source_name));
   }
   Result<ReportInfo> info = make_error("unreachable");
   switch (format) {
-  case ReportFormat::trivy: info = read_trivy_report(file, source_name, sink); break;
-  case ReportFormat::grype: info = read_grype_report(file, source_name, sink); break;
-  case ReportFormat::sarif: info = read_sarif_report(file, source_name, sink); break;
-  case ReportFormat::cyclonedx: info = read_cyclonedx_report(file, source_name, sink); break;
+  case ReportFormat::trivy: info = read_trivy_report(input, source_name, sink); break;
+  case ReportFormat::grype: info = read_grype_report(input, source_name, sink); break;
+  case ReportFormat::sarif: info = read_sarif_report(input, source_name, sink); break;
+  case ReportFormat::cyclonedx: info = read_cyclonedx_report(input, source_name, sink); break;
   }
   if (info) {
     info->path = source_name;
     info->format = format;
+    info->bytes = input.size();
   }
   return info;
 }
@@ -46,11 +43,15 @@ Result<ReportInfo> read_report_stream(std::FILE* file, const std::string& source
 Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
                                     const FindingSink& sink)
 {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
-  }
-  return read_report_stream(file.get(), path, forced, sink);
+  RELGATE_ASSIGN_OR_RETURN(ReportInput input, ReportInput::open_file(path));
+  return read_report_input(input, path, forced, sink);
+}
+
+Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string& source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink& sink)
+{
+  ReportInput input = ReportInput::from_bytes(bytes);
+  return read_report_input(input, source_name, forced, sink);
 }
 
 namespace {

@@ -6,7 +6,6 @@
 #include "report_format.hpp"
 #include "result.hpp"
 
-#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,17 +28,21 @@ struct ReportInfo
 
 using FindingSink = std::function<void(const Finding&)>;
 
-// Each reader parses the whole stream; `source_name` names it in errors.
-Result<ReportInfo> read_trivy_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_grype_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_sarif_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_cyclonedx_report(std::FILE* file, const std::string& source_name, const FindingSink& sink);
+class ReportInput;
 
-// Detects the format (unless forced), rewinds, and runs the matching reader.
-Result<ReportInfo> read_report_stream(std::FILE* file, const std::string& source_name,
-                                      std::optional<ReportFormat> forced, const FindingSink& sink);
+// Each reader parses the whole input once; `source_name` names it in errors.
+Result<ReportInfo> read_trivy_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_grype_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_sarif_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_cyclonedx_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
+
+// Detects the format (unless forced) from the first keys, then runs the matching reader.
+Result<ReportInfo> read_report_input(ReportInput& input, const std::string& source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink& sink);
 Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
                                     const FindingSink& sink);
+Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string& source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink& sink);
 
 // "pkg:npm/%40scope/name@1.0?x=y#p" -> name "name" / version "1.0" (purl spec, percent-decoded).
 struct PurlParts

@@ -277,13 +277,12 @@ private:
 
 } // namespace
 
-Result<ReportInfo> read_sarif_report(std::FILE* file, const std::string& source_name, const FindingSink& sink)
+Result<ReportInfo> read_sarif_report(ReportInput& input, const std::string& source_name, const FindingSink& sink)
 {
   ReportInfo info;
   SarifWalker walker(info, sink);
-  RELGATE_ASSIGN_OR_RETURN(StreamStats stats, walk_json(file, source_name, walker, "a SARIF 2.1.0 log (runs[])"));
-  info.sha256 = stats.sha256;
-  info.bytes = stats.bytes;
+  RELGATE_ASSIGN_OR_RETURN(info.sha256, walk_json(input, source_name, walker, "a SARIF 2.1.0 log (runs[])"));
+  info.bytes = input.size();
   if (info.scanner.empty()) info.scanner = "sarif";
   return info;
 }

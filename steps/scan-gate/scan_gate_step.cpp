@@ -53,6 +53,7 @@ StepOutcome outcome_from_run(const ScanRun& run, const std::string& format)
   outcome.outputs.emplace_back("denying", std::to_string(e.denying.size()));
   if (run.kev) outcome.outputs.emplace_back("kev_catalog_version", run.kev->catalog_version);
   outcome.text_details = render_text_details(run);
+  if (format == "json") outcome.custom_rendering = render_json_output(run, decision_name(outcome.decision), outcome.reasons);
   if (format == "sarif") outcome.custom_rendering = render_sarif(run, std::string(relgate_version()));
   if (format == "junit") outcome.custom_rendering = render_junit(run);
   return outcome;
