@@ -5,8 +5,6 @@
 #include "digest.hpp"
 #include "file_io.hpp"
 
-#include <rapidjson/error/en.h>
-
 namespace relgate {
 namespace {
 
@@ -58,31 +56,6 @@ Result<Subject> parse_subject_object(const JsonValue& root, const std::string& s
   return Subject{std::move(name), std::move(*digest)};
 }
 
-// Deeply nested JSON would exhaust the stack in every recursive walk after parsing (copy,
-// canonical form, destruction); no evidence file nests anywhere near this deep.
-constexpr int max_nesting_depth = 64;
-
-bool nesting_within_limit(std::string_view text)
-{
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_nesting_depth) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 } // namespace
 
 std::string genesis_prev(const EvidenceFile& file)
@@ -104,21 +77,11 @@ std::string serialize_evidence(const EvidenceFile& file)
 
 Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name)
 {
-  // Full precision and encoding validation: a number that did not round-trip exactly would
-  // change the canonical bytes and show up as a broken chain.
-  if (!nesting_within_limit(text)) {
-    return make_error(source_name + ": JSON nested deeper than " + std::to_string(max_nesting_depth) +
-                      " levels (not an evidence file)");
+  auto parsed = parse_json_exact(text, source_name);
+  if (!parsed) {
+    return make_error(parsed.message() + " (not an evidence file, or edited by hand)");
   }
-  JsonDocument doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag |
-            rapidjson::kParseIterativeFlag>(text.data(),
-                                                                                     text.size());
-  if (doc.HasParseError()) {
-    return make_error(source_name + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-                      rapidjson::GetParseError_En(doc.GetParseError()) +
-                      " (the file is not an evidence file, or it was edited by hand)");
-  }
+  JsonDocument doc = std::move(*parsed);
   if (!doc.IsObject()) {
     return make_error(source_name + ": not a relgate evidence file (expected a JSON object; create one with "
                                     "`evidence init --evidence FILE --subject NAME@DIGEST`)");
@@ -141,7 +104,7 @@ Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& so
   file.records.reserve(records->Size());
   for (rapidjson::SizeType i = 0; i < records->Size(); ++i) {
     RELGATE_ASSIGN_OR_RETURN(EvidenceRecord record,
-                             record_from_json((*records)[i], source_name + ": record " + std::to_string(i)));
+                             record_from_json((*records)[i], source_name + ": records[" + std::to_string(i) + "]"));
     file.records.push_back(std::move(record));
   }
   return file;

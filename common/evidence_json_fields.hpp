@@ -14,6 +14,13 @@
 
 namespace relgate {
 
+// Parses JSON with numbers converted by strtod/strtoll (exact, correctly rounded) instead of
+// RapidJSON 1.1.0's full-precision path, which crashes or misreads some long numbers
+// (Tencent/rapidjson#1251, #1441) and was found crashing by fuzz_evidence_parse. Nesting is
+// limited (max_json_depth) so later recursive walks cannot exhaust the stack.
+constexpr int max_json_depth = 64;
+Result<JsonDocument> parse_json_exact(std::string_view text, const std::string& source_name);
+
 inline Result<void> check_object_keys(const JsonValue& object, const std::string& where,
                                       const std::vector<std::string_view>& allowed)
 {

@@ -33,7 +33,8 @@ void normalize_numbers(JsonValue& value)
   } else if (value.IsArray()) {
     for (auto& item : value.GetArray()) normalize_numbers(item);
   } else if (value.IsObject()) {
-    for (auto& member : value.GetObject()) normalize_numbers(member.value);
+    // Indexed: clang in C++20 mode finds rapidjson's mutable member iterator comparison ambiguous.
+    for (rapidjson::SizeType i = 0; i < value.MemberCount(); ++i) normalize_numbers((value.MemberBegin() + i)->value);
   }
 }
 

@@ -1,0 +1,108 @@
+// parse_json_exact: RapidJSON's tokenizer, our own number conversion (see the header).
+#include "evidence_json_fields.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace relgate {
+namespace {
+
+// Forwards SAX events to the document; numbers arrive as text and are converted here.
+class ExactNumberHandler
+{
+public:
+  explicit ExactNumberHandler(JsonDocument& doc) : m_doc(doc) {}
+
+  bool Null() { return m_doc.Null(); }
+  bool Bool(bool b) { return m_doc.Bool(b); }
+  bool Int(int i) { return m_doc.Int(i); }
+  bool Uint(unsigned u) { return m_doc.Uint(u); }
+  bool Int64(int64_t i) { return m_doc.Int64(i); }
+  bool Uint64(uint64_t u) { return m_doc.Uint64(u); }
+  bool Double(double d) { return m_doc.Double(d); }
+  bool String(const char* text, rapidjson::SizeType length, bool copy) { return m_doc.String(text, length, copy); }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy) { return m_doc.Key(text, length, copy); }
+  bool StartObject() { return enter() && m_doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType count) { --m_depth; return m_doc.EndObject(count); }
+  bool StartArray() { return enter() && m_doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType count) { --m_depth; return m_doc.EndArray(count); }
+
+  bool RawNumber(const char* raw, rapidjson::SizeType length, bool)
+  {
+    const std::string text(raw, length);
+    const bool integral = text.find_first_of(".eE") == std::string::npos;
+    errno = 0;
+    char* end = nullptr;
+    if (integral) {
+      const long long value = std::strtoll(text.c_str(), &end, 10);
+      if (errno == 0) return m_doc.Int64(value);
+      if (text[0] != '-') {
+        errno = 0;
+        const unsigned long long unsigned_value = std::strtoull(text.c_str(), &end, 10);
+        if (errno == 0) return m_doc.Uint64(unsigned_value);
+      }
+      errno = 0;
+    }
+    const double value = std::strtod(text.c_str(), &end);
+    if (!std::isfinite(value)) {
+      m_problem = "number " + text.substr(0, 40) + " is too large for a double";
+      return false;
+    }
+    return m_doc.Double(value);
+  }
+
+  const std::string& problem() const { return m_problem; }
+
+private:
+  bool enter()
+  {
+    if (++m_depth <= max_json_depth) return true;
+    m_problem = "nested deeper than " + std::to_string(max_json_depth) + " levels";
+    return false;
+  }
+
+  JsonDocument& m_doc;
+  int m_depth = 0;
+  std::string m_problem;
+};
+
+struct ExactParse
+{
+  std::string_view text;
+  rapidjson::ParseResult result;
+  std::string problem;
+
+  bool operator()(JsonDocument& doc)
+  {
+    constexpr unsigned flags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
+                               rapidjson::kParseIterativeFlag;
+    ExactNumberHandler handler(doc);
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(stream);
+    rapidjson::Reader reader;
+    result = reader.Parse<flags>(input, handler);
+    problem = handler.problem();
+    return !result.IsError();
+  }
+};
+
+} // namespace
+
+Result<JsonDocument> parse_json_exact(std::string_view text, const std::string& source_name)
+{
+  JsonDocument doc;
+  ExactParse parse{text, {}, {}};
+  doc.Populate(parse);
+  if (parse.result.IsError()) {
+    const std::string what = parse.problem.empty() ? rapidjson::GetParseError_En(parse.result.Code()) : parse.problem;
+    return make_error(source_name + ": invalid JSON at byte " + std::to_string(parse.result.Offset()) + ": " + what);
+  }
+  return doc;
+}
+
+} // namespace relgate
