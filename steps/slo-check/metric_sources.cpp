@@ -32,6 +32,14 @@ Reading no_data(std::string why)
   return Reading{std::nullopt, std::move(why)};
 }
 
+void note_resets(const std::string& role, const WindowStats& stats, Measurement& measurement)
+{
+  if (stats.counter_resets > 0) {
+    measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
+                                   " counter reset(s) between the scrapes (the service restarted?): counted from zero");
+  }
+}
+
 Result<Exposition> scrape(const Target& target, const HttpSettings& http, Clock::time_point deadline)
 {
   HttpRequest request;
@@ -92,9 +100,7 @@ public:
       WindowStats stats = compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
       auto& readings = measurement.readings[target.role];
       for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats));
-      if (stats.counter_resets > 0) {
-        measurement.warnings.push_back(target.role + ": " + std::to_string(stats.counter_resets) + " counter reset(s) in the window (the service restarted?)");
-      }
+      note_resets(target.role, stats, measurement);
       measurement.stats[target.role] = stats;
     }
     m_previous = std::move(end);
@@ -131,6 +137,7 @@ public:
     measurement.window_seconds = stats.window_seconds;
     auto& readings = measurement.readings["target"];
     for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats));
+    note_resets("target", stats, measurement);
     measurement.stats["target"] = stats;
     return measurement;
   }
