@@ -126,7 +126,7 @@ public:
       if (key == v_recommendation) m_vulns.back().recommendation.assign(v.text);
       return true;
     case vuln_source:
-      if (v.is_string()) m_vulns.back().source.assign(v.text);
+      if (key == 0 && v.is_string()) m_vulns.back().source.assign(v.text);
       return true;
     case rating: {
       Rating& r = m_vulns.back().ratings.back();
@@ -136,13 +136,13 @@ public:
       return true;
     }
     case rating_source:
-      if (v.is_string()) m_vulns.back().ratings.back().source.assign(v.text);
+      if (key == 0 && v.is_string()) m_vulns.back().ratings.back().source.assign(v.text);
       return true;
     case affect:
-      if (v.is_string()) m_vulns.back().refs.emplace_back(v.text);
+      if (key == 0 && v.is_string()) m_vulns.back().refs.emplace_back(v.text);
       return true;
     case analysis:
-      if (v.is_string()) m_vulns.back().analysis_state.assign(v.text);
+      if (key == 0 && v.is_string()) m_vulns.back().analysis_state.assign(v.text);
       return true;
     default: return true;
     }

@@ -170,9 +170,11 @@ public:
       if (key == rule_id && v.is_string()) current_rule().id.assign(v.text);
       return true;
     case rule_config:
-      if (v.is_string()) current_rule().level.assign(v.text);
+      if (key == 0 && v.is_string()) current_rule().level.assign(v.text);
       return true;
-    case rule_props: current_rule().security_severity = score_of(v); return true;
+    case rule_props:
+      if (key == 0) current_rule().security_severity = score_of(v);
+      return true;
     case result: {
       SarifResult& r = m_results.back();
       if (key == res_rule_id && v.is_string()) r.rule_id.assign(v.text);
@@ -182,12 +184,14 @@ public:
       return true;
     }
     case message:
-      if (v.is_string()) m_results.back().message.assign(v.text);
+      if (key == 0 && v.is_string()) m_results.back().message.assign(v.text);
       return true;
     case artifact_location:
-      if (v.is_string() && m_results.back().uri.empty()) m_results.back().uri.assign(v.text);
+      if (key == 0 && v.is_string() && m_results.back().uri.empty()) m_results.back().uri.assign(v.text);
       return true;
-    case result_props: m_results.back().security_severity = score_of(v); return true;
+    case result_props:
+      if (key == 0) m_results.back().security_severity = score_of(v);
+      return true;
     case result_rule:
       if (key == 0 && v.is_string() && m_results.back().rule_id.empty()) m_results.back().rule_id.assign(v.text);
       if (key == 1 && v.is_number() && m_results.back().rule_index < 0) m_results.back().rule_index = static_cast<int64_t>(v.number);

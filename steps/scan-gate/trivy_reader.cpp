@@ -125,7 +125,7 @@ public:
       }
       return true;
     case trivy_info:
-      if (v.is_string()) m_info.scanner = "trivy " + std::string(v.text);
+      if (key == 0 && v.is_string()) m_info.scanner = "trivy " + std::string(v.text);
       return true;
     case repo_digests:
       if (v.is_string() && !m_info.artifact_digest) {
@@ -142,7 +142,7 @@ public:
       return true;
     case vuln: return vuln_value(key, v);
     case pkg_identifier:
-      if (v.is_string()) m_finding.purl.assign(v.text);
+      if (key == 0 && v.is_string()) m_finding.purl.assign(v.text);
       return true;
     case vendor_ids:
       if (v.is_string()) m_finding.aliases.emplace_back(v.text);
