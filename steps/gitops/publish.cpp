@@ -3,6 +3,11 @@
 #include "file_io.hpp"
 #include "repo_layout.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -31,6 +36,28 @@ Result<std::string> fetch_remote_head(const GitRepo& repo, const std::string& re
                       "check the remote name (--remote) and your credentials");
   }
   return repo.line({"rev-parse", "--verify", "FETCH_HEAD^{commit}"});
+}
+
+// Work-tree files need no fsync or rename: the commit is what must be durable (git's objects),
+// and a file torn by a crash differs from HEAD, which check_relgate_files_clean refuses before
+// the next run. O_NOFOLLOW: the last component may not have become a symlink since the check.
+Result<void> write_work_tree_file(const std::string& path, const std::string& content)
+{
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return make_error(path + ": cannot write: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      return make_error(path + ": write failed: " + reason);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return make_error(path + ": close failed: " + std::strerror(errno));
+  return ok_result();
 }
 
 void sleep_before_retry(const PublishOptions& options, int attempt)
@@ -81,7 +108,7 @@ Result<std::string> commit_planned(const GitRepo& repo, const PlannedCommit& pla
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
     if (error) return make_error(path + ": cannot create its folder: " + error.message());
-    RELGATE_TRY(write_file_atomic(path, write.content));
+    RELGATE_TRY(write_work_tree_file(path, write.content));
     paths.insert(write.path);
   }
   for (const auto& append : plan.appends) {
