@@ -1,5 +1,7 @@
 #include "bundle_verifier.hpp"
 
+#include "attestation.hpp"
+
 #include "dsse.hpp"
 #include "encoding.hpp"
 #include "fulcio_certificate.hpp"
@@ -33,37 +35,6 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
   return text;
-}
-
-void check_dsse_statement(const SigstoreBundle& bundle, const Artifact& artifact, BundleReport& report)
-{
-  const DsseEnvelope& envelope = *bundle.dsse_envelope;
-  if (envelope.payload_type != in_toto_payload_type) {
-    report.failures.push_back("DSSE payloadType '" + envelope.payload_type + "' is not " +
-                              std::string(in_toto_payload_type));
-    return;
-  }
-  auto statement = parse_statement(envelope.payload, bundle.source + ": DSSE payload");
-  if (!statement) {
-    report.failures.push_back(statement.message());
-    return;
-  }
-  bool covered = false;
-  for (const auto& [algorithm, raw] : artifact.digests) {
-    covered = covered || statement_covers(*statement, Digest{algorithm, hex_encode(raw)});
-  }
-  if (!covered) {
-    std::vector<std::string> subjects;
-    for (const auto& subject : statement->subjects) {
-      auto found = subject.digests.find("sha256");
-      subjects.push_back(subject.name + (found != subject.digests.end() ? " sha256:" + found->second : ""));
-    }
-    report.failures.push_back("artifact " + artifact.primary_digest().str() +
-                              " is not a subject of the attestation (subjects: " + join(subjects) + ")");
-    return;
-  }
-  report.checks.push_back("attestation-subject");
-  report.statement = std::move(statement).value();
 }
 
 } // namespace
@@ -148,7 +119,15 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
     report.failures.push_back("bundle messageDigest sha256:" + hex_encode(bundle.message_signature->digest) +
                               " differs from the artifact's sha256:" + hex_encode(*sha256));
   }
-  if (bundle.dsse_envelope) check_dsse_statement(bundle, artifact, report);
+  if (bundle.dsse_envelope) {
+    auto statement = statement_for_artifact(*bundle.dsse_envelope, artifact, source);
+    if (statement) {
+      report.checks.push_back("attestation-subject");
+      report.statement = std::move(statement).value();
+    } else {
+      report.failures.push_back(statement.message());
+    }
+  }
 
   // 2. Transparency log and timestamps: only with a trusted root (offline trust anchors).
   if (root != nullptr) {

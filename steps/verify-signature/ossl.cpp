@@ -13,11 +13,14 @@ std::string openssl_errors()
 {
   std::string text;
   unsigned long code = 0;
-  while ((code = ERR_get_error()) != 0) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
+  const char* data = nullptr;
+  int flags = 0;
+  while ((code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) != 0) {
     if (!text.empty()) text += "; ";
-    text += buffer;
+    const char* reason = ERR_reason_error_string(code);
+    text += reason != nullptr ? reason : "error " + std::to_string(code);
+    // The detail (e.g. "Verify error:certificate has expired") is what a person needs.
+    if ((flags & ERR_TXT_STRING) != 0 && data != nullptr && *data != '\0') text += std::string(" (") + data + ")";
   }
   return text;
 }

@@ -1,5 +1,6 @@
 #include "sigstore_bundle.hpp"
 
+#include "cosign_legacy_bundle.hpp"
 #include "encoding.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
@@ -267,6 +268,7 @@ Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::strin
   RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
   Reader reader{source};
   if (!document.IsObject()) return reader.error("(root)", "expected a JSON object");
+  if (is_cosign_legacy_bundle(document)) return parse_cosign_legacy_bundle(document, source);
   SigstoreBundle bundle;
   bundle.source = source;
   RELGATE_ASSIGN_OR_RETURN(auto media_type, reader.string(document, "mediaType", "mediaType", true));

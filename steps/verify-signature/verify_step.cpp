@@ -1,5 +1,6 @@
 #include "verify_step.hpp"
 
+#include "attestation.hpp"
 #include "bundle_verifier.hpp"
 #include "digest.hpp"
 #include "encoding.hpp"
@@ -26,6 +27,7 @@ struct Inputs
   std::vector<std::pair<std::string, std::string>> signatures; // file, raw bytes
   std::optional<std::string> payload;
   std::vector<SigstoreBundle> bundles;
+  std::vector<std::pair<std::string, DsseEnvelope>> attestations; // file, envelope
   int64_t threshold = 1;
   std::vector<FileRef> files;
 };
@@ -98,15 +100,21 @@ Result<Inputs> gather_inputs(StepContext& context)
     inputs.bundles.push_back(std::move(bundle));
   }
 
-  if (inputs.signatures.empty() && inputs.bundles.empty()) {
-    return make_error("nothing to verify: give --signature FILE (with --key) or --bundle FILE");
+  for (const auto& path : args.values("attestation")) {
+    RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--attestation"));
+    RELGATE_ASSIGN_OR_RETURN(auto envelope, parse_attestation_file(content, path));
+    inputs.attestations.emplace_back(path, std::move(envelope));
   }
-  if (!inputs.signatures.empty() && inputs.keys.empty()) {
-    return make_error("--signature needs a trusted key: pass --key PEM or list [[keys]] in " +
+
+  if (inputs.signatures.empty() && inputs.bundles.empty() && inputs.attestations.empty()) {
+    return make_error("nothing to verify: give --signature FILE (with --key), --bundle FILE or --attestation FILE");
+  }
+  if ((!inputs.signatures.empty() || !inputs.attestations.empty()) && inputs.keys.empty()) {
+    return make_error("--signature and --attestation need a trusted key: pass --key PEM or list [[keys]] in " +
                       context.common.policy_path);
   }
   if (inputs.payload && inputs.signatures.empty()) return make_error("--payload needs --signature");
-  bool any_keyed = !inputs.signatures.empty() ||
+  bool any_keyed = !inputs.signatures.empty() || !inputs.attestations.empty() ||
                    std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
   if (any_keyed && !inputs.keys.empty() && inputs.threshold > static_cast<int64_t>(inputs.keys.size())) {
     return make_error("threshold " + std::to_string(inputs.threshold) + " exceeds the " +
@@ -219,7 +227,21 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
     if (report.statement) statements.push_back(*report.statement);
   }
 
-  bool keyed = !inputs.signatures.empty() ||
+  for (const auto& [source, envelope] : inputs.attestations) {
+    AttestationReport report = verify_attestation(envelope, source, inputs.keys, artifact, now);
+    bool verified = report.failures.empty();
+    outcome.checks.push_back(CheckResult{"attestation " + source, verified, verified ? "" : report.failures.front()});
+    for (const auto& name : report.verified_keys) add_unique(verified_keys, name);
+    if (!verified) {
+      failures.insert(failures.end(), report.failures.begin(), report.failures.end());
+      continue;
+    }
+    add_unique(checks, std::string("attestation-signature"));
+    add_unique(checks, std::string("attestation-subject"));
+    statements.push_back(*report.statement);
+  }
+
+  bool keyed = !inputs.signatures.empty() || !inputs.attestations.empty() ||
                std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
   if (keyed) {
     bool met = static_cast<int64_t>(verified_keys.size()) >= inputs.threshold;
@@ -285,7 +307,7 @@ StepSpec verify_signature_spec()
   StepSpec spec;
   spec.name = "verify-signature";
   spec.usage = "verify-signature (--artifact FILE | --digest sha256:HEX) "
-               "(--key PEM --signature FILE | --bundle FILE) [options]";
+               "(--key PEM --signature FILE | --bundle FILE | --key PEM --attestation FILE) [options]";
   spec.description =
       "Checks, offline, that an artifact is signed by someone the policy trusts: cosign key signatures "
       "(sign-blob, simple-signing payloads), Sigstore bundles v0.1-v0.3 with a key or keyless "
@@ -297,7 +319,8 @@ StepSpec verify_signature_spec()
       repeated_option("key", "PEM", "trusted public key (PKIX or PKCS#1 PEM); adds to the policy's [[keys]]"),
       repeated_option("signature", "FILE", "detached signature (base64 as cosign writes it, or raw DER)"),
       value_option("payload", "FILE", "cosign simple-signing payload the --signature covers (image signatures)"),
-      repeated_option("bundle", "FILE", "Sigstore bundle (.sigstore.json, v0.1-v0.3)"),
+      repeated_option("bundle", "FILE", "Sigstore bundle (.sigstore.json, v0.1-v0.3) or cosign --bundle file"),
+      repeated_option("attestation", "FILE", "DSSE envelope (in-toto statement) signed with a trusted key"),
       value_option("trusted-root", "FILE", "trusted_root.json: Fulcio, Rekor, CT logs, TSAs (offline trust)"),
       value_option("certificate-identity", "SAN", "expected signer identity (exact)"),
       value_option("certificate-identity-regexp", "REGEXP", "expected signer identity (anchored regexp)"),
