@@ -106,8 +106,9 @@ public:
   {
     switch (context) {
     case root:
-      if (key == r_bom_format && !(v.is_string() && v.text == "CycloneDX")) {
-        return fail("bomFormat must be \"CycloneDX\"");
+      if (key == r_bom_format) {
+        if (!(v.is_string() && v.text == "CycloneDX")) return fail("bomFormat must be \"CycloneDX\"");
+        m_seen_bom_format = true;
       }
       return true;
     case component:
@@ -158,7 +159,9 @@ public:
       if (!c.ref.empty()) m_components.emplace(c.ref, std::move(c));
       return true;
     }
-    case root: return emit_all();
+    case root:
+      if (!m_seen_bom_format) return fail("not a CycloneDX BOM: bomFormat \"CycloneDX\" is missing");
+      return emit_all();
     default: return true;
     }
   }
@@ -236,6 +239,7 @@ private:
   std::vector<ComponentInfo> m_component_stack;
   std::unordered_map<std::string, ComponentInfo> m_components;
   std::vector<CdxVulnerability> m_vulns;
+  bool m_seen_bom_format = false;
 };
 
 } // namespace

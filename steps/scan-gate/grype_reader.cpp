@@ -34,7 +34,10 @@ public:
     case context_document:
       return is_object ? root : fail_context("found a JSON array at the top; expected a Grype report object");
     case root:
-      if (key == r_matches) return is_object ? fail_context("matches must be an array, found an object") : matches;
+      if (key == r_matches) {
+        m_seen_matches = true;
+        return is_object ? fail_context("matches must be an array, found an object") : matches;
+      }
       if (key == r_source && is_object) return source;
       if (key == r_descriptor && is_object) return descriptor;
       return context_skip;
@@ -187,6 +190,8 @@ public:
     case related: m_in_related = false; return true;
     case match: return emit();
     case root:
+      // Grype always writes matches[], even empty: without it this is not a Grype report.
+      if (!m_seen_matches) return fail("not a Grype report: the top-level matches[] array is missing");
       if (!m_descriptor_name.empty()) m_info.scanner = m_descriptor_name + " " + m_descriptor_version;
       return true;
     default: return true;
@@ -229,6 +234,7 @@ private:
   bool m_in_related = false;
   bool m_seen_vulnerability = false;
   bool m_seen_artifact = false;
+  bool m_seen_matches = false;
   int64_t m_match_index = 0;
 };
 

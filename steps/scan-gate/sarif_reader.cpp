@@ -79,7 +79,10 @@ public:
     case context_document:
       return is_object ? root : fail_context("found a JSON array at the top; expected a SARIF log object");
     case root:
-      if (key == 1) return is_object ? fail_context("runs must be an array, found an object") : runs;
+      if (key == 1) {
+        m_seen_runs = true;
+        return is_object ? fail_context("runs must be an array, found an object") : runs;
+      }
       return context_skip;
     case runs:
       if (!is_object) return fail_context("runs[" + std::to_string(m_run_index) + "] must be an object");
@@ -202,6 +205,7 @@ public:
 
   bool close(int context)
   {
+    if (context == root && !m_seen_runs) return fail("not a SARIF log: the top-level runs[] array is missing");
     if (context == run) {
       bool ok = emit_run();
       ++m_run_index;
@@ -276,6 +280,7 @@ private:
   std::vector<SarifRule> m_extension_rules;
   std::vector<SarifResult> m_results;
   bool m_in_extension = false;
+  bool m_seen_runs = false;
   int64_t m_run_index = 0;
 };
 
