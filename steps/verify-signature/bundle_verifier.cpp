@@ -83,6 +83,11 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
       report.failures.push_back("bundle signature does not verify with any trusted key (" + join(tried, "; ") + ")");
       return report;
     }
+    if (bundle.dsse_envelope && !bundle.public_key_hint.empty() && !bundle.dsse_envelope->signatures[0].keyid.empty() &&
+        bundle.dsse_envelope->signatures[0].keyid != bundle.public_key_hint) {
+      report.failures.push_back("DSSE keyid '" + bundle.dsse_envelope->signatures[0].keyid +
+                                "' differs from the bundle's key hint '" + bundle.public_key_hint + "'");
+    }
     report.key_name = signer_key->name;
     report.signer = "key " + signer_key->label();
     expected.verifier_is_certificate = false;
@@ -135,6 +140,7 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
       report.failures.push_back("bundle has no transparency log entry (signature not found in transparency log)");
     }
     if (!sha256 && bundle.message_signature) return make_error("--digest must be a sha256 digest for bundle log entries");
+    std::vector<std::pair<int64_t, TimeRange>> unanchored_logs; // entries proven without a SET
     for (const auto& entry : bundle.tlog_entries) {
       auto checked = verify_tlog_entry(entry, bundle.minor_version, *root, expected);
       if (!checked) {
@@ -146,6 +152,7 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
         if (std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end()) report.checks.push_back(check);
       }
       if (checked->verified_time) report.verified_times.push_back(*checked->verified_time);
+      else unanchored_logs.emplace_back(entry.log_index, checked->log_valid_for);
     }
     for (std::size_t i = 0; i < bundle.rfc3161_timestamps.size(); ++i) {
       auto stamp = verify_rfc3161_timestamp(bundle.rfc3161_timestamps[i], bundle.signature_bytes(), *root);
@@ -155,6 +162,16 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
       } else {
         // An unverifiable timestamp proves nothing but does not poison the bundle (sigstore-go).
         report.notes.push_back("RFC 3161 timestamp " + std::to_string(i) + " ignored: " + stamp.message());
+      }
+    }
+    // Rekor v2 entries carry no time of their own: the log key must be valid at the stamped times.
+    for (const auto& [index, valid_for] : unanchored_logs) {
+      for (std::time_t time : report.verified_times) {
+        if (!valid_for.contains(time)) {
+          report.failures.push_back("log index " + std::to_string(index) + ": log key validity " +
+                                    valid_for.describe() + " does not cover the signing time " + format_epoch(time));
+          break;
+        }
       }
     }
   } else {

@@ -39,6 +39,7 @@ Result<TlogEntryReport> verify_tlog_entry(const TlogEntry& entry, int bundle_min
   }
   TlogEntryReport report;
   report.log_url = log->base_url;
+  report.log_valid_for = log->valid_for;
   auto body = check_tlog_body(entry, expected);
   if (!body) return make_error(where + body.message());
   report.checks.push_back("log-body");

@@ -18,6 +18,7 @@ struct TlogEntryReport
 {
   std::string log_url;
   std::optional<std::time_t> verified_time; // integratedTime proven by a SET
+  TimeRange log_valid_for;                  // checked later against timestamps when no SET
   std::vector<std::string> checks;          // "set", "inclusion-proof", "checkpoint", "log-body"
 };
 
