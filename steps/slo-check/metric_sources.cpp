@@ -27,6 +27,13 @@ std::string fixed_quantile(double q)
   return buffer;
 }
 
+std::string join(const std::vector<std::string>& items)
+{
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
 Reading no_data(std::string why)
 {
   return Reading{std::nullopt, std::move(why)};
@@ -99,7 +106,7 @@ public:
     for (const auto& target : m_targets) {
       WindowStats stats = compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
       auto& readings = measurement.readings[target.role];
-      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats));
+      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
       note_resets(target.role, stats, measurement);
       measurement.stats[target.role] = stats;
     }
@@ -136,7 +143,7 @@ public:
     WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
     measurement.window_seconds = stats.window_seconds;
     auto& readings = measurement.readings["target"];
-    for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats));
+    for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
     note_resets("target", stats, measurement);
     measurement.stats["target"] = stats;
     return measurement;
@@ -313,25 +320,25 @@ std::string substitute_placeholders(std::string text, const std::string& role_va
   return text;
 }
 
-Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats)
+Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, const HttpMetricNames& names)
 {
   using Kind = MetricSpec::Kind;
   switch (metric.kind) {
   case Kind::error_rate:
   case Kind::availability: {
-    if (!stats.has_requests_metric) return no_data("request counter not exposed");
-    if (!stats.has_status_label) return no_data("request counter has none of the status labels");
+    if (!stats.has_requests_metric) return no_data(names.requests_total + " not in the scrape; check [source] requests_metric");
+    if (!stats.has_status_label) return no_data(names.requests_total + " has none of the labels " + join(names.status_labels) + "; check [source] status_labels");
     auto ratio = error_rate(stats);
     if (!ratio) return no_data("no requests in the window");
     return Reading{metric.kind == Kind::availability ? 1.0 - *ratio : *ratio, {}};
   }
   case Kind::request_rate: {
     auto rate = request_rate(stats);
-    if (!rate) return no_data("request counter not exposed");
+    if (!rate) return no_data(names.requests_total + " not in the scrape; check [source] requests_metric");
     return Reading{*rate, {}};
   }
   case Kind::latency_quantile: {
-    if (!stats.has_histogram) return no_data("latency histogram not exposed");
+    if (!stats.has_histogram) return no_data(names.latency_histogram + "_bucket not in the scrape; check [source] latency_histogram");
     auto value = latency_quantile(stats, metric.quantile);
     if (!value) return no_data("no observations in the window");
     return Reading{*value, {}};

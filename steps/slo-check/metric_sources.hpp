@@ -73,6 +73,6 @@ std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, Ht
 std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy);
 
 // Built-in readings from the figures of one window.
-Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats);
+Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, const HttpMetricNames& names);
 
 } // namespace relgate::slo
