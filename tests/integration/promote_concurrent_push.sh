@@ -72,4 +72,28 @@ expect_eq "$(wc -l <"$TMP/check/relgate/prod/ledger.jsonl" | tr -d ' ')" "1" "on
 for i in 1 2 3 4; do
   expect_eq "$(git -C "$TMP/clone$i" status --porcelain)" "" "clone $i left clean"
 done
+
+# A single push attempt: the losers fail closed with a conflict reason and lose nothing.
+sed 's/max_attempts = 40/max_attempts = 1/; s/\[environments.staging\]/[environments.staging]\n[environments.qa]/' \
+  "$TMP/policy.toml" >"$TMP/one-attempt.toml"
+for i in $(seq 1 $N); do
+  promote --env qa --repo "$TMP/clone$i" --evidence "$TMP/ev$i.json" --policy "$TMP/one-attempt.toml" --push \
+    >/dev/null 2>"$TMP/qa$i.txt" &
+  pids[$i]=$!
+done
+landed=0; conflicts=0
+for i in $(seq 1 $N); do
+  wait "${pids[$i]}"; rc=$?
+  if [ "$rc" = 0 ]; then landed=$((landed + 1));
+  elif [ "$rc" = 2 ] && grep -q "conflict: the push to origin/main was refused 1 times" "$TMP/qa$i.txt"; then conflicts=$((conflicts + 1));
+  else fail "qa process $i: exit $rc: $(cat "$TMP/qa$i.txt")"; fi
+  expect_eq "$(git -C "$TMP/clone$i" status --porcelain)" "" "qa clone $i left clean"
+  expect_eq "$(git -C "$TMP/clone$i" rev-list --count "origin/main..HEAD")" "0" "qa clone $i holds no unpushed commit"
+done
+echo "one attempt each: $landed landed, $conflicts refused with a conflict"
+expect_eq "$((landed + conflicts))" "$N" "every process landed or named the conflict"
+[ "$landed" -ge 1 ] || fail "at least one promotion lands"
+git -C "$TMP/check" pull -q
+expect_eq "$(wc -l <"$TMP/check/relgate/qa/ledger.jsonl" | tr -d ' ')" "$landed" "qa ledger = landed promotions"
+expect_eq "$(jq -r .seq "$TMP/check/relgate/qa/ledger.jsonl" | tr '\n' ' ')" "$(seq 1 "$landed" | tr '\n' ' ')" "qa seq without gaps"
 finish
