@@ -16,10 +16,12 @@ new_evidence "$TMP/v1.json" v1
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/v1.json" --policy "$TMP/policy.toml" --push
 expect_rc 0 "first promotion"
 
-consistent() { # the committed files agree: state seq == newest ledger seq
-  local state=$TMP/work/relgate/staging/state.json ledger=$TMP/work/relgate/staging/ledger.jsonl
-  [ "$(jq -r .ledger_seq "$state")" = "$(tail -1 "$ledger" | jq -r .seq)" ] &&
-    [ "$(jq -r .stable.digest "$state")" = "$(tail -1 "$ledger" | jq -r .digest)" ]
+consistent() { # the committed files (HEAD, not the work tree) agree: state seq == newest ledger seq
+  local state ledger
+  state=$(git -C "$TMP/work" show HEAD:relgate/staging/state.json) || return 1
+  ledger=$(git -C "$TMP/work" show HEAD:relgate/staging/ledger.jsonl | tail -1) || return 1
+  [ "$(jq -r .ledger_seq <<<"$state")" = "$(jq -r .seq <<<"$ledger")" ] &&
+    [ "$(jq -r .stable.digest <<<"$state")" = "$(jq -r .digest <<<"$ledger")" ]
 }
 
 # 1. Deterministic: a git wrapper stalls `git commit` (files written and staged), promote is killed there.
