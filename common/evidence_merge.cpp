@@ -6,7 +6,8 @@
 #include "time_util.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
+#include <utility>
 
 namespace relgate {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 struct MergeCandidate
 {
   TimePoint started;
+  std::size_t input;
   const EvidenceRecord* record;
 };
 
@@ -55,7 +57,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
     for (const auto& record : input.records) {
       auto started = parse_rfc3339(record.started_at);
       if (!started) return make_error(which + ": started_at \"" + record.started_at + "\": " + started.message());
-      candidates.push_back({*started, &record});
+      candidates.push_back({*started, n, &record});
     }
   }
 
@@ -63,21 +65,28 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const MergeCandidate& a, const MergeCandidate& b) { return a.started < b.started; });
 
-  // A duplicate is the same signed content (a record copied into two files): keep the first,
-  // preferring a signed copy over an unsigned one.
+  // A duplicate is the same signed content copied into several files (the base every job
+  // started from). Copies count as a multiset: a record that appears k times in one input
+  // (appended twice, legitimately) appears k times in the output; a signed copy wins.
   std::vector<std::string> kept_bytes;
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> emitted;
+  std::map<std::pair<std::size_t, std::string>, std::size_t> seen_in_input;
   for (const auto& candidate : candidates) {
     std::string bytes = record_signed_bytes(*candidate.record);
-    if (seen.count(bytes) != 0) {
+    const std::size_t occurrence = ++seen_in_input[{candidate.input, bytes}];
+    std::size_t& emitted_count = emitted[bytes];
+    if (occurrence <= emitted_count) {
       if (candidate.record->signature) {
-        auto it = std::find(kept_bytes.begin(), kept_bytes.end(), bytes);
-        auto& kept = merged.records[static_cast<std::size_t>(it - kept_bytes.begin())];
-        if (!kept.signature) kept.signature = candidate.record->signature;
+        for (std::size_t k = 0; k < kept_bytes.size(); ++k) {
+          if (kept_bytes[k] == bytes && !merged.records[k].signature) {
+            merged.records[k].signature = candidate.record->signature;
+            break;
+          }
+        }
       }
       continue;
     }
-    seen.insert(bytes);
+    ++emitted_count;
     kept_bytes.push_back(std::move(bytes));
     merged.records.push_back(copy_record(*candidate.record));
   }

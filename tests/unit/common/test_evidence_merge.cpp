@@ -74,6 +74,18 @@ TEST_CASE("merge: exact duplicates are dropped, records that differ in anything 
   CHECK(serialize_evidence(*idempotent) == serialize_evidence(*merged));
 }
 
+TEST_CASE("merge: a record appended twice within one file is not a duplicate")
+{
+  EvidenceFile twice = file_with({{"manual", "2026-02-11T09:00:00Z"}, {"manual", "2026-02-11T09:00:00Z"}});
+  EvidenceFile once = file_with({{"manual", "2026-02-11T09:00:00Z"}, {"other", "2026-02-11T09:01:00Z"}});
+  std::vector<EvidenceFile> inputs;
+  inputs.push_back(std::move(once));
+  inputs.push_back(std::move(twice));
+  auto merged = merge_evidence(inputs);
+  REQUIRE(merged.ok());
+  CHECK(steps_of(*merged) == std::vector<std::string>{"manual", "manual", "other"});
+}
+
 TEST_CASE("merge: different subjects and broken inputs are refused")
 {
   SUBCASE("different subjects")
