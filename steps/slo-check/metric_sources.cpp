@@ -326,7 +326,7 @@ Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, cons
   switch (metric.kind) {
   case Kind::error_rate:
   case Kind::availability: {
-    if (!stats.has_requests_metric) return no_data(names.requests_total + " not in the scrape; check [source] requests_metric");
+    if (!stats.has_requests_metric) return no_data(names.requests_total + " not in the scrape (no request served yet, or check [source] requests_metric)");
     if (!stats.has_status_label) return no_data(names.requests_total + " has none of the labels " + join(names.status_labels) + "; check [source] status_labels");
     auto ratio = error_rate(stats);
     if (!ratio) return no_data("no requests in the window");
@@ -334,11 +334,11 @@ Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, cons
   }
   case Kind::request_rate: {
     auto rate = request_rate(stats);
-    if (!rate) return no_data(names.requests_total + " not in the scrape; check [source] requests_metric");
+    if (!rate) return no_data(names.requests_total + " not in the scrape (no request served yet, or check [source] requests_metric)");
     return Reading{*rate, {}};
   }
   case Kind::latency_quantile: {
-    if (!stats.has_histogram) return no_data(names.latency_histogram + "_bucket not in the scrape; check [source] latency_histogram");
+    if (!stats.has_histogram) return no_data(names.latency_histogram + "_bucket not in the scrape (no request served yet, or check [source] latency_histogram)");
     auto value = latency_quantile(stats, metric.quantile);
     if (!value) return no_data("no observations in the window");
     return Reading{*value, {}};

@@ -72,7 +72,7 @@ expect_eq "$(echo "$out" | jq -r '.summary.objectives[0].value')" "0.00199600798
 grep -v duration "$TMP/t0.prom" >"$TMP/no-histogram.prom"
 run slo-check --metrics-file "$TMP/no-histogram.prom"
 expect_rc 3 "no histogram"
-expect_contains "$out" "p99 latency: no data in 1 of 1 measurement (http_request_duration_seconds_bucket not in the scrape; check [source] latency_histogram)" "no data reason"
+expect_contains "$out" "p99 latency: no data in 1 of 1 measurement (http_request_duration_seconds_bucket not in the scrape (no request served yet, or check [source] latency_histogram))" "no data reason"
 
 # Bad input: exit 2 naming the file and line.
 printf 'http_requests_total{code="200" 5\n' >"$TMP/broken.prom"
