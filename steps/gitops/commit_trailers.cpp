@@ -1,25 +1,29 @@
 #include "commit_trailers.hpp"
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
 std::string single_line(std::string_view text)
 {
   std::string line(text);
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
+  for (char &c : line) {
+    if (c == '\n' || c == '\r')
+      c = ' ';
   }
   return line;
 }
 
 } // namespace
 
-std::string commit_message(std::string_view title, std::string_view body, const CommitTrailers& trailers)
+std::string commit_message(std::string_view title, std::string_view body, const CommitTrailers &trailers)
 {
   std::string message = single_line(title) + "\n\n";
   if (!body.empty()) {
     message += std::string(body);
-    if (message.back() != '\n') message += '\n';
+    if (message.back() != '\n')
+      message += '\n';
     message += '\n';
   }
   message += "Relgate-Release: " + single_line(trailers.release_id) + "\n";
@@ -27,21 +31,25 @@ std::string commit_message(std::string_view title, std::string_view body, const 
   message += "Relgate-Digest: " + single_line(trailers.digest) + "\n";
   message += "Relgate-Evidence: " + single_line(trailers.evidence.empty() ? "none" : trailers.evidence) + "\n";
   message += "Relgate-Action: " + single_line(trailers.action) + "\n";
-  if (!trailers.weight.empty()) message += "Relgate-Weight: " + single_line(trailers.weight) + "\n";
-  if (!trailers.rollback_of.empty()) message += "Relgate-Rollback-Of: " + single_line(trailers.rollback_of) + "\n";
+  if (!trailers.weight.empty())
+    message += "Relgate-Weight: " + single_line(trailers.weight) + "\n";
+  if (!trailers.rollback_of.empty())
+    message += "Relgate-Rollback-Of: " + single_line(trailers.rollback_of) + "\n";
   return message;
 }
 
 std::map<std::string, std::string> parse_trailers(std::string_view message)
 {
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.remove_suffix(1);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    message.remove_suffix(1);
   std::size_t paragraph = message.rfind("\n\n");
   std::string_view last = paragraph == std::string_view::npos ? message : message.substr(paragraph + 2);
   std::map<std::string, std::string> trailers;
   std::size_t start = 0;
   while (start < last.size()) {
     std::size_t end = last.find('\n', start);
-    if (end == std::string_view::npos) end = last.size();
+    if (end == std::string_view::npos)
+      end = last.size();
     auto line = last.substr(start, end - start);
     std::size_t colon = line.find(": ");
     if (colon == std::string_view::npos || colon == 0 || line.substr(0, colon).find(' ') != std::string_view::npos) {

@@ -5,10 +5,12 @@
 #include "json.hpp"
 #include "repo_layout.hpp"
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
-JsonValue release_json(const ReleaseRef& ref, JsonAllocator& allocator)
+JsonValue release_json(const ReleaseRef &ref, JsonAllocator &allocator)
 {
   JsonValue object(rapidjson::kObjectType);
   set_member(object, "release", ref.release_id, allocator);
@@ -17,13 +19,15 @@ JsonValue release_json(const ReleaseRef& ref, JsonAllocator& allocator)
   return object;
 }
 
-Result<std::optional<ReleaseRef>> release_from_json(const JsonValue& root, std::string_view key,
-                                                    const std::string& where)
+Result<std::optional<ReleaseRef>> release_from_json(const JsonValue &root, std::string_view key,
+                                                    const std::string &where)
 {
-  const JsonValue* value = find_member(root, key);
-  if (value == nullptr || value->IsNull()) return std::optional<ReleaseRef>();
+  const JsonValue *value = find_member(root, key);
+  if (value == nullptr || value->IsNull())
+    return std::optional<ReleaseRef>();
   auto field = where + ": ." + std::string(key);
-  if (!value->IsObject()) return make_error(field + ": expected an object or null");
+  if (!value->IsObject())
+    return make_error(field + ": expected an object or null");
   ReleaseRef ref;
   auto release = get_string(*value, "release");
   auto digest = get_string(*value, "digest");
@@ -32,7 +36,8 @@ Result<std::optional<ReleaseRef>> release_from_json(const JsonValue& root, std::
     return make_error(field + ": needs string fields release, digest and since");
   }
   auto parsed = parse_digest(*digest);
-  if (!parsed) return make_error(field + ".digest: " + parsed.message());
+  if (!parsed)
+    return make_error(field + ".digest: " + parsed.message());
   ref.release_id = *release;
   ref.digest = *digest;
   ref.since = *since;
@@ -41,10 +46,10 @@ Result<std::optional<ReleaseRef>> release_from_json(const JsonValue& root, std::
 
 } // namespace
 
-std::string serialize_state(const EnvState& state)
+std::string serialize_state(const EnvState &state)
 {
   JsonDocument doc(rapidjson::kObjectType);
-  auto& allocator = doc.GetAllocator();
+  auto &allocator = doc.GetAllocator();
   set_member(doc, "schema", state_schema_v1, allocator);
   set_member(doc, "env", state.env, allocator);
   set_member(doc, "image", state.image, allocator);
@@ -56,10 +61,11 @@ std::string serialize_state(const EnvState& state)
   return to_pretty_json(doc) + "\n";
 }
 
-Result<EnvState> parse_state(std::string_view text, const std::string& source_name)
+Result<EnvState> parse_state(std::string_view text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(auto doc, parse_json(text, source_name));
-  if (!doc.IsObject()) return make_error(source_name + ": expected a JSON object (relgate state file)");
+  if (!doc.IsObject())
+    return make_error(source_name + ": expected a JSON object (relgate state file)");
   auto schema = get_string(doc, "schema");
   if (!schema || *schema != state_schema_v1) {
     return make_error(source_name + ": .schema is '" + schema.value_or("") + "', expected '" +
@@ -85,15 +91,17 @@ Result<EnvState> parse_state(std::string_view text, const std::string& source_na
     return make_error(source_name + ": .canary_weight " + std::to_string(state.canary_weight) +
                       " does not match .canary (expected 1..99 with a canary, 0 without)");
   }
-  if (state.ledger_seq < 0) return make_error(source_name + ": .ledger_seq must be >= 0");
+  if (state.ledger_seq < 0)
+    return make_error(source_name + ": .ledger_seq must be >= 0");
   return state;
 }
 
-Result<std::optional<EnvState>> load_state(const std::string& repo, const std::string& env)
+Result<std::optional<EnvState>> load_state(const std::string &repo, const std::string &env)
 {
   RELGATE_TRY(validate_env_name(env));
   RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(env).state));
-  if (!file_exists(path)) return std::optional<EnvState>();
+  if (!file_exists(path))
+    return std::optional<EnvState>();
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   RELGATE_ASSIGN_OR_RETURN(auto state, parse_state(text, path));
   if (state.env != env) {

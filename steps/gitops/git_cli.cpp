@@ -1,12 +1,14 @@
 #include "git_cli.hpp"
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
 std::chrono::nanoseconds g_git_time{0};
 int g_git_processes = 0;
 
-Result<ProcessResult> run_git(const std::vector<std::string>& argv)
+Result<ProcessResult> run_git(const std::vector<std::string> &argv)
 {
   ProcessOptions options;
   // Stable, parseable messages; never wait for a password prompt in CI.
@@ -22,38 +24,41 @@ Result<ProcessResult> run_git(const std::vector<std::string>& argv)
   return result;
 }
 
-std::string joined(const std::vector<std::string>& args)
+std::string joined(const std::vector<std::string> &args)
 {
   std::string text = "git";
-  for (const auto& arg : args) text += " " + arg;
+  for (const auto &arg : args)
+    text += " " + arg;
   return text;
 }
 
 } // namespace
 
-Result<ProcessResult> GitRepo::run(const std::vector<std::string>& args) const
+Result<ProcessResult> GitRepo::run(const std::vector<std::string> &args) const
 {
   std::vector<std::string> argv{"git", "-C", m_work_tree};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_git(argv);
 }
 
-Result<std::string> GitRepo::check(const std::vector<std::string>& args) const
+Result<std::string> GitRepo::check(const std::vector<std::string> &args) const
 {
   RELGATE_ASSIGN_OR_RETURN(auto result, run(args));
   if (result.exit_code != 0) {
     std::string message = result.stderr_text.empty() ? result.stdout_text : result.stderr_text;
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return make_error(m_work_tree + ": `" + joined(args) + "` failed (exit " +
-                      std::to_string(result.exit_code) + "): " + message);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    return make_error(m_work_tree + ": `" + joined(args) + "` failed (exit " + std::to_string(result.exit_code) +
+                      "): " + message);
   }
   return std::move(result.stdout_text);
 }
 
-Result<std::string> GitRepo::line(const std::vector<std::string>& args) const
+Result<std::string> GitRepo::line(const std::vector<std::string> &args) const
 {
   RELGATE_ASSIGN_OR_RETURN(auto text, check(args));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
   return text;
 }
 
@@ -67,7 +72,7 @@ int git_process_count()
   return g_git_processes;
 }
 
-Result<void> git_clone(const std::string& source, const std::string& destination)
+Result<void> git_clone(const std::string &source, const std::string &destination)
 {
   RELGATE_ASSIGN_OR_RETURN(auto result, run_git({"git", "clone", "--quiet", "--no-hardlinks", source, destination}));
   if (result.exit_code != 0) {

@@ -9,21 +9,22 @@
 #include <string>
 #include <vector>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
 class GitRepo
 {
 public:
   explicit GitRepo(std::string work_tree) : m_work_tree(std::move(work_tree)) {}
 
-  const std::string& work_tree() const { return m_work_tree; }
+  const std::string &work_tree() const { return m_work_tree; }
 
   // Runs `git -C <work tree> args...`; a nonzero exit is returned, not an error.
-  Result<ProcessResult> run(const std::vector<std::string>& args) const;
+  Result<ProcessResult> run(const std::vector<std::string> &args) const;
   // Same, but a nonzero exit is an error quoting git's message; returns stdout.
-  Result<std::string> check(const std::vector<std::string>& args) const;
+  Result<std::string> check(const std::vector<std::string> &args) const;
   // stdout without its trailing newline.
-  Result<std::string> line(const std::vector<std::string>& args) const;
+  Result<std::string> line(const std::vector<std::string> &args) const;
 
 private:
   std::string m_work_tree;
@@ -34,6 +35,6 @@ std::chrono::nanoseconds git_time_spent();
 int git_process_count();
 
 // "git clone" of a local repository into a fresh folder (drills, tests).
-Result<void> git_clone(const std::string& source, const std::string& destination);
+Result<void> git_clone(const std::string &source, const std::string &destination);
 
 } // namespace relgate::gitops

@@ -7,9 +7,10 @@
 
 #include <string>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
 // Empty `images:` list when the environment has no stable release yet.
-std::string render_component(const EnvState& state);
+std::string render_component(const EnvState &state);
 
 } // namespace relgate::gitops

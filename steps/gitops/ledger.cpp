@@ -8,12 +8,13 @@
 #include <fstream>
 #include <optional>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
-std::string ledger_line(const LedgerEntry& entry)
+std::string ledger_line(const LedgerEntry &entry)
 {
   JsonDocument doc(rapidjson::kObjectType);
-  auto& allocator = doc.GetAllocator();
+  auto &allocator = doc.GetAllocator();
   set_member(doc, "seq", JsonValue(static_cast<int64_t>(entry.seq)), allocator);
   set_member(doc, "action", entry.action, allocator);
   set_member(doc, "release", entry.release_id, allocator);
@@ -26,14 +27,16 @@ std::string ledger_line(const LedgerEntry& entry)
   set_member(doc, "time", entry.time, allocator);
   set_member(doc, "outcome", entry.outcome, allocator);
   set_member(doc, "reason", entry.reason, allocator);
-  if (!entry.rollback_of.empty()) set_member(doc, "rollback_of", entry.rollback_of, allocator);
+  if (!entry.rollback_of.empty())
+    set_member(doc, "rollback_of", entry.rollback_of, allocator);
   return to_json(doc) + "\n";
 }
 
-Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string& where)
+Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &where)
 {
   RELGATE_ASSIGN_OR_RETURN(auto doc, parse_json(line, where));
-  if (!doc.IsObject()) return make_error(where + ": expected a JSON object per ledger line");
+  if (!doc.IsObject())
+    return make_error(where + ": expected a JSON object per ledger line");
   LedgerEntry entry;
   auto seq = get_int64(doc, "seq");
   auto weight = get_int64(doc, "weight");
@@ -55,46 +58,54 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string& 
   entry.outcome = get_string(doc, "outcome").value_or("");
   entry.reason = get_string(doc, "reason").value_or("");
   entry.rollback_of = get_string(doc, "rollback_of").value_or("");
-  if (const JsonValue* approvers = find_member(doc, "approvers"); approvers && approvers->IsArray()) {
-    for (const auto& item : approvers->GetArray()) {
-      if (item.IsString()) entry.approvers.emplace_back(item.GetString(), item.GetStringLength());
+  if (const JsonValue *approvers = find_member(doc, "approvers"); approvers && approvers->IsArray()) {
+    for (const auto &item : approvers->GetArray()) {
+      if (item.IsString())
+        entry.approvers.emplace_back(item.GetString(), item.GetStringLength());
     }
   }
   return entry;
 }
 
-Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string& path)
+Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &path)
 {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::optional<LedgerEntry>(); // no ledger yet
+  if (!in)
+    return std::optional<LedgerEntry>(); // no ledger yet
   std::streamoff size = in.tellg();
   constexpr std::streamoff tail_size = 64 * 1024;
   std::streamoff start = size > tail_size ? size - tail_size : 0;
   in.seekg(start);
   std::string tail(static_cast<std::size_t>(size - start), '\0');
   in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
-  if (!in) return make_error(path + ": cannot read the ledger's tail");
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-  if (tail.empty()) return std::optional<LedgerEntry>();
+  if (!in)
+    return make_error(path + ": cannot read the ledger's tail");
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r'))
+    tail.pop_back();
+  if (tail.empty())
+    return std::optional<LedgerEntry>();
   std::size_t newline = tail.rfind('\n');
   if (newline == std::string::npos && start > 0) {
-    return make_error(path + ": the last ledger line is longer than 64 KiB: the ledger is damaged, restore it from git");
+    return make_error(path +
+                      ": the last ledger line is longer than 64 KiB: the ledger is damaged, restore it from git");
   }
   auto last = newline == std::string::npos ? std::string_view(tail) : std::string_view(tail).substr(newline + 1);
   RELGATE_ASSIGN_OR_RETURN(auto entry, parse_ledger_line(last, path + " (last line)"));
   return std::optional<LedgerEntry>(std::move(entry));
 }
 
-Result<std::vector<LedgerEntry>> read_ledger(const std::string& path)
+Result<std::vector<LedgerEntry>> read_ledger(const std::string &path)
 {
   std::vector<LedgerEntry> entries;
-  if (!file_exists(path)) return entries;
+  if (!file_exists(path))
+    return entries;
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   std::size_t start = 0;
   std::size_t line_number = 1;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
+    if (end == std::string::npos)
+      end = text.size();
     if (end > start) {
       RELGATE_ASSIGN_OR_RETURN(auto entry, parse_ledger_line(std::string_view(text).substr(start, end - start),
                                                              path + ":" + std::to_string(line_number)));
@@ -106,25 +117,27 @@ Result<std::vector<LedgerEntry>> read_ledger(const std::string& path)
   return entries;
 }
 
-Result<void> check_ledger_matches_state(const std::string& repo, const std::string& env, int64_t state_seq)
+Result<void> check_ledger_matches_state(const std::string &repo, const std::string &env, int64_t state_seq)
 {
   const auto paths = env_paths(env);
   RELGATE_ASSIGN_OR_RETURN(auto ledger_path, safe_path(repo, paths.ledger));
   RELGATE_ASSIGN_OR_RETURN(auto last_entry, read_last_ledger_entry(ledger_path));
   int64_t last_seq = last_entry ? last_entry->seq : 0;
   if (last_seq != state_seq) {
-    return make_error(ledger_path + ": newest entry is #" + std::to_string(last_seq) + " but " + paths.state +
-                      " expects #" + std::to_string(state_seq) +
-                      ": the files were edited by hand or restored from different commits; restore both from one commit");
+    return make_error(
+        ledger_path + ": newest entry is #" + std::to_string(last_seq) + " but " + paths.state + " expects #" +
+        std::to_string(state_seq) +
+        ": the files were edited by hand or restored from different commits; restore both from one commit");
   }
   return ok_result();
 }
 
 std::string current_actor()
 {
-  for (const char* name : {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "USER"}) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0') return value;
+  for (const char *name : {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "USER"}) {
+    const char *value = std::getenv(name);
+    if (value != nullptr && *value != '\0')
+      return value;
   }
   return "unknown";
 }

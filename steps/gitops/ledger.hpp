@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::gitops {
-
-struct LedgerEntry
+namespace relgate::gitops
 {
+
+struct LedgerEntry {
   int64_t seq = 0;
-  std::string action;          // promote | rollback
+  std::string action; // promote | rollback
   std::string release_id;
   std::string digest;
   std::string image;
@@ -24,23 +24,23 @@ struct LedgerEntry
   std::string evidence_sha256; // "sha256:<hex>" of the evidence file, or ""
   std::vector<std::string> approvers;
   std::string actor;
-  std::string time;            // RFC 3339
-  std::string outcome;         // canary | stable | rolled-back
+  std::string time;    // RFC 3339
+  std::string outcome; // canary | stable | rolled-back
   std::string reason;
-  std::string rollback_of;     // release id rolled back (rollback only)
+  std::string rollback_of; // release id rolled back (rollback only)
 };
 
-std::string ledger_line(const LedgerEntry& entry); // compact JSON + "\n"
-Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string& where);
+std::string ledger_line(const LedgerEntry &entry); // compact JSON + "\n"
+Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &where);
 
 // The newest entry, reading at most the last 64 KiB; nullopt for a missing or empty ledger.
-Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string& path);
+Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &path);
 // Every entry, in file order (tests, audits).
-Result<std::vector<LedgerEntry>> read_ledger(const std::string& path);
+Result<std::vector<LedgerEntry>> read_ledger(const std::string &path);
 
 // The state file's ledger_seq must equal the newest ledger entry's seq before anything is
 // appended: a mismatch means hand edits or files restored from different commits.
-Result<void> check_ledger_matches_state(const std::string& repo, const std::string& env, int64_t state_seq);
+Result<void> check_ledger_matches_state(const std::string &repo, const std::string &env, int64_t state_seq);
 
 // Who runs this: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER, else "unknown".
 std::string current_actor();

@@ -4,22 +4,20 @@
 #include <string>
 #include <vector>
 
-namespace relgate::gitops {
-
-struct FileWrite
+namespace relgate::gitops
 {
+
+struct FileWrite {
   std::string path;    // repo-relative
   std::string content; // whole file
 };
 
-struct FileAppend
-{
+struct FileAppend {
   std::string path;    // repo-relative
   std::string content; // appended bytes
 };
 
-struct PlannedCommit
-{
+struct PlannedCommit {
   std::vector<FileWrite> writes;
   std::vector<FileAppend> appends;
   std::string message;

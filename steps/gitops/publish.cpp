@@ -13,25 +13,29 @@
 #include <set>
 #include <thread>
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
-bool is_remote_moved(const ProcessResult& push)
+bool is_remote_moved(const ProcessResult &push)
 {
   const std::string text = push.stdout_text + push.stderr_text;
-  for (const char* marker : {"[rejected]", "non-fast-forward", "fetch first", "failed to update ref",
-                             "cannot lock ref", "stale info", "[remote rejected]"}) {
-    if (text.find(marker) != std::string::npos) return true;
+  for (const char *marker : {"[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref",
+                             "stale info", "[remote rejected]"}) {
+    if (text.find(marker) != std::string::npos)
+      return true;
   }
   return false;
 }
 
 // The remote branch head after a fetch, or "" when the branch does not exist there yet.
-Result<std::string> fetch_remote_head(const GitRepo& repo, const std::string& remote, const std::string& branch)
+Result<std::string> fetch_remote_head(const GitRepo &repo, const std::string &remote, const std::string &branch)
 {
   RELGATE_ASSIGN_OR_RETURN(auto fetch, repo.run({"fetch", "--quiet", remote, "refs/heads/" + branch}));
   if (fetch.exit_code != 0) {
-    if (fetch.stderr_text.find("couldn't find remote ref") != std::string::npos) return std::string();
+    if (fetch.stderr_text.find("couldn't find remote ref") != std::string::npos)
+      return std::string();
     return make_error(repo.work_tree() + ": git fetch " + remote + " " + branch + " failed: " + fetch.stderr_text +
                       "check the remote name (--remote) and your credentials");
   }
@@ -41,14 +45,16 @@ Result<std::string> fetch_remote_head(const GitRepo& repo, const std::string& re
 // Work-tree files need no fsync or rename: the commit is what must be durable (git's objects),
 // and a file torn by a crash differs from HEAD, which check_relgate_files_clean refuses before
 // the next run. O_NOFOLLOW: the last component may not have become a symlink since the check.
-Result<void> write_work_tree_file(const std::string& path, const std::string& content)
+Result<void> write_work_tree_file(const std::string &path, const std::string &content)
 {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return make_error(path + ": cannot write: " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(path + ": cannot write: " + std::strerror(errno));
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n <= 0) {
       const std::string reason = std::strerror(errno);
       ::close(fd);
@@ -56,11 +62,12 @@ Result<void> write_work_tree_file(const std::string& path, const std::string& co
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) return make_error(path + ": close failed: " + std::strerror(errno));
+  if (::close(fd) != 0)
+    return make_error(path + ": close failed: " + std::strerror(errno));
   return ok_result();
 }
 
-void sleep_before_retry(const PublishOptions& options, int attempt)
+void sleep_before_retry(const PublishOptions &options, int attempt)
 {
   static std::mt19937 random(std::random_device{}());
   auto base = options.backoff.count() * attempt;
@@ -70,7 +77,7 @@ void sleep_before_retry(const PublishOptions& options, int attempt)
 
 } // namespace
 
-Result<void> check_repository(const GitRepo& repo)
+Result<void> check_repository(const GitRepo &repo)
 {
   auto top = repo.line({"rev-parse", "--show-toplevel"});
   if (!top) {
@@ -87,11 +94,12 @@ Result<void> check_repository(const GitRepo& repo)
   return ok_result();
 }
 
-Result<void> check_relgate_files_clean(const GitRepo& repo)
+Result<void> check_relgate_files_clean(const GitRepo &repo)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto status, repo.check({"status", "--porcelain", "--untracked-files=all", "--",
-                                                    std::string(relgate_root)}));
-  if (status.empty()) return ok_result();
+  RELGATE_ASSIGN_OR_RETURN(
+      auto status, repo.check({"status", "--porcelain", "--untracked-files=all", "--", std::string(relgate_root)}));
+  if (status.empty())
+    return ok_result();
   std::string first = status.substr(0, status.find('\n'));
   return make_error(repo.work_tree() + ": relgate's files have uncommitted changes (" + first +
                     "), e.g. from an interrupted promote or a hand edit. Inspect with `git -C " + repo.work_tree() +
@@ -100,22 +108,24 @@ Result<void> check_relgate_files_clean(const GitRepo& repo)
                     " clean -fd -- relgate` (or commit them) and run again");
 }
 
-Result<std::string> commit_planned(const GitRepo& repo, const PlannedCommit& plan)
+Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &plan)
 {
   std::set<std::string> paths;
-  for (const auto& write : plan.writes) {
+  for (const auto &write : plan.writes) {
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), write.path));
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
-    if (error) return make_error(path + ": cannot create its folder: " + error.message());
+    if (error)
+      return make_error(path + ": cannot create its folder: " + error.message());
     RELGATE_TRY(write_work_tree_file(path, write.content));
     paths.insert(write.path);
   }
-  for (const auto& append : plan.appends) {
+  for (const auto &append : plan.appends) {
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), append.path));
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
-    if (error) return make_error(path + ": cannot create its folder: " + error.message());
+    if (error)
+      return make_error(path + ": cannot create its folder: " + error.message());
     RELGATE_TRY(append_file(path, append.content));
     paths.insert(append.path);
   }
@@ -135,7 +145,7 @@ Result<std::string> commit_planned(const GitRepo& repo, const PlannedCommit& pla
   return repo.line({"rev-parse", "HEAD"});
 }
 
-Result<PublishResult> publish(const GitRepo& repo, const PublishOptions& options, const PlanFunction& plan)
+Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options, const PlanFunction &plan)
 {
   PublishResult result;
   RELGATE_TRY(check_repository(repo));
@@ -163,13 +173,15 @@ Result<PublishResult> publish(const GitRepo& repo, const PublishOptions& options
   for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
     result.attempts = attempt;
     RELGATE_ASSIGN_OR_RETURN(auto planned, plan(attempt));
-    if (!planned) return result; // denied or nothing to change: the work tree is untouched
+    if (!planned)
+      return result; // denied or nothing to change: the work tree is untouched
     RELGATE_ASSIGN_OR_RETURN(result.commit, commit_planned(repo, *planned));
     result.committed = true;
-    if (!options.push) return result;
+    if (!options.push)
+      return result;
 
-    RELGATE_ASSIGN_OR_RETURN(auto push, repo.run({"push", "--porcelain", options.remote,
-                                                  "HEAD:refs/heads/" + result.branch}));
+    RELGATE_ASSIGN_OR_RETURN(auto push,
+                             repo.run({"push", "--porcelain", options.remote, "HEAD:refs/heads/" + result.branch}));
     if (push.exit_code == 0) {
       result.pushed = true;
       return result;
@@ -177,8 +189,9 @@ Result<PublishResult> publish(const GitRepo& repo, const PublishOptions& options
     // Our commit stays only local until it lands: drop it and start again from the remote head.
     auto moved = is_remote_moved(push);
     RELGATE_ASSIGN_OR_RETURN(auto new_head, fetch_remote_head(repo, options.remote, result.branch));
-    const std::string& reset_to = new_head.empty() ? remote_head : new_head;
-    if (!reset_to.empty()) RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", reset_to}));
+    const std::string &reset_to = new_head.empty() ? remote_head : new_head;
+    if (!reset_to.empty())
+      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", reset_to}));
     result.committed = false;
     result.commit.clear();
     if (!moved) {
@@ -187,10 +200,12 @@ Result<PublishResult> publish(const GitRepo& repo, const PublishOptions& options
     }
     ++result.conflicts;
     remote_head = new_head;
-    if (attempt < options.max_attempts) sleep_before_retry(options, attempt);
+    if (attempt < options.max_attempts)
+      sleep_before_retry(options, attempt);
   }
   return make_error("conflict: the push to " + options.remote + "/" + result.branch + " was refused " +
-                    std::to_string(result.conflicts) + " times because other promotions landed first; "
+                    std::to_string(result.conflicts) +
+                    " times because other promotions landed first; "
                     "nothing was pushed and the clone is at the remote head: run the step again "
                     "(or serialize jobs with a concurrency group)");
 }

@@ -2,14 +2,18 @@
 
 #include <cstdio>
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
 bool digits(std::string_view text)
 {
-  if (text.empty()) return false;
+  if (text.empty())
+    return false;
   for (char c : text) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9')
+      return false;
   }
   return true;
 }
@@ -26,14 +30,18 @@ std::string ReleaseId::str() const
 Result<ReleaseId> parse_release_id(std::string_view text)
 {
   auto bad = [&] {
-    return make_error("release id '" + std::string(text) + "' is malformed: expected rel-YYYY-MM-DD-NN (e.g. rel-2026-02-11-01)");
+    return make_error("release id '" + std::string(text) +
+                      "' is malformed: expected rel-YYYY-MM-DD-NN (e.g. rel-2026-02-11-01)");
   };
-  if (text.size() < 17 || text.substr(0, 4) != "rel-" || text[8] != '-' || text[11] != '-' || text[14] != '-') return bad();
+  if (text.size() < 17 || text.substr(0, 4) != "rel-" || text[8] != '-' || text[11] != '-' || text[14] != '-')
+    return bad();
   auto year = text.substr(4, 4), month = text.substr(9, 2), day = text.substr(12, 2), number = text.substr(15);
-  if (!digits(year) || !digits(month) || !digits(day) || !digits(number) || number.size() > 6) return bad();
+  if (!digits(year) || !digits(month) || !digits(day) || !digits(number) || number.size() > 6)
+    return bad();
   int month_value = std::stoi(std::string(month)), day_value = std::stoi(std::string(day));
   int number_value = std::stoi(std::string(number));
-  if (month_value < 1 || month_value > 12 || day_value < 1 || day_value > 31 || number_value < 1) return bad();
+  if (month_value < 1 || month_value > 12 || day_value < 1 || day_value > 31 || number_value < 1)
+    return bad();
   return ReleaseId{std::string(text.substr(4, 10)), number_value};
 }
 
@@ -43,7 +51,8 @@ Result<std::string> next_release_id(std::string_view last, TimePoint now)
   int number = 1;
   if (!last.empty()) {
     RELGATE_ASSIGN_OR_RETURN(auto previous, parse_release_id(last));
-    if (previous.date == today) number = previous.number + 1;
+    if (previous.date == today)
+      number = previous.number + 1;
   }
   return ReleaseId{today, number}.str();
 }

@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::gitops {
-
-struct ReleaseId
+namespace relgate::gitops
 {
+
+struct ReleaseId {
   std::string date; // YYYY-MM-DD
   int number = 0;
   std::string str() const;

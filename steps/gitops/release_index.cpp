@@ -6,16 +6,17 @@
 
 #include <algorithm>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
-std::string serialize_releases_index(const ReleasesIndex& index)
+std::string serialize_releases_index(const ReleasesIndex &index)
 {
   JsonDocument doc(rapidjson::kObjectType);
-  auto& allocator = doc.GetAllocator();
+  auto &allocator = doc.GetAllocator();
   set_member(doc, "schema", "relgate.releases/v1", allocator);
   set_member(doc, "last_release", index.last_release_id, allocator);
   JsonValue rejected(rapidjson::kObjectType);
-  for (const auto& [digest, entry] : index.rejected) {
+  for (const auto &[digest, entry] : index.rejected) {
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "release", entry.release_id, allocator);
     set_member(item, "env", entry.env, allocator);
@@ -27,7 +28,7 @@ std::string serialize_releases_index(const ReleasesIndex& index)
   return to_pretty_json(doc) + "\n";
 }
 
-Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string& source_name)
+Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(auto doc, parse_json(text, source_name));
   if (!doc.IsObject() || get_string(doc, "schema").value_or("") != "relgate.releases/v1") {
@@ -35,11 +36,13 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
   }
   ReleasesIndex index;
   index.last_release_id = get_string(doc, "last_release").value_or("");
-  const JsonValue* rejected = find_member(doc, "rejected");
+  const JsonValue *rejected = find_member(doc, "rejected");
   if (rejected != nullptr) {
-    if (!rejected->IsObject()) return make_error(source_name + ": .rejected must be an object keyed by digest");
-    for (const auto& member : rejected->GetObject()) {
-      if (!member.value.IsObject()) return make_error(source_name + ": .rejected entries must be objects");
+    if (!rejected->IsObject())
+      return make_error(source_name + ": .rejected must be an object keyed by digest");
+    for (const auto &member : rejected->GetObject()) {
+      if (!member.value.IsObject())
+        return make_error(source_name + ": .rejected entries must be objects");
       RejectedRelease entry;
       entry.release_id = get_string(member.value, "release").value_or("");
       entry.env = get_string(member.value, "env").value_or("");
@@ -51,21 +54,22 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
   return index;
 }
 
-Result<ReleasesIndex> load_releases_index(const std::string& repo)
+Result<ReleasesIndex> load_releases_index(const std::string &repo)
 {
   RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, releases_path()));
-  if (!file_exists(path)) return ReleasesIndex{};
+  if (!file_exists(path))
+    return ReleasesIndex{};
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   return parse_releases_index(text, path);
 }
 
-std::string serialize_known_good(const KnownGoodIndex& index)
+std::string serialize_known_good(const KnownGoodIndex &index)
 {
   JsonDocument doc(rapidjson::kObjectType);
-  auto& allocator = doc.GetAllocator();
+  auto &allocator = doc.GetAllocator();
   set_member(doc, "schema", "relgate.known-good/v1", allocator);
   JsonValue releases(rapidjson::kArrayType);
-  for (const auto& release : index.releases) {
+  for (const auto &release : index.releases) {
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "release", release.release_id, allocator);
     set_member(item, "digest", release.digest, allocator);
@@ -76,46 +80,50 @@ std::string serialize_known_good(const KnownGoodIndex& index)
   return to_pretty_json(doc) + "\n";
 }
 
-Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string& source_name)
+Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(auto doc, parse_json(text, source_name));
   if (!doc.IsObject() || get_string(doc, "schema").value_or("") != "relgate.known-good/v1") {
     return make_error(source_name + ": expected an object with .schema 'relgate.known-good/v1'");
   }
   KnownGoodIndex index;
-  const JsonValue* releases = find_member(doc, "releases");
-  if (releases == nullptr || !releases->IsArray()) return make_error(source_name + ": .releases must be an array");
-  for (const auto& item : releases->GetArray()) {
+  const JsonValue *releases = find_member(doc, "releases");
+  if (releases == nullptr || !releases->IsArray())
+    return make_error(source_name + ": .releases must be an array");
+  for (const auto &item : releases->GetArray()) {
     auto release = item.IsObject() ? get_string(item, "release") : std::nullopt;
     auto digest = item.IsObject() ? get_string(item, "digest") : std::nullopt;
-    if (!release || !digest) return make_error(source_name + ": each of .releases needs release and digest");
+    if (!release || !digest)
+      return make_error(source_name + ": each of .releases needs release and digest");
     index.releases.push_back(ReleaseRef{*release, *digest, get_string(item, "since").value_or("")});
   }
   return index;
 }
 
-Result<KnownGoodIndex> load_known_good(const std::string& repo, const std::string& env)
+Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &env)
 {
   RELGATE_TRY(validate_env_name(env));
   RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(env).known_good));
-  if (!file_exists(path)) return KnownGoodIndex{};
+  if (!file_exists(path))
+    return KnownGoodIndex{};
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   return parse_known_good(text, path);
 }
 
-void remember_known_good(KnownGoodIndex& index, const ReleaseRef& release)
+void remember_known_good(KnownGoodIndex &index, const ReleaseRef &release)
 {
   forget_known_good(index, release.digest);
   index.releases.push_back(release);
   if (index.releases.size() > known_good_capacity) {
     index.releases.erase(index.releases.begin(),
-                         index.releases.begin() + static_cast<std::ptrdiff_t>(index.releases.size() - known_good_capacity));
+                         index.releases.begin() +
+                             static_cast<std::ptrdiff_t>(index.releases.size() - known_good_capacity));
   }
 }
 
-void forget_known_good(KnownGoodIndex& index, std::string_view digest)
+void forget_known_good(KnownGoodIndex &index, std::string_view digest)
 {
-  std::erase_if(index.releases, [&](const ReleaseRef& ref) { return ref.digest == digest; });
+  std::erase_if(index.releases, [&](const ReleaseRef &ref) { return ref.digest == digest; });
 }
 
 } // namespace relgate::gitops

@@ -14,40 +14,38 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::gitops {
-
-struct RejectedRelease
+namespace relgate::gitops
 {
+
+struct RejectedRelease {
   std::string release_id;
-  std::string env;    // where it was rolled back
+  std::string env; // where it was rolled back
   std::string reason;
   std::string time;
 };
 
-struct ReleasesIndex
-{
-  std::string last_release_id;                        // "" before the first promotion
-  std::map<std::string, RejectedRelease> rejected;    // by digest
+struct ReleasesIndex {
+  std::string last_release_id;                     // "" before the first promotion
+  std::map<std::string, RejectedRelease> rejected; // by digest
 };
 
-std::string serialize_releases_index(const ReleasesIndex& index);
-Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string& source_name);
-Result<ReleasesIndex> load_releases_index(const std::string& repo); // empty when absent
+std::string serialize_releases_index(const ReleasesIndex &index);
+Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string &source_name);
+Result<ReleasesIndex> load_releases_index(const std::string &repo); // empty when absent
 
 constexpr std::size_t known_good_capacity = 32;
 
-struct KnownGoodIndex
-{
+struct KnownGoodIndex {
   std::vector<ReleaseRef> releases; // newest last
 };
 
-std::string serialize_known_good(const KnownGoodIndex& index);
-Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string& source_name);
-Result<KnownGoodIndex> load_known_good(const std::string& repo, const std::string& env);
+std::string serialize_known_good(const KnownGoodIndex &index);
+Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string &source_name);
+Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &env);
 
 // Appends (dropping an older entry of the same digest) and trims to the capacity.
-void remember_known_good(KnownGoodIndex& index, const ReleaseRef& release);
+void remember_known_good(KnownGoodIndex &index, const ReleaseRef &release);
 // Removes a release (rolled back) by digest.
-void forget_known_good(KnownGoodIndex& index, std::string_view digest);
+void forget_known_good(KnownGoodIndex &index, std::string_view digest);
 
 } // namespace relgate::gitops

@@ -5,21 +5,25 @@
 #include <cerrno>
 #include <cstring>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
 Result<void> validate_env_name(std::string_view env)
 {
   auto fix = std::string(": use lowercase letters, digits, '-', '_' or '.' (e.g. staging, prod-eu)");
-  if (env.empty()) return make_error("environment name is empty" + fix);
-  if (env.size() > 63) return make_error("environment name '" + std::string(env) + "' is longer than 63 characters");
-  if (env == "." || env == "..") return make_error("environment name '" + std::string(env) + "' is not allowed" + fix);
+  if (env.empty())
+    return make_error("environment name is empty" + fix);
+  if (env.size() > 63)
+    return make_error("environment name '" + std::string(env) + "' is longer than 63 characters");
+  if (env == "." || env == "..")
+    return make_error("environment name '" + std::string(env) + "' is not allowed" + fix);
   for (std::size_t i = 0; i < env.size(); ++i) {
     char c = env[i];
     bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     bool punct = c == '-' || c == '_' || c == '.';
     if (!alnum && !(punct && i > 0)) {
-      return make_error("environment name '" + std::string(env) + "' has an invalid character at " +
-                        std::to_string(i) + fix);
+      return make_error("environment name '" + std::string(env) + "' has an invalid character at " + std::to_string(i) +
+                        fix);
     }
   }
   if (env.find("..") != std::string_view::npos) {
@@ -28,11 +32,15 @@ Result<void> validate_env_name(std::string_view env)
   return ok_result();
 }
 
-EnvPaths env_paths(const std::string& env)
+EnvPaths env_paths(const std::string &env)
 {
   std::string dir = std::string(relgate_root) + "/" + env;
-  return EnvPaths{dir, dir + "/state.json", dir + "/kustomization.yaml", dir + "/known-good.json",
-                  dir + "/ledger.jsonl", dir + "/rendered"};
+  return EnvPaths{dir,
+                  dir + "/state.json",
+                  dir + "/kustomization.yaml",
+                  dir + "/known-good.json",
+                  dir + "/ledger.jsonl",
+                  dir + "/rendered"};
 }
 
 std::string releases_path()
@@ -47,48 +55,54 @@ std::string templates_dir()
 
 Result<void> validate_relative_path(std::string_view relative)
 {
-  if (relative.empty()) return make_error("empty path: expected a path relative to the repository");
+  if (relative.empty())
+    return make_error("empty path: expected a path relative to the repository");
   if (relative.front() == '/') {
     return make_error("path '" + std::string(relative) + "' is absolute: use a path relative to the repository");
   }
   std::size_t start = 0;
   while (start <= relative.size()) {
     std::size_t end = relative.find('/', start);
-    if (end == std::string_view::npos) end = relative.size();
+    if (end == std::string_view::npos)
+      end = relative.size();
     auto part = relative.substr(start, end - start);
     if (part.empty() || part == "." || part == "..") {
       return make_error("path '" + std::string(relative) +
                         "' has an empty, '.' or '..' component: paths must stay inside the repository");
     }
-    if (part.find('\0') != std::string_view::npos) return make_error("path contains a NUL byte");
+    if (part.find('\0') != std::string_view::npos)
+      return make_error("path contains a NUL byte");
     start = end + 1;
   }
   return ok_result();
 }
 
-Result<void> check_no_symlinks(const std::string& repo, const std::string& relative)
+Result<void> check_no_symlinks(const std::string &repo, const std::string &relative)
 {
   std::string current = repo;
   std::size_t start = 0;
   while (start < relative.size()) {
     std::size_t end = relative.find('/', start);
-    if (end == std::string::npos) end = relative.size();
+    if (end == std::string::npos)
+      end = relative.size();
     current += "/" + relative.substr(start, end - start);
-    struct stat info {};
+    struct stat info {
+    };
     if (::lstat(current.c_str(), &info) != 0) {
-      if (errno == ENOENT) return ok_result(); // the rest does not exist yet: created as real files
+      if (errno == ENOENT)
+        return ok_result(); // the rest does not exist yet: created as real files
       return make_error(current + ": " + std::strerror(errno));
     }
     if (S_ISLNK(info.st_mode)) {
       return make_error(current + " is a symlink: relgate refuses to read or write its files through "
-                        "symlinks; replace it with a regular file or folder");
+                                  "symlinks; replace it with a regular file or folder");
     }
     start = end + 1;
   }
   return ok_result();
 }
 
-Result<std::string> safe_path(const std::string& repo, const std::string& relative)
+Result<std::string> safe_path(const std::string &repo, const std::string &relative)
 {
   RELGATE_TRY(validate_relative_path(relative));
   RELGATE_TRY(check_no_symlinks(repo, relative));

@@ -16,12 +16,12 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
 constexpr std::string_view relgate_root = "relgate";
 
-struct EnvPaths
-{
+struct EnvPaths {
   std::string dir;        // relgate/<env>
   std::string state;      // relgate/<env>/state.json
   std::string component;  // relgate/<env>/kustomization.yaml
@@ -33,15 +33,15 @@ struct EnvPaths
 // Lowercase letters, digits, '-', '_' and '.', starting with a letter or digit, at most 63
 // characters; never "." or "..".
 Result<void> validate_env_name(std::string_view env);
-EnvPaths env_paths(const std::string& env); // env must be valid
+EnvPaths env_paths(const std::string &env); // env must be valid
 std::string releases_path();                // relgate/releases.json
 std::string templates_dir();                // relgate/templates
 
 // A repo-relative path: not empty, not absolute, no "..", "." or empty components.
 Result<void> validate_relative_path(std::string_view relative);
 // Refuses when any existing component of repo/relative (below the repo) is a symlink.
-Result<void> check_no_symlinks(const std::string& repo, const std::string& relative);
+Result<void> check_no_symlinks(const std::string &repo, const std::string &relative);
 // repo + "/" + relative after both checks.
-Result<std::string> safe_path(const std::string& repo, const std::string& relative);
+Result<std::string> safe_path(const std::string &repo, const std::string &relative);
 
 } // namespace relgate::gitops

@@ -6,26 +6,31 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace relgate::gitops {
-namespace {
+namespace relgate::gitops
+{
+namespace
+{
 
 std::string_view trim(std::string_view text)
 {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 
-std::string known_names(const TemplateVariables& variables)
+std::string known_names(const TemplateVariables &variables)
 {
   std::string names;
-  for (const auto& [name, value] : variables) names += (names.empty() ? "" : ", ") + name;
+  for (const auto &[name, value] : variables)
+    names += (names.empty() ? "" : ", ") + name;
   return names;
 }
 
 } // namespace
 
-TemplateVariables template_variables(const EnvState& state)
+TemplateVariables template_variables(const EnvState &state)
 {
   TemplateVariables variables;
   variables["env"] = state.env;
@@ -40,8 +45,8 @@ TemplateVariables template_variables(const EnvState& state)
   return variables;
 }
 
-Result<std::string> render_template(std::string_view text, const TemplateVariables& variables,
-                                    const std::string& source_name)
+Result<std::string> render_template(std::string_view text, const TemplateVariables &variables,
+                                    const std::string &source_name)
 {
   std::string output;
   output.reserve(text.size() + 128);
@@ -50,9 +55,11 @@ Result<std::string> render_template(std::string_view text, const TemplateVariabl
   while (pos < text.size()) {
     std::size_t open = text.find("{{", pos);
     std::size_t chunk_end = open == std::string_view::npos ? text.size() : open;
-    for (std::size_t i = pos; i < chunk_end; ++i) line += text[i] == '\n';
+    for (std::size_t i = pos; i < chunk_end; ++i)
+      line += text[i] == '\n';
     output.append(text.substr(pos, chunk_end - pos));
-    if (open == std::string_view::npos) break;
+    if (open == std::string_view::npos)
+      break;
     std::size_t close = text.find("}}", open + 2);
     std::size_t newline = text.find('\n', open);
     if (close == std::string_view::npos || (newline != std::string_view::npos && newline < close)) {
@@ -70,20 +77,22 @@ Result<std::string> render_template(std::string_view text, const TemplateVariabl
   return output;
 }
 
-Result<std::vector<FileWrite>> render_repo_templates(const std::string& repo, const EnvState& state)
+Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const EnvState &state)
 {
   std::vector<FileWrite> writes;
   RELGATE_ASSIGN_OR_RETURN(auto dir, safe_path(repo, templates_dir()));
   std::error_code error;
-  if (!std::filesystem::is_directory(dir, error)) return writes;
+  if (!std::filesystem::is_directory(dir, error))
+    return writes;
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+  for (const auto &entry : std::filesystem::directory_iterator(dir, error)) {
     auto name = entry.path().filename().string();
-    if (name.size() > 5 && name.ends_with(".tmpl")) names.push_back(name);
+    if (name.size() > 5 && name.ends_with(".tmpl"))
+      names.push_back(name);
   }
   std::sort(names.begin(), names.end()); // stable commit content whatever the directory order
   auto variables = template_variables(state);
-  for (const auto& name : names) {
+  for (const auto &name : names) {
     RELGATE_ASSIGN_OR_RETURN(auto source, safe_path(repo, templates_dir() + "/" + name));
     RELGATE_ASSIGN_OR_RETURN(auto text, read_file(source));
     RELGATE_ASSIGN_OR_RETURN(auto rendered, render_template(text, variables, source));

@@ -12,19 +12,20 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::gitops {
+namespace relgate::gitops
+{
 
 using TemplateVariables = std::map<std::string, std::string, std::less<>>;
 
 // env, image, stable.digest, stable.release, stable.weight, canary.digest, canary.release,
 // canary.weight, canary.active ("true"/"false"). Absent canary: empty strings and weight 0.
-TemplateVariables template_variables(const EnvState& state);
+TemplateVariables template_variables(const EnvState &state);
 
-Result<std::string> render_template(std::string_view text, const TemplateVariables& variables,
-                                    const std::string& source_name);
+Result<std::string> render_template(std::string_view text, const TemplateVariables &variables,
+                                    const std::string &source_name);
 
 // Renders every relgate/templates/<name>.tmpl of the repo for the state into
 // relgate/<env>/rendered/<name>; no templates folder = nothing to render.
-Result<std::vector<FileWrite>> render_repo_templates(const std::string& repo, const EnvState& state);
+Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const EnvState &state);
 
 } // namespace relgate::gitops

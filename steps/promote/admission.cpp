@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
-namespace relgate::promote {
-namespace {
+namespace relgate::promote
+{
+namespace
+{
 
 CheckResult pass(std::string name, std::string note)
 {
@@ -17,9 +19,9 @@ CheckResult fail(std::string name, std::string reason)
   return CheckResult{std::move(name), false, std::move(reason)};
 }
 
-CheckResult check_immutable_digest(const AdmissionInput& input)
+CheckResult check_immutable_digest(const AdmissionInput &input)
 {
-  const auto& subject = input.evidence.subject;
+  const auto &subject = input.evidence.subject;
   if (subject.name.empty()) {
     return fail("immutable-digest", "the evidence subject has no image name: create the evidence with "
                                     "--subject NAME@sha256:... so relgate knows which image to pin");
@@ -28,32 +30,33 @@ CheckResult check_immutable_digest(const AdmissionInput& input)
   auto last_slash = subject.name.rfind('/');
   auto colon = subject.name.find(':', last_slash == std::string::npos ? 0 : last_slash);
   if (colon != std::string::npos || subject.name.find('@') != std::string::npos) {
-    return fail("immutable-digest", "subject " + subject.name + " carries a tag: only NAME@sha256:<digest> is promoted");
+    return fail("immutable-digest",
+                "subject " + subject.name + " carries a tag: only NAME@sha256:<digest> is promoted");
   }
   return pass("immutable-digest", subject.digest.str());
 }
 
-CheckResult check_evidence_chain(const AdmissionInput& input)
+CheckResult check_evidence_chain(const AdmissionInput &input)
 {
   if (!input.chain.intact) {
     return fail("evidence-chain", "the evidence chain is broken (" + input.chain.problem +
-                                  "): rebuild the evidence from the pipeline, never edit it");
+                                      "): rebuild the evidence from the pipeline, never edit it");
   }
   if (!input.policy.trusted_key_paths.empty() && input.chain.signed_records < input.evidence.records.size()) {
     return fail("evidence-chain", "the policy requires evidence signed by a trusted key, but only " +
-                                  std::to_string(input.chain.signed_records) + " of " +
-                                  std::to_string(input.evidence.records.size()) +
-                                  " records are: set RELGATE_EVIDENCE_KEY in every step");
+                                      std::to_string(input.chain.signed_records) + " of " +
+                                      std::to_string(input.evidence.records.size()) +
+                                      " records are: set RELGATE_EVIDENCE_KEY in every step");
   }
   return pass("evidence-chain", std::to_string(input.evidence.records.size()) + " records, chain intact" +
                                     (input.policy.trusted_key_paths.empty() ? "" : ", signed by trusted keys"));
 }
 
-CheckResult check_required_evidence(const AdmissionInput& input)
+CheckResult check_required_evidence(const AdmissionInput &input)
 {
   std::vector<std::string> missing;
-  for (const auto& required : input.env_policy.require) {
-    const EvidenceRecord* record = find_latest_record(input.evidence, required.step, required.env);
+  for (const auto &required : input.env_policy.require) {
+    const EvidenceRecord *record = find_latest_record(input.evidence, required.step, required.env);
     if (record == nullptr) {
       missing.push_back(required.text() + " (no record)");
     } else if (record->decision != Decision::allow) {
@@ -62,51 +65,55 @@ CheckResult check_required_evidence(const AdmissionInput& input)
   }
   if (!missing.empty()) {
     std::string list;
-    for (const auto& item : missing) list += (list.empty() ? "" : ", ") + item;
-    return fail("required-evidence", input.request.env + " needs an ALLOW record from: " + list +
-                                         "; run those steps with --evidence first");
+    for (const auto &item : missing)
+      list += (list.empty() ? "" : ", ") + item;
+    return fail("required-evidence",
+                input.request.env + " needs an ALLOW record from: " + list + "; run those steps with --evidence first");
   }
   return pass("required-evidence", std::to_string(input.env_policy.require.size()) + " required records ALLOW");
 }
 
-CheckResult check_environment_order(const AdmissionInput& input)
+CheckResult check_environment_order(const AdmissionInput &input)
 {
-  const auto& after = input.env_policy.after;
-  if (after.empty()) return pass("environment-order", input.request.env + " is a first environment");
+  const auto &after = input.env_policy.after;
+  if (after.empty())
+    return pass("environment-order", input.request.env + " is a first environment");
   const std::string digest = input.evidence.subject.digest.str();
-  const auto& releases = input.upstream_known_good.releases;
-  auto found = std::find_if(releases.rbegin(), releases.rend(), [&](const auto& ref) { return ref.digest == digest; });
+  const auto &releases = input.upstream_known_good.releases;
+  auto found = std::find_if(releases.rbegin(), releases.rend(), [&](const auto &ref) { return ref.digest == digest; });
   if (found == releases.rend()) {
-    return fail("environment-order", digest.substr(0, 19) + "... has not reached 100% in " + after +
-                                         ": promote it to " + after + " first");
+    return fail("environment-order",
+                digest.substr(0, 19) + "... has not reached 100% in " + after + ": promote it to " + after + " first");
   }
   if (input.env_policy.soak.count() > 0) {
     auto since = parse_rfc3339(found->since);
-    if (!since) return fail("environment-order", "cannot read when the digest reached " + after + ": " + since.message());
+    if (!since)
+      return fail("environment-order", "cannot read when the digest reached " + after + ": " + since.message());
     auto soaked = std::chrono::duration_cast<Duration>(input.now - *since);
     if (soaked < input.env_policy.soak) {
       return fail("environment-order", "soak time: the digest has run in " + after + " for " +
-                                           format_duration(std::max(soaked, Duration(0))) + ", " +
-                                           input.request.env + " needs " + format_duration(input.env_policy.soak) +
-                                           " (ready at " + format_rfc3339(*since + input.env_policy.soak) + ")");
+                                           format_duration(std::max(soaked, Duration(0))) + ", " + input.request.env +
+                                           " needs " + format_duration(input.env_policy.soak) + " (ready at " +
+                                           format_rfc3339(*since + input.env_policy.soak) + ")");
     }
   }
   return pass("environment-order", "reached " + after + " as " + found->release_id +
                                        (input.env_policy.soak.count() > 0 ? ", soak time met" : ""));
 }
 
-CheckResult check_image_allowed(const AdmissionInput& input)
+CheckResult check_image_allowed(const AdmissionInput &input)
 {
-  const std::string& name = input.evidence.subject.name;
-  const auto& registries = input.policy.allowed_registries;
+  const std::string &name = input.evidence.subject.name;
+  const auto &registries = input.policy.allowed_registries;
   if (!registries.empty()) {
     auto registry = image_registry(name);
     if (std::find(registries.begin(), registries.end(), registry) == registries.end()) {
       return fail("image-allowed", "registry " + registry + " of " + name + " is not in [images] allowed_registries");
     }
   }
-  const auto& names = input.policy.allowed_names;
-  if (!names.empty() && std::none_of(names.begin(), names.end(), [&](const auto& glob) { return glob_match(glob, name); })) {
+  const auto &names = input.policy.allowed_names;
+  if (!names.empty() &&
+      std::none_of(names.begin(), names.end(), [&](const auto &glob) { return glob_match(glob, name); })) {
     return fail("image-allowed", "image " + name + " matches no [images] allowed_names pattern");
   }
   const std::string manifest_name = input.env_policy.image_name.empty() ? name : input.env_policy.image_name;
@@ -117,52 +124,61 @@ CheckResult check_image_allowed(const AdmissionInput& input)
   return pass("image-allowed", name);
 }
 
-CheckResult check_approvals(const AdmissionInput& input, AdmissionReport& report)
+CheckResult check_approvals(const AdmissionInput &input, AdmissionReport &report)
 {
   std::vector<std::string> unknown;
-  for (const auto& who : input.request.approvers) {
-    bool allowed = input.policy.approvers.empty() ||
-                   std::find(input.policy.approvers.begin(), input.policy.approvers.end(), who) != input.policy.approvers.end();
+  for (const auto &who : input.request.approvers) {
+    bool allowed =
+        input.policy.approvers.empty() ||
+        std::find(input.policy.approvers.begin(), input.policy.approvers.end(), who) != input.policy.approvers.end();
     if (!allowed) {
       unknown.push_back(who);
-    } else if (std::find(report.valid_approvers.begin(), report.valid_approvers.end(), who) == report.valid_approvers.end()) {
+    } else if (std::find(report.valid_approvers.begin(), report.valid_approvers.end(), who) ==
+               report.valid_approvers.end()) {
       report.valid_approvers.push_back(who);
     }
   }
   auto needed = static_cast<std::size_t>(input.env_policy.approvals);
   if (report.valid_approvers.size() < needed) {
-    std::string note = input.request.env + " needs " + std::to_string(needed) + " approval(s) from [approvals] approvers, got " +
-                       std::to_string(report.valid_approvers.size());
+    std::string note = input.request.env + " needs " + std::to_string(needed) +
+                       " approval(s) from [approvals] approvers, got " + std::to_string(report.valid_approvers.size());
     if (!unknown.empty()) {
       note += " (not on the allow-list: ";
-      for (std::size_t i = 0; i < unknown.size(); ++i) note += (i ? ", " : "") + unknown[i];
+      for (std::size_t i = 0; i < unknown.size(); ++i)
+        note += (i ? ", " : "") + unknown[i];
       note += ")";
     }
     return fail("approvals", note + ": pass --approved-by NAME");
   }
-  return pass("approvals", std::to_string(report.valid_approvers.size()) + " of " + std::to_string(needed) + " approval(s)");
+  return pass("approvals",
+              std::to_string(report.valid_approvers.size()) + " of " + std::to_string(needed) + " approval(s)");
 }
 
-CheckResult check_freeze(const AdmissionInput& input, AdmissionReport& report)
+CheckResult check_freeze(const AdmissionInput &input, AdmissionReport &report)
 {
-  for (const auto& window : input.env_policy.freezes) {
+  for (const auto &window : input.env_policy.freezes) {
     auto active = freeze_active(window, input.now);
-    if (!active) return fail("freeze-window", active.message());
-    if (!*active) continue;
+    if (!active)
+      return fail("freeze-window", active.message());
+    if (!*active)
+      continue;
     std::string what = input.request.env + " is frozen: " + window.reason + " (" + describe_freeze(window) + ")";
     if (!input.request.override_freeze) {
-      return fail("freeze-window", what + ": wait until it ends, or pass --override-freeze with --reason and --approved-by");
+      return fail("freeze-window",
+                  what + ": wait until it ends, or pass --override-freeze with --reason and --approved-by");
     }
     if (input.request.reason.empty() || report.valid_approvers.empty()) {
-      return fail("freeze-window", what + ": --override-freeze needs --reason TEXT and an --approved-by from [approvals] approvers");
+      return fail("freeze-window",
+                  what + ": --override-freeze needs --reason TEXT and an --approved-by from [approvals] approvers");
     }
     report.freeze_overridden = true;
-    return pass("freeze-window", what + "; overridden by " + report.valid_approvers.front() + ": " + input.request.reason);
+    return pass("freeze-window",
+                what + "; overridden by " + report.valid_approvers.front() + ": " + input.request.reason);
   }
   return pass("freeze-window", "no freeze window active");
 }
 
-CheckResult check_not_rejected(const AdmissionInput& input)
+CheckResult check_not_rejected(const AdmissionInput &input)
 {
   auto found = input.releases.rejected.find(input.evidence.subject.digest.str());
   if (found != input.releases.rejected.end()) {
@@ -173,22 +189,24 @@ CheckResult check_not_rejected(const AdmissionInput& input)
   return pass("not-rejected", "not marked bad");
 }
 
-CheckResult check_canary_stage(const AdmissionInput& input)
+CheckResult check_canary_stage(const AdmissionInput &input)
 {
-  const auto& stages = input.env_policy.stages;
+  const auto &stages = input.env_policy.stages;
   const int64_t target = input.request.target_weight;
   auto position = std::find(stages.begin(), stages.end(), target);
   if (position == stages.end()) {
     std::string list;
-    for (auto weight : stages) list += (list.empty() ? "" : ", ") + std::to_string(weight) + "%";
-    return fail("canary-stage", std::to_string(target) + "% is not a stage of " + input.request.env + " (" + list + ")");
+    for (auto weight : stages)
+      list += (list.empty() ? "" : ", ") + std::to_string(weight) + "%";
+    return fail("canary-stage",
+                std::to_string(target) + "% is not a stage of " + input.request.env + " (" + list + ")");
   }
   const std::string digest = input.evidence.subject.digest.str();
-  const auto& current = input.current;
+  const auto &current = input.current;
   bool same_canary = current && current->canary && current->canary->digest == digest;
   if (current && current->canary && !same_canary) {
-    return fail("canary-stage", "conflict: " + input.request.env + " already runs canary " + current->canary->release_id +
-                                    " at " + std::to_string(current->canary_weight) +
+    return fail("canary-stage", "conflict: " + input.request.env + " already runs canary " +
+                                    current->canary->release_id + " at " + std::to_string(current->canary_weight) +
                                     "%: promote it to 100% or roll it back first");
   }
   if (position == stages.begin()) {
@@ -204,12 +222,14 @@ CheckResult check_canary_stage(const AdmissionInput& input)
     return fail("canary-stage", std::to_string(target) + "% needs this digest at the previous stage " +
                                     std::to_string(previous) + "% first (it is " + now + ")");
   }
-  const EvidenceRecord* gate = find_latest_record(input.evidence, input.env_policy.stage_gate, input.request.env, previous);
+  const EvidenceRecord *gate =
+      find_latest_record(input.evidence, input.env_policy.stage_gate, input.request.env, previous);
   if (gate == nullptr || gate->decision != Decision::allow) {
     return fail("canary-stage", std::to_string(target) + "% needs a " + input.env_policy.stage_gate + " ALLOW for " +
                                     input.request.env + " at stage " + std::to_string(previous) + " (" +
                                     (gate ? "newest is " + std::string(decision_name(gate->decision)) : "no record") +
-                                    "): run it with --env " + input.request.env + " --stage " + std::to_string(previous));
+                                    "): run it with --env " + input.request.env + " --stage " +
+                                    std::to_string(previous));
   }
   return pass("canary-stage", std::to_string(previous) + "% -> " + std::to_string(target) + "%, " +
                                   input.env_policy.stage_gate + " ALLOW at " + std::to_string(previous) + "%");
@@ -219,19 +239,20 @@ CheckResult check_canary_stage(const AdmissionInput& input)
 
 bool AdmissionReport::passed() const
 {
-  return std::all_of(checks.begin(), checks.end(), [](const CheckResult& check) { return check.passed; });
+  return std::all_of(checks.begin(), checks.end(), [](const CheckResult &check) { return check.passed; });
 }
 
 std::vector<std::string> AdmissionReport::failure_reasons() const
 {
   std::vector<std::string> reasons;
-  for (const auto& check : checks) {
-    if (!check.passed) reasons.push_back(check.name + ": " + check.message);
+  for (const auto &check : checks) {
+    if (!check.passed)
+      reasons.push_back(check.name + ": " + check.message);
   }
   return reasons;
 }
 
-AdmissionReport run_admission_checks(const AdmissionInput& input)
+AdmissionReport run_admission_checks(const AdmissionInput &input)
 {
   AdmissionReport report;
   report.checks.push_back(check_immutable_digest(input));
@@ -246,23 +267,26 @@ AdmissionReport run_admission_checks(const AdmissionInput& input)
   return report;
 }
 
-std::optional<int64_t> next_stage_weight(const EnvPolicy& env, const std::optional<gitops::EnvState>& current,
-                                         const std::string& digest)
+std::optional<int64_t> next_stage_weight(const EnvPolicy &env, const std::optional<gitops::EnvState> &current,
+                                         const std::string &digest)
 {
   if (current && current->canary && current->canary->digest == digest) {
     auto position = std::upper_bound(env.stages.begin(), env.stages.end(), current->canary_weight);
     return position == env.stages.end() ? env.stages.back() : *position;
   }
-  if (current && !current->canary && current->stable && current->stable->digest == digest) return std::nullopt;
+  if (current && !current->canary && current->stable && current->stable->digest == digest)
+    return std::nullopt;
   return env.stages.front();
 }
 
-std::string image_registry(const std::string& image)
+std::string image_registry(const std::string &image)
 {
   auto slash = image.find('/');
-  if (slash == std::string::npos) return "docker.io";
+  if (slash == std::string::npos)
+    return "docker.io";
   auto first = image.substr(0, slash);
-  if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost") return first;
+  if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost")
+    return first;
   return "docker.io";
 }
 
@@ -284,7 +308,8 @@ bool glob_match(std::string_view pattern, std::string_view text)
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
   return p == pattern.size();
 }
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::promote {
-
-struct PromotionRequest
+namespace relgate::promote
 {
+
+struct PromotionRequest {
   std::string env;
   int64_t target_weight = 100;
   std::vector<std::string> approvers; // --approved-by, as given
@@ -24,21 +24,19 @@ struct PromotionRequest
   std::string reason;
 };
 
-struct AdmissionInput
-{
-  const PromotionPolicy& policy;
-  const EnvPolicy& env_policy;
-  const EvidenceFile& evidence;
-  const ChainReport& chain;
-  const std::optional<gitops::EnvState>& current;     // this environment, if promoted before
-  const gitops::KnownGoodIndex& upstream_known_good; // of env_policy.after (empty if none)
-  const gitops::ReleasesIndex& releases;
+struct AdmissionInput {
+  const PromotionPolicy &policy;
+  const EnvPolicy &env_policy;
+  const EvidenceFile &evidence;
+  const ChainReport &chain;
+  const std::optional<gitops::EnvState> &current;    // this environment, if promoted before
+  const gitops::KnownGoodIndex &upstream_known_good; // of env_policy.after (empty if none)
+  const gitops::ReleasesIndex &releases;
   TimePoint now;
-  const PromotionRequest& request;
+  const PromotionRequest &request;
 };
 
-struct AdmissionReport
-{
+struct AdmissionReport {
   std::vector<CheckResult> checks;
   std::vector<std::string> valid_approvers; // from the allow-list, deduplicated
   bool freeze_overridden = false;
@@ -46,15 +44,15 @@ struct AdmissionReport
   std::vector<std::string> failure_reasons() const;
 };
 
-AdmissionReport run_admission_checks(const AdmissionInput& input);
+AdmissionReport run_admission_checks(const AdmissionInput &input);
 
 // The canary weight to move to when --stage is not given: the stage after the current canary of
 // this digest, else the first stage. nullopt: the digest already runs at 100%.
-std::optional<int64_t> next_stage_weight(const EnvPolicy& env, const std::optional<gitops::EnvState>& current,
-                                         const std::string& digest);
+std::optional<int64_t> next_stage_weight(const EnvPolicy &env, const std::optional<gitops::EnvState> &current,
+                                         const std::string &digest);
 
 // "ghcr.io/acme/api" -> "ghcr.io"; Docker Hub short names -> "docker.io".
-std::string image_registry(const std::string& image);
+std::string image_registry(const std::string &image);
 bool glob_match(std::string_view pattern, std::string_view text);
 
 } // namespace relgate::promote

@@ -7,21 +7,24 @@
 #include <cstdlib>
 #include <ctime>
 
-namespace relgate::promote {
-namespace {
+namespace relgate::promote
+{
+namespace
+{
 
-constexpr const char* weekday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+constexpr const char *weekday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
 std::string lowercase(std::string_view text)
 {
   std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char &c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower;
 }
 
 std::string zoneinfo_dir()
 {
-  const char* dir = std::getenv("TZDIR");
+  const char *dir = std::getenv("TZDIR");
   return dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
 }
 
@@ -56,13 +59,15 @@ Result<int> parse_clock_minutes(std::string_view text)
   }
   int hours = (text[0] - '0') * 10 + (text[1] - '0');
   int minutes = (text[3] - '0') * 10 + (text[4] - '0');
-  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return bad;
+  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0))
+    return bad;
   return hours * 60 + minutes;
 }
 
-Result<void> validate_timezone(const std::string& name)
+Result<void> validate_timezone(const std::string &name)
 {
-  if (name == "UTC") return ok_result();
+  if (name == "UTC")
+    return ok_result();
   bool safe = !name.empty() && name.front() != '/' && name.find("..") == std::string::npos;
   for (char c : name) {
     safe = safe && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
@@ -74,14 +79,14 @@ Result<void> validate_timezone(const std::string& name)
   return ok_result();
 }
 
-Result<LocalClock> local_clock(TimePoint time, const std::string& timezone)
+Result<LocalClock> local_clock(TimePoint time, const std::string &timezone)
 {
   RELGATE_TRY(validate_timezone(timezone));
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);
   std::tm local{};
   // libstdc++ 12 has no std::chrono::zoned_time, so glibc converts: TZ is switched around one
   // localtime_r call. Steps are single-threaded, which makes touching the environment safe here.
-  const char* saved = std::getenv("TZ");
+  const char *saved = std::getenv("TZ");
   std::string previous = saved != nullptr ? saved : "";
   ::setenv("TZ", (":" + timezone).c_str(), 1);
   ::tzset();
@@ -92,13 +97,15 @@ Result<LocalClock> local_clock(TimePoint time, const std::string& timezone)
     ::unsetenv("TZ");
   }
   ::tzset();
-  if (!converted) return make_error("cannot convert the time to time zone " + timezone);
+  if (!converted)
+    return make_error("cannot convert the time to time zone " + timezone);
   return LocalClock{local.tm_wday, local.tm_hour * 60 + local.tm_min};
 }
 
-Result<bool> freeze_active(const FreezeWindow& window, TimePoint now)
+Result<bool> freeze_active(const FreezeWindow &window, TimePoint now)
 {
-  if (window.start && window.end) return *window.start <= now && now < *window.end;
+  if (window.start && window.end)
+    return *window.start <= now && now < *window.end;
   RELGATE_ASSIGN_OR_RETURN(auto clock, local_clock(now, window.timezone));
   auto listed = [&](int day) {
     return std::find(window.weekdays.begin(), window.weekdays.end(), (day + 7) % 7) != window.weekdays.end();
@@ -111,11 +118,13 @@ Result<bool> freeze_active(const FreezeWindow& window, TimePoint now)
          (listed(clock.weekday - 1) && clock.minute < window.to_minute);
 }
 
-std::string describe_freeze(const FreezeWindow& window)
+std::string describe_freeze(const FreezeWindow &window)
 {
-  if (window.start && window.end) return format_rfc3339(*window.start) + ".." + format_rfc3339(*window.end);
+  if (window.start && window.end)
+    return format_rfc3339(*window.start) + ".." + format_rfc3339(*window.end);
   std::string days;
-  for (int day : window.weekdays) days += (days.empty() ? "" : ",") + std::string(weekday_names[day]);
+  for (int day : window.weekdays)
+    days += (days.empty() ? "" : ",") + std::string(weekday_names[day]);
   auto clock = [](int minutes) { return two_digits(minutes / 60) + ":" + two_digits(minutes % 60); };
   return days + " " + clock(window.from_minute) + "-" + clock(window.to_minute) + " " + window.timezone;
 }

@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::promote {
-
-struct LocalClock
+namespace relgate::promote
 {
+
+struct LocalClock {
   int weekday = 0; // 0 = Sunday
   int minute = 0;  // minutes since local midnight
 };
@@ -21,12 +21,12 @@ struct LocalClock
 Result<int> parse_weekday(std::string_view text);       // "mon".."sun" (or full names), any case
 Result<int> parse_clock_minutes(std::string_view text); // "HH:MM", 00:00..24:00
 // The name must be in the TZ database ($TZDIR or /usr/share/zoneinfo), or UTC.
-Result<void> validate_timezone(const std::string& name);
-Result<LocalClock> local_clock(TimePoint time, const std::string& timezone);
+Result<void> validate_timezone(const std::string &name);
+Result<LocalClock> local_clock(TimePoint time, const std::string &timezone);
 
 // Whether `now` falls inside the window; errors only for an unusable time zone.
-Result<bool> freeze_active(const FreezeWindow& window, TimePoint now);
+Result<bool> freeze_active(const FreezeWindow &window, TimePoint now);
 // "2026-12-21T00:00:00Z..2027-01-04T00:00:00Z" or "fri 15:00-24:00 Europe/Berlin".
-std::string describe_freeze(const FreezeWindow& window);
+std::string describe_freeze(const FreezeWindow &window);
 
 } // namespace relgate::promote

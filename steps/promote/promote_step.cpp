@@ -10,33 +10,37 @@
 #include <algorithm>
 #include <chrono>
 
-namespace relgate::promote {
-namespace {
+namespace relgate::promote
+{
+namespace
+{
 
-Result<std::vector<std::string>> read_trusted_keys(const PromotionPolicy& policy)
+Result<std::vector<std::string>> read_trusted_keys(const PromotionPolicy &policy)
 {
   std::vector<std::string> pems;
-  for (const auto& path : policy.trusted_key_paths) {
+  for (const auto &path : policy.trusted_key_paths) {
     auto pem = read_file(path);
-    if (!pem) return make_error(policy.ref.path + ": [evidence] trusted_keys: " + pem.message());
+    if (!pem)
+      return make_error(policy.ref.path + ": [evidence] trusted_keys: " + pem.message());
     pems.push_back(std::move(*pem));
   }
   return pems;
 }
 
-Result<const EnvPolicy*> find_environment(const PromotionPolicy& policy, const std::string& env)
+Result<const EnvPolicy *> find_environment(const PromotionPolicy &policy, const std::string &env)
 {
   RELGATE_TRY(gitops::validate_env_name(env));
   auto found = policy.environments.find(env);
   if (found == policy.environments.end()) {
     std::string known;
-    for (const auto& [name, unused] : policy.environments) known += (known.empty() ? "" : ", ") + name;
+    for (const auto &[name, unused] : policy.environments)
+      known += (known.empty() ? "" : ", ") + name;
     return make_error("--env " + env + ": not an environment of " + policy.ref.path + " (known: " + known + ")");
   }
   return &found->second;
 }
 
-void add_state_summary(JsonValue& summary, const char* key, const gitops::EnvState& state, JsonAllocator& allocator)
+void add_state_summary(JsonValue &summary, const char *key, const gitops::EnvState &state, JsonAllocator &allocator)
 {
   JsonValue object(rapidjson::kObjectType);
   set_member(object, "stable_digest", state.stable ? state.stable->digest : "", allocator);
@@ -70,22 +74,24 @@ StepSpec promote_spec()
   return spec;
 }
 
-Result<StepOutcome> run_promote(StepContext& context)
+Result<StepOutcome> run_promote(StepContext &context)
 {
   const auto started = std::chrono::steady_clock::now();
-  const auto& args = context.args;
+  const auto &args = context.args;
   RELGATE_ASSIGN_OR_RETURN(auto repo_path, args.required("repo"));
   const std::string env = context.common.scope.env;
-  if (env.empty()) return make_error("--env is required: the environment to promote to (e.g. --env staging)");
+  if (env.empty())
+    return make_error("--env is required: the environment to promote to (e.g. --env staging)");
   if (context.common.evidence_path.empty()) {
     return make_error("--evidence is required: promote moves the subject digest of the evidence file");
   }
   RELGATE_ASSIGN_OR_RETURN(auto policy, load_promotion_policy(context.common.policy_path));
-  RELGATE_ASSIGN_OR_RETURN(const EnvPolicy* env_policy, find_environment(policy, env));
+  RELGATE_ASSIGN_OR_RETURN(const EnvPolicy *env_policy, find_environment(policy, env));
   std::optional<int64_t> stage = context.common.scope.stage;
   if (stage && std::find(env_policy->stages.begin(), env_policy->stages.end(), *stage) == env_policy->stages.end()) {
     std::string list;
-    for (auto weight : env_policy->stages) list += (list.empty() ? "" : ", ") + std::to_string(weight);
+    for (auto weight : env_policy->stages)
+      list += (list.empty() ? "" : ", ") + std::to_string(weight);
     return make_error("--stage " + std::to_string(*stage) + ": not a stage of " + env + " (stages: " + list + ")");
   }
 
@@ -109,14 +115,16 @@ Result<StepOutcome> run_promote(StepContext& context)
 
   std::optional<PromotionPlan> last_plan;
   auto plan_attempt = [&](int) -> Result<std::optional<gitops::PlannedCommit>> {
-    PlanInputs inputs{repo_path, policy, *env_policy, evidence, chain, "sha256:" + evidence_hex, request, current_time()};
+    PlanInputs inputs{repo_path, policy,        *env_policy, evidence, chain, "sha256:" + evidence_hex,
+                      request,   current_time()};
     RELGATE_ASSIGN_OR_RETURN(auto plan, plan_promotion(inputs));
     last_plan = std::move(plan);
     return last_plan->commit;
   };
   RELGATE_ASSIGN_OR_RETURN(auto published, gitops::publish(repo, publish_options, plan_attempt));
-  if (!last_plan) return make_error("internal error: no promotion was planned");
-  const PromotionPlan& plan = *last_plan;
+  if (!last_plan)
+    return make_error("internal error: no promotion was planned");
+  const PromotionPlan &plan = *last_plan;
 
   StepOutcome outcome;
   outcome.policy = policy.ref;
@@ -127,8 +135,9 @@ Result<StepOutcome> run_promote(StepContext& context)
   outcome.append_to_evidence = chain.intact;
   if (!plan.no_change) {
     outcome.text_details = "  checks:\n";
-    for (const auto& check : plan.admission.checks) {
-      outcome.text_details += std::string("    ") + (check.passed ? "pass " : "FAIL ") + check.name + ": " + check.message + "\n";
+    for (const auto &check : plan.admission.checks) {
+      outcome.text_details +=
+          std::string("    ") + (check.passed ? "pass " : "FAIL ") + check.name + ": " + check.message + "\n";
     }
   }
   const std::string digest = evidence.subject.digest.str();
@@ -138,23 +147,23 @@ Result<StepOutcome> run_promote(StepContext& context)
                               ": nothing to change");
   } else if (!plan.admission.passed()) {
     outcome.decision = Decision::deny;
-    for (auto& reason : plan.admission.failure_reasons()) {
-      outcome.reasons.push_back(published.conflicts > 0 ? "after the remote moved (re-checked on the new head): " + reason
-                                                        : reason);
+    for (auto &reason : plan.admission.failure_reasons()) {
+      outcome.reasons.push_back(
+          published.conflicts > 0 ? "after the remote moved (re-checked on the new head): " + reason : reason);
     }
   } else {
     outcome.decision = Decision::allow;
-    outcome.reasons.push_back("promoted " + plan.after.image + "@" + digest + " to " + env + " at " +
-                              std::to_string(plan.weight) + "% as " + plan.release_id + " (commit " +
-                              published.commit.substr(0, 12) + (published.pushed ? ", pushed" : ", not pushed") +
-                              (published.conflicts > 0 ? ", after " + std::to_string(published.conflicts) +
-                                                             " push conflict(s)" : "") + ")");
+    outcome.reasons.push_back(
+        "promoted " + plan.after.image + "@" + digest + " to " + env + " at " + std::to_string(plan.weight) + "% as " +
+        plan.release_id + " (commit " + published.commit.substr(0, 12) +
+        (published.pushed ? ", pushed" : ", not pushed") +
+        (published.conflicts > 0 ? ", after " + std::to_string(published.conflicts) + " push conflict(s)" : "") + ")");
   }
 
   auto total = std::chrono::steady_clock::now() - started;
   auto git_time = gitops::git_time_spent();
   auto to_ms = [](auto duration) { return std::chrono::duration<double, std::milli>(duration).count(); };
-  auto& allocator = outcome.summary.GetAllocator();
+  auto &allocator = outcome.summary.GetAllocator();
   set_member(outcome.summary, "env", env, allocator);
   set_member(outcome.summary, "digest", digest, allocator);
   set_member(outcome.summary, "release_id", plan.release_id, allocator);
@@ -163,7 +172,8 @@ Result<StepOutcome> run_promote(StepContext& context)
   set_member(outcome.summary, "pushed", JsonValue(published.pushed), allocator);
   set_member(outcome.summary, "attempts", JsonValue(published.attempts), allocator);
   set_member(outcome.summary, "push_conflicts", JsonValue(published.conflicts), allocator);
-  if (plan.before) add_state_summary(outcome.summary, "before", *plan.before, allocator);
+  if (plan.before)
+    add_state_summary(outcome.summary, "before", *plan.before, allocator);
   add_state_summary(outcome.summary, "after", plan.after, allocator);
   JsonValue timing(rapidjson::kObjectType);
   set_member(timing, "total_ms", JsonValue(to_ms(total)), allocator);
@@ -171,8 +181,8 @@ Result<StepOutcome> run_promote(StepContext& context)
   set_member(timing, "relgate_ms", JsonValue(to_ms(total - git_time)), allocator);
   set_member(timing, "git_processes", JsonValue(gitops::git_process_count()), allocator);
   set_member(outcome.summary, "timing", std::move(timing), allocator);
-  outcome.outputs = {{"release_id", plan.release_id}, {"weight", std::to_string(plan.weight)},
-                     {"commit", published.commit}};
+  outcome.outputs = {
+      {"release_id", plan.release_id}, {"weight", std::to_string(plan.weight)}, {"commit", published.commit}};
   return outcome;
 }
 

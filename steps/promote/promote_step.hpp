@@ -4,9 +4,10 @@
 
 #include "step_main.hpp"
 
-namespace relgate::promote {
+namespace relgate::promote
+{
 
 StepSpec promote_spec();
-Result<StepOutcome> run_promote(StepContext& context);
+Result<StepOutcome> run_promote(StepContext &context);
 
 } // namespace relgate::promote

@@ -10,32 +10,37 @@
 
 #include <algorithm>
 
-namespace relgate::promote {
-namespace {
+namespace relgate::promote
+{
+namespace
+{
 
 // The release id follows the digest: continuing a canary keeps its id; otherwise the evidence's
 // own id, then the id it had upstream, else a new one for today.
-Result<std::string> choose_release_id(const PlanInputs& inputs, const std::optional<gitops::EnvState>& current,
-                                      const gitops::KnownGoodIndex& upstream, gitops::ReleasesIndex& releases,
-                                      bool& allocated)
+Result<std::string> choose_release_id(const PlanInputs &inputs, const std::optional<gitops::EnvState> &current,
+                                      const gitops::KnownGoodIndex &upstream, gitops::ReleasesIndex &releases,
+                                      bool &allocated)
 {
   const std::string digest = inputs.evidence.subject.digest.str();
   allocated = false;
-  if (current && current->canary && current->canary->digest == digest) return current->canary->release_id;
+  if (current && current->canary && current->canary->digest == digest)
+    return current->canary->release_id;
   if (!inputs.evidence.release_id.empty() && gitops::parse_release_id(inputs.evidence.release_id)) {
     return inputs.evidence.release_id;
   }
   for (auto it = upstream.releases.rbegin(); it != upstream.releases.rend(); ++it) {
-    if (it->digest == digest) return it->release_id;
+    if (it->digest == digest)
+      return it->release_id;
   }
-  if (current && current->stable && current->stable->digest == digest) return current->stable->release_id;
+  if (current && current->stable && current->stable->digest == digest)
+    return current->stable->release_id;
   RELGATE_ASSIGN_OR_RETURN(auto id, gitops::next_release_id(releases.last_release_id, inputs.now));
   releases.last_release_id = id;
   allocated = true;
   return id;
 }
 
-std::string short_digest(const std::string& digest)
+std::string short_digest(const std::string &digest)
 {
   auto colon = digest.find(':');
   return colon == std::string::npos ? digest : digest.substr(0, colon + 13);
@@ -43,10 +48,10 @@ std::string short_digest(const std::string& digest)
 
 } // namespace
 
-Result<PromotionPlan> plan_promotion(const PlanInputs& inputs)
+Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
 {
   PromotionPlan plan;
-  const auto& env = inputs.request.env;
+  const auto &env = inputs.request.env;
   const auto paths = gitops::env_paths(env);
   const std::string digest = inputs.evidence.subject.digest.str();
 
@@ -79,9 +84,10 @@ Result<PromotionPlan> plan_promotion(const PlanInputs& inputs)
   plan.weight = request.target_weight;
 
   AdmissionInput admission_input{inputs.policy, inputs.env_policy, inputs.evidence, inputs.chain, plan.before,
-                                 upstream, releases, inputs.now, request};
+                                 upstream,      releases,          inputs.now,      request};
   plan.admission = run_admission_checks(admission_input);
-  if (!plan.admission.passed()) return plan;
+  if (!plan.admission.passed())
+    return plan;
 
   // The ledger and the state must agree before anything is appended (a torn run shows here).
   const int64_t state_seq = plan.before ? plan.before->ledger_seq : 0;
@@ -123,30 +129,37 @@ Result<PromotionPlan> plan_promotion(const PlanInputs& inputs)
   entry.time = now_text;
   entry.outcome = plan.weight == 100 ? "stable" : "canary";
   entry.reason = request.reason;
-  if (plan.admission.freeze_overridden) entry.reason = "freeze override: " + request.reason;
+  if (plan.admission.freeze_overridden)
+    entry.reason = "freeze override: " + request.reason;
 
   gitops::PlannedCommit commit;
   commit.writes.push_back({paths.state, gitops::serialize_state(after)});
   commit.writes.push_back({paths.component, gitops::render_component(after)});
-  if (known_good) commit.writes.push_back({paths.known_good, gitops::serialize_known_good(*known_good)});
-  if (allocated) commit.writes.push_back({gitops::releases_path(), gitops::serialize_releases_index(releases)});
+  if (known_good)
+    commit.writes.push_back({paths.known_good, gitops::serialize_known_good(*known_good)});
+  if (allocated)
+    commit.writes.push_back({gitops::releases_path(), gitops::serialize_releases_index(releases)});
   RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(inputs.repo, after));
-  for (auto& write : rendered) commit.writes.push_back(std::move(write));
+  for (auto &write : rendered)
+    commit.writes.push_back(std::move(write));
   commit.appends.push_back({paths.ledger, gitops::ledger_line(entry)});
 
   std::string title = "promote " + after.image + "@" + short_digest(digest) + " to " + env +
-                      (plan.weight == 100 ? "" : " at " + std::to_string(plan.weight) + "%") + " (" +
-                      plan.release_id + ")";
+                      (plan.weight == 100 ? "" : " at " + std::to_string(plan.weight) + "%") + " (" + plan.release_id +
+                      ")";
   std::string body;
-  for (const auto& check : plan.admission.checks) body += "- " + check.name + ": " + check.message + "\n";
+  for (const auto &check : plan.admission.checks)
+    body += "- " + check.name + ": " + check.message + "\n";
   if (!entry.approvers.empty()) {
     body += "Approved-by:";
-    for (const auto& who : entry.approvers) body += " " + who;
+    for (const auto &who : entry.approvers)
+      body += " " + who;
     body += "\n";
   }
-  if (!entry.reason.empty()) body += "Reason: " + entry.reason + "\n";
-  gitops::CommitTrailers trailers{plan.release_id, env, digest, inputs.evidence_sha256, "promote",
-                                  std::to_string(plan.weight), ""};
+  if (!entry.reason.empty())
+    body += "Reason: " + entry.reason + "\n";
+  gitops::CommitTrailers trailers{
+      plan.release_id, env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), ""};
   commit.message = gitops::commit_message(title, body, trailers);
   plan.commit = std::move(commit);
   return plan;

@@ -12,31 +12,30 @@
 #include <optional>
 #include <string>
 
-namespace relgate::promote {
-
-struct PlanInputs
+namespace relgate::promote
 {
+
+struct PlanInputs {
   std::string repo;
-  const PromotionPolicy& policy;
-  const EnvPolicy& env_policy;
-  const EvidenceFile& evidence;
-  const ChainReport& chain;
+  const PromotionPolicy &policy;
+  const EnvPolicy &env_policy;
+  const EvidenceFile &evidence;
+  const ChainReport &chain;
   std::string evidence_sha256; // "sha256:<hex>"
   PromotionRequest request;    // target_weight 0 = next stage
   TimePoint now;
 };
 
-struct PromotionPlan
-{
+struct PromotionPlan {
   AdmissionReport admission;
   std::optional<gitops::EnvState> before;
   gitops::EnvState after;
   std::string release_id;
   int64_t weight = 0;
-  bool no_change = false;          // the digest already runs at 100% here
+  bool no_change = false;                      // the digest already runs at 100% here
   std::optional<gitops::PlannedCommit> commit; // set when admitted and something changes
 };
 
-Result<PromotionPlan> plan_promotion(const PlanInputs& inputs);
+Result<PromotionPlan> plan_promotion(const PlanInputs &inputs);
 
 } // namespace relgate::promote

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 
-namespace relgate::promote {
-namespace {
+namespace relgate::promote
+{
+namespace
+{
 
-Result<FreezeWindow> read_freeze(PolicyTable& table)
+Result<FreezeWindow> read_freeze(PolicyTable &table)
 {
   FreezeWindow window;
   window.location = table.location();
@@ -30,52 +32,65 @@ Result<FreezeWindow> read_freeze(PolicyTable& table)
                           "timezone)");
   }
   if (dated) {
-    if (!start || !end) return table.error_at(start ? "start" : "end", "a dated freeze window needs both start and end");
+    if (!start || !end)
+      return table.error_at(start ? "start" : "end", "a dated freeze window needs both start and end");
     auto start_time = parse_rfc3339(*start);
-    if (!start_time) return table.error_at("start", start_time.message());
+    if (!start_time)
+      return table.error_at("start", start_time.message());
     auto end_time = parse_rfc3339(*end);
-    if (!end_time) return table.error_at("end", end_time.message());
-    if (!(*start_time < *end_time)) return table.error_at("end", "must be after start");
+    if (!end_time)
+      return table.error_at("end", end_time.message());
+    if (!(*start_time < *end_time))
+      return table.error_at("end", "must be after start");
     window.start = *start_time;
     window.end = *end_time;
     return window;
   }
-  if (!weekdays || weekdays->empty()) return table.error_at("weekdays", "a weekly freeze window needs weekdays, e.g. [\"fri\"]");
-  for (const auto& day : *weekdays) {
+  if (!weekdays || weekdays->empty())
+    return table.error_at("weekdays", "a weekly freeze window needs weekdays, e.g. [\"fri\"]");
+  for (const auto &day : *weekdays) {
     auto index = parse_weekday(day);
-    if (!index) return table.error_at("weekdays", index.message());
+    if (!index)
+      return table.error_at("weekdays", index.message());
     window.weekdays.push_back(*index);
   }
   auto from_minute = parse_clock_minutes(from.value_or("00:00"));
-  if (!from_minute) return table.error_at("from", from_minute.message());
+  if (!from_minute)
+    return table.error_at("from", from_minute.message());
   auto to_minute = parse_clock_minutes(to.value_or("24:00"));
-  if (!to_minute) return table.error_at("to", to_minute.message());
-  if (*from_minute == *to_minute) return table.error_at("to", "must differ from 'from'");
+  if (!to_minute)
+    return table.error_at("to", to_minute.message());
+  if (*from_minute == *to_minute)
+    return table.error_at("to", "must differ from 'from'");
   window.from_minute = *from_minute;
   window.to_minute = *to_minute;
   window.timezone = timezone.value_or("UTC");
   auto valid_zone = validate_timezone(window.timezone);
-  if (!valid_zone) return table.error_at("timezone", valid_zone.message());
+  if (!valid_zone)
+    return table.error_at("timezone", valid_zone.message());
   return window;
 }
 
-Result<RequiredRecord> parse_required(const PolicyTable& table, const std::string& text)
+Result<RequiredRecord> parse_required(const PolicyTable &table, const std::string &text)
 {
   RequiredRecord required;
   auto at = text.find('@');
   required.step = text.substr(0, at);
-  if (at != std::string::npos) required.env = text.substr(at + 1);
+  if (at != std::string::npos)
+    required.env = text.substr(at + 1);
   if (required.step.empty() || (at != std::string::npos && required.env.empty())) {
-    return table.error_at("require", "'" + text + "': expected a step name, optionally with @env (e.g. slo-check@staging)");
+    return table.error_at("require",
+                          "'" + text + "': expected a step name, optionally with @env (e.g. slo-check@staging)");
   }
   if (!required.env.empty()) {
     auto valid = gitops::validate_env_name(required.env);
-    if (!valid) return table.error_at("require", valid.message());
+    if (!valid)
+      return table.error_at("require", valid.message());
   }
   return required;
 }
 
-Result<EnvPolicy> read_environment(PolicyTable& table, const std::string& name)
+Result<EnvPolicy> read_environment(PolicyTable &table, const std::string &name)
 {
   EnvPolicy env;
   env.name = name;
@@ -95,15 +110,16 @@ Result<EnvPolicy> read_environment(PolicyTable& table, const std::string& name)
   if (env.soak.count() > 0 && env.after.empty()) {
     return table.error_at("soak", "a soak time needs 'after' (the environment the digest must soak in)");
   }
-  for (const auto& text : require.value_or(std::vector<std::string>{})) {
+  for (const auto &text : require.value_or(std::vector<std::string>{})) {
     RELGATE_ASSIGN_OR_RETURN(auto required, parse_required(table, text));
     env.require.push_back(std::move(required));
   }
   if (stages) {
     env.stages.clear();
-    for (const auto& text : *stages) {
+    for (const auto &text : *stages) {
       auto weight = parse_stage_weight(text);
-      if (!weight) return table.error_at("stages", weight.message());
+      if (!weight)
+        return table.error_at("stages", weight.message());
       if (!env.stages.empty() && *weight <= env.stages.back()) {
         return table.error_at("stages", "weights must increase (e.g. [\"10%\", \"50%\", \"100%\"])");
       }
@@ -113,7 +129,7 @@ Result<EnvPolicy> read_environment(PolicyTable& table, const std::string& name)
       return table.error_at("stages", "the last stage must be \"100%\" (it makes the canary the stable release)");
     }
   }
-  for (auto& freeze_table : freezes) {
+  for (auto &freeze_table : freezes) {
     RELGATE_ASSIGN_OR_RETURN(auto window, read_freeze(freeze_table));
     env.freezes.push_back(std::move(window));
   }
@@ -125,7 +141,7 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
 {
   PromotionPolicy policy;
   policy.ref = PolicyRef{loaded.path, loaded.sha256, loaded.version};
-  PolicyTable& root = *loaded.root;
+  PolicyTable &root = *loaded.root;
   RELGATE_ASSIGN_OR_RETURN(auto images, root.table("images"));
   if (images) {
     RELGATE_ASSIGN_OR_RETURN(auto registries, images->string_array("allowed_registries"));
@@ -139,7 +155,7 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
     RELGATE_ASSIGN_OR_RETURN(auto keys, evidence->string_array("trusted_keys"));
     RELGATE_TRY(evidence->finish());
     auto dir = loaded.path.substr(0, loaded.path.rfind('/') == std::string::npos ? 0 : loaded.path.rfind('/') + 1);
-    for (const auto& key : keys.value_or(std::vector<std::string>{})) {
+    for (const auto &key : keys.value_or(std::vector<std::string>{})) {
       policy.trusted_key_paths.push_back(!key.empty() && key.front() == '/' ? key : dir + key);
     }
   }
@@ -159,11 +175,13 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
   if (!environments || environments->keys().empty()) {
     return root.error_at("environments", "define at least one [environments.<name>] table");
   }
-  for (const auto& name : environments->keys()) {
+  for (const auto &name : environments->keys()) {
     auto valid = gitops::validate_env_name(name);
-    if (!valid) return environments->error_at(name, valid.message());
+    if (!valid)
+      return environments->error_at(name, valid.message());
     RELGATE_ASSIGN_OR_RETURN(auto env_table, environments->table(name));
-    if (!env_table) return environments->error_at(name, "expected a table [environments." + name + "]");
+    if (!env_table)
+      return environments->error_at(name, "expected a table [environments." + name + "]");
     RELGATE_ASSIGN_OR_RETURN(auto env, read_environment(*env_table, name));
     if (env.approvals > 0 && policy.approvers.empty()) {
       return env_table->error_at("approvals", "approvals need an allow-list: [approvals] approvers = [\"alice\", ...]");
@@ -171,12 +189,12 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
     policy.environments.emplace(name, std::move(env));
   }
   RELGATE_TRY(environments->finish());
-  for (const auto& [name, env] : policy.environments) {
+  for (const auto &[name, env] : policy.environments) {
     if (!env.after.empty() && !policy.environments.count(env.after)) {
       return make_error(policy.ref.path + ": [environments." + name + "] after = '" + env.after +
                         "' names no environment of this policy");
     }
-    for (const auto& required : env.require) {
+    for (const auto &required : env.require) {
       if (!required.env.empty() && !policy.environments.count(required.env)) {
         return make_error(policy.ref.path + ": [environments." + name + "] require '" + required.text() +
                           "' names no environment of this policy");
@@ -184,7 +202,7 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
     }
   }
   // An 'after' cycle would make every environment wait for another forever.
-  for (const auto& [name, env] : policy.environments) {
+  for (const auto &[name, env] : policy.environments) {
     std::string current = env.after;
     for (std::size_t hops = 0; !current.empty(); ++hops) {
       if (current == name || hops > policy.environments.size()) {
@@ -202,24 +220,28 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
 Result<int64_t> parse_stage_weight(std::string_view text)
 {
   std::string_view digits = text;
-  if (!digits.empty() && digits.back() == '%') digits.remove_suffix(1);
-  if (digits.empty() || digits.size() > 3) return make_error("stage '" + std::string(text) + "': expected a percent like \"10%\"");
+  if (!digits.empty() && digits.back() == '%')
+    digits.remove_suffix(1);
+  if (digits.empty() || digits.size() > 3)
+    return make_error("stage '" + std::string(text) + "': expected a percent like \"10%\"");
   int64_t value = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') return make_error("stage '" + std::string(text) + "': expected a percent like \"10%\"");
+    if (c < '0' || c > '9')
+      return make_error("stage '" + std::string(text) + "': expected a percent like \"10%\"");
     value = value * 10 + (c - '0');
   }
-  if (value < 1 || value > 100) return make_error("stage '" + std::string(text) + "': weight must be 1..100");
+  if (value < 1 || value > 100)
+    return make_error("stage '" + std::string(text) + "': weight must be 1..100");
   return value;
 }
 
-Result<PromotionPolicy> load_promotion_policy(const std::string& path)
+Result<PromotionPolicy> load_promotion_policy(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(path, promotion_policy_version));
   return read_policy(std::move(loaded));
 }
 
-Result<PromotionPolicy> promotion_policy_from_text(const std::string& text, const std::string& source_name)
+Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy_text(text, source_name, promotion_policy_version));
   return read_policy(std::move(loaded));

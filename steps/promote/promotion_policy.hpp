@@ -14,45 +14,42 @@
 #include <string>
 #include <vector>
 
-namespace relgate::promote {
+namespace relgate::promote
+{
 
 constexpr int64_t promotion_policy_version = 1;
 
-struct FreezeWindow
-{
+struct FreezeWindow {
   std::string reason;
-  std::string location;             // file:line:column, for messages
-  std::optional<TimePoint> start;   // dated window [start, end)
+  std::string location;           // file:line:column, for messages
+  std::optional<TimePoint> start; // dated window [start, end)
   std::optional<TimePoint> end;
-  std::vector<int> weekdays;        // weekly window: 0 = Sunday .. 6 = Saturday
-  int from_minute = 0;              // local minutes since midnight; to < from wraps past midnight
+  std::vector<int> weekdays; // weekly window: 0 = Sunday .. 6 = Saturday
+  int from_minute = 0;       // local minutes since midnight; to < from wraps past midnight
   int to_minute = 24 * 60;
-  std::string timezone = "UTC";     // IANA name from the TZ database
+  std::string timezone = "UTC"; // IANA name from the TZ database
 };
 
 // "scan-gate" or "slo-check@staging" (a record scoped to an environment).
-struct RequiredRecord
-{
+struct RequiredRecord {
   std::string step;
   std::string env;
   std::string text() const { return env.empty() ? step : step + "@" + env; }
 };
 
-struct EnvPolicy
-{
+struct EnvPolicy {
   std::string name;
-  std::string after;                  // upstream environment ("" = first)
-  Duration soak = Duration(0);        // minimum time the digest ran at 100% upstream
+  std::string after;           // upstream environment ("" = first)
+  Duration soak = Duration(0); // minimum time the digest ran at 100% upstream
   std::vector<RequiredRecord> require;
-  std::vector<int64_t> stages{100};   // canary weights, increasing, ending at 100
+  std::vector<int64_t> stages{100};     // canary weights, increasing, ending at 100
   std::string stage_gate = "slo-check"; // record needed for the previous stage before the next
   int64_t approvals = 0;
   std::vector<FreezeWindow> freezes;
-  std::string image_name;             // name as written in manifests ("" = the subject's name)
+  std::string image_name; // name as written in manifests ("" = the subject's name)
 };
 
-struct PromotionPolicy
-{
+struct PromotionPolicy {
   PolicyRef ref;
   std::vector<std::string> allowed_registries; // empty = any
   std::vector<std::string> allowed_names;      // globs with '*'; empty = any
@@ -62,8 +59,8 @@ struct PromotionPolicy
   std::map<std::string, EnvPolicy> environments;
 };
 
-Result<PromotionPolicy> load_promotion_policy(const std::string& path);
-Result<PromotionPolicy> promotion_policy_from_text(const std::string& text, const std::string& source_name);
+Result<PromotionPolicy> load_promotion_policy(const std::string &path);
+Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name);
 
 // "10%" -> 10; weights 1..100.
 Result<int64_t> parse_stage_weight(std::string_view text);

@@ -7,37 +7,43 @@
 #include <cstdlib>
 #include <filesystem>
 
-namespace relgate::rollback {
-namespace {
+namespace relgate::rollback
+{
+namespace
+{
 
 // Removes the scratch folder however the drill ends.
-struct ScratchDir
-{
+struct ScratchDir {
   std::string path;
   ~ScratchDir()
   {
     std::error_code error;
-    if (!path.empty()) std::filesystem::remove_all(path, error);
+    if (!path.empty())
+      std::filesystem::remove_all(path, error);
   }
 };
 
 Result<std::string> make_scratch_dir()
 {
   std::string base = std::filesystem::temp_directory_path().string() + "/relgate-drill-XXXXXX";
-  if (::mkdtemp(base.data()) == nullptr) return make_error("cannot create a scratch folder under " + base);
+  if (::mkdtemp(base.data()) == nullptr)
+    return make_error("cannot create a scratch folder under " + base);
   return base;
 }
 
 } // namespace
 
-Result<std::string> check_rolled_back(const std::string& repo, const std::string& env, const RollbackPlan& plan)
+Result<std::string> check_rolled_back(const std::string &repo, const std::string &env, const RollbackPlan &plan)
 {
   RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo, env));
-  if (!state) return make_error("post-check: the state file is gone");
-  if (state->canary) return make_error("post-check: a canary is still running (" + state->canary->release_id + ")");
+  if (!state)
+    return make_error("post-check: the state file is gone");
+  if (state->canary)
+    return make_error("post-check: a canary is still running (" + state->canary->release_id + ")");
   std::string expected = plan.target ? plan.target->digest : "";
   std::string actual = state->stable ? state->stable->digest : "";
-  if (actual != expected) return make_error("post-check: stable is " + actual + ", expected " + expected);
+  if (actual != expected)
+    return make_error("post-check: stable is " + actual + ", expected " + expected);
   RELGATE_ASSIGN_OR_RETURN(auto component_path, gitops::safe_path(repo, gitops::env_paths(env).component));
   RELGATE_ASSIGN_OR_RETURN(auto component, read_file(component_path));
   if (!expected.empty() && component.find("digest: \"" + expected + "\"") == std::string::npos) {
@@ -46,7 +52,7 @@ Result<std::string> check_rolled_back(const std::string& repo, const std::string
   return "state and Component pin " + (expected.empty() ? std::string("no release") : expected) + ", no canary";
 }
 
-Result<DrillResult> run_drill(const RollbackRequest& request)
+Result<DrillResult> run_drill(const RollbackRequest &request)
 {
   const auto started = std::chrono::steady_clock::now();
   DrillResult result;

@@ -9,21 +9,24 @@
 
 #include <algorithm>
 
-namespace relgate::rollback {
-namespace {
+namespace relgate::rollback
+{
+namespace
+{
 
-bool names_release(const gitops::ReleaseRef& ref, const std::string& to)
+bool names_release(const gitops::ReleaseRef &ref, const std::string &to)
 {
   return ref.release_id == to || ref.digest == to;
 }
 
 } // namespace
 
-Result<gitops::ReleaseRef> resolve_target(const std::string& repo, const std::string& env,
-                                          const gitops::KnownGoodIndex& known_good, const std::string& to)
+Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &env,
+                                          const gitops::KnownGoodIndex &known_good, const std::string &to)
 {
   for (auto it = known_good.releases.rbegin(); it != known_good.releases.rend(); ++it) {
-    if (names_release(*it, to)) return *it;
+    if (names_release(*it, to))
+      return *it;
   }
   // Older than the index keeps: the ledger is the full history (an explicit --to may scan it).
   RELGATE_ASSIGN_OR_RETURN(auto ledger_path, gitops::safe_path(repo, gitops::env_paths(env).ledger));
@@ -33,11 +36,11 @@ Result<gitops::ReleaseRef> resolve_target(const std::string& repo, const std::st
       return gitops::ReleaseRef{it->release_id, it->digest, it->time};
     }
   }
-  return make_error("--to " + to + ": no release with that id or digest ever reached 100% in " + env +
-                    " (see " + gitops::env_paths(env).known_good + " and the ledger)");
+  return make_error("--to " + to + ": no release with that id or digest ever reached 100% in " + env + " (see " +
+                    gitops::env_paths(env).known_good + " and the ledger)");
 }
 
-Result<RollbackPlan> plan_rollback(const RollbackRequest& request)
+Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
 {
   RollbackPlan plan;
   const auto paths = gitops::env_paths(request.env);
@@ -74,12 +77,13 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest& request)
       }
     }
     if (!plan.target) {
-      return make_error("no known-good release before " + plan.bad.release_id + " in " + request.env +
-                        " (" + paths.known_good + "): pass --to RELEASE_ID|DIGEST");
+      return make_error("no known-good release before " + plan.bad.release_id + " in " + request.env + " (" +
+                        paths.known_good + "): pass --to RELEASE_ID|DIGEST");
     }
   }
   if (plan.target && releases.rejected.count(plan.target->digest)) {
-    return make_error("target " + plan.target->release_id + " was itself rolled back earlier (rejected): pick another --to");
+    return make_error("target " + plan.target->release_id +
+                      " was itself rolled back earlier (rejected): pick another --to");
   }
 
   RELGATE_TRY(gitops::check_ledger_matches_state(request.repo, request.env, current->ledger_seq));
@@ -89,8 +93,8 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest& request)
   after.canary.reset();
   after.canary_weight = 0;
   if (!plan.canary_only) {
-    after.stable = plan.target ? std::optional<gitops::ReleaseRef>(gitops::ReleaseRef{plan.target->release_id,
-                                                                                      plan.target->digest, now_text})
+    after.stable = plan.target ? std::optional<gitops::ReleaseRef>(
+                                     gitops::ReleaseRef{plan.target->release_id, plan.target->digest, now_text})
                                : std::nullopt;
   }
   after.updated_at = now_text;
@@ -99,7 +103,7 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest& request)
 
   gitops::forget_known_good(known_good, plan.bad.digest);
   if (plan.target && std::none_of(known_good.releases.begin(), known_good.releases.end(),
-                                  [&](const auto& ref) { return ref.digest == plan.target->digest; })) {
+                                  [&](const auto &ref) { return ref.digest == plan.target->digest; })) {
     gitops::remember_known_good(known_good, *plan.target);
   }
   std::string reason = request.reason.empty() ? "rolled back" : request.reason;
@@ -123,7 +127,8 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest& request)
   plan.commit.writes.push_back({paths.known_good, gitops::serialize_known_good(known_good)});
   plan.commit.writes.push_back({gitops::releases_path(), gitops::serialize_releases_index(releases)});
   RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(request.repo, after));
-  for (auto& write : rendered) plan.commit.writes.push_back(std::move(write));
+  for (auto &write : rendered)
+    plan.commit.writes.push_back(std::move(write));
   plan.commit.appends.push_back({paths.ledger, gitops::ledger_line(entry)});
 
   std::string title = "rollback " + request.env + ": " + plan.bad.release_id + " -> " +

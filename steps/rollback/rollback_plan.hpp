@@ -12,31 +12,30 @@
 #include <optional>
 #include <string>
 
-namespace relgate::rollback {
-
-struct RollbackRequest
+namespace relgate::rollback
 {
+
+struct RollbackRequest {
   std::string repo;
   std::string env;
-  std::string to;      // release id or digest; "" = last known-good
+  std::string to; // release id or digest; "" = last known-good
   std::string reason;
   TimePoint now;
 };
 
-struct RollbackPlan
-{
+struct RollbackPlan {
   gitops::EnvState before;
   gitops::EnvState after;
-  gitops::ReleaseRef bad;                    // the release rolled back
-  std::optional<gitops::ReleaseRef> target;  // nullopt: only the canary is removed, nothing stable existed
-  bool canary_only = false;                  // the stable release stays, the canary is cleared
+  gitops::ReleaseRef bad;                   // the release rolled back
+  std::optional<gitops::ReleaseRef> target; // nullopt: only the canary is removed, nothing stable existed
+  bool canary_only = false;                 // the stable release stays, the canary is cleared
   gitops::PlannedCommit commit;
 };
 
-Result<RollbackPlan> plan_rollback(const RollbackRequest& request);
+Result<RollbackPlan> plan_rollback(const RollbackRequest &request);
 
 // A target named by release id or digest: the known-good index first, then the ledger.
-Result<gitops::ReleaseRef> resolve_target(const std::string& repo, const std::string& env,
-                                          const gitops::KnownGoodIndex& known_good, const std::string& to);
+Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &env,
+                                          const gitops::KnownGoodIndex &known_good, const std::string &to);
 
 } // namespace relgate::rollback

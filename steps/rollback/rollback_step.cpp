@@ -6,12 +6,14 @@
 #include "repo_layout.hpp"
 #include "rollback_drill.hpp"
 
-namespace relgate::rollback {
-namespace {
-
-void add_plan_summary(StepOutcome& outcome, const std::string& env, const RollbackPlan& plan)
+namespace relgate::rollback
 {
-  auto& allocator = outcome.summary.GetAllocator();
+namespace
+{
+
+void add_plan_summary(StepOutcome &outcome, const std::string &env, const RollbackPlan &plan)
+{
+  auto &allocator = outcome.summary.GetAllocator();
   set_member(outcome.summary, "env", env, allocator);
   set_member(outcome.summary, "rolled_back_release", plan.bad.release_id, allocator);
   set_member(outcome.summary, "rolled_back_digest", plan.bad.digest, allocator);
@@ -22,13 +24,13 @@ void add_plan_summary(StepOutcome& outcome, const std::string& env, const Rollba
                      {"target_release", plan.target ? plan.target->release_id : ""}};
 }
 
-std::string target_text(const RollbackPlan& plan)
+std::string target_text(const RollbackPlan &plan)
 {
   return plan.target ? plan.target->release_id + " (" + plan.target->digest + ")" : std::string("no release");
 }
 
 // --if-denied: roll back only when the newest slo-check record for this environment is DENY.
-Result<std::optional<std::string>> skip_reason_if_not_denied(const StepContext& context, const std::string& env)
+Result<std::optional<std::string>> skip_reason_if_not_denied(const StepContext &context, const std::string &env)
 {
   if (context.common.evidence_path.empty()) {
     return make_error("--if-denied needs --evidence FILE (the slo-check records decide)");
@@ -39,7 +41,7 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(const StepContext& 
     return make_error(context.common.evidence_path + ": evidence chain broken (" + chain.problem +
                       "): cannot trust its slo-check records");
   }
-  const EvidenceRecord* record = find_latest_record(evidence, "slo-check", env);
+  const EvidenceRecord *record = find_latest_record(evidence, "slo-check", env);
   if (record == nullptr) {
     return std::optional<std::string>("no slo-check record for " + env + " in " + context.common.evidence_path +
                                       ": nothing says the release is bad, no rollback");
@@ -76,14 +78,16 @@ StepSpec rollback_spec()
   return spec;
 }
 
-Result<StepOutcome> run_rollback(StepContext& context)
+Result<StepOutcome> run_rollback(StepContext &context)
 {
-  const auto& args = context.args;
+  const auto &args = context.args;
   RELGATE_ASSIGN_OR_RETURN(auto repo_path, args.required("repo"));
   const std::string env = context.common.scope.env;
-  if (env.empty()) return make_error("--env is required: the environment to roll back (e.g. --env prod)");
+  if (env.empty())
+    return make_error("--env is required: the environment to roll back (e.g. --env prod)");
   RELGATE_TRY(gitops::validate_env_name(env));
-  if (args.has("drill") && args.has("push")) return make_error("--drill never pushes: drop --push");
+  if (args.has("drill") && args.has("push"))
+    return make_error("--drill never pushes: drop --push");
 
   StepOutcome outcome;
   outcome.append_to_evidence = !context.common.evidence_path.empty() && !args.has("drill");
@@ -99,14 +103,15 @@ Result<StepOutcome> run_rollback(StepContext& context)
   }
 
   RollbackRequest request{repo_path, env, args.value_or("to", ""), args.value_or("reason", ""), current_time()};
-  if (args.has("if-denied") && request.reason.empty()) request.reason = "slo-check DENY for " + env;
+  if (args.has("if-denied") && request.reason.empty())
+    request.reason = "slo-check DENY for " + env;
 
   if (args.has("drill")) {
     gitops::GitRepo original(repo_path);
     RELGATE_TRY(gitops::check_repository(original));
     RELGATE_ASSIGN_OR_RETURN(auto drill, run_drill(request));
     add_plan_summary(outcome, env, drill.plan);
-    auto& allocator = outcome.summary.GetAllocator();
+    auto &allocator = outcome.summary.GetAllocator();
     set_member(outcome.summary, "drill", JsonValue(true), allocator);
     set_member(outcome.summary, "elapsed_ms", JsonValue(static_cast<int64_t>(drill.elapsed.count())), allocator);
     set_member(outcome.summary, "post_check", drill.post_check, allocator);
@@ -133,9 +138,10 @@ Result<StepOutcome> run_rollback(StepContext& context)
     return std::optional<gitops::PlannedCommit>(last_plan->commit);
   };
   RELGATE_ASSIGN_OR_RETURN(auto published, gitops::publish(repo, options, plan_attempt));
-  if (!last_plan) return make_error("internal error: no rollback was planned");
+  if (!last_plan)
+    return make_error("internal error: no rollback was planned");
   add_plan_summary(outcome, env, *last_plan);
-  auto& allocator = outcome.summary.GetAllocator();
+  auto &allocator = outcome.summary.GetAllocator();
   set_member(outcome.summary, "commit", published.commit, allocator);
   set_member(outcome.summary, "pushed", JsonValue(published.pushed), allocator);
   set_member(outcome.summary, "rolled_back", JsonValue(true), allocator);

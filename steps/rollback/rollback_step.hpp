@@ -5,9 +5,10 @@
 
 #include "step_main.hpp"
 
-namespace relgate::rollback {
+namespace relgate::rollback
+{
 
 StepSpec rollback_spec();
-Result<StepOutcome> run_rollback(StepContext& context);
+Result<StepOutcome> run_rollback(StepContext &context);
 
 } // namespace relgate::rollback

@@ -6,13 +6,14 @@
 #include <cstdlib>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  const std::string text(reinterpret_cast<const char*>(data), size);
+  const std::string text(reinterpret_cast<const char *>(data), size);
   using namespace relgate::gitops;
   if (auto entry = parse_ledger_line(text, "ledger.jsonl:1")) {
     auto line = ledger_line(*entry);
-    if (line.find('\n') != line.size() - 1) std::abort(); // one entry, one line
+    if (line.find('\n') != line.size() - 1)
+      std::abort(); // one entry, one line
     auto again = parse_ledger_line(line, "ledger.jsonl:1");
     if (!again || again->seq != entry->seq || again->reason != entry->reason || again->digest != entry->digest) {
       std::abort();
@@ -22,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   // Whatever the title and values, the trailers written are read back.
   CommitTrailers trailers{text.substr(0, 40), "prod", "sha256:x", "none", "promote", "", ""};
   auto parsed = parse_trailers(commit_message(text, text, trailers));
-  if (parsed.count("Relgate-Action") == 0 || parsed.at("Relgate-Action") != "promote") std::abort();
+  if (parsed.count("Relgate-Action") == 0 || parsed.at("Relgate-Action") != "promote")
+    std::abort();
   return 0;
 }

@@ -10,7 +10,8 @@
 #include <fstream>
 #include <string>
 
-namespace relgate::test {
+namespace relgate::test
+{
 
 inline void set_git_identity()
 {
@@ -21,14 +22,14 @@ inline void set_git_identity()
   ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 }
 
-inline void write_text(const std::string& path, const std::string& text)
+inline void write_text(const std::string &path, const std::string &text)
 {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << text;
 }
 
 // A bare remote with one commit on main, and a fresh clone of it.
-inline std::string fresh_remote(const std::string& name)
+inline std::string fresh_remote(const std::string &name)
 {
   set_git_identity();
   const std::string root = scratch_path(name);
@@ -50,7 +51,7 @@ inline std::string fresh_remote(const std::string& name)
   return remote;
 }
 
-inline std::string clone_into(const std::string& remote, const std::string& path)
+inline std::string clone_into(const std::string &remote, const std::string &path)
 {
   std::filesystem::remove_all(path);
   REQUIRE(gitops::git_clone(remote, path));

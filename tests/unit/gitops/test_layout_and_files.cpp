@@ -15,7 +15,8 @@
 using namespace relgate;
 using namespace relgate::gitops;
 
-namespace {
+namespace
+{
 const std::string digest_a = "sha256:" + std::string(64, 'a');
 const std::string digest_b = "sha256:" + std::string(64, 'b');
 
@@ -35,10 +36,10 @@ EnvState sample_state()
 
 TEST_CASE("environment names: plain identifiers only")
 {
-  for (const char* good : {"prod", "staging", "prod-eu", "qa_2", "eu.west1", "a"}) {
+  for (const char *good : {"prod", "staging", "prod-eu", "qa_2", "eu.west1", "a"}) {
     CHECK_MESSAGE(validate_env_name(good), good);
   }
-  for (const char* bad : {"", "..", ".", "../prod", "a/b", "/etc", "Prod", "-x", ".hidden", "a..b", "a b", "x\n"}) {
+  for (const char *bad : {"", "..", ".", "../prod", "a/b", "/etc", "Prod", "-x", ".hidden", "a..b", "a b", "x\n"}) {
     CHECK_MESSAGE(!validate_env_name(bad), bad);
   }
   CHECK(!validate_env_name(std::string(64, 'a')));
@@ -48,7 +49,7 @@ TEST_CASE("environment names: plain identifiers only")
 TEST_CASE("relative paths stay inside the repository")
 {
   CHECK(validate_relative_path("relgate/prod/state.json"));
-  for (const char* bad : {"", "/etc/passwd", "relgate/../../x", "relgate//prod", "./relgate", "relgate/prod/"}) {
+  for (const char *bad : {"", "/etc/passwd", "relgate/../../x", "relgate//prod", "./relgate", "relgate/prod/"}) {
     CHECK_MESSAGE(!validate_relative_path(bad), bad);
   }
   CHECK(validate_relative_path("/abs").message().find("is absolute") != std::string::npos);
@@ -111,8 +112,9 @@ TEST_CASE("kustomize Component pins the stable digest only")
 TEST_CASE("templates render state variables and reject unknown ones")
 {
   auto variables = template_variables(sample_state());
-  auto rendered = render_template("image: {{ image }}@{{stable.digest}}\ncanary: {{ canary.weight }}/{{ stable.weight }} {{canary.active}}\n",
-                                  variables, "values.tmpl");
+  auto rendered = render_template(
+      "image: {{ image }}@{{stable.digest}}\ncanary: {{ canary.weight }}/{{ stable.weight }} {{canary.active}}\n",
+      variables, "values.tmpl");
   REQUIRE(rendered);
   CHECK(*rendered == "image: ghcr.io/acme/api@" + digest_a + "\ncanary: 10/90 true\n");
   auto unknown = render_template("a\nb: {{ canary.wieght }}\n", variables, "values.tmpl");
@@ -134,7 +136,7 @@ TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
   CHECK(*next_release_id("rel-2026-11-17-99", day) == "rel-2026-11-17-100");
   CHECK(*next_release_id("rel-2026-11-16-07", day) == "rel-2026-11-17-01");
   CHECK(parse_release_id("rel-2026-11-17-100")->number == 100);
-  for (const char* bad : {"rel-2026-13-01-01", "rel-2026-11-17", "release-1", "rel-2026-11-17-00", "rel-2026-11-17-0x",
+  for (const char *bad : {"rel-2026-13-01-01", "rel-2026-11-17", "release-1", "rel-2026-11-17-00", "rel-2026-11-17-0x",
                           "rel-2026-11-32-01", "REL-2026-11-17-01"}) {
     CHECK_MESSAGE(!parse_release_id(bad), bad);
   }
@@ -165,7 +167,8 @@ TEST_CASE("known-good index: newest last, deduplicated, capped")
 {
   KnownGoodIndex index;
   for (int i = 0; i < 40; ++i) {
-    remember_known_good(index, ReleaseRef{"rel-2026-11-17-" + std::to_string(10 + i), "sha256:" + std::string(63, 'a') + char('a' + i % 6), ""});
+    remember_known_good(index, ReleaseRef{"rel-2026-11-17-" + std::to_string(10 + i),
+                                          "sha256:" + std::string(63, 'a') + char('a' + i % 6), ""});
   }
   CHECK(index.releases.size() == 6); // six distinct digests
   remember_known_good(index, ReleaseRef{"rel-x", digest_b, ""});

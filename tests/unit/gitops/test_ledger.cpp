@@ -9,7 +9,8 @@
 using namespace relgate;
 using namespace relgate::gitops;
 
-namespace {
+namespace
+{
 LedgerEntry entry(int64_t seq)
 {
   LedgerEntry e;
@@ -49,11 +50,14 @@ TEST_CASE("the newest entry is read from the tail, whatever the ledger's length"
   const std::string path = test::scratch_path("ledger-tail.jsonl");
   std::filesystem::remove(path);
   CHECK_FALSE(*read_last_ledger_entry(path)); // missing: no entry
-  { std::ofstream(path) << ""; }
+  {
+    std::ofstream(path) << "";
+  }
   CHECK_FALSE(*read_last_ledger_entry(path));
   {
     std::ofstream out(path, std::ios::binary);
-    for (int i = 1; i <= 20000; ++i) out << ledger_line(entry(i));
+    for (int i = 1; i <= 20000; ++i)
+      out << ledger_line(entry(i));
   }
   auto last = read_last_ledger_entry(path);
   REQUIRE(last);
@@ -64,7 +68,9 @@ TEST_CASE("the newest entry is read from the tail, whatever the ledger's length"
   CHECK(all->size() == 20000);
   CHECK(all->front().seq == 1);
 
-  { std::ofstream(path, std::ios::app) << "{\"seq\": 1, broken\n"; }
+  {
+    std::ofstream(path, std::ios::app) << "{\"seq\": 1, broken\n";
+  }
   CHECK_FALSE(read_last_ledger_entry(path));
   auto whole = read_ledger(path);
   REQUIRE_FALSE(whole);
@@ -77,7 +83,9 @@ TEST_CASE("the ledger and the state must agree")
   std::filesystem::remove_all(repo);
   CHECK(check_ledger_matches_state(repo, "prod", 0)); // nothing yet
   std::filesystem::create_directories(repo + "/relgate/prod");
-  { std::ofstream(repo + "/relgate/prod/ledger.jsonl") << ledger_line(entry(1)) << ledger_line(entry(2)); }
+  {
+    std::ofstream(repo + "/relgate/prod/ledger.jsonl") << ledger_line(entry(1)) << ledger_line(entry(2));
+  }
   CHECK(check_ledger_matches_state(repo, "prod", 2));
   auto mismatch = check_ledger_matches_state(repo, "prod", 1);
   REQUIRE_FALSE(mismatch);

@@ -8,8 +8,9 @@
 using namespace relgate;
 using namespace relgate::gitops;
 
-namespace {
-PlannedCommit plan_with(const std::string& content, const std::string& line)
+namespace
+{
+PlannedCommit plan_with(const std::string &content, const std::string &line)
 {
   PlannedCommit plan;
   plan.writes.push_back({"relgate/prod/state.json", content});
@@ -17,7 +18,7 @@ PlannedCommit plan_with(const std::string& content, const std::string& line)
   plan.message = "promote test\n\nRelgate-Action: promote\n";
   return plan;
 }
-std::string head_of(const GitRepo& repo, const std::string& ref = "HEAD")
+std::string head_of(const GitRepo &repo, const std::string &ref = "HEAD")
 {
   return *repo.line({"rev-parse", ref});
 }
@@ -157,6 +158,7 @@ TEST_CASE("push refuses a clone with unpushed commits and a detached HEAD")
   REQUIRE_FALSE(detached);
   CHECK(detached.message().find("HEAD is detached") != std::string::npos);
   GitRepo not_a_repo(test::scratch_path("publish-ahead"));
-  ::setenv("GIT_CEILING_DIRECTORIES", std::filesystem::path(test::scratch_path("x")).parent_path().parent_path().c_str(), 1);
+  ::setenv("GIT_CEILING_DIRECTORIES",
+           std::filesystem::path(test::scratch_path("x")).parent_path().parent_path().c_str(), 1);
   CHECK_FALSE(publish(not_a_repo, {}, planless));
 }

@@ -7,10 +7,11 @@
 using namespace relgate;
 using namespace relgate::promote;
 
-namespace {
+namespace
+{
 const std::string digest_v1 = "sha256:" + std::string(64, '1');
 
-EvidenceRecord record(const std::string& step, Decision decision, const std::string& env = "",
+EvidenceRecord record(const std::string &step, Decision decision, const std::string &env = "",
                       std::optional<int64_t> stage = std::nullopt)
 {
   EvidenceRecord r;
@@ -23,14 +24,14 @@ EvidenceRecord record(const std::string& step, Decision decision, const std::str
 }
 
 // Everything a prod promotion needs, so each test breaks exactly one thing.
-struct Fixture
-{
+struct Fixture {
   PromotionPolicy policy = *promotion_policy_from_text(
       "version = 1\n[images]\nallowed_registries = [\"ghcr.io\"]\nallowed_names = [\"ghcr.io/acme/*\"]\n"
       "[approvals]\napprovers = [\"alice\", \"bob\"]\n[environments.staging]\n"
       "[environments.prod]\nafter = \"staging\"\nsoak = \"1h\"\nrequire = [\"scan-gate\", \"slo-check@staging\"]\n"
       "stages = [\"10%\", \"50%\", \"100%\"]\napprovals = 1\n"
-      "[[environments.prod.freeze]]\nreason = \"holidays\"\nstart = \"2026-12-21T00:00:00Z\"\nend = \"2027-01-04T00:00:00Z\"\n",
+      "[[environments.prod.freeze]]\nreason = \"holidays\"\nstart = \"2026-12-21T00:00:00Z\"\nend = "
+      "\"2027-01-04T00:00:00Z\"\n",
       "p.toml");
   EvidenceFile evidence;
   ChainReport chain;
@@ -52,22 +53,23 @@ struct Fixture
   }
   AdmissionReport run() const
   {
-    AdmissionInput input{policy, policy.environments.at("prod"), evidence, chain, current, upstream, releases, now, request};
+    AdmissionInput input{policy, policy.environments.at("prod"), evidence, chain, current, upstream, releases, now,
+                         request};
     return run_admission_checks(input);
   }
 };
 
-const CheckResult& check(const AdmissionReport& report, const std::string& name)
+const CheckResult &check(const AdmissionReport &report, const std::string &name)
 {
-  auto found = std::find_if(report.checks.begin(), report.checks.end(), [&](const auto& c) { return c.name == name; });
+  auto found = std::find_if(report.checks.begin(), report.checks.end(), [&](const auto &c) { return c.name == name; });
   REQUIRE(found != report.checks.end());
   return *found;
 }
 
 // Exactly the named check fails, with the expected words.
-void expect_only_failure(const AdmissionReport& report, const std::string& name, const std::string& words)
+void expect_only_failure(const AdmissionReport &report, const std::string &name, const std::string &words)
 {
-  for (const auto& c : report.checks) {
+  for (const auto &c : report.checks) {
     CHECK_MESSAGE(c.passed == (c.name != name), std::string(c.name + ": " + c.message));
   }
   CHECK_MESSAGE(check(report, name).message.find(words) != std::string::npos, check(report, name).message);

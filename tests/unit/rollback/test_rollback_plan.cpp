@@ -15,7 +15,8 @@ using namespace relgate;
 using namespace relgate::gitops;
 using namespace relgate::rollback;
 
-namespace {
+namespace
+{
 std::string digest(char c)
 {
   return "sha256:" + std::string(64, c);
@@ -23,15 +24,14 @@ std::string digest(char c)
 
 // A repository folder (plan_rollback only reads files) where releases a..(last) reached 100%
 // in order, optionally with a canary on top.
-struct RepoFiles
-{
+struct RepoFiles {
   std::string repo;
   EnvState state;
   KnownGoodIndex known_good;
   ReleasesIndex releases;
   std::vector<LedgerEntry> ledger;
 
-  explicit RepoFiles(const std::string& name) : repo(test::scratch_path(name))
+  explicit RepoFiles(const std::string &name) : repo(test::scratch_path(name))
   {
     std::filesystem::remove_all(repo);
     std::filesystem::create_directories(repo + "/relgate/prod");
@@ -64,7 +64,8 @@ struct RepoFiles
     REQUIRE(write_file_atomic(repo + "/relgate/prod/known-good.json", serialize_known_good(known_good)));
     REQUIRE(write_file_atomic(repo + "/relgate/releases.json", serialize_releases_index(releases)));
     std::string lines;
-    for (const auto& entry : ledger) lines += ledger_line(entry);
+    for (const auto &entry : ledger)
+      lines += ledger_line(entry);
     REQUIRE(write_file_atomic(repo + "/relgate/prod/ledger.jsonl", lines));
   }
   RollbackRequest request(std::string to = "") const
@@ -73,10 +74,11 @@ struct RepoFiles
   }
 };
 
-std::string written(const RollbackPlan& plan, const std::string& path)
+std::string written(const RollbackPlan &plan, const std::string &path)
 {
-  for (const auto& write : plan.commit.writes) {
-    if (write.path == path) return write.content;
+  for (const auto &write : plan.commit.writes) {
+    if (write.path == path)
+      return write.content;
   }
   return "";
 }
@@ -171,7 +173,8 @@ TEST_CASE("nothing to roll back, or nothing to roll back to")
   CHECK(plan_rollback(files.request()).message().find("has never been promoted") != std::string::npos);
   files.promote('1');
   files.write();
-  CHECK(plan_rollback(files.request()).message().find("no known-good release before rel-2026-11-17-01") != std::string::npos);
+  CHECK(plan_rollback(files.request()).message().find("no known-good release before rel-2026-11-17-01") !=
+        std::string::npos);
   CHECK_FALSE(plan_rollback(RollbackRequest{files.repo, "../prod", "", "", {}}));
 }
 
@@ -197,7 +200,8 @@ TEST_CASE("the drill's post-check compares the state with the plan")
   auto before = check_rolled_back(files.repo, "prod", *plan);
   REQUIRE_FALSE(before);
   CHECK(before.message().find("stable is " + digest('2')) != std::string::npos);
-  for (const auto& write : plan->commit.writes) REQUIRE(write_file_atomic(files.repo + "/" + write.path, write.content));
+  for (const auto &write : plan->commit.writes)
+    REQUIRE(write_file_atomic(files.repo + "/" + write.path, write.content));
   auto after = check_rolled_back(files.repo, "prod", *plan);
   REQUIRE_MESSAGE(after, after.message());
   CHECK(after->find(digest('1')) != std::string::npos);
