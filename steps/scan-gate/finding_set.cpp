@@ -33,6 +33,10 @@ void merge_into(Finding& kept, const Finding& repeat)
   }
 }
 
+namespace {
+constexpr uint32_t no_next = UINT32_MAX;
+} // namespace
+
 void FindingSet::add(const Finding& finding, uint32_t report_index)
 {
   ++m_records;
@@ -40,15 +44,22 @@ void FindingSet::add(const Finding& finding, uint32_t report_index)
   uint64_t key = hash(finding.id);
   key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.package);
   key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.version);
-  auto [first, last] = m_index.equal_range(key);
-  for (auto it = first; it != last; ++it) {
-    Finding& kept = m_findings[it->second];
-    if (kept.id == finding.id && kept.package == finding.package && kept.version == finding.version) {
-      merge_into(kept, finding);
-      return;
+  const uint32_t position = static_cast<uint32_t>(m_findings.size());
+  auto [slot, inserted] = m_index.try_emplace(key, position);
+  if (!inserted) {
+    uint32_t at = slot->second;
+    while (true) {
+      Finding& kept = m_findings[at];
+      if (kept.id == finding.id && kept.package == finding.package && kept.version == finding.version) {
+        merge_into(kept, finding);
+        return;
+      }
+      if (m_next_same_hash[at] == no_next) break;
+      at = m_next_same_hash[at];
     }
+    m_next_same_hash[at] = position; // a different finding with the same hash: chain it
   }
-  m_index.emplace(key, static_cast<uint32_t>(m_findings.size()));
+  m_next_same_hash.push_back(no_next);
   m_findings.push_back(finding);
   m_findings.back().report_index = report_index;
   m_findings.back().occurrences = 1;

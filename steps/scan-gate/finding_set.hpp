@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <unordered_map>
+#include <vector>
 
 namespace relgate::scan {
 
@@ -25,8 +26,10 @@ public:
 
 private:
   std::deque<Finding> m_findings;
-  // hash of (id, package, version) -> position; equal hashes are told apart by the fields.
-  std::unordered_multimap<uint64_t, uint32_t> m_index;
+  // hash of (id, package, version) -> first position with that hash; m_next_same_hash chains
+  // the (rare) others, told apart by the fields.
+  std::unordered_map<uint64_t, uint32_t> m_index;
+  std::vector<uint32_t> m_next_same_hash;
   std::size_t m_records = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <rapidjson/error/en.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -15,15 +16,35 @@ namespace relgate::scan {
 struct ReportInput::HashState
 {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::thread worker;
+  std::atomic<bool> cancel{false};
+  std::string error; // set by the worker
   HashState() { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
-  ~HashState() { EVP_MD_CTX_free(context); }
+  ~HashState()
+  {
+    cancel = true;
+    if (worker.joinable()) worker.join();
+    EVP_MD_CTX_free(context);
+  }
+  // Reads the file through its own descriptor (page cache, not the mapping, so the parser can
+  // drop pages freely) and hashes it.
+  void hash_file(int fd)
+  {
+    std::unique_ptr<char[]> block(new char[1 << 20]);
+    ssize_t got;
+    while (!cancel && (got = ::read(fd, block.get(), 1 << 20)) > 0) {
+      EVP_DigestUpdate(context, block.get(), static_cast<std::size_t>(got));
+    }
+    if (got < 0) error = std::strerror(errno);
+    ::close(fd);
+  }
 };
 
 ReportInput::ReportInput() : m_hash(std::make_unique<HashState>()) {}
 
 ReportInput::ReportInput(ReportInput&& other) noexcept
     : m_hash(std::move(other.m_hash)), m_owned(std::move(other.m_owned)), m_map(other.m_map),
-      m_map_size(other.m_map_size), m_size(other.m_size), m_hashed(other.m_hashed)
+      m_map_size(other.m_map_size), m_size(other.m_size), m_released(other.m_released)
 {
   m_data = m_map ? other.m_data : m_owned.c_str();
   other.m_map = nullptr;
@@ -32,6 +53,7 @@ ReportInput::ReportInput(ReportInput&& other) noexcept
 
 ReportInput::~ReportInput()
 {
+  m_hash.reset(); // stops and joins the hashing thread first
   if (m_map) munmap(m_map, m_map_size);
 }
 
@@ -41,6 +63,7 @@ ReportInput ReportInput::from_bytes(std::string_view bytes)
   input.m_owned.assign(bytes);
   input.m_data = input.m_owned.c_str();
   input.m_size = bytes.size();
+  EVP_DigestUpdate(input.m_hash->context, input.m_data, input.m_size);
   return input;
 }
 
@@ -76,9 +99,9 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
     return make_error(path + ": cannot map the report: " + std::strerror(errno));
   }
   void* mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-  int saved = errno;
-  ::close(fd);
   if (mapped == MAP_FAILED) {
+    int saved = errno;
+    ::close(fd);
     munmap(region, map_size);
     return make_error(path + ": cannot map the report: " + std::strerror(saved));
   }
@@ -88,33 +111,31 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
   input.m_map_size = map_size;
   input.m_data = static_cast<const char*>(region);
   input.m_size = size;
+  HashState* hash = input.m_hash.get();
+  hash->worker = std::thread([hash, fd] { hash->hash_file(fd); });
   return input;
 }
 
 void ReportInput::release_before(const char* cursor)
 {
+  if (!m_map) return;
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   std::size_t offset = static_cast<std::size_t>(cursor - m_data);
   if (offset > m_size) offset = m_size;
-  if (m_map) {
-    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    offset -= offset % page;
-  }
-  if (offset <= m_hashed) return;
-  EVP_DigestUpdate(m_hash->context, m_data + m_hashed, offset - m_hashed);
-  if (m_map) {
-    // Read-only private file pages: dropping them only means a re-read if touched again.
-    madvise(const_cast<char*>(m_data) + m_hashed, offset - m_hashed, MADV_DONTNEED);
-  }
-  m_hashed = offset;
+  offset -= offset % page;
+  if (offset <= m_released) return;
+  // Read-only private file pages: dropping them only means a re-read if touched again.
+  madvise(static_cast<char*>(m_map) + m_released, offset - m_released, MADV_DONTNEED);
+  m_released = offset;
 }
 
 std::string ReportInput::finish_sha256()
 {
-  if (m_hashed < m_size) EVP_DigestUpdate(m_hash->context, m_data + m_hashed, m_size - m_hashed);
-  m_hashed = m_size;
+  if (m_hash->worker.joinable()) m_hash->worker.join();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(m_hash->context, digest, &length);
+  if (!m_hash->error.empty()) return {}; // the caller reports an empty digest as a read error
   static const char* hex = "0123456789abcdef";
   std::string text;
   text.reserve(length * 2);
