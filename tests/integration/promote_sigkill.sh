@@ -53,7 +53,34 @@ run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2.json" --policy 
 expect_rc 0 "after the fix the promotion runs"
 consistent || fail "state and ledger disagree after recovery"
 
-# 2. Killed at random moments: each time the commit is the old or the new state; dirty files are refused and fixed.
+# 2. Killed while pushing: the commit is local only, the remote keeps the old state; the next
+# --push run refuses to build on the unpushed commit and says how to resolve it.
+cat >"$TMP/slowbin/git" <<SH
+#!/bin/sh
+for arg in "\$@"; do
+  if [ "\$arg" = push ]; then echo \$\$ >"$TMP/in-push"; sleep 30; fi
+done
+exec "$real_git" "\$@"
+SH
+new_evidence "$TMP/v2b.json" v2b
+remote_before=$(git -C "$TMP/remote.git" rev-parse main)
+PATH="$TMP/slowbin:$PATH" promote --env staging --repo "$TMP/work" --evidence "$TMP/v2b.json" --policy "$TMP/policy.toml" \
+  --push >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -f "$TMP/in-push" ] && break; sleep 0.1; done
+[ -f "$TMP/in-push" ] || fail "promote never reached git push"
+kill -9 "$pid"; kill -9 "$(cat "$TMP/in-push")" 2>/dev/null; wait "$pid" 2>/dev/null
+expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$remote_before" "remote still at the old state"
+consistent || fail "the local commit is a complete new state"
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2b.json" --policy "$TMP/policy.toml" --push
+expect_rc 2 "unpushed commit detected"
+expect_contains "$err" "has commits that are not on origin/main" "refused with the reason"
+git -C "$TMP/work" push -q origin HEAD:main   # the fix chosen here: push the finished promotion
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2b.json" --policy "$TMP/policy.toml" --push
+expect_rc 0 "after the push: nothing to change"
+expect_contains "$out" "already runs at 100%" "the killed promotion had completed locally"
+
+# 3. Killed at random moments: each time the commit is the old or the new state; dirty files are refused and fixed.
 for i in $(seq 3 8); do
   new_evidence "$TMP/v$i.json" "v$i"
   before=$(git -C "$TMP/work" rev-parse HEAD)
