@@ -164,7 +164,9 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
       if (ancestor.exit_code != 0) {
         return make_error(repo.work_tree() + ": branch " + result.branch + " has commits that are not on " +
                           options.remote + "/" + result.branch +
-                          " (an earlier run that could not push?): push or drop them, then run again");
+                          " (an earlier run that could not push?): push them (`git -C " + repo.work_tree() + " push " +
+                          options.remote + " HEAD:" + result.branch + "`) or drop them (`git -C " + repo.work_tree() +
+                          " reset --keep " + options.remote + "/" + result.branch + "`), then run again");
       }
       RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", remote_head}));
     }
