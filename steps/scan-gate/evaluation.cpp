@@ -192,9 +192,10 @@ Evaluation evaluate(const std::deque<Finding>& findings, const ScanPolicy& polic
     }
     result.checks.push_back(std::move(check));
   }
-  auto rule = [&](bool enabled, const std::string& name, const std::vector<const Finding*>& hits, const std::string& what) {
+  auto rule = [&](bool enabled, const std::string& name, const std::vector<const Finding*>& hits, const std::string& what,
+                  const std::string& clean_note = "no finding") {
     if (!enabled) return;
-    GateCheck check{name, hits.empty(), hits.empty() ? "no finding" : ""};
+    GateCheck check{name, hits.empty(), hits.empty() ? clean_note : ""};
     if (!hits.empty()) {
       std::string reason = std::to_string(hits.size()) + " finding" + (hits.size() == 1 ? " " : "s ") + what + ": " + examples(hits);
       result.reasons.push_back(reason);
@@ -203,9 +204,11 @@ Evaluation evaluate(const std::deque<Finding>& findings, const ScanPolicy& polic
     result.checks.push_back(std::move(check));
   };
   rule(policy.deny_kev, "kev", kev_hits, std::string(kev_hits.size() == 1 ? "is" : "are") + " in " +
-       (inputs.kev ? inputs.kev_label : std::string("CISA KEV")) + " (known exploited)");
+       (inputs.kev ? inputs.kev_label : std::string("CISA KEV")) + " (known exploited)",
+       inputs.kev ? "no finding" : "no finding (no --kev catalogue: only KEV flags inside the reports were checked)");
   rule(policy.epss_above.has_value(), "epss", epss_hits,
-       "with EPSS above " + format_score(policy.epss_above.value_or(0), 4));
+       "with EPSS above " + format_score(policy.epss_above.value_or(0), 4),
+       inputs.epss ? "no finding" : "no finding (no --epss file: only EPSS scores inside the reports were checked)");
   rule(policy.cvss_at_least.has_value(), "cvss", cvss_hits,
        "with CVSS >= " + format_score(policy.cvss_at_least.value_or(0), 1));
   rule(!policy.deny_ids.empty(), "deny ids", id_hits, "on the [deny] ids list");
