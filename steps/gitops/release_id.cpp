@@ -45,6 +45,19 @@ Result<ReleaseId> parse_release_id(std::string_view text)
   return ReleaseId{std::string(text.substr(4, 10)), number_value};
 }
 
+bool release_id_before(std::string_view a, std::string_view b)
+{
+  auto left = parse_release_id(a);
+  auto right = parse_release_id(b);
+  if (!right)
+    return false;
+  if (!left)
+    return true;
+  if (left->date != right->date)
+    return left->date < right->date;
+  return left->number < right->number;
+}
+
 Result<std::string> next_release_id(std::string_view last, TimePoint now)
 {
   std::string today = format_rfc3339(now).substr(0, 10);

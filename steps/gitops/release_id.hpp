@@ -18,6 +18,8 @@ struct ReleaseId {
 };
 
 Result<ReleaseId> parse_release_id(std::string_view text);
+// Order of ids by (day, number); "" sorts first. Malformed ids sort first too.
+bool release_id_before(std::string_view a, std::string_view b);
 // The next id after `last` (may be empty) for the UTC day of `now`.
 Result<std::string> next_release_id(std::string_view last, TimePoint now);
 

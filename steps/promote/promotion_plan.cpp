@@ -26,6 +26,11 @@ Result<std::string> choose_release_id(const PlanInputs &inputs, const std::optio
   if (current && current->canary && current->canary->digest == digest)
     return current->canary->release_id;
   if (!inputs.evidence.release_id.empty() && gitops::parse_release_id(inputs.evidence.release_id)) {
+    // Later ids handed out by relgate must not collide with one the pipeline chose.
+    if (gitops::release_id_before(releases.last_release_id, inputs.evidence.release_id)) {
+      releases.last_release_id = inputs.evidence.release_id;
+      allocated = true;
+    }
     return inputs.evidence.release_id;
   }
   for (auto it = upstream.releases.rbegin(); it != upstream.releases.rend(); ++it) {

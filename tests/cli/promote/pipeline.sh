@@ -93,4 +93,14 @@ new_evidence "$EV2" v2 verify-signature:ALLOW scan-gate:ALLOW
 run promote --env staging --repo "$TMP/work" --evidence "$EV2" --policy "$TMP/policy.toml"
 expect_rc 0 "second release"
 expect_contains "$out" "as rel-2026-11-17-02" "next release id of the day"
+
+# An evidence file that names its release id keeps it, and later ids continue after it.
+evidence init --evidence "$TMP/ev3.json" --subject "$IMAGE@$(digest_of v3)" --release rel-2026-11-17-07 >/dev/null
+evidence append --evidence "$TMP/ev3.json" --step verify-signature --decision ALLOW >/dev/null
+evidence append --evidence "$TMP/ev3.json" --step scan-gate --decision ALLOW >/dev/null
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/ev3.json" --policy "$TMP/policy.toml"
+expect_contains "$out" "as rel-2026-11-17-07" "the pipeline's release id"
+new_evidence "$TMP/ev4.json" v4 verify-signature:ALLOW scan-gate:ALLOW
+run promote --env staging --repo "$TMP/work" --evidence "$TMP/ev4.json" --policy "$TMP/policy.toml"
+expect_contains "$out" "as rel-2026-11-17-08" "no collision with it"
 finish

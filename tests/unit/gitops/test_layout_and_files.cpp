@@ -141,6 +141,11 @@ TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
     CHECK_MESSAGE(!parse_release_id(bad), bad);
   }
   CHECK_FALSE(next_release_id("garbage", day));
+  CHECK(release_id_before("", "rel-2026-11-17-01"));
+  CHECK(release_id_before("rel-2026-11-17-09", "rel-2026-11-17-10")); // numerically, not as text
+  CHECK(release_id_before("rel-2026-11-16-99", "rel-2026-11-17-01"));
+  CHECK_FALSE(release_id_before("rel-2026-11-17-02", "rel-2026-11-17-02"));
+  CHECK_FALSE(release_id_before("rel-2026-11-17-02", "garbage"));
 }
 
 TEST_CASE("commit trailers round trip through the message")
