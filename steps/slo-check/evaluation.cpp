@@ -68,15 +68,22 @@ const ObjectiveReading* worst_failure(const ObjectiveResult& result)
   return worst;
 }
 
-std::string failure_reason(const ObjectiveResult& result, const std::string& role, const MeasurementPlan& plan)
+std::string failure_reason(const ObjectiveResult& result, const std::string& role, const MeasurementPlan& plan,
+                           double plan_tolerance)
 {
   const Objective& objective = *result.objective;
   const int64_t total = result.tally.total();
   if (result.judgement && result.judgement->worse && result.tally.failed <= plan.failure_limit) {
     const auto& j = *result.judgement;
-    return objective.name + " " + format_value(j.canary_median, objective.unit) + " is significantly " +
-           (objective.direction == Direction::increase_is_bad ? "higher" : "lower") + " than baseline " +
-           format_value(j.baseline_median, objective.unit) + " (" + j.description + ")";
+    const bool higher = objective.direction == Direction::increase_is_bad;
+    const double shift = j.test.hodges_lehmann;
+    const double allowed = plan_tolerance * std::fabs(j.baseline_median);
+    char p_text[64];
+    std::snprintf(p_text, sizeof p_text, "%.2g", higher ? j.test.p_greater : j.test.p_less);
+    return objective.name + " " + format_value(j.canary_median, objective.unit) + " is significantly " + (higher ? "higher" : "lower") +
+           " than baseline " + format_value(j.baseline_median, objective.unit) + " (Mann-Whitney p=" + p_text + " over " +
+           std::to_string(result.readings.size()) + " measurements; shift " + (shift >= 0 ? "+" : "-") +
+           format_value(std::fabs(shift), objective.unit) + ", allowed " + format_value(allowed, objective.unit) + ")";
   }
   if (const ObjectiveReading* worst = worst_failure(result)) {
     return objective.name + " " + format_value(*worst->value, objective.unit) + " " + worst->failed_criterion + " (" + role +
@@ -158,7 +165,7 @@ Verdict judge(const SloPolicy& policy, std::vector<ObjectiveResult> objectives, 
       if (result.judgement->worse) result.phase = ObjectivePhase::failed;
     }
     if (result.phase == ObjectivePhase::failed) {
-      result.reason = failure_reason(result, role, policy.plan);
+      result.reason = failure_reason(result, role, policy.plan, policy.canary.tolerance);
       failures.push_back(result.reason + (objective.key ? "" : " [weight " + format_value(objective.weight, Unit::number) + "]"));
     } else if (result.phase == ObjectivePhase::inconclusive) {
       std::string why;

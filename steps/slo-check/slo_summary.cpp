@@ -166,6 +166,7 @@ std::string build_text_details(const RunInfo& run, const Verdict& verdict)
     std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
                   objective.key ? " [key]" : "");
     text += line;
+    if (result.judgement) text += "  " + std::string(26, ' ') + result.judgement->description + "\n";
   }
   for (const auto& burn : verdict.burn_rates) text += "  " + burn.description + "\n";
   if (run.stop_reason.empty()) {

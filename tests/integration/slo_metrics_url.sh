@@ -10,8 +10,8 @@ CANARY=$(free_port 19310) || exit 1
 start_demo canary "$CANARY" || exit 1
 BASELINE=$(free_port $((CANARY + 1))) || exit 1
 start_demo baseline "$BASELINE" || exit 1
-load_bg "$CANARY" 45
-load_bg "$BASELINE" 45
+load_bg "$CANARY" 60
+load_bg "$BASELINE" 60
 sleep 1
 
 # Healthy: ALLOW, with both objectives measured over a 3 s window.
@@ -57,5 +57,15 @@ sleep 1.5
 run slo-check --canary-url "http://127.0.0.1:$CANARY/metrics" --baseline-url "http://127.0.0.1:$BASELINE/metrics" --window 3s
 expect_rc 1 "only the canary slow"
 expect_contains "$out" "> 500 ms (canary, 1 of 1 measurement)" "canary blamed"
+
+# Within the absolute threshold (300 ms < 500 ms) but consistently slower than the baseline over
+# 6 measurements: Mann-Whitney finds it significantly higher -> DENY.
+chaos "$CANARY" '{"mode":"slow","duration":0.3}'
+sleep 1
+run slo-check --canary-url "http://127.0.0.1:$CANARY/metrics" --baseline-url "http://127.0.0.1:$BASELINE/metrics" --window 2s --count 6 --interval 2s --format json
+expect_rc 1 "canary significantly slower"
+expect_contains "$(echo "$out" | jq -r '.reasons[0]')" "is significantly higher than baseline" "Mann-Whitney reason"
+expect_eq "$(echo "$out" | jq -r '.summary.objectives[1].mann_whitney.class')" "High" "Mann-Whitney class"
+expect_eq "$(echo "$out" | jq -r '.summary.objectives[1].counts.failed')" "0" "no absolute failure"
 
 finish
