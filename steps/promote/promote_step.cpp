@@ -68,6 +68,7 @@ StepSpec promote_spec()
       value_option("remote", "NAME", "remote to push to", "origin"),
       value_option("reason", "TEXT", "why (recorded in the ledger and commit; needed to override a freeze)"),
       flag_option("override-freeze", "promote inside a freeze window (needs --reason and --approved-by)"),
+      value_option("weight", "PERCENT", "the canary weight to move to; same as --stage (one of the policy's stages)"),
   };
   spec.default_policy = "promotion.toml";
   spec.run = run_promote;
@@ -88,6 +89,13 @@ Result<StepOutcome> run_promote(StepContext &context)
   RELGATE_ASSIGN_OR_RETURN(auto policy, load_promotion_policy(context.common.policy_path));
   RELGATE_ASSIGN_OR_RETURN(const EnvPolicy *env_policy, find_environment(policy, env));
   std::optional<int64_t> stage = context.common.scope.stage;
+  RELGATE_ASSIGN_OR_RETURN(auto weight_flag, args.integer("weight", 1, 100));
+  if (weight_flag && stage && *weight_flag != *stage) {
+    return make_error("--weight " + std::to_string(*weight_flag) + " and --stage " + std::to_string(*stage) +
+                      " disagree: give one of them");
+  }
+  if (weight_flag)
+    stage = weight_flag;
   if (stage && std::find(env_policy->stages.begin(), env_policy->stages.end(), *stage) == env_policy->stages.end()) {
     std::string list;
     for (auto weight : env_policy->stages)

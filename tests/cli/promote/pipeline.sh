@@ -51,8 +51,10 @@ evidence append --evidence "$EV" --step slo-check --decision ALLOW --env prod --
 run promote --env prod --approved-by alice --stage 100 "${P[@]}"
 expect_rc 1 "skipping a stage"
 expect_contains "$out" "100% needs this digest at the previous stage 50% first (it is 10%)" "no skipping"
-run promote --env prod --approved-by alice "${P[@]}"
-expect_rc 0 "prod 50%"
+run promote --env prod --approved-by alice --weight 50 --stage 10 "${P[@]}"
+expect_rc 2 "--weight and --stage disagree"
+run promote --env prod --approved-by alice --weight 50 "${P[@]}"
+expect_rc 0 "prod 50% (--weight names the stage by its percent)"
 expect_eq "$(jq -r .canary_weight "$TMP/work/relgate/prod/state.json")" "50" "canary at 50"
 
 evidence append --evidence "$EV" --step slo-check --decision ALLOW --env prod --stage 50 >/dev/null
