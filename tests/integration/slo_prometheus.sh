@@ -93,6 +93,26 @@ expect_rc 1 "canary errors via PromQL"
 expect_contains "$out" "error rate" "PromQL error reason"
 expect_contains "$out" "> 1% (canary, 2 of 2 measurements)" "PromQL reason carries threshold and count"
 
+# Multiwindow burn rate on the same data: 50 % errors against a 99 % SLO burns 50x the budget.
+cat >"$TMP/burn.toml" <<'TOML'
+version = 1
+[source]
+prometheus_selector = 'job="demo", role="{{ role }}"'
+[burn_rate]
+target = 0.99
+period = "1h"
+[[burn_rate.windows]]
+long = "6s"
+short = "3s"
+factor = 10
+TOML
+run slo-check --prometheus "$PROM_URL" --policy "$TMP/burn.toml" --canary-role canary --format json
+expect_rc 1 "burn rate firing"
+expect_contains "$(echo "$out" | jq -r '.reasons[0]')" "error budget burning too fast: 6s/3s burn rate" "burn reason"
+expect_eq "$(echo "$out" | jq -r '.summary.burn_rate[0].firing')" "true" "burn recorded"
+run slo-check --prometheus "$PROM_URL" --policy "$TMP/burn.toml" --canary-role baseline
+expect_rc 0 "the baseline burns nothing"
+
 chaos "$CANARY" '{"mode":"recover"}'
 sleep 7
 run slo-check "${PROM_ARGS[@]}"
