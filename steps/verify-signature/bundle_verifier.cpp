@@ -59,8 +59,7 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
   ExpectedBody expected;
   expected.signature = bundle.signature_bytes();
   expected.dsse = bundle.dsse_envelope ? &*bundle.dsse_envelope : nullptr;
-  auto sha256 = artifact.digest(HashAlgorithm::sha256);
-  if (sha256) expected.artifact_sha256 = *sha256;
+  expected.artifact_digests = artifact.digests;
   X509Ptr leaf;
   const TrustedKey* signer_key = nullptr;
   if (bundle.has_public_key) {
@@ -119,10 +118,14 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
     expected.verifier_der = bundle.certificates.front();
   }
   report.checks.push_back("signature");
-  if (bundle.message_signature && bundle.message_signature->digest_algorithm == HashAlgorithm::sha256 && sha256 &&
-      !bundle.message_signature->digest.empty() && bundle.message_signature->digest != *sha256) {
-    report.failures.push_back("bundle messageDigest sha256:" + hex_encode(bundle.message_signature->digest) +
-                              " differs from the artifact's sha256:" + hex_encode(*sha256));
+  // messageDigest is only a hint, but a hint naming another artifact means a mixed-up bundle.
+  if (bundle.message_signature && bundle.message_signature->digest_algorithm && !bundle.message_signature->digest.empty()) {
+    auto ours = artifact.digests.find(*bundle.message_signature->digest_algorithm);
+    if (ours != artifact.digests.end() && ours->second != bundle.message_signature->digest) {
+      std::string name(hash_algorithm_name(ours->first));
+      report.failures.push_back("bundle messageDigest " + name + ":" + hex_encode(bundle.message_signature->digest) +
+                                " differs from the artifact's " + name + ":" + hex_encode(ours->second));
+    }
   }
   if (bundle.dsse_envelope) {
     auto statement = statement_for_artifact(*bundle.dsse_envelope, artifact, source);
@@ -139,7 +142,6 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
     if (bundle.tlog_entries.empty()) {
       report.failures.push_back("bundle has no transparency log entry (signature not found in transparency log)");
     }
-    if (!sha256 && bundle.message_signature) return make_error("--digest must be a sha256 digest for bundle log entries");
     std::vector<std::pair<int64_t, TimeRange>> unanchored_logs; // entries proven without a SET
     for (const auto& entry : bundle.tlog_entries) {
       auto checked = verify_tlog_entry(entry, bundle.minor_version, *root, expected);

@@ -4,6 +4,7 @@
 #include "encoding.hpp"
 #include "json.hpp"
 #include "ossl.hpp"
+#include "signature_verify.hpp"
 
 #include <openssl/pem.h>
 
@@ -74,10 +75,15 @@ Result<void> check_hashedrekord_v1(const JsonValue& spec, const ExpectedBody& ex
   if (expected.dsse != nullptr) return make_error("log entry is a hashedrekord but the bundle holds a DSSE envelope");
   std::string algorithm = text_at(spec, {"data", "hash", "algorithm"});
   std::string value = text_at(spec, {"data", "hash", "value"});
-  if (algorithm != "sha256") return make_error("log entry hash algorithm '" + algorithm + "' is not sha256");
-  if (value != hex_encode(expected.artifact_sha256)) {
-    return make_error("log entry artifact digest sha256:" + value + " differs from the artifact's sha256:" +
-                      hex_encode(expected.artifact_sha256));
+  auto parsed = parse_digest(algorithm + ":" + value);
+  if (!parsed) return make_error("log entry artifact digest '" + algorithm + ":" + value + "' is malformed");
+  auto ours = expected.artifact_digests.find(parsed->algorithm);
+  if (ours == expected.artifact_digests.end()) {
+    return make_error("log entry records a " + algorithm + " digest of the artifact; pass --artifact so it can be computed");
+  }
+  if (parsed->hex != hex_encode(ours->second)) {
+    return make_error("log entry artifact digest " + parsed->str() + " differs from the artifact's " + algorithm + ":" +
+                      hex_encode(ours->second));
   }
   RELGATE_TRY(same_signature(text_at(spec, {"signature", "content"}), expected, "signature.content"));
   RELGATE_ASSIGN_OR_RETURN(auto der, pem_b64_to_der(text_at(spec, {"signature", "publicKey", "content"}),
@@ -90,11 +96,21 @@ Result<void> check_hashedrekord_v2(const JsonValue& spec_root, const ExpectedBod
   const JsonValue* spec = path_at(spec_root, {"hashedRekordV002"});
   if (spec == nullptr) return make_error("log entry hashedrekord 0.0.2 lacks spec.hashedRekordV002");
   std::string algorithm = text_at(*spec, {"data", "algorithm"});
-  if (algorithm != "SHA2_256") return make_error("log entry digest algorithm '" + algorithm + "' is not SHA2_256");
+  HashAlgorithm hash = HashAlgorithm::sha256;
+  if (algorithm == "SHA2_384") hash = HashAlgorithm::sha384;
+  else if (algorithm == "SHA2_512") hash = HashAlgorithm::sha512;
+  else if (algorithm != "SHA2_256") return make_error("log entry digest algorithm '" + algorithm + "' is not supported");
   auto digest = base64_decode(text_at(*spec, {"data", "digest"}));
-  std::string wanted = expected.dsse != nullptr
-                           ? sha256_bytes(dsse_pae(expected.dsse->payload_type, expected.dsse->payload))
-                           : expected.artifact_sha256;
+  std::string wanted;
+  if (expected.dsse != nullptr) {
+    wanted = hash_bytes(hash, dsse_pae(expected.dsse->payload_type, expected.dsse->payload));
+  } else {
+    auto ours = expected.artifact_digests.find(hash);
+    if (ours == expected.artifact_digests.end()) {
+      return make_error("log entry records a " + algorithm + " digest of the artifact; pass --artifact so it can be computed");
+    }
+    wanted = ours->second;
+  }
   if (!digest || *digest != wanted) {
     return make_error(std::string("log entry digest ") + (digest ? hex_encode(*digest) : "(invalid)") +
                       " differs from the " + (expected.dsse != nullptr ? "DSSE envelope's PAE hash " : "artifact's ") +

@@ -3,9 +3,11 @@
 // 0.0.1 and 0.0.2 (Rekor v2, also for DSSE), dsse 0.0.1, intoto 0.0.2.
 #pragma once
 
+#include "digest.hpp"
 #include "result.hpp"
 #include "sigstore_bundle.hpp"
 
+#include <map>
 #include <string>
 
 namespace relgate::sig {
@@ -15,7 +17,7 @@ struct ExpectedBody
   std::string signature;       // raw bundle signature (message or DSSE)
   std::string verifier_der;    // DER certificate (keyless) or DER SPKI (key)
   bool verifier_is_certificate = true;
-  std::string artifact_sha256; // raw; message bundles
+  std::map<HashAlgorithm, std::string> artifact_digests; // raw; message bundles (hashed once)
   const DsseEnvelope* dsse = nullptr;
 };
 

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   if (!bundle) return 0;
   ExpectedBody expected;
   expected.signature = bundle->signature_bytes();
-  expected.artifact_sha256 = std::string(32, 'a');
+  expected.artifact_digests[relgate::HashAlgorithm::sha256] = std::string(32, 'a');
   expected.dsse = bundle->dsse_envelope ? &*bundle->dsse_envelope : nullptr;
   for (const auto& entry : bundle->tlog_entries) {
     (void)check_tlog_body(entry, expected);
