@@ -4,6 +4,7 @@
 # Cases ending in _fail must exit nonzero; all others must exit 0. Layout: the folder's README.
 source "$(dirname "$0")/../lib.sh"
 require_corpus
+command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 [ -d "$CASES" ] || skip "no conformance cases at $CASES"
 PUBLIC_GOOD="$RELGATE_CORPUS/trusted-roots/public-good.json"
@@ -40,6 +41,8 @@ for dir in "$CASES"/*/; do
     if [ $expect = pass ] && [ "$rc" != 0 ]; then ok=no; fi
     if [ $expect = fail ] && { [ "$rc" = 0 ] || [ "$rc" -gt 2 ]; }; then ok=no; fi
   done
+  # A refusal must say why: a DENY reason line or an error message.
+  if [ $expect = fail ] && ! grep -qE '^  - .{20,}|error: .{20,}' "$TMP/out"; then ok=no; fi
   total=$((total + 1))
   if [ $ok = yes ]; then
     passed=$((passed + 1))
@@ -53,6 +56,22 @@ for dir in "$CASES"/*/; do
 done
 echo "conformance: $passed/$total cases give the expected result"
 [ "$total" -gt 0 ] || fail "no cases found in $CASES"
+
+# The evidence summary names the log entry and the verified digest.
+happy="$CASES/happy-path-v0.1"
+if [ -d "$happy" ]; then
+  run verify-signature --bundle "$happy/bundle.sigstore.json" --trusted-root "$PUBLIC_GOOD" --artifact "$CASES/a.txt" \
+      --certificate-identity "$DEFAULT_IDENTITY" --certificate-oidc-issuer "$DEFAULT_ISSUER" --format json
+  expect_rc 0 "happy-path-v0.1 json"
+  expect_eq "$(jq -c .summary.log_indexes <<<"$out")" "[27246492]" "log index in the summary"
+  expect_eq "$(jq -r .summary.digest <<<"$out")" "sha256:$(sha256sum "$CASES/a.txt" | cut -d' ' -f1)" "digest in the summary"
+  expect_eq "$(jq -r '.summary.checks | join(",")' <<<"$out")" \
+      "signature,log-body,signed-entry-timestamp,inclusion-proof,checkpoint,certificate-chain,sct,identity" "checks run"
+  run verify-signature --bundle "$happy/bundle.sigstore.json" --trusted-root "$PUBLIC_GOOD" --artifact "$CASES/a.txt" \
+      --certificate-identity-regexp 'https://github.com/sigstore-conformance/' --certificate-oidc-issuer "$DEFAULT_ISSUER"
+  expect_rc 1 "unanchored-looking regexp is anchored"
+  expect_contains "$out" "does not match identity matching ^https://github.com/sigstore-conformance/\$" "identity reason"
+fi
 
 # The SLSA v1 provenance of the slsa-verifier corpus (v0.3 bundle, dsse entry, public-good root).
 SLSA="$RELGATE_CORPUS/slsa-verifier"
