@@ -1,3 +1,4 @@
+#include "attestation.hpp"
 #include "dsse.hpp"
 #include "in_toto.hpp"
 #include "simple_signing.hpp"
@@ -112,4 +113,28 @@ TEST_CASE("simple-signing payloads: case-insensitive keys, type required")
   CHECK(digest->hex == "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   CHECK(simple_signing_mismatch(*digest, *digest).empty());
   CHECK_FALSE(simple_signing_digest(R"({"critical":{"image":{"docker-manifest-digest":"sha256:00"},"type":"x"}})", "p").ok());
+}
+
+TEST_CASE("attestation files: envelope JSON or JSON lines")
+{
+  std::string envelope = R"({"payload":"AA","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":"AQ"}]})";
+  CHECK(parse_attestation_file(envelope, "a.json").ok());
+  CHECK(parse_attestation_file("\n" + envelope + "\n" + envelope + "\n", "a.jsonl").ok());
+  auto empty = parse_attestation_file(" \n", "a.jsonl");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.message() == "a.jsonl: attestation file is empty");
+}
+
+TEST_CASE("statement_for_artifact names the subjects when the artifact is not one")
+{
+  DsseEnvelope envelope;
+  envelope.payload_type = "application/vnd.in-toto+json";
+  envelope.payload = R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"x","digest":{"sha256":"00"}}],"predicateType":"p"})";
+  Artifact artifact;
+  artifact.digests[HashAlgorithm::sha256] = std::string(32, '\x11');
+  auto refused = statement_for_artifact(envelope, artifact, "a.json");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message().find("(subjects: x sha256:00)") != std::string::npos);
+  envelope.payload_type = "text/plain";
+  CHECK(statement_for_artifact(envelope, artifact, "a.json").message().find("payloadType") != std::string::npos);
 }

@@ -1,3 +1,4 @@
+#include "encoding.hpp"
 #include "signature_policy.hpp"
 #include "sigstore_bundle.hpp"
 #include "test_keys.hpp"
@@ -109,4 +110,26 @@ source_repository = "github.com/acme/api"
   auto newer = write("version = 2\n");
   CHECK_FALSE(newer.ok());
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cosign legacy bundles read as v0.1 bundles with an inclusion promise")
+{
+  std::string body = R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}})";
+  std::string legacy = R"({"base64Signature":"AQID","cert":"","rekorBundle":{"SignedEntryTimestamp":"BAU=","Payload":{"body":")" +
+                       base64_encode(body) + R"(","integratedTime":1700000000,"logIndex":7,"logID":"c0d23d6a"}}})";
+  auto bundle = parse_bundle(legacy, "old.bundle");
+  REQUIRE_MESSAGE(bundle.ok(), (bundle.ok() ? "" : bundle.message()));
+  CHECK(bundle->has_public_key);
+  CHECK(bundle->minor_version == 1);
+  CHECK(bundle->signature_bytes() == "\x01\x02\x03");
+  REQUIRE(bundle->tlog_entries.size() == 1);
+  const TlogEntry& entry = bundle->tlog_entries[0];
+  CHECK(entry.log_id == "\xc0\xd2\x3d\x6a");
+  CHECK(entry.log_index == 7);
+  CHECK(entry.integrated_time == 1700000000);
+  CHECK(entry.kind == "hashedrekord");
+  CHECK(entry.signed_entry_timestamp == std::string("\x04\x05"));
+  auto bad_cert = parse_bundle(R"({"base64Signature":"AQID","cert":"bm90IGEgY2VydA=="})", "old.bundle");
+  REQUIRE_FALSE(bad_cert.ok());
+  CHECK(bad_cert.message().find("old.bundle: cert") != std::string::npos);
 }
