@@ -14,7 +14,7 @@ Result<FileLock> FileLock::acquire(const std::string& lock_path)
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return make_error(lock_path + ": cannot create the lock file: " + std::strerror(errno) +
-                      " (the folder must be writable)");
+                      " (the folder must exist and be writable)");
   }
   while (::flock(fd, LOCK_EX) != 0) {
     if (errno == EINTR) continue;
