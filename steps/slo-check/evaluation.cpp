@@ -82,7 +82,9 @@ std::string failure_reason(const ObjectiveResult& result, const std::string& rol
     std::snprintf(p_text, sizeof p_text, "%.2g", higher ? j.test.p_greater : j.test.p_less);
     return objective.name + " " + format_value(j.canary_median, objective.unit) + " is significantly " + (higher ? "higher" : "lower") +
            " than baseline " + format_value(j.baseline_median, objective.unit) + " (Mann-Whitney p=" + p_text + " over " +
-           std::to_string(result.readings.size()) + " measurements; shift " + (shift >= 0 ? "+" : "-") +
+           (result.range_samples ? std::to_string(result.range_samples->first.size()) + " range samples"
+                                 : std::to_string(result.readings.size()) + " measurements") +
+           "; shift " + (shift >= 0 ? "+" : "-") +
            format_value(std::fabs(shift), objective.unit) + ", allowed " + format_value(allowed, objective.unit) + ")";
   }
   if (const ObjectiveReading* worst = worst_failure(result)) {
@@ -160,6 +162,10 @@ Verdict judge(const SloPolicy& policy, std::vector<ObjectiveResult> objectives, 
       for (const auto& reading : result.readings) {
         if (reading.value && !std::isnan(*reading.value)) canary_samples.push_back(*reading.value);
         if (reading.baseline_value && !std::isnan(*reading.baseline_value)) baseline_samples.push_back(*reading.baseline_value);
+      }
+      if (result.range_samples) {
+        canary_samples = result.range_samples->first;
+        baseline_samples = result.range_samples->second;
       }
       result.judgement = judge_canary(canary_samples, baseline_samples, policy.canary, objective.direction);
       if (result.judgement->worse) result.phase = ObjectivePhase::failed;

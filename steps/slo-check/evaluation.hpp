@@ -43,6 +43,8 @@ struct ObjectiveResult
   ObjectivePhase phase = ObjectivePhase::passed;
   std::optional<CanaryJudgement> judgement;
   std::optional<double> last_allow_value;
+  // Samples from a range query (canary, baseline); when absent, the per-measurement values are used.
+  std::optional<std::pair<std::vector<double>, std::vector<double>>> range_samples;
   std::string reason; // set when the objective did not pass
 };
 

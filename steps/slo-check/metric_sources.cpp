@@ -185,17 +185,7 @@ public:
           readings.push_back(reading_from_totals(metric, *totals, m_policy.window));
           continue;
         }
-        std::string promql;
-        if (metric.kind == Kind::latency_quantile) {
-          promql = "histogram_quantile(" + fixed_quantile(metric.quantile) + ", sum by (le) (rate(" +
-                   m_policy.names.latency_histogram + "_bucket" + selector(target) + "[{{ window }}])))";
-        } else if (metric.kind == Kind::latency_mean) {
-          const std::string h = m_policy.names.latency_histogram;
-          promql = "sum(rate(" + h + "_sum" + selector(target) + "[{{ window }}])) / sum(rate(" + h + "_count" + selector(target) + "[{{ window }}]))";
-        } else {
-          promql = metric.query;
-        }
-        promql = substitute_placeholders(promql, target.role_value, m_policy.window);
+        const std::string promql = single_series_promql(metric, target);
         RELGATE_ASSIGN_OR_RETURN(auto result, query(promql, deadline));
         for (const auto& warning : result.warnings) measurement.warnings.push_back("prometheus warning: " + warning);
         auto value = single_value(result, promql);
@@ -218,6 +208,44 @@ public:
     return std::optional<double>(totals.errors / totals.requests);
   }
 
+  Result<std::optional<std::vector<double>>> range_samples(const Objective& objective, const Target& target, Duration range,
+                                                           Duration step, Clock::time_point deadline) override
+  {
+    using Kind = MetricSpec::Kind;
+    const auto& metric = objective.metric;
+    const double end = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double start = end - std::chrono::duration<double>(range).count();
+    PrometheusEndpoint endpoint = m_endpoint;
+    endpoint.request_timeout = attempt_timeout(m_http, deadline);
+    std::vector<double> samples;
+    if (metric.kind == Kind::error_rate || metric.kind == Kind::availability || metric.kind == Kind::request_rate) {
+      // Per timestamp, the same client-side sum as for an instant measurement.
+      RELGATE_ASSIGN_OR_RETURN(auto result, prometheus_query_range(endpoint, requests_promql(target, m_policy.window), start, end, step));
+      std::map<double, RequestTotals> by_time;
+      for (const auto& series : result.series) {
+        for (const auto& [time, value] : series.points) add_to_totals(by_time[time], series.metric, value);
+      }
+      for (const auto& [time, totals] : by_time) {
+        (void)time;
+        Reading reading = reading_from_totals(metric, totals, m_policy.window);
+        if (reading.value) samples.push_back(*reading.value);
+      }
+      return std::optional<std::vector<double>>(std::move(samples));
+    }
+    const std::string promql = single_series_promql(metric, target);
+    RELGATE_ASSIGN_OR_RETURN(auto result, prometheus_query_range(endpoint, promql, start, end, step));
+    if (result.series.size() > 1) {
+      return make_error(objective.name + ": range query '" + promql + "' returned " + std::to_string(result.series.size()) +
+                        " series; aggregate it to one");
+    }
+    for (const auto& series : result.series) {
+      for (const auto& point : series.points) {
+        if (!std::isnan(point.second)) samples.push_back(point.second);
+      }
+    }
+    return std::optional<std::vector<double>>(std::move(samples));
+  }
+
 private:
   struct RequestTotals
   {
@@ -233,6 +261,45 @@ private:
     return text.empty() ? "" : "{" + text + "}";
   }
 
+  // PromQL that answers one series for the latency metrics and `query` objectives.
+  std::string single_series_promql(const MetricSpec& metric, const Target& target) const
+  {
+    std::string promql;
+    if (metric.kind == MetricSpec::Kind::latency_quantile) {
+      promql = "histogram_quantile(" + fixed_quantile(metric.quantile) + ", sum by (le) (rate(" + m_policy.names.latency_histogram +
+               "_bucket" + selector(target) + "[{{ window }}])))";
+    } else if (metric.kind == MetricSpec::Kind::latency_mean) {
+      const std::string h = m_policy.names.latency_histogram;
+      promql = "sum(rate(" + h + "_sum" + selector(target) + "[{{ window }}])) / sum(rate(" + h + "_count" + selector(target) +
+               "[{{ window }}]))";
+    } else {
+      promql = metric.query;
+    }
+    return substitute_placeholders(promql, target.role_value, m_policy.window);
+  }
+
+  // Summed by every candidate status label: the client then picks the one each series has.
+  std::string requests_promql(const Target& target, Duration window) const
+  {
+    std::string by;
+    for (const auto& label : m_policy.names.status_labels) by += (by.empty() ? "" : ", ") + label;
+    return "sum by (" + by + ") (increase(" + m_policy.names.requests_total + selector(target) + "[" + format_duration(window) + "]))";
+  }
+
+  void add_to_totals(RequestTotals& totals, const Labels& metric, double value) const
+  {
+    if (std::isnan(value)) return;
+    totals.any_series = true;
+    totals.requests += value;
+    for (const auto& label : m_policy.names.status_labels) {
+      auto status = label_value(metric, label);
+      if (!status) continue;
+      totals.has_status_label = true;
+      if (status->rfind(m_policy.names.error_status_prefix, 0) == 0) totals.errors += value;
+      break;
+    }
+  }
+
   Result<PromQueryResult> query(const std::string& promql, Clock::time_point deadline)
   {
     PrometheusEndpoint endpoint = m_endpoint;
@@ -244,27 +311,13 @@ private:
   Result<RequestTotals> request_totals(const Target& target, Duration window, Clock::time_point deadline,
                                        std::vector<std::string>& warnings)
   {
-    // Summed by every candidate status label: the client then picks the one each series has.
-    std::string by;
-    for (const auto& label : m_policy.names.status_labels) by += (by.empty() ? "" : ", ") + label;
-    const std::string promql = "sum by (" + by + ") (increase(" + m_policy.names.requests_total + selector(target) + "[" +
-                               format_duration(window) + "]))";
+    const std::string promql = requests_promql(target, window);
     RELGATE_ASSIGN_OR_RETURN(auto result, query(promql, deadline));
     for (const auto& warning : result.warnings) warnings.push_back("prometheus warning: " + warning);
     if (result.result_type != "vector") return make_error("query '" + promql + "' returned a " + result.result_type + ", expected a vector");
     RequestTotals totals;
     for (const auto& series : result.series) {
-      if (series.points.empty() || std::isnan(series.points.back().second)) continue;
-      const double value = series.points.back().second;
-      totals.any_series = true;
-      totals.requests += value;
-      for (const auto& label : m_policy.names.status_labels) {
-        auto status = label_value(series.metric, label);
-        if (!status) continue;
-        totals.has_status_label = true;
-        if (status->rfind(m_policy.names.error_status_prefix, 0) == 0) totals.errors += value;
-        break;
-      }
+      if (!series.points.empty()) add_to_totals(totals, series.metric, series.points.back().second);
     }
     return totals;
   }
@@ -292,6 +345,12 @@ private:
 Result<std::optional<double>> MetricSource::error_ratio(const Target&, Duration, Clock::time_point)
 {
   return std::optional<double>();
+}
+
+Result<std::optional<std::vector<double>>> MetricSource::range_samples(const Objective&, const Target&, Duration, Duration,
+                                                                       Clock::time_point)
+{
+  return std::optional<std::vector<double>>();
 }
 
 Duration attempt_timeout(const HttpSettings& settings, Clock::time_point deadline)

@@ -57,6 +57,10 @@ public:
   virtual Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point deadline) = 0;
   // Error ratio over a window, for burn rates (Prometheus only; others answer nullopt).
   virtual Result<std::optional<double>> error_ratio(const Target& target, Duration window, Clock::time_point deadline);
+  // An objective's values over the last `range`, one per `step` (Prometheus query_range), as
+  // samples for the canary comparison. Other sources answer nullopt.
+  virtual Result<std::optional<std::vector<double>>> range_samples(const Objective& objective, const Target& target,
+                                                                   Duration range, Duration step, Clock::time_point deadline);
 };
 
 // The timeout for one HTTP attempt so that all attempts fit before the deadline.

@@ -123,19 +123,23 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
   return result;
 }
 
-Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, const std::string& promql,
-                                         std::optional<double> time)
+namespace {
+
+std::string unix_seconds_text(double seconds)
+{
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3f", seconds);
+  return buffer;
+}
+
+Result<PromQueryResult> api_get(const PrometheusEndpoint& endpoint, const std::string& path,
+                                std::vector<std::pair<std::string, std::string>> query)
 {
   HttpRequest request;
   std::string base = endpoint.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  request.url = base + "/api/v1/query";
-  request.query.emplace_back("query", promql);
-  if (time) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.3f", *time);
-    request.query.emplace_back("time", buffer);
-  }
+  request.url = base + path;
+  request.query = std::move(query);
   request.headers.push_back("Accept: application/json");
   request.bearer_token_env = endpoint.bearer_token_env;
   request.basic_auth_env = endpoint.basic_auth_env;
@@ -146,6 +150,25 @@ Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, con
   auto response = http_get(request);
   if (!response) return make_error(where + ": unreachable: " + response.message());
   return parse_prometheus_response(response->status, response->content_type, response->body, where);
+}
+
+} // namespace
+
+Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, const std::string& promql,
+                                         std::optional<double> time)
+{
+  std::vector<std::pair<std::string, std::string>> query = {{"query", promql}};
+  if (time) query.emplace_back("time", unix_seconds_text(*time));
+  return api_get(endpoint, "/api/v1/query", std::move(query));
+}
+
+Result<PromQueryResult> prometheus_query_range(const PrometheusEndpoint& endpoint, const std::string& promql, double start,
+                                               double end, Duration step)
+{
+  const double step_seconds = std::chrono::duration<double>(step).count();
+  return api_get(endpoint, "/api/v1/query_range",
+                 {{"query", promql}, {"start", unix_seconds_text(start)}, {"end", unix_seconds_text(end)},
+                  {"step", unix_seconds_text(step_seconds)}});
 }
 
 bool is_permanent_query_error(const std::string& message)

@@ -46,6 +46,10 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
 Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, const std::string& promql,
                                          std::optional<double> time = std::nullopt);
 
+// GET /api/v1/query_range?query=...&start=...&end=...&step=...; times in unix seconds.
+Result<PromQueryResult> prometheus_query_range(const PrometheusEndpoint& endpoint, const std::string& promql, double start,
+                                               double end, Duration step);
+
 // The one number an objective needs: scalar, or a vector with exactly one series. nullopt = no
 // data (empty vector, NaN). Several series or a matrix are errors that say how to fix the query.
 Result<std::optional<double>> single_value(const PromQueryResult& result, const std::string& promql);

@@ -257,6 +257,28 @@ Result<StepOutcome> run_slo_check(StepContext& context)
     }
   }
 
+  // Canary comparison samples from range queries (Prometheus), when the policy asks for them.
+  if (choice.comparing && policy.canary.sample_range.count() > 0 && done == policy.plan.count) {
+    if (choice.source->kind() != "prometheus") {
+      run.warnings.push_back("[canary] sample_range needs --prometheus; Mann-Whitney uses the per-measurement values");
+    } else {
+      for (auto& result : results) {
+        if (result.objective->direction == Direction::none) continue;
+        auto canary = choice.source->range_samples(*result.objective, choice.targets[0], policy.canary.sample_range,
+                                                   policy.canary.sample_step, deadline);
+        auto baseline = canary ? choice.source->range_samples(*result.objective, choice.targets[1], policy.canary.sample_range,
+                                                              policy.canary.sample_step, deadline)
+                               : canary;
+        if (!canary || !baseline) {
+          errors.record_error("canary samples: " + (canary ? baseline.message() : canary.message()));
+          done = -1;
+          break;
+        }
+        result.range_samples.emplace(std::move(**canary), std::move(**baseline));
+      }
+    }
+  }
+
   StepOutcome outcome;
   outcome.policy = PolicyRef{loaded.path, loaded.sha256, loaded.version};
   for (const auto& file : choice.files) {

@@ -130,6 +130,16 @@ Result<void> read_canary(PolicyTable& root, CanaryComparison& canary)
   if (min_samples) canary.min_samples = *min_samples;
   RELGATE_ASSIGN_OR_RETURN(auto excuse, table->boolean("excuse_if_baseline_fails"));
   if (excuse) canary.excuse_if_baseline_fails = *excuse;
+  RELGATE_ASSIGN_OR_RETURN(auto range, table->duration("sample_range"));
+  if (range) canary.sample_range = *range;
+  RELGATE_ASSIGN_OR_RETURN(auto step, table->duration("sample_step"));
+  if (step) {
+    if (step->count() <= 0) return table->error_at("sample_step", "must be longer than 0, e.g. \"15s\"");
+    canary.sample_step = *step;
+  }
+  if (canary.sample_range.count() > 0 && canary.sample_range / canary.sample_step > 11000) {
+    return table->error_at("sample_step", "gives more than 11000 points over sample_range (Prometheus's limit); use a longer step");
+  }
   return table->finish();
 }
 

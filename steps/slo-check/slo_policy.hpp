@@ -63,6 +63,10 @@ struct CanaryComparison
   double tolerance = 0.25;  // allowed shift, as a fraction of the baseline median
   int64_t min_samples = 3;  // per side, else the ratio alone decides
   bool excuse_if_baseline_fails = true; // a canary merely as bad as the baseline is not blamed
+  // Prometheus: take the Mann-Whitney samples from a range query over the last sample_range, one
+  // per sample_step, instead of one per measurement (0 = per measurement).
+  Duration sample_range = Duration(0);
+  Duration sample_step = std::chrono::seconds(15);
 };
 
 struct BurnRateWindow

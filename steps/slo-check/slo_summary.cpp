@@ -72,6 +72,11 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
     set_member(mw, "p_less", number_or_null(result.judgement->test.p_less), a);
     set_member(mw, "hodges_lehmann", number_or_null(result.judgement->test.hodges_lehmann), a);
     set_member(mw, "description", result.judgement->description, a);
+    set_member(mw, "samples_from", result.range_samples ? "range query" : "measurements", a);
+    if (result.range_samples) {
+      set_member(mw, "canary_samples", JsonValue(static_cast<int64_t>(result.range_samples->first.size())), a);
+      set_member(mw, "baseline_samples", JsonValue(static_cast<int64_t>(result.range_samples->second.size())), a);
+    }
     set_member(out, "mann_whitney", std::move(mw), a);
   }
   if (!result.reason.empty()) set_member(out, "reason", result.reason, a);

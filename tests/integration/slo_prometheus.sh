@@ -93,6 +93,30 @@ expect_rc 1 "canary errors via PromQL"
 expect_contains "$out" "error rate" "PromQL error reason"
 expect_contains "$out" "> 1% (canary, 2 of 2 measurements)" "PromQL reason carries threshold and count"
 
+# Mann-Whitney over range-query samples (query_range, one per second over 8 s): the absolute
+# threshold is lax on purpose (90 %), so only the comparison with the baseline can deny.
+cat >"$TMP/range.toml" <<'TOML'
+version = 1
+[source]
+prometheus_selector = 'job="demo", role="{{ role }}"'
+window = "3s"
+[[objectives]]
+name = "error rate"
+metric = "error_rate"
+pass = ["<= 90%"]
+key = true
+[canary]
+sample_range = "8s"
+sample_step = "1s"
+TOML
+run slo-check --prometheus "$PROM_URL" --policy "$TMP/range.toml" --canary-role canary --baseline-role baseline --format json
+expect_rc 1 "Mann-Whitney on range samples"
+expect_contains "$(echo "$out" | jq -r '.reasons[0]')" "is significantly higher than baseline 0%" "range Mann-Whitney reason"
+expect_contains "$(echo "$out" | jq -r '.reasons[0]')" "range samples" "range samples named"
+expect_eq "$(echo "$out" | jq -r '.summary.objectives[0].mann_whitney.samples_from')" "range query" "sample source recorded"
+samples=$(echo "$out" | jq -r '.summary.objectives[0].mann_whitney.canary_samples')
+[ "$samples" -ge 5 ] 2>/dev/null || fail "range samples: $samples"
+
 # Multiwindow burn rate on the same data: 50 % errors against a 99 % SLO burns 50x the budget.
 cat >"$TMP/burn.toml" <<'TOML'
 version = 1
