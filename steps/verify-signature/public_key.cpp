@@ -154,4 +154,11 @@ Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string& 
                     "' is not a public key; expected PUBLIC KEY or RSA PUBLIC KEY");
 }
 
+Result<PublicKey> parse_public_key_file(std::string_view content, const std::string& source)
+{
+  bool binary_der = !content.empty() && content.front() == 0x30 && content.find("-----BEGIN ") == std::string_view::npos;
+  if (binary_der) return parse_public_key_der(content, source);
+  return parse_public_key_pem(content, source);
+}
+
 } // namespace relgate::sig

@@ -31,6 +31,8 @@ struct PublicKey
 std::optional<HashAlgorithm> default_hash_for(KeyKind kind);
 
 Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string& source);
+// A key file as users have them: PEM, or binary DER (SPKI / PKCS#1) from `openssl pkey -outform DER`.
+Result<PublicKey> parse_public_key_file(std::string_view content, const std::string& source);
 // DER SPKI, or a DER PKCS#1 RSAPublicKey (trusted roots use both).
 Result<PublicKey> parse_public_key_der(std::string_view der, const std::string& source);
 Result<PublicKey> public_key_from_pkey(PkeyPtr pkey, const std::string& source);

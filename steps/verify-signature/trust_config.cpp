@@ -73,7 +73,7 @@ Result<IdentityRule> make_identity_rule(std::string subject, std::string subject
 Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string& path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
-  RELGATE_ASSIGN_OR_RETURN(auto key, parse_public_key_pem(text, path));
+  RELGATE_ASSIGN_OR_RETURN(auto key, parse_public_key_file(text, path));
   return std::make_shared<PublicKey>(std::move(key));
 }
 

@@ -36,7 +36,7 @@ Result<Inputs> gather_inputs(StepContext& context)
   inputs.keys = inputs.policy.keys;
   for (const auto& path : args.values("key")) {
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--key"));
-    auto key = parse_public_key_pem(content, "--key " + path);
+    auto key = parse_public_key_file(content, "--key " + path);
     if (!key) return key.error();
     TrustedKey trusted;
     trusted.name = std::filesystem::path(path).filename().string();

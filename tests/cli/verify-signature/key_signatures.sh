@@ -52,6 +52,9 @@ run verify-signature --artifact blob --key rsa.pub --signature rsa-pss.sig.der
 expect_rc 0 "RSA-PSS signature"
 run verify-signature --artifact blob --key rsa-pkcs1.pub --signature rsa.sig
 expect_rc 0 "PKCS#1 RSA PUBLIC KEY"
+openssl pkey -pubin -in p256.pub -outform DER -out p256.der
+run verify-signature --artifact blob --key p256.der --signature p256.sig
+expect_rc 0 "binary DER public key"
 run verify-signature --artifact big.bin --key p256.pub --signature big.sig
 expect_rc 0 "larger artifact"
 run verify-signature --artifact blob --key p384.pub --signature p256.sig
@@ -182,6 +185,9 @@ expect_eq "$(jq -r '.records[0].decision' ev.json)" "ALLOW" "record decision"
 expect_eq "$(jq -r '.records[0].summary.digest' ev.json)" "$blob_digest" "record digest"
 expect_eq "$(jq -r '.records[0].summary.verified_keys[0]' ev.json)" "p256.pub" "record key"
 expect_eq "$(jq -r '.records[0].summary.checks[0]' ev.json)" "key-signature" "record checks"
+openssl pkey -pubin -in p256.pub -outform DER -out p256.der
+run verify-signature --artifact blob --key p256.der --signature p256.sig
+expect_rc 0 "binary DER public key"
 run verify-signature --artifact big.bin --key p256.pub --signature big.sig --evidence ev.json
 expect_rc 2 "artifact is not the evidence subject"
 run verify-signature --artifact tampered --key p256.pub --signature p256.sig --format json
