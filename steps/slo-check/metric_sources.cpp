@@ -61,8 +61,10 @@ Result<Exposition> scrape(const Target& target, const HttpSettings& http, Clock:
   auto response = http_get(request);
   if (!response) return make_error(where + ": unreachable: " + response.message());
   if (response->status != 200) {
+    const bool denied = response->status == 401 || response->status == 403;
     return make_error(where + ": HTTP " + std::to_string(response->status) + " after " + std::to_string(response->attempts) +
-                      " attempt(s): '" + body_excerpt(response->body) + "'");
+                      " attempt(s): '" + body_excerpt(response->body) + "'" +
+                      (denied ? " (check --bearer-token-env / --basic-auth-env)" : ""));
   }
   auto parsed = parse_exposition(response->body, where);
   if (!parsed) return make_error(parsed.message() + " (is this a Prometheus /metrics endpoint?)");

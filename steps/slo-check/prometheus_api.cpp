@@ -61,7 +61,9 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
   if (!document || !document->IsObject()) {
     std::string what = "HTTP " + std::to_string(http_status);
     if (!content_type.empty()) what += " (" + std::string(content_type) + ")";
-    const std::string hint = http_status >= 200 && http_status < 300
+    const std::string hint = http_status == 401 || http_status == 403
+                               ? " (check the credentials: --bearer-token-env / --basic-auth-env name the variables holding them)"
+                             : http_status >= 200 && http_status < 300
                                ? " (check the --prometheus URL: it must be the server root, not a UI page)"
                                : " (an error page from a proxy or the server in front of Prometheus)";
     return make_error(where + ": " + what + " is not a Prometheus API response: '" + body_excerpt(body) + "'" + hint);

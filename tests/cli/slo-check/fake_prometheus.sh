@@ -44,4 +44,16 @@ run slo-check --prometheus "$URL" --policy "$TMP/policy.toml" --count 1 --attemp
 expect_rc 2 "several series"
 expect_contains "$out" "returned 2 series; aggregate it" "several series reason"
 
+# A bearer token from the environment variable named by --bearer-token-env; without it, 401.
+printf '%s' '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"7"]}]}}' >"$TMP/body-auth.json"
+port=$(free_port $((19700 + RANDOM % 250))) || exit 1
+start_fault canned "$port" --body "$TMP/body-auth.json" --bearer s3cret-token || exit 1
+SLO_TOKEN=s3cret-token run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --bearer-token-env SLO_TOKEN
+expect_rc 0 "bearer token sent"
+expect_not_contains "$out$err" "s3cret-token" "token never printed"
+run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --attempts 1 --timeout 20s
+expect_rc 2 "no token"
+expect_contains "$out" "HTTP 401" "401 reported"
+expect_contains "$out" "--bearer-token-env" "credentials hint"
+
 finish

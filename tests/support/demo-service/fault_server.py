@@ -7,6 +7,7 @@
 --mode garbage     HTTP 200, Content-Type application/json, a body that is not JSON
 --mode bad_data    HTTP 400 {"status":"error","errorType":"bad_data",...} as Prometheus sends
 --mode canned      answers every request with --body FILE (status --status, default 200)
+--bearer TOKEN     (any answering mode) 401 "Unauthorized" unless "Authorization: Bearer TOKEN"
 """
 import argparse
 import socket
@@ -34,6 +35,7 @@ def main():
     parser.add_argument("--mode", required=True, choices=["hang", "html500", "html200", "garbage", "bad_data", "canned"])
     parser.add_argument("--body")
     parser.add_argument("--status", type=int, default=200)
+    parser.add_argument("--bearer")
     args = parser.parse_args()
     if args.mode == "hang":
         serve_hang(args.host, args.port)
@@ -62,7 +64,9 @@ def main():
         def do_GET(self):
             with lock:
                 hits["count"] += 1
-            if self.path.startswith("/hits"):
+            if args.bearer and self.headers.get("Authorization") != "Bearer " + args.bearer:
+                data, code, ctype = b"Unauthorized", 401, "text/plain"
+            elif self.path.startswith("/hits"):
                 data = str(hits["count"]).encode()
                 code, ctype = 200, "text/plain"
             else:
