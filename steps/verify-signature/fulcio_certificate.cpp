@@ -62,7 +62,9 @@ Result<CertificateIdentity> certificate_identity(X509* leaf)
       else if (name->type == GEN_OTHERNAME) {
         // Fulcio's username SAN: otherName 1.3.6.1.4.1.57264.1.7 holding a UTF8String.
         const ASN1_TYPE* value = name->d.otherName->value;
-        if (value != nullptr && value->type == V_ASN1_UTF8STRING) {
+        char oid[64] = {};
+        OBJ_obj2txt(oid, sizeof oid, name->d.otherName->type_id, 1);
+        if (std::string_view(oid) == "1.3.6.1.4.1.57264.1.7" && value != nullptr && value->type == V_ASN1_UTF8STRING) {
           identity.subjects.push_back(asn1_string_text(value->value.utf8string));
         }
       }

@@ -54,6 +54,12 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
     auto loaded_key = load_public_key_file(key.path);
     if (!loaded_key) return make_error(table.location_of("path") + ": key " + key.name + ": " + loaded_key.message());
     key.key = *loaded_key;
+    for (const auto& other : policy.keys) {
+      if (other.key->spki_der() == key.key->spki_der()) {
+        return table.error_at("path", "key " + key.name + " is the same key as " + other.name +
+                                          " (a key counts once towards the threshold)");
+      }
+    }
     policy.keys.push_back(std::move(key));
   }
   if (policy.threshold > static_cast<int64_t>(policy.keys.size()) && !policy.keys.empty()) {

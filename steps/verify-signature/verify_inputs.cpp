@@ -42,7 +42,11 @@ Result<Inputs> gather_inputs(StepContext& context)
     trusted.name = std::filesystem::path(path).filename().string();
     trusted.path = path;
     trusted.key = std::make_shared<PublicKey>(std::move(key).value());
-    inputs.keys.push_back(std::move(trusted));
+    // A key listed twice must not count twice towards the threshold: the policy entry wins.
+    std::string der = trusted.key->spki_der();
+    bool known = std::any_of(inputs.keys.begin(), inputs.keys.end(),
+                             [&](const TrustedKey& other) { return other.key->spki_der() == der; });
+    if (!known) inputs.keys.push_back(std::move(trusted));
   }
 
   bool identity_flags = args.has("certificate-identity") || args.has("certificate-identity-regexp") ||

@@ -153,6 +153,9 @@ expect_rc 1 "key not yet valid"
 expect_contains "$out" "not valid before" "not_before reason"
 run verify-signature --policy policy/signature.toml --artifact blob --signature p256.sig --signature other.sig --key other.pub
 expect_rc 0 "--key complements the policy"
+run verify-signature --policy policy/signature.toml --artifact blob --signature p256.sig --key p256.pub
+expect_rc 1 "the same key given twice counts once"
+expect_contains "$out" "only 1 of 2 required trusted keys signed (prod-2026)" "duplicate key reason"
 printf 'version = 1\nthreshold = 1\ncolour = "red"\n' > policy/bad.toml
 run verify-signature --policy policy/bad.toml --artifact blob --key p256.pub --signature p256.sig
 expect_rc 2 "unknown policy key"

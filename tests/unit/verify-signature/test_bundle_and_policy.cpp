@@ -64,7 +64,9 @@ TEST_CASE("signature policy: keys relative to the policy, windows, threshold, st
   std::filesystem::create_directories(dir / "keys");
   auto key = test::generate("EC", "P-256");
   std::ofstream(dir / "keys" / "a.pub") << test::public_pem(key.get());
-  std::ofstream(dir / "keys" / "b.pub") << test::public_pem(key.get());
+  auto other = test::generate("EC", "P-256");
+  std::ofstream(dir / "keys" / "b.pub") << test::public_pem(other.get());
+  std::ofstream(dir / "keys" / "a-copy.pub") << test::public_pem(key.get());
   auto write = [&](const std::string& text) {
     std::ofstream(dir / "signature.toml") << text;
     return load_signature_policy((dir / "signature.toml").string());
@@ -105,6 +107,9 @@ source_repository = "github.com/acme/api"
   CHECK(too_high.message().find("exceeds") != std::string::npos);
   auto duplicate = write("version = 1\n[[keys]]\nname = \"a\"\npath = \"keys/a.pub\"\n[[keys]]\nname = \"a\"\npath = \"keys/b.pub\"\n");
   CHECK_FALSE(duplicate.ok());
+  auto same_key = write("version = 1\n[[keys]]\nname = \"a\"\npath = \"keys/a.pub\"\n[[keys]]\nname = \"b\"\npath = \"keys/a-copy.pub\"\n");
+  REQUIRE_FALSE(same_key.ok());
+  CHECK(same_key.message().find("is the same key as a") != std::string::npos);
   auto bad_time = write("version = 1\n[[keys]]\nname = \"a\"\npath = \"keys/a.pub\"\nnot_after = \"soon\"\n");
   CHECK_FALSE(bad_time.ok());
   auto newer = write("version = 2\n");
