@@ -1,60 +1,20 @@
-// Streaming JSON for reports of any size: the report's bytes (mapped, hashed and released as the
-// parser moves on, so the sha256 costs no second pass), and a SAX walker that gives each open object or
-// array a small "context" id chosen by the reader, so memory stays flat and dispatch is two ints.
+// Streaming JSON for reports of any size: a SAX walker over a ReportInput that gives each open
+// object or array a small "context" id chosen by the reader, so memory stays flat and dispatch
+// is two ints.
 #pragma once
 
+#include "report_input.hpp"
 #include "result.hpp"
 
 #include <rapidjson/reader.h>
 #include <rapidjson/stream.h>
 
 #include <cstdint>
-#include <memory>
-#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace relgate::scan {
-
-// A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
-// is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
-// few MB whatever the size, while a second thread hashes the file (a third of the work: on two
-// cores it costs no wall time); anything else (pipes, fuzz input) is held in memory.
-// The bytes are always followed by a '\0', which is how StringStream finds the end.
-class ReportInput
-{
-public:
-  static Result<ReportInput> open_file(const std::string& path);
-  static ReportInput from_bytes(std::string_view bytes);
-
-  ReportInput(ReportInput&& other) noexcept;
-  ReportInput& operator=(ReportInput&&) = delete;
-  ReportInput(const ReportInput&) = delete;
-  ~ReportInput();
-
-  const char* data() const { return m_data; }
-  std::size_t size() const { return m_size; }
-
-  // For a mapping, returns the pages before `cursor` to the kernel (the parser is past them).
-  void release_before(const char* cursor);
-  // The file's sha256 in hex (waits for the hashing thread).
-  std::string finish_sha256();
-
-private:
-  ReportInput();
-  struct HashState;
-  std::unique_ptr<HashState> m_hash;
-  std::string m_owned;
-  void* m_map = nullptr;
-  std::size_t m_map_size = 0;
-  const char* m_data = nullptr;
-  std::size_t m_size = 0;
-  std::size_t m_released = 0;
-};
-
-// How often (in bytes parsed) the walker hands consumed pages back.
-constexpr std::size_t release_interval = 8u << 20;
 
 // A scalar event, without copies: text points into the parser's buffer until the next event.
 struct JsonScalar
