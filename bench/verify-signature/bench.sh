@@ -45,12 +45,13 @@ base64 -w0 small.sig.der > small.sig
 ours=("$BIN" --artifact small.txt --key pub.pem --signature small.sig)
 peer=(openssl dgst -sha256 -verify pub.pem -signature small.sig.der small.txt)
 "${ours[@]}" >/dev/null
-# median_us CMD...: median whole-process wall time of 51 runs, in microseconds. hyperfine -N
-# (no shell) when installed; otherwise a bash loop, which adds fork overhead to both sides.
-median_us() {
+# stats_us CMD...: "median min cpu" of 51 whole-process runs, in microseconds (cpu = user + system,
+# which stays meaningful on a loaded machine). hyperfine -N (no shell) when installed; otherwise a
+# bash loop, which adds fork overhead and cannot measure cpu (reported as 0).
+stats_us() {
   if command -v hyperfine >/dev/null && command -v jq >/dev/null; then
     hyperfine -N --warmup 5 --runs 51 --export-json hf.json "$(printf '%q ' "$@")" >/dev/null 2>&1
-    jq '.results[0].median * 1000000 | floor' hf.json
+    jq -r '.results[0] | "\(.median * 1e6 | floor) \(.min * 1e6 | floor) \((.user + .system) * 1e6 | floor)"' hf.json
   else
     local times=()
     for _ in $(seq 51); do
@@ -58,10 +59,13 @@ median_us() {
       start=$(now_ns); "$@" >/dev/null; end=$(now_ns)
       times+=($(( (end - start) / 1000 )))
     done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n 26p
+    local sorted
+    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+    echo "$(sed -n 26p <<<"$sorted") $(sed -n 1p <<<"$sorted") 0"
   fi
 }
-ours_us=$(median_us "${ours[@]}")
-peer_us=$(median_us "${peer[@]}")
-awk -v a="$ours_us" -v b="$peer_us" 'BEGIN {
-  printf "small artifact, median of 51 whole-process runs: verify-signature %.2f ms (target < 5 ms), openssl dgst -verify %.2f ms, ratio %.2fx\n", a / 1000, b / 1000, a / b }'
+read -r ours_med ours_min ours_cpu < <(stats_us "${ours[@]}")
+read -r peer_med peer_min peer_cpu < <(stats_us "${peer[@]}")
+awk -v om="$ours_med" -v on="$ours_min" -v oc="$ours_cpu" -v pm="$peer_med" -v pn="$peer_min" -v pc="$peer_cpu" 'BEGIN {
+  printf "small artifact, 51 whole-process runs: verify-signature median %.2f ms (target < 5 ms), min %.2f ms, cpu %.2f ms\n", om / 1000, on / 1000, oc / 1000
+  printf "                                       openssl dgst -verify median %.2f ms, min %.2f ms, cpu %.2f ms; median ratio %.2fx\n", pm / 1000, pn / 1000, pc / 1000, om / pm }'

@@ -19,14 +19,15 @@ std::string PublicKey::kind_name() const
   return "unknown";
 }
 
-std::string PublicKey::spki_der() const
+const std::string& PublicKey::spki_der() const
 {
-  unsigned char* out = nullptr;
-  int length = i2d_PUBKEY(pkey.get(), &out);
-  if (length <= 0) return {};
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(length));
-  OPENSSL_free(out);
-  return der;
+  if (spki_cache.empty()) {
+    unsigned char* out = nullptr;
+    int length = i2d_PUBKEY(pkey.get(), &out);
+    if (length > 0) spki_cache.assign(reinterpret_cast<char*>(out), static_cast<std::size_t>(length));
+    OPENSSL_free(out);
+  }
+  return spki_cache;
 }
 
 std::string PublicKey::hint() const
@@ -87,13 +88,16 @@ Result<PublicKey> parse_public_key_der(std::string_view der, const std::string& 
 {
   const unsigned char* cursor = bytes_ptr(der);
   PkeyPtr pkey(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
+  if (pkey && cursor == bytes_ptr(der) + der.size()) {
+    RELGATE_ASSIGN_OR_RETURN(auto key, public_key_from_pkey(std::move(pkey), source));
+    key.spki_cache = std::string(der);
+    return key;
+  }
+  cursor = bytes_ptr(der);
+  pkey.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size())));
   if (!pkey || cursor != bytes_ptr(der) + der.size()) {
-    cursor = bytes_ptr(der);
-    pkey.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size())));
-    if (!pkey || cursor != bytes_ptr(der) + der.size()) {
-      openssl_errors();
-      return make_error(source + ": not a DER public key (SPKI or PKCS#1 RSA)");
-    }
+    openssl_errors();
+    return make_error(source + ": not a DER public key (SPKI or PKCS#1 RSA)");
   }
   return public_key_from_pkey(std::move(pkey), source);
 }
@@ -139,7 +143,9 @@ Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string& 
       openssl_errors();
       return make_error(source + ": PUBLIC KEY block is not a valid SubjectPublicKeyInfo");
     }
-    return public_key_from_pkey(std::move(pkey), source);
+    RELGATE_ASSIGN_OR_RETURN(auto key, public_key_from_pkey(std::move(pkey), source));
+    key.spki_cache = der;
+    return key;
   }
   if (label == "RSA PUBLIC KEY") {
     const unsigned char* cursor = bytes_ptr(der);

@@ -19,9 +19,11 @@ struct PublicKey
   PkeyPtr pkey;
   KeyKind kind = KeyKind::ecdsa_p256;
   int bits = 0;
+  mutable std::string spki_cache;
 
   std::string kind_name() const; // "ecdsa-p256", "ed25519", "rsa-3072"
-  std::string spki_der() const;
+  // DER SubjectPublicKeyInfo; kept from parsing when possible (OpenSSL 3's encoder is slow).
+  const std::string& spki_der() const;
   // base64(SHA-256(DER SPKI)): the bundle's publicKey.hint in practice.
   std::string hint() const;
 };

@@ -43,9 +43,9 @@ Result<Inputs> gather_inputs(StepContext& context)
     trusted.path = path;
     trusted.key = std::make_shared<PublicKey>(std::move(key).value());
     // A key listed twice must not count twice towards the threshold: the policy entry wins.
-    std::string der = trusted.key->spki_der();
-    bool known = std::any_of(inputs.keys.begin(), inputs.keys.end(),
-                             [&](const TrustedKey& other) { return other.key->spki_der() == der; });
+    bool known = std::any_of(inputs.keys.begin(), inputs.keys.end(), [&](const TrustedKey& other) {
+      return other.key->spki_der() == trusted.key->spki_der();
+    });
     if (!known) inputs.keys.push_back(std::move(trusted));
   }
 
