@@ -1,6 +1,7 @@
-// Strict field access shared by the evidence parsers (private to common/evidence*.cpp).
-// Strict because the chain hashes what we parse: a field we silently dropped or a duplicate
-// key we ignored would be an edit that no hash covers.
+// Strict field access shared by the evidence parsers, and parse_json_exact (also used by the
+// evidence CLI for --summary; a candidate for common/json). Strict because the chain hashes
+// what we parse: a field we silently dropped or a duplicate key we ignored would be an edit
+// that no hash covers.
 #pragma once
 
 #include "json.hpp"
