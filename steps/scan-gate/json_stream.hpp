@@ -163,15 +163,15 @@ template<typename Walker>
 Result<std::string> walk_json(ReportInput& input, const std::string& source_name, Walker& walker,
                               std::string_view expected)
 {
-  rapidjson::StringStream stream(input.data());
+  rapidjson::StringStream stream(input.json_begin());
   walker.set_input(&stream, &input);
   rapidjson::Reader reader;
   rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, walker);
   if (parsed.IsError()) {
-    return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), input.size(), walker.error(),
-                         walker.error_offset());
+    return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), input.size() - input.json_offset(),
+                         walker.error(), walker.error_offset());
   }
-  if (stream.Tell() < input.size()) {
+  if (input.json_offset() + stream.Tell() < input.size()) {
     // A '\0' inside the file stops StringStream early: that is not JSON either.
     return make_error(source_name + ": invalid JSON at byte " + std::to_string(stream.Tell()) +
                       ": a NUL byte; expected " + std::string(expected));

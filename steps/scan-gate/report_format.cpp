@@ -91,14 +91,15 @@ Result<std::optional<ReportFormat>> parse_report_format(std::string_view name)
 Result<ReportFormat> detect_report_format(const ReportInput& input, const std::string& source_name)
 {
   FormatSniffer sniffer;
-  rapidjson::StringStream stream(input.data());
+  if (std::string problem = input.encoding_problem(); !problem.empty()) return make_error(source_name + ": " + problem);
+  rapidjson::StringStream stream(input.json_begin());
   sniffer.set_input(&stream, nullptr);
   rapidjson::Reader reader;
   rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, sniffer);
   if (sniffer.format) return *sniffer.format;
   if (!sniffer.refused.empty()) return make_error(source_name + ": " + sniffer.refused);
   if (parsed.IsError()) {
-    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(), input.size(),
+    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(), input.size() - input.json_offset(),
                          sniffer.error(), sniffer.error_offset());
   }
   std::string keys;

@@ -115,6 +115,23 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
   return input;
 }
 
+std::size_t ReportInput::json_offset() const
+{
+  return m_size >= 3 && std::memcmp(m_data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+std::string ReportInput::encoding_problem() const
+{
+  auto starts = [&](const char* bom, std::size_t length) {
+    return m_size >= length && std::memcmp(m_data, bom, length) == 0;
+  };
+  if (starts("\xFF\xFE", 2) || starts("\xFE\xFF", 2)) {
+    return "the file is UTF-16 text (PowerShell's `>` writes it); write the report with the scanner's "
+           "--output/--file option, or convert it to UTF-8";
+  }
+  return {};
+}
+
 void ReportInput::release_before(const char* cursor)
 {
   if (!m_map) return;

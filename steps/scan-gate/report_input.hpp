@@ -29,6 +29,11 @@ public:
 
   const char* data() const { return m_data; }
   std::size_t size() const { return m_size; }
+  // Where the JSON text starts: after a UTF-8 byte order mark (Windows editors write one).
+  const char* json_begin() const { return m_data + json_offset(); }
+  std::size_t json_offset() const;
+  // "" when the bytes can be JSON; else why not (UTF-16/32 text, e.g. from PowerShell's `>`).
+  std::string encoding_problem() const;
 
   // For a mapping, returns the pages before `cursor` to the kernel (the parser is past them).
   void release_before(const char* cursor);

@@ -19,6 +19,7 @@ int key_index(std::string_view key, std::initializer_list<std::string_view> name
 Result<ReportInfo> read_report_input(ReportInput& input, const std::string& source_name,
                                      std::optional<ReportFormat> forced, const FindingSink& sink)
 {
+  if (std::string problem = input.encoding_problem(); !problem.empty()) return make_error(source_name + ": " + problem);
   ReportFormat format;
   if (forced) {
     format = *forced;

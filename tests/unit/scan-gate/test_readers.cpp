@@ -128,6 +128,17 @@ TEST_CASE("malformed reports fail with the byte offset and what was expected")
   REQUIRE_FALSE(nul.info);
 }
 
+TEST_CASE("a UTF-8 byte order mark is skipped; UTF-16 text is refused with a hint")
+{
+  auto bom = read_text("\xEF\xBB\xBF" + trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" +
+                                                     trivy_vuln("CVE-1", "p", "1", "HIGH") + "]}"));
+  REQUIRE(bom.info);
+  CHECK(bom.findings.size() == 1);
+  auto utf16 = read_text(std::string("\xFF\xFE{\0\"\0", 6));
+  REQUIRE_FALSE(utf16.info);
+  CHECK(utf16.info.message().find("UTF-16") != std::string::npos);
+}
+
 TEST_CASE("Grype: primary severity, related ids as aliases, fix, CVSS, KEV and EPSS fields")
 {
   auto report = read_text(R"({"matches":[{"vulnerability":{"id":"GHSA-aaaa-bbbb-cccc","severity":"Critical",
