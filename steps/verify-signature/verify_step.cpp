@@ -42,6 +42,7 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   std::vector<int64_t> log_indexes;
   std::vector<Statement> statements;
   std::vector<std::string> notes;
+  std::vector<std::string> signature_problems; // detached signatures no trusted key verified
 
   if (!inputs.signatures.empty()) {
     DetachedSignatureReport report = verify_detached_signatures(inputs.signatures, inputs.keys, artifact,
@@ -51,6 +52,7 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
     outcome.checks.push_back(CheckResult{"key-signature", report.problems.empty(),
                                          report.problems.empty() ? "" : report.problems.front()});
     // Extra signatures nobody trusts cannot lower trust; they only matter if the threshold fails.
+    signature_problems = report.problems;
     notes.insert(notes.end(), report.problems.begin(), report.problems.end());
     if (inputs.payload) {
       auto named = simple_signing_digest(*inputs.payload, context.args.value_or("payload", ""));
@@ -105,8 +107,9 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
                           " required trusted keys signed" + (verified_list.empty() ? "" : " (" + verified_list + ")");
     outcome.checks.push_back(CheckResult{"threshold", met, message});
     if (!met) {
+      // The specific problems first ("signature does not verify with key ..."), then the count.
+      for (const auto& problem : signature_problems) failures.push_back(problem);
       failures.push_back("only " + message);
-      for (const auto& note : notes) failures.push_back(note);
     }
   }
 
