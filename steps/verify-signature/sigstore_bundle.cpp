@@ -182,6 +182,10 @@ Result<void> parse_material(const JsonValue& material, SigstoreBundle& bundle, c
     RELGATE_ASSIGN_OR_RETURN(auto der, reader.bytes(*cert, "rawBytes", "verificationMaterial.certificate.rawBytes"));
     bundle.certificates.push_back(std::move(der));
   } else {
+    if (bundle.minor_version >= 3) {
+      return reader.error("verificationMaterial.x509CertificateChain",
+                          "not allowed in v0.3 bundles (use verificationMaterial.certificate)");
+    }
     const JsonValue* certs = find_member(*chain, "certificates");
     if (certs == nullptr || !certs->IsArray() || certs->Empty()) {
       return reader.error("verificationMaterial.x509CertificateChain.certificates",
@@ -229,8 +233,8 @@ Result<void> parse_content(const JsonValue& root, SigstoreBundle& bundle, const 
   if (message != nullptr) {
     MessageSignature content;
     RELGATE_ASSIGN_OR_RETURN(content.signature, reader.bytes(*message, "signature", "messageSignature.signature"));
-    RELGATE_ASSIGN_OR_RETURN(auto digest, reader.object(*message, "messageDigest", "messageSignature.messageDigest", false));
-    if (digest != nullptr) {
+    RELGATE_ASSIGN_OR_RETURN(auto digest, reader.object(*message, "messageDigest", "messageSignature.messageDigest", true));
+    {
       RELGATE_ASSIGN_OR_RETURN(auto algorithm, reader.string(*digest, "algorithm", "messageSignature.messageDigest.algorithm", false));
       if (algorithm == "SHA2_256") content.digest_algorithm = HashAlgorithm::sha256;
       else if (algorithm == "SHA2_384") content.digest_algorithm = HashAlgorithm::sha384;

@@ -55,6 +55,13 @@ TEST_CASE("bundle shape errors name the field")
   CHECK_FALSE(cert_in_v1.ok());
   auto two = parse_bundle(bundle_json(v3, key_material + R"(,"certificate":{"rawBytes":"AA=="})"), "b");
   CHECK_FALSE(two.ok());
+  auto chain_in_v3 = parse_bundle(bundle_json(v3, R"("x509CertificateChain":{"certificates":[{"rawBytes":"AA=="}]})"), "b");
+  REQUIRE_FALSE(chain_in_v3.ok());
+  CHECK(chain_in_v3.message().find("not allowed in v0.3 bundles") != std::string::npos);
+  auto no_digest = parse_bundle(R"({"mediaType":")" + v3 + R"(","verificationMaterial":{)" + key_material +
+                                R"(},"messageSignature":{"signature":"AQID"}})", "b");
+  REQUIRE_FALSE(no_digest.ok());
+  CHECK(no_digest.message().find("messageSignature.messageDigest: missing") != std::string::npos);
   CHECK_FALSE(parse_bundle("{\"mediaType\": ", "b").ok());
 }
 
