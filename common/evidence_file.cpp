@@ -77,7 +77,7 @@ std::string serialize_evidence(const EvidenceFile& file)
 
 Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name)
 {
-  auto parsed = parse_json_exact(text, source_name);
+  auto parsed = parse_json(text, source_name);
   if (!parsed) {
     return make_error(parsed.message() + " (not an evidence file, or edited by hand)");
   }

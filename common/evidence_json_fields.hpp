@@ -1,5 +1,4 @@
-// Strict field access shared by the evidence parsers, and parse_json_exact (also used by the
-// evidence CLI for --summary; a candidate for common/json). Strict because the chain hashes
+// Strict field access shared by the evidence parsers. Strict because the chain hashes
 // what we parse: a field we silently dropped or a duplicate key we ignored would be an edit
 // that no hash covers.
 #pragma once
@@ -15,12 +14,6 @@
 
 namespace relgate {
 
-// Parses JSON with numbers converted by strtod/strtoll (exact, correctly rounded) instead of
-// RapidJSON 1.1.0's full-precision path, which crashes or misreads some long numbers
-// (Tencent/rapidjson#1251, #1441) and was found crashing by fuzz_evidence_parse. Nesting is
-// limited (max_json_depth) so later recursive walks cannot exhaust the stack.
-constexpr int max_json_depth = 64;
-Result<JsonDocument> parse_json_exact(std::string_view text, const std::string& source_name);
 
 inline Result<void> check_object_keys(const JsonValue& object, const std::string& where,
                                       const std::vector<std::string_view>& allowed)

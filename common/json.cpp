@@ -2,7 +2,6 @@
 
 #include "file_io.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -38,19 +37,18 @@ void write_canonical(const JsonValue& value, rapidjson::Writer<rapidjson::String
   }
 }
 
-} // namespace
-
-Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name)
+// Members are compared by index: clang warns on rapidjson's member-iterator operator== in C++20.
+template<typename Value> auto member_value(Value& object, std::string_view key) -> decltype(&object)
 {
-  JsonDocument document;
-  document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
-    return make_error(std::string(source_name) + ": invalid JSON at byte "
-                      + std::to_string(document.GetErrorOffset()) + ": "
-                      + rapidjson::GetParseError_En(document.GetParseError()));
+  if (!object.IsObject()) return nullptr;
+  for (rapidjson::SizeType i = 0; i < object.MemberCount(); ++i) {
+    auto& member = object.MemberBegin()[i];
+    if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == key) return &member.value;
   }
-  return document;
+  return nullptr;
 }
+
+} // namespace
 
 Result<JsonDocument> parse_json_file(const std::string& path)
 {
@@ -85,9 +83,7 @@ std::string to_canonical_json(const JsonValue& value)
 
 const JsonValue* find_member(const JsonValue& object, std::string_view key)
 {
-  if (!object.IsObject()) return nullptr;
-  const auto it = object.FindMember(JsonValue(rapidjson::StringRef(key.data(), key.size())));
-  return it == object.MemberEnd() ? nullptr : &it->value;
+  return member_value(object, key);
 }
 
 std::optional<std::string> get_string(const JsonValue& object, std::string_view key)
@@ -125,9 +121,8 @@ JsonValue json_string(std::string_view text, JsonAllocator& allocator)
 
 void set_member(JsonValue& object, std::string_view key, JsonValue value, JsonAllocator& allocator)
 {
-  if (auto it = object.FindMember(JsonValue(rapidjson::StringRef(key.data(), key.size())));
-      it != object.MemberEnd()) {
-    it->value = std::move(value);
+  if (JsonValue* existing = member_value(object, key)) {
+    *existing = std::move(value);
     return;
   }
   object.AddMember(json_string(key, allocator), value, allocator);

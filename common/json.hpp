@@ -20,6 +20,9 @@ using JsonAllocator = rapidjson::Document::AllocatorType;
 
 // source_name is the file name (or "stdin", "response from URL") used in the error message:
 // "<source>: invalid JSON at byte 1234: Missing a comma or '}' after an object member".
+// Numbers are converted exactly (strtod/strtoll), encoding is validated, and nesting deeper than
+// max_json_depth is refused so later recursive walks cannot exhaust the stack.
+constexpr int max_json_depth = 64;
 Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name);
 Result<JsonDocument> parse_json_file(const std::string& path);
 

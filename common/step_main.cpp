@@ -215,7 +215,8 @@ int step_main(const StepSpec& spec, int argc, const char* const* argv)
     outcome = make_error(std::string("internal error: ") + exception.what());
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  return finish_step(spec, *common, std::move(outcome), io, started_at, elapsed.count());
+  // context.common, not the parsed options: a step may fill in its scope (e.g. the stage it chose).
+  return finish_step(spec, context.common, std::move(outcome), io, started_at, elapsed.count());
 }
 
 } // namespace relgate

@@ -64,7 +64,7 @@ struct StepContext
 {
   std::string step_name;
   ParsedArgs args;
-  CommonOptions common;
+  CommonOptions common; // a step may complete common.scope (e.g. the stage it chose); it is recorded
   StepIo io;
 };
 

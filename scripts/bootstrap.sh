@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost-program-options-dev rapidjson-dev libcurl4-openssl-dev libssl-dev
   libtomlplusplus-dev doctest-dev
-  git jq openssl curl ca-certificates python3 procps rsync
+  git jq openssl curl ca-certificates python3 procps rsync strace
   prometheus nginx wrk hyperfine
   clang libclang-rt-14-dev
 )

@@ -127,13 +127,13 @@ TEST_CASE("evidence: long and extreme numbers are read exactly, never crash the 
   const std::string tiny = "0." + std::string(300, '0') + "1";
   const std::string text = R"({"a":)" + tiny + R"(,"b":128.74836467836484838364836483643636483648e-336,)"
                            R"("c":18446744073709551615,"d":-9223372036854775808,"e":1e308})";
-  auto parsed = parse_json_exact(text, "s.json");
+  auto parsed = parse_json(text, "s.json");
   REQUIRE_MESSAGE(parsed.ok(), error_of(parsed));
   CHECK((*parsed)["a"].GetDouble() == std::strtod(tiny.c_str(), nullptr));
   CHECK((*parsed)["b"].GetDouble() == std::strtod("128.74836467836484838364836483643636483648e-336", nullptr));
   CHECK((*parsed)["c"].GetUint64() == 18446744073709551615ull);
   CHECK((*parsed)["d"].GetInt64() == INT64_MIN);
-  auto huge = parse_json_exact(R"({"x":1e400})", "s.json");
+  auto huge = parse_json(R"({"x":1e400})", "s.json");
   REQUIRE_FALSE(huge.ok());
   CHECK(huge.message().rfind("s.json: invalid JSON at byte ", 0) == 0);
 }

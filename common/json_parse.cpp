@@ -1,5 +1,7 @@
-// parse_json_exact: RapidJSON's tokenizer, our own number conversion (see the header).
-#include "evidence_json_fields.hpp"
+// parse_json: RapidJSON's tokenizer with our own number conversion. RapidJSON 1.1.0's
+// full-precision number path reads out of bounds on long numbers (Tencent/rapidjson#1251, #1441;
+// found by fuzz_evidence_parse), so numbers arrive as text and strtod/strtoll convert them exactly.
+#include "json.hpp"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -93,14 +95,14 @@ struct ExactParse
 
 } // namespace
 
-Result<JsonDocument> parse_json_exact(std::string_view text, const std::string& source_name)
+Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name)
 {
   JsonDocument doc;
   ExactParse parse{text, {}, {}};
   doc.Populate(parse);
   if (parse.result.IsError()) {
     const std::string what = parse.problem.empty() ? rapidjson::GetParseError_En(parse.result.Code()) : parse.problem;
-    return make_error(source_name + ": invalid JSON at byte " + std::to_string(parse.result.Offset()) + ": " + what);
+    return make_error(std::string(source_name) + ": invalid JSON at byte " + std::to_string(parse.result.Offset()) + ": " + what);
   }
   return doc;
 }
