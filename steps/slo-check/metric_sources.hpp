@@ -76,6 +76,8 @@ std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, Ht
 // One file: judged against zero; two: the delta between them.
 std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy);
 
+Reading no_data_reading(std::string why);
+
 // Built-in readings from the figures of one window.
 Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, const HttpMetricNames& names);
 

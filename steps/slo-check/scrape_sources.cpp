@@ -1,0 +1,140 @@
+// Scrape sources: a /metrics endpoint scraped a window apart, and saved scrapes.
+#include "metric_sources.hpp"
+
+#include "file_io.hpp"
+#include "http_client.hpp"
+
+namespace relgate::slo {
+
+namespace {
+
+void note_resets(const std::string& role, const WindowStats& stats, Measurement& measurement)
+{
+  if (stats.counter_resets > 0) {
+    measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
+                                   " counter reset(s) between the scrapes (the service restarted?): counted from zero");
+  }
+}
+
+Result<Exposition> scrape(const Target& target, const HttpSettings& http, Clock::time_point deadline)
+{
+  HttpRequest request;
+  request.url = target.url;
+  request.headers.push_back("Accept: text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1");
+  request.bearer_token_env = http.bearer_token_env;
+  request.basic_auth_env = http.basic_auth_env;
+  request.ca_cert_path = http.ca_cert_path;
+  request.timeout = attempt_timeout(http, deadline);
+  request.max_attempts = http.max_attempts;
+  const std::string where = target.role + " " + redact_url(target.url);
+  auto response = http_get(request);
+  if (!response) return make_error(where + ": unreachable: " + response.message());
+  if (response->status != 200) {
+    const bool denied = response->status == 401 || response->status == 403;
+    return make_error(where + ": HTTP " + std::to_string(response->status) + " after " + std::to_string(response->attempts) +
+                      " attempt(s): '" + body_excerpt(response->body) + "'" +
+                      (denied ? " (check --bearer-token-env / --basic-auth-env)" : ""));
+  }
+  auto parsed = parse_exposition(response->body, where);
+  if (!parsed) return make_error(parsed.message() + " (is this a Prometheus /metrics endpoint?)");
+  return parsed;
+}
+
+class ScrapeSource : public MetricSource
+{
+public:
+  ScrapeSource(std::vector<Target> targets, HttpSettings http, SloPolicy policy)
+    : m_targets(std::move(targets)), m_http(std::move(http)), m_policy(std::move(policy))
+  {
+  }
+  std::string kind() const override { return "metrics-url"; }
+
+  Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point deadline) override
+  {
+    // Scrapes chain: the end of one measurement is the start of the next when it is recent
+    // enough (interval <= window), which halves the scrapes of a long plan.
+    const auto now = Clock::now();
+    const bool reuse = !m_previous.empty() && now - m_previous_time <= m_policy.window + std::chrono::seconds(1);
+    std::map<std::string, Exposition> start;
+    Clock::time_point start_time = now;
+    if (reuse) {
+      start = m_previous;
+      start_time = m_previous_time;
+    } else {
+      for (const auto& target : m_targets) {
+        RELGATE_ASSIGN_OR_RETURN(start[target.role], scrape(target, m_http, deadline));
+      }
+      start_time = Clock::now();
+    }
+    RELGATE_TRY(sleep_until_or_deadline(start_time + m_policy.window, deadline, "waiting --window " + format_duration(m_policy.window) + " between scrapes"));
+    std::map<std::string, Exposition> end;
+    for (const auto& target : m_targets) {
+      RELGATE_ASSIGN_OR_RETURN(end[target.role], scrape(target, m_http, deadline));
+    }
+    const auto end_time = Clock::now();
+    Measurement measurement;
+    measurement.window_seconds = std::chrono::duration<double>(end_time - start_time).count();
+    for (const auto& target : m_targets) {
+      WindowStats stats = compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
+      auto& readings = measurement.readings[target.role];
+      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+      note_resets(target.role, stats, measurement);
+      measurement.stats[target.role] = stats;
+    }
+    m_previous = std::move(end);
+    m_previous_time = end_time;
+    return measurement;
+  }
+
+private:
+  std::vector<Target> m_targets;
+  HttpSettings m_http;
+  SloPolicy m_policy;
+  std::map<std::string, Exposition> m_previous;
+  Clock::time_point m_previous_time;
+};
+
+class FileSource : public MetricSource
+{
+public:
+  FileSource(std::vector<std::string> files, SloPolicy policy) : m_files(std::move(files)), m_policy(std::move(policy)) {}
+  std::string kind() const override { return "metrics-file"; }
+
+  Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point) override
+  {
+    Exposition before;
+    if (m_files.size() == 2) {
+      RELGATE_ASSIGN_OR_RETURN(auto text, read_file(m_files[0]));
+      RELGATE_ASSIGN_OR_RETURN(before, parse_exposition(text, m_files[0]));
+    }
+    RELGATE_ASSIGN_OR_RETURN(auto text, read_file(m_files.back()));
+    RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, m_files.back()));
+    Measurement measurement;
+    const double window = std::chrono::duration<double>(m_policy.window).count();
+    WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
+    measurement.window_seconds = stats.window_seconds;
+    auto& readings = measurement.readings["target"];
+    for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+    note_resets("target", stats, measurement);
+    measurement.stats["target"] = stats;
+    return measurement;
+  }
+
+private:
+  std::vector<std::string> m_files;
+  SloPolicy m_policy;
+};
+
+} // namespace
+
+std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, HttpSettings http, SloPolicy policy)
+{
+  return std::make_unique<ScrapeSource>(std::move(targets), std::move(http), std::move(policy));
+}
+
+std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy)
+{
+  return std::make_unique<FileSource>(std::move(files), std::move(policy));
+}
+
+} // namespace relgate::slo
