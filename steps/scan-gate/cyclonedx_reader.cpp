@@ -156,6 +156,7 @@ public:
     case meta_component: {
       ComponentInfo c = std::move(m_component_stack.back());
       m_component_stack.pop_back();
+      if (context == meta_component) m_info.artifact_name = c.name;
       if (!c.ref.empty()) m_components.emplace(c.ref, std::move(c));
       return true;
     }

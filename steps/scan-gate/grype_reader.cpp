@@ -13,7 +13,7 @@ namespace {
 enum Context {
   root = first_reader_context, source, source_target, repo_digests, descriptor, matches, match,
   vuln, fix, fix_versions, cvss_list, cvss_entry, cvss_metrics, kev_list, epss_list, epss_entry,
-  related_list, related, artifact
+  related_list, related, artifact, artifact_locations, artifact_location
 };
 
 enum RootKey { r_matches, r_source, r_descriptor };
@@ -21,7 +21,7 @@ enum MatchKey { mk_vulnerability, mk_related, mk_artifact };
 enum VulnKey { v_id, v_severity, v_fix, v_cvss, v_kev, v_epss };
 enum FixKey { f_versions, f_state };
 enum CvssKey { c_version, c_metrics };
-enum ArtifactKey { a_name, a_version, a_purl };
+enum ArtifactKey { a_name, a_version, a_purl, a_locations };
 
 class GrypeWalker : public SaxWalker<GrypeWalker>
 {
@@ -52,6 +52,7 @@ public:
       m_related_cvss = -1;
       m_seen_vulnerability = false;
       m_seen_artifact = false;
+      m_location.clear();
       return match;
     case match:
       if (key == mk_vulnerability) return object_or_fail(is_object, "vulnerability", vuln);
@@ -81,6 +82,8 @@ public:
       m_finding.kev_in_report = true;
       return context_skip;
     case epss_list: return is_object ? epss_entry : context_skip;
+    case artifact: return key == a_locations && !is_object ? artifact_locations : context_skip;
+    case artifact_locations: return is_object ? artifact_location : context_skip;
     default: return context_skip;
     }
   }
@@ -99,7 +102,8 @@ public:
     case cvss_metrics: return key == "baseScore" ? 0 : no_key;
     case epss_entry: return key == "epss" ? 0 : no_key;
     case related: return key_index(key, {"id", "cvss"});
-    case artifact: return key_index(key, {"name", "version", "purl"});
+    case artifact: return key_index(key, {"name", "version", "purl", "locations"});
+    case artifact_location: return key == "path" ? 0 : no_key;
     default: return no_key;
     }
   }
@@ -165,6 +169,10 @@ public:
         m_finding.aliases.emplace_back(v.text);
       }
       return true;
+    case artifact_location:
+      // The first location (e.g. /usr/lib/node_modules/x/package.json) says where it was found.
+      if (key == 0 && v.is_string() && m_location.empty()) m_location.assign(v.text);
+      return true;
     case artifact:
       if (!v.is_string()) return true;
       if (key == a_name) { m_finding.package.assign(v.text); m_seen_artifact = true; }
@@ -213,7 +221,7 @@ private:
     m_finding.fixed_version = m_fix_versions;
     double ranked = m_primary_cvss >= 0 ? m_primary_cvss : m_related_cvss;
     if (ranked >= 0) m_finding.cvss = ranked >= 100 ? ranked - 100 : ranked;
-    m_finding.target = m_info.artifact_name;
+    m_finding.target = m_location;
     ++m_info.records;
     ++m_match_index;
     m_sink(m_finding);
@@ -226,6 +234,7 @@ private:
   std::string m_fix_versions;
   std::string m_fix_state;
   std::string m_cvss_version;
+  std::string m_location;
   std::string m_descriptor_name;
   std::string m_descriptor_version;
   double m_cvss_score = -1;

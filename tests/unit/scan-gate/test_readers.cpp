@@ -146,7 +146,8 @@ TEST_CASE("Grype: primary severity, related ids as aliases, fix, CVSS, KEV and E
       {"version":"3.1","metrics":{"baseScore":9.8}}],"knownExploited":[{"cve":"CVE-2015-9235"}],
       "epss":[{"cve":"CVE-2015-9235","epss":0.42}]},
     "relatedVulnerabilities":[{"id":"CVE-2015-9235","severity":"High","cvss":[]}],
-    "artifact":{"name":"jsonwebtoken","version":"0.1.0","purl":"pkg:npm/jsonwebtoken@0.1.0"}},
+    "artifact":{"name":"jsonwebtoken","version":"0.1.0","purl":"pkg:npm/jsonwebtoken@0.1.0",
+      "locations":[{"path":"/app/node_modules/jsonwebtoken/package.json","layerID":"sha256:1"}]}},
    {"vulnerability":{"id":"CVE-2007-6755","severity":"Negligible","fix":{"versions":[],"state":"not-fixed"},"cvss":[]},
     "relatedVulnerabilities":[{"id":"CVE-2007-6755","severity":"Medium","cvss":[{"version":"2.0","metrics":{"baseScore":5.8}}]}],
     "artifact":{"name":"libssl1.1","version":"1.1.1n"}}],
@@ -164,6 +165,7 @@ TEST_CASE("Grype: primary severity, related ids as aliases, fix, CVSS, KEV and E
   CHECK(jwt.cvss == doctest::Approx(9.8)); // v3 outranks v2
   CHECK(jwt.kev_in_report);
   CHECK(jwt.epss_in_report == doctest::Approx(0.42));
+  CHECK(jwt.target == "/app/node_modules/jsonwebtoken/package.json");
   const Finding& ssl = report.findings[1];
   CHECK(ssl.severity == Severity::negligible);
   CHECK(ssl.fix == FixState::not_fixed);
