@@ -5,8 +5,8 @@ source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/support/demo-service/slo_test_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the fake Prometheus"
 
-policy() { # policy NO_DATA
-  printf 'version = 1\n[[objectives]]\nname = "queue depth"\nquery = "max(queue_depth)"\npass = ["< 100"]\nno_data = "%s"\n' "$1" >"$TMP/policy.toml"
+policy() { # policy NO_DATA: errors are not retried (consecutive_error_limit 0), to keep this fast
+  printf 'version = 1\n[measurement]\nconsecutive_error_limit = 0\n[[objectives]]\nname = "queue depth"\nquery = "max(queue_depth)"\npass = ["< 100"]\nno_data = "%s"\n' "$1" >"$TMP/policy.toml"
 }
 serve() { # serve BODY -> sets URL
   printf '%s' "$1" >"$TMP/body-$2.json"
