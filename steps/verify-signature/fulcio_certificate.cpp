@@ -86,7 +86,7 @@ Result<VerifiedChain> verify_certificate_chain(X509* leaf, const TrustedRoot& ro
   }
   std::string last_problem = "no certificate authority in " + root.source + " is valid at " + format_epoch(at);
   for (const auto& authority : root.certificate_authorities) {
-    if (!authority.valid_for.contains(at)) continue;
+    if (!authority.valid_for.contains(at) || authority.chain.empty()) continue;
     X509StorePtr store(X509_STORE_new());
     X509StackPtr untrusted(sk_X509_new_null());
     for (std::size_t i = 0; i < authority.chain.size(); ++i) {

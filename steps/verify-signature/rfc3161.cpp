@@ -42,6 +42,7 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
 
   std::string problems;
   for (const auto& authority : root.timestamp_authorities) {
+    if (authority.chain.empty()) continue; // cannot have signed anything
     if (!authority.valid_for.contains(time)) {
       problems += authority.uri + ": time " + format_epoch(time) + " outside its validity " +
                   authority.valid_for.describe() + "; ";

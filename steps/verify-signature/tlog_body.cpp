@@ -72,18 +72,25 @@ Result<void> same_signature(const std::string& b64, const ExpectedBody& expected
 
 Result<void> check_hashedrekord_v1(const JsonValue& spec, const ExpectedBody& expected)
 {
-  if (expected.dsse != nullptr) return make_error("log entry is a hashedrekord but the bundle holds a DSSE envelope");
   std::string algorithm = text_at(spec, {"data", "hash", "algorithm"});
   std::string value = text_at(spec, {"data", "hash", "value"});
   auto parsed = parse_digest(algorithm + ":" + value);
   if (!parsed) return make_error("log entry artifact digest '" + algorithm + ":" + value + "' is malformed");
-  auto ours = expected.artifact_digests.find(parsed->algorithm);
-  if (ours == expected.artifact_digests.end()) {
-    return make_error("log entry records a " + algorithm + " digest of the artifact; pass --artifact so it can be computed");
+  std::string wanted;
+  if (expected.dsse != nullptr) {
+    // hashedrekord over DSSE (client spec): the digest commits to the PAE the signature covers.
+    wanted = hash_bytes(parsed->algorithm, dsse_pae(expected.dsse->payload_type, expected.dsse->payload));
+  } else {
+    auto ours = expected.artifact_digests.find(parsed->algorithm);
+    if (ours == expected.artifact_digests.end()) {
+      return make_error("log entry records a " + algorithm + " digest of the artifact; pass --artifact so it can be computed");
+    }
+    wanted = ours->second;
   }
-  if (parsed->hex != hex_encode(ours->second)) {
-    return make_error("log entry artifact digest " + parsed->str() + " differs from the artifact's " + algorithm + ":" +
-                      hex_encode(ours->second));
+  if (parsed->hex != hex_encode(wanted)) {
+    return make_error("log entry digest " + parsed->str() + " differs from the " +
+                      (expected.dsse != nullptr ? "DSSE envelope's PAE hash " : "artifact's ") + algorithm + ":" +
+                      hex_encode(wanted));
   }
   RELGATE_TRY(same_signature(text_at(spec, {"signature", "content"}), expected, "signature.content"));
   RELGATE_ASSIGN_OR_RETURN(auto der, pem_b64_to_der(text_at(spec, {"signature", "publicKey", "content"}),

@@ -120,10 +120,9 @@ Result<std::vector<CertificateAuthority>> parse_authorities(const JsonValue& roo
     authority.uri = get_string(item, "uri").value_or("");
     const JsonValue* chain = find_member(item, "certChain");
     const JsonValue* certs = chain != nullptr ? find_member(*chain, "certificates") : nullptr;
-    if (certs == nullptr || !certs->IsArray() || certs->Empty()) {
-      return make_error(where + ".certChain.certificates: missing or empty");
-    }
-    for (rapidjson::SizeType c = 0; c < certs->Size(); ++c) {
+    // An authority without certificates can authenticate nothing; it is kept (and never matches).
+    if (certs != nullptr && !certs->IsArray()) return make_error(where + ".certChain.certificates: expected an array");
+    for (rapidjson::SizeType c = 0; certs != nullptr && c < certs->Size(); ++c) {
       std::string cert_where = where + ".certChain.certificates[" + std::to_string(c) + "]";
       RELGATE_ASSIGN_OR_RETURN(auto der, bytes_at((*certs)[c], "rawBytes", cert_where));
       RELGATE_ASSIGN_OR_RETURN(auto cert, parse_der_certificate(der, cert_where));

@@ -51,6 +51,11 @@ Result<Inputs> gather_inputs(StepContext& context)
 
   bool identity_flags = args.has("certificate-identity") || args.has("certificate-identity-regexp") ||
                         args.has("certificate-oidc-issuer") || args.has("certificate-oidc-issuer-regexp");
+  if (identity_flags && args.has("key")) {
+    // As cosign and the Sigstore conformance CLI: one run is either key-based or keyless.
+    return make_error("--key and --certificate-identity/--certificate-oidc-issuer are mutually exclusive: "
+                      "verify with a key or keyless, not both (the policy can list both kinds)");
+  }
   if (identity_flags) {
     RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(args.value_or("certificate-identity", ""),
                                                            args.value_or("certificate-identity-regexp", ""),

@@ -81,6 +81,9 @@ run verify-signature --artifact artifact --key key.pub --attestation att.json --
 expect_rc 1 "wrong predicate type"
 run verify-signature --artifact artifact --key key.pub --signature /dev/null --predicate-type https://slsa.dev/provenance/v1
 expect_rc 2 "empty signature still an error"
+run verify-signature --artifact artifact --key key.pub --attestation att.json --certificate-identity me@example.com --certificate-oidc-issuer https://issuer
+expect_rc 2 "--key with keyless identity flags"
+expect_contains "$err" "mutually exclusive" "exclusive flags reason"
 printf 'not json' > broken.json
 run verify-signature --artifact artifact --key key.pub --attestation broken.json
 expect_rc 2 "malformed envelope"

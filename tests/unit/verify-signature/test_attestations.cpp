@@ -1,5 +1,8 @@
 #include "attestation.hpp"
 #include "dsse.hpp"
+#include "encoding.hpp"
+#include "signature_verify.hpp"
+#include "tlog_body.hpp"
 #include "in_toto.hpp"
 #include "simple_signing.hpp"
 #include "trust_config.hpp"
@@ -137,4 +140,34 @@ TEST_CASE("statement_for_artifact names the subjects when the artifact is not on
   CHECK(refused.message().find("(subjects: x sha256:00)") != std::string::npos);
   envelope.payload_type = "text/plain";
   CHECK(statement_for_artifact(envelope, artifact, "a.json").message().find("payloadType") != std::string::npos);
+}
+
+TEST_CASE("log bodies: hashedrekord over DSSE commits to the PAE hash")
+{
+  DsseEnvelope envelope;
+  envelope.payload_type = "application/vnd.in-toto+json";
+  envelope.payload = "{}";
+  envelope.signatures.push_back(DsseSignature{"sig", ""});
+  std::string cert_der = "certificate-der";
+  std::string pem = "-----BEGIN CERTIFICATE-----\n" + base64_encode(cert_der) + "\n-----END CERTIFICATE-----\n";
+  auto body_with = [&](const std::string& hex) {
+    TlogEntry entry;
+    entry.kind = "hashedrekord";
+    entry.version = "0.0.1";
+    entry.canonicalized_body = R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" +
+                               hex + R"("}},"signature":{"content":")" + base64_encode("sig") +
+                               R"(","publicKey":{"content":")" + base64_encode(pem) + R"("}}}})";
+    return entry;
+  };
+  ExpectedBody expected;
+  expected.signature = "sig";
+  expected.verifier_der = cert_der;
+  expected.dsse = &envelope;
+  std::string pae_hash = hex_encode(hash_bytes(HashAlgorithm::sha256, dsse_pae(envelope.payload_type, envelope.payload)));
+  CHECK(check_tlog_body(body_with(pae_hash), expected).ok());
+  auto other = check_tlog_body(body_with(std::string(64, '0')), expected);
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.message().find("PAE hash") != std::string::npos);
+  expected.signature = "another";
+  CHECK_FALSE(check_tlog_body(body_with(pae_hash), expected).ok());
 }
