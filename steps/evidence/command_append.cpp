@@ -43,7 +43,7 @@ Result<EvidenceRecord> record_from_args(const ParsedArgs& args)
   record.scope.env = args.value_or("env", "");
   RELGATE_ASSIGN_OR_RETURN(record.scope.stage, args.integer("stage", 0, 100));
   if (auto summary_text = args.value("summary")) {
-    auto summary = parse_json_exact(*summary_text, "--summary");
+    auto summary = parse_json(*summary_text, "--summary");
     if (!summary) return summary.error();
     if (!summary->IsObject()) return make_error("--summary: must be a JSON object, e.g. '{\"critical\":0}'");
     record.summary = std::move(*summary);
