@@ -1,7 +1,6 @@
 #include "bundle_verifier.hpp"
 
 #include "attestation.hpp"
-
 #include "dsse.hpp"
 #include "encoding.hpp"
 #include "fulcio_certificate.hpp"
@@ -10,6 +9,8 @@
 #include "sct.hpp"
 #include "signature_verify.hpp"
 #include "tlog_verifier.hpp"
+
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 
@@ -105,6 +106,15 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
       return report;
     }
     leaf = std::move(parsed).value();
+    // Trust comes only from the trusted root: a self-signed certificate in the bundle is refused.
+    for (std::size_t i = 0; i < bundle.certificates.size(); ++i) {
+      auto cert = parse_der_certificate(bundle.certificates[i], source + ": certificate " + std::to_string(i));
+      if (cert && X509_check_issued(cert->get(), cert->get()) == X509_V_OK) {
+        report.failures.push_back("bundle certificate " + std::to_string(i) + " (" + certificate_subject(cert->get()) +
+                                  ") is a self-signed root; roots come only from the trusted root");
+        return report;
+      }
+    }
     auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(leaf.get())), source + ": certificate key");
     if (!key) {
       report.failures.push_back(key.message());

@@ -271,6 +271,14 @@ TEST_CASE("keyless: each broken link gives its own reason")
     CHECK(has_failure(report, "no transparency log entry"));
     CHECK(has_failure(report, "no verified signing time"));
   }
+  SUBCASE("a root certificate inside the bundle is refused")
+  {
+    Pki pki;
+    pki.bundle.certificates.push_back(certificate_der(pki.intermediate.get()));
+    CHECK(pki.verify(pki.options()).verified());
+    pki.bundle.certificates.push_back(certificate_der(pki.root.get()));
+    CHECK(has_failure(pki.verify(pki.options()), "is a self-signed root"));
+  }
   SUBCASE("keyless needs a trusted root and an identity")
   {
     Pki pki;
