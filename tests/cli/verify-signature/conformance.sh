@@ -73,6 +73,32 @@ if [ -d "$happy" ]; then
   expect_contains "$out" "does not match identity matching ^https://github.com/sigstore-conformance/\$" "identity reason"
 fi
 
+# cosign's legacy --bundle format, converted at test time from the v0.1 case (CVE-2022-36056: a
+# log entry swapped in from another signing must be refused).
+legacy_bundle() { # legacy_bundle SIG_CERT_BUNDLE REKOR_ENTRY_BUNDLE > out
+  local pem log_id
+  pem=$(printf -- '-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n' \
+        "$(jq -r '.verificationMaterial | (.x509CertificateChain.certificates[0].rawBytes // .certificate.rawBytes)' "$1" | fold -w64)")
+  log_id=$(jq -r '.verificationMaterial.tlogEntries[0].logId.keyId' "$2" | base64 -d | od -An -tx1 | tr -d ' \n')
+  jq -n --slurpfile a "$1" --slurpfile b "$2" --arg cert "$(printf '%s' "$pem" | base64 -w0)" --arg id "$log_id" '
+    ($b[0].verificationMaterial.tlogEntries[0]) as $t |
+    {base64Signature: $a[0].messageSignature.signature, cert: $cert,
+     rekorBundle: {SignedEntryTimestamp: $t.inclusionPromise.signedEntryTimestamp,
+                   Payload: {body: $t.canonicalizedBody, integratedTime: ($t.integratedTime | tonumber),
+                             logIndex: ($t.logIndex | tonumber), logID: $id}}}'
+}
+if [ -d "$happy" ] && [ -d "$CASES/happy-path-v0.3" ]; then
+  legacy_bundle "$happy/bundle.sigstore.json" "$happy/bundle.sigstore.json" > "$TMP/legacy.json"
+  run verify-signature --bundle "$TMP/legacy.json" --trusted-root "$PUBLIC_GOOD" --artifact "$CASES/a.txt" \
+      --certificate-identity "$DEFAULT_IDENTITY" --certificate-oidc-issuer "$DEFAULT_ISSUER"
+  expect_rc 0 "cosign legacy bundle"
+  legacy_bundle "$happy/bundle.sigstore.json" "$CASES/happy-path-v0.3/bundle.sigstore.json" > "$TMP/swapped.json"
+  run verify-signature --bundle "$TMP/swapped.json" --trusted-root "$PUBLIC_GOOD" --artifact "$CASES/a.txt" \
+      --certificate-identity "$DEFAULT_IDENTITY" --certificate-oidc-issuer "$DEFAULT_ISSUER"
+  expect_rc 1 "legacy bundle with a swapped log entry"
+  expect_contains "$out" "differs from the bundle signature" "swapped entry reason"
+fi
+
 # The SLSA v1 provenance of the slsa-verifier corpus (v0.3 bundle, dsse entry, public-good root).
 SLSA="$RELGATE_CORPUS/slsa-verifier"
 if [ -d "$SLSA" ]; then
