@@ -11,6 +11,135 @@
 
 namespace relgate::slo {
 
+namespace {
+
+// How the plan went: measurements completed (-1 when a follow-up query failed), and the errors.
+struct PlanProgress
+{
+  explicit PlanProgress(int64_t consecutive_error_limit) : errors(consecutive_error_limit) {}
+  int done = 0;
+  bool permanent_error = false;
+  ErrorBudget errors;
+};
+
+// The measurement loop: `count` successful measurements `interval` apart; an errored one is
+// retried (Argo) until consecutive_error_limit or the deadline.
+Result<void> run_measurements(StepContext& context, const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
+                              std::vector<ObjectiveResult>& results, RunInfo& run, PlanProgress& progress)
+{
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  int attempt = 0;
+  while (progress.done < policy.plan.count) {
+    const auto started = Clock::now();
+    MeasurementLog entry;
+    entry.attempt = ++attempt;
+    entry.at = format_rfc3339(current_time());
+    auto measurement = choice.source->measure(policy.objectives, deadline);
+    if (!measurement) {
+      if (choice.source->kind() == "metrics-file") return measurement.error(); // bad input: nothing to retry
+      entry.error = measurement.message();
+      run.log.push_back(std::move(entry));
+      progress.errors.record_error(measurement.message());
+      if (tty) context.io.err << "slo-check: measurement error " << progress.errors.consecutive() << ": " << measurement.message() << "\n";
+      if (is_permanent_query_error(measurement.message())) {
+        progress.permanent_error = true;
+        break;
+      }
+      if (progress.errors.exhausted() || Clock::now() >= deadline) break;
+      // Argo retries an errored measurement after the interval; without one, after a second.
+      const Duration pause = policy.plan.interval.count() > 0 ? policy.plan.interval : Duration(1000);
+      if (!sleep_until_or_deadline(started + pause, deadline, "retrying")) break;
+      continue;
+    }
+    progress.errors.record_success();
+    std::vector<ObjectiveReading> readings;
+    const auto& judged = measurement->readings[choice.judged_role];
+    const std::vector<Reading>* baseline = choice.comparing ? &measurement->readings["baseline"] : nullptr;
+    for (std::size_t i = 0; i < policy.objectives.size(); ++i) {
+      auto reading = evaluate_reading(policy.objectives[i], judged[i], baseline ? &(*baseline)[i] : nullptr,
+                                      results[i].last_allow_value, policy.canary);
+      results[i].tally.add(reading.status);
+      readings.push_back(reading);
+      results[i].readings.push_back(std::move(reading));
+    }
+    for (const auto& warning : measurement->warnings) run.warnings.push_back(warning);
+    entry.measurement = std::move(*measurement);
+    run.log.push_back(std::move(entry));
+    ++progress.done;
+    if (tty) context.io.err << progress_line(policy.objectives, readings, progress.done, policy.plan.count) << "\n";
+    if (progress.done < policy.plan.count &&
+        !sleep_until_or_deadline(started + policy.plan.interval, deadline, "waiting for the next measurement")) {
+      break;
+    }
+  }
+  return ok_result();
+}
+
+// Burn rates are judged once, at the end, over their own windows (Prometheus only).
+std::vector<BurnRateEvaluation> judge_burn_rates(const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
+                                                 RunInfo& run, PlanProgress& progress)
+{
+  std::vector<BurnRateEvaluation> burns;
+  if (!policy.burn_rate.enabled || progress.done != policy.plan.count) return burns;
+  if (choice.source->kind() != "prometheus") {
+    run.warnings.push_back("[burn_rate] needs --prometheus (hours of history); not evaluated");
+    return burns;
+  }
+  const Target& judged_target = choice.targets[0];
+  for (const auto& window : policy.burn_rate.windows) {
+    auto long_ratio = choice.source->error_ratio(judged_target, window.long_window, deadline);
+    auto short_ratio = long_ratio ? choice.source->error_ratio(judged_target, window.short_window, deadline) : long_ratio;
+    if (!long_ratio || !short_ratio) {
+      progress.errors.record_error("burn rate: " + (long_ratio ? short_ratio.message() : long_ratio.message()));
+      progress.done = -1;
+      break;
+    }
+    burns.push_back(evaluate_burn_window(window, policy.burn_rate.target, *long_ratio, *short_ratio));
+  }
+  return burns;
+}
+
+// Canary comparison samples from range queries (Prometheus), when the policy asks for them.
+void collect_range_samples(const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
+                           std::vector<ObjectiveResult>& results, RunInfo& run, PlanProgress& progress)
+{
+  if (!choice.comparing || policy.canary.sample_range.count() <= 0 || progress.done != policy.plan.count) return;
+  if (choice.source->kind() != "prometheus") {
+    run.warnings.push_back("[canary] sample_range needs --prometheus; Mann-Whitney uses the per-measurement values");
+    return;
+  }
+  for (auto& result : results) {
+    if (result.objective->direction == Direction::none) continue;
+    auto canary = choice.source->range_samples(*result.objective, choice.targets[0], policy.canary.sample_range,
+                                               policy.canary.sample_step, deadline);
+    auto baseline = canary ? choice.source->range_samples(*result.objective, choice.targets[1], policy.canary.sample_range,
+                                                          policy.canary.sample_step, deadline)
+                           : canary;
+    if (!canary || !baseline) {
+      progress.errors.record_error("canary samples: " + (canary ? baseline.message() : canary.message()));
+      progress.done = -1;
+      return;
+    }
+    result.range_samples.emplace(std::move(**canary), std::move(**baseline));
+  }
+}
+
+// Why an unfinished plan stopped, for the ERROR reason.
+std::string stop_reason(const PlanProgress& progress, const SloPolicy& policy, Duration budget)
+{
+  const ErrorBudget& errors = progress.errors;
+  if (progress.permanent_error) return "the query was rejected (not retried): " + errors.last_error();
+  if (errors.exhausted()) {
+    return "source unreachable or failing: " + std::to_string(errors.consecutive()) +
+           " consecutive measurement errors > consecutive_error_limit " + std::to_string(errors.limit()) + "; last: " + errors.last_error();
+  }
+  if (progress.done < 0) return errors.last_error();
+  return "--timeout " + format_duration(budget) + " reached after " + std::to_string(progress.done) + " of " +
+         std::to_string(policy.plan.count) + " measurements" + (errors.last_error().empty() ? "" : "; last error: " + errors.last_error());
+}
+
+} // namespace
+
 StepSpec slo_check_spec()
 {
   StepSpec spec;
@@ -83,97 +212,10 @@ Result<StepOutcome> run_slo_check(StepContext& context)
     }
   }
 
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  ErrorBudget errors(policy.plan.consecutive_error_limit);
-  int done = 0;
-  int attempt = 0;
-  bool permanent_error = false;
-  while (done < policy.plan.count) {
-    const auto started = Clock::now();
-    ++attempt;
-    MeasurementLog entry;
-    entry.attempt = attempt;
-    entry.at = format_rfc3339(current_time());
-    auto measurement = choice.source->measure(policy.objectives, deadline);
-    if (!measurement) {
-      if (choice.source->kind() == "metrics-file") return measurement.error(); // bad input: nothing to retry
-      entry.error = measurement.message();
-      run.log.push_back(std::move(entry));
-      errors.record_error(measurement.message());
-      if (tty) context.io.err << "slo-check: measurement error " << errors.consecutive() << ": " << measurement.message() << "\n";
-      if (is_permanent_query_error(measurement.message())) {
-        permanent_error = true;
-        break;
-      }
-      if (errors.exhausted() || Clock::now() >= deadline) break;
-      // Argo retries an errored measurement after the interval; without one, after a second.
-      const Duration pause = policy.plan.interval.count() > 0 ? policy.plan.interval : Duration(1000);
-      if (!sleep_until_or_deadline(started + pause, deadline, "retrying")) break;
-      continue;
-    }
-    errors.record_success();
-    std::vector<ObjectiveReading> readings;
-    const auto& judged = measurement->readings[choice.judged_role];
-    const std::vector<Reading>* baseline = choice.comparing ? &measurement->readings["baseline"] : nullptr;
-    for (std::size_t i = 0; i < policy.objectives.size(); ++i) {
-      auto reading = evaluate_reading(policy.objectives[i], judged[i], baseline ? &(*baseline)[i] : nullptr,
-                                      results[i].last_allow_value, policy.canary);
-      results[i].tally.add(reading.status);
-      readings.push_back(reading);
-      results[i].readings.push_back(std::move(reading));
-    }
-    for (const auto& warning : measurement->warnings) run.warnings.push_back(warning);
-    entry.measurement = std::move(*measurement);
-    run.log.push_back(std::move(entry));
-    ++done;
-    if (tty) context.io.err << progress_line(policy.objectives, readings, done, policy.plan.count) << "\n";
-    if (done < policy.plan.count) {
-      auto slept = sleep_until_or_deadline(started + policy.plan.interval, deadline, "waiting for the next measurement");
-      if (!slept) break;
-    }
-  }
-
-  // Burn rates are judged once, at the end, over their own windows (Prometheus only).
-  std::vector<BurnRateEvaluation> burns;
-  if (policy.burn_rate.enabled && done == policy.plan.count) {
-    if (choice.source->kind() != "prometheus") {
-      run.warnings.push_back("[burn_rate] needs --prometheus (hours of history); not evaluated");
-    } else {
-      const Target& judged_target = choice.targets[0];
-      for (const auto& window : policy.burn_rate.windows) {
-        auto long_ratio = choice.source->error_ratio(judged_target, window.long_window, deadline);
-        auto short_ratio = long_ratio ? choice.source->error_ratio(judged_target, window.short_window, deadline) : long_ratio;
-        if (!long_ratio || !short_ratio) {
-          errors.record_error("burn rate: " + (long_ratio ? short_ratio.message() : long_ratio.message()));
-          done = -1;
-          break;
-        }
-        burns.push_back(evaluate_burn_window(window, policy.burn_rate.target, *long_ratio, *short_ratio));
-      }
-    }
-  }
-
-  // Canary comparison samples from range queries (Prometheus), when the policy asks for them.
-  if (choice.comparing && policy.canary.sample_range.count() > 0 && done == policy.plan.count) {
-    if (choice.source->kind() != "prometheus") {
-      run.warnings.push_back("[canary] sample_range needs --prometheus; Mann-Whitney uses the per-measurement values");
-    } else {
-      for (auto& result : results) {
-        if (result.objective->direction == Direction::none) continue;
-        auto canary = choice.source->range_samples(*result.objective, choice.targets[0], policy.canary.sample_range,
-                                                   policy.canary.sample_step, deadline);
-        auto baseline = canary ? choice.source->range_samples(*result.objective, choice.targets[1], policy.canary.sample_range,
-                                                              policy.canary.sample_step, deadline)
-                               : canary;
-        if (!canary || !baseline) {
-          errors.record_error("canary samples: " + (canary ? baseline.message() : canary.message()));
-          done = -1;
-          break;
-        }
-        result.range_samples.emplace(std::move(**canary), std::move(**baseline));
-      }
-    }
-  }
+  PlanProgress progress(policy.plan.consecutive_error_limit);
+  RELGATE_TRY(run_measurements(context, policy, choice, deadline, results, run, progress));
+  std::vector<BurnRateEvaluation> burns = judge_burn_rates(policy, choice, deadline, run, progress);
+  collect_range_samples(policy, choice, deadline, results, run, progress);
 
   StepOutcome outcome;
   outcome.policy = PolicyRef{loaded.path, loaded.sha256, loaded.version};
@@ -182,22 +224,11 @@ Result<StepOutcome> run_slo_check(StepContext& context)
     outcome.inputs.push_back({file, sha});
   }
 
-  if (done != policy.plan.count) {
+  if (progress.done != policy.plan.count) {
     // Errors or the deadline stopped the plan: fail closed (exit 2), but keep what was measured.
     Verdict partial = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
     outcome.decision = Decision::error;
-    std::string reason;
-    if (permanent_error) {
-      reason = "the query was rejected (not retried): " + errors.last_error();
-    } else if (errors.exhausted()) {
-      reason = "source unreachable or failing: " + std::to_string(errors.consecutive()) + " consecutive measurement errors > consecutive_error_limit " +
-               std::to_string(errors.limit()) + "; last: " + errors.last_error();
-    } else if (done < 0) {
-      reason = errors.last_error();
-    } else {
-      reason = "--timeout " + format_duration(budget) + " reached after " + std::to_string(std::max(done, 0)) + " of " +
-               std::to_string(policy.plan.count) + " measurements" + (errors.last_error().empty() ? "" : "; last error: " + errors.last_error());
-    }
+    const std::string reason = stop_reason(progress, policy, budget);
     run.stop_reason = reason;
     outcome.reasons.push_back(reason);
     outcome.summary = build_summary(policy, run, partial);
