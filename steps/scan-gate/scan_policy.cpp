@@ -63,7 +63,12 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
     }
     allow.reason = *reason;
     // Kept as text: an unparsable date is a DENY reason at evaluation, never skipped silently.
-    RELGATE_ASSIGN_OR_RETURN(allow.expires_text, entry.string("expires"));
+    auto expires = entry.string("expires");
+    if (!expires) {
+      // A bare TOML date (expires = 2026-06-30) is a date node, not text.
+      return make_error(expires.message() + "; write the date quoted: expires = \"2026-06-30\"");
+    }
+    allow.expires_text = *expires;
     if (allow.expires_text) {
       auto parsed = parse_rfc3339(*allow.expires_text);
       if (parsed) allow.expires = *parsed;

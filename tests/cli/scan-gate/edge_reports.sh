@@ -117,4 +117,8 @@ sed -i 's/expires = "2026-03-01"/expires = "march"/' allow.toml
 RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allow.toml
 expect_rc 1 "unparsable expiry denies"
 expect_contains "$out" "expires 'march' is not a date" "unparsable reason"
+sed -i 's/expires = "march"/expires = 2026-03-01/' allow.toml
+run scan-gate --report comma.json --policy allow.toml
+expect_rc 2 "a bare TOML date is a policy error"
+expect_contains "$err" 'write the date quoted: expires = "2026-06-30"' "hint for bare dates"
 finish
