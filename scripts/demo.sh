@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# The whole local release, end to end, on this machine only (loopback, a bare git remote on disk):
+#   v1: build -> sign -> evidence -> verify-signature -> scan-gate -> promote staging
+#       -> slo-check staging (/metrics) -> promote prod 10% -> slo-check canary vs stable
+#       (Prometheus) -> 50% -> 100%
+#   v2: the same until prod 10%, then the canary breaks -> slo-check DENY -> rollback --if-denied
+#       -> v2 is rejected for good -> rollback --drill -> evidence verify
+# Idempotent: everything lives in build/demo/, recreated on each run; servers stop on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/bootstrap.sh
+export PATH="$root/build/bin:$PATH"
+export RELGATE_POLICY_DIR="$root/policies"
+unset GITHUB_ACTIONS GITLAB_CI RELGATE_NOW
+
+demo="$root/build/demo"
+rm -rf "$demo" && mkdir -p "$demo" && cd "$demo"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# expect CODE CMD...: run a step, show its output, stop the demo if the exit code is not CODE.
+expect() {
+  local want=$1; shift
+  printf '$ %s\n' "$*"
+  set +e; "$@"; local code=$?; set -e
+  if [ "$code" != "$want" ]; then
+    echo "demo: expected exit $want from '$1', got $code" >&2
+    exit 1
+  fi
+}
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_http() {
+  for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.2; done
+  echo "demo: $1 did not answer" >&2; exit 1
+}
+start_service() { # start_service NAME PORT
+  python3 "$root/tests/support/demo-service/demo_service.py" --name "$1" --port "$2" >"$demo/$1.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$2/healthz"
+}
+load() { # load PORT SECONDS: bounded loopback traffic in the background
+  wrk -t1 -c4 -d"$2"s --timeout 5s "http://127.0.0.1:$1/api" >/dev/null 2>&1 &
+  pids+=($!)
+}
+chaos() { curl -s -X POST -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$1/chaos" >/dev/null; }
+build_artifact() { # build_artifact VERSION: a reproducible tarball of the demo service
+  mkdir -p "src-$1" && cp "$root/tests/support/demo-service/demo_service.py" "src-$1/" && echo "$1" >"src-$1/VERSION"
+  tar --sort=name --mtime=2026-01-01 --owner=0 --group=0 -cf "shop-$1.tar" -C "src-$1" .
+  echo "sha256:$(sha256sum "shop-$1.tar" | cut -d' ' -f1)"
+}
+trivy_report() { # trivy_report FILE: what a scanner would say about the image (one medium, one low)
+  cat >"$1" <<'JSON'
+{"SchemaVersion":2,"ArtifactName":"demo.local/shop","ArtifactType":"container_image","Results":[
+ {"Target":"demo.local/shop (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[
+  {"VulnerabilityID":"CVE-2024-2511","PkgName":"libssl3","InstalledVersion":"3.0.11-1~deb12u2","FixedVersion":"3.0.13-1~deb12u1","Severity":"MEDIUM"},
+  {"VulnerabilityID":"CVE-2023-45853","PkgName":"zlib1g","InstalledVersion":"1:1.2.13.dfsg-1","Severity":"LOW"}]}]}
+JSON
+}
+
+say "Keys: a cosign-compatible signing key (ECDSA P-256) and an evidence signing key (Ed25519)"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out cosign.key 2>/dev/null
+openssl pkey -in cosign.key -pubout -out cosign.pub
+openssl genpkey -algorithm ed25519 -out evidence.key
+openssl pkey -in evidence.key -pubout -out evidence.pub
+export RELGATE_EVIDENCE_KEY="$demo/evidence.key" # every record is signed from here on
+
+say "A GitOps repository (bare remote on disk) with overlays that include relgate's Components"
+git init -q --bare -b main gitops.git
+git clone -q gitops.git gitops 2>/dev/null
+mkdir -p gitops/apps/shop/base gitops/apps/shop/overlays/{staging,prod}
+cat >gitops/apps/shop/base/deployment.yaml <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: [{name: shop, image: demo.local/shop}]
+YAML
+printf 'resources:\n- deployment.yaml\n' >gitops/apps/shop/base/kustomization.yaml
+for env in staging prod; do
+  printf 'resources:\n- ../../base\ncomponents:\n- ../../../../relgate/%s\n' "$env" \
+    >gitops/apps/shop/overlays/$env/kustomization.yaml
+done
+git -C gitops add -A
+git -C gitops -c user.name=demo -c user.email=demo@example.com commit -qm "shop: base and overlays"
+git -C gitops push -q origin main
+git -C gitops config user.name relgate-demo && git -C gitops config user.email demo@example.com
+
+# The default promotion policy, with the demo's approver, a 15 s soak instead of 1 h, and signed
+# evidence required.
+sed -e 's/^approvers = .*/approvers = ["alice"]/' -e 's/^soak = "1h"/soak = "15s"/' \
+    -e 's|^trusted_keys = \[\]|trusted_keys = ["evidence.pub"]|' "$root/policies/promotion.toml" >promotion.toml
+cat >slo-prometheus.toml <<'TOML'
+# Canary analysis in Prometheus: {{ role }} becomes "canary" or "stable".
+version = 1
+[source]
+prometheus_selector = 'job="shop", role="{{ role }}"'
+window = "10s"
+[[objectives]]
+name = "error rate"
+metric = "error_rate"
+pass = ["<= 1%"]
+key = true
+[[objectives]]
+name = "p99 latency"
+metric = "p99_latency"
+pass = ["<= 500ms"]
+key = true
+[canary]                 # Mann-Whitney U over one sample per second of the last 10 s
+sample_range = "10s"
+sample_step = "1s"
+TOML
+
+say "Servers: shop in staging, a stable and a canary shop in prod, Prometheus scraping prod"
+staging_port=$(free_port); stable_port=$(free_port); canary_port=$(free_port); prom_port=$(free_port)
+start_service staging "$staging_port"
+start_service prod-stable "$stable_port"
+start_service prod-canary "$canary_port"
+cat >prometheus.yml <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: shop
+    static_configs:
+      - {targets: ['127.0.0.1:$stable_port'], labels: {role: stable}}
+      - {targets: ['127.0.0.1:$canary_port'], labels: {role: canary}}
+YAML
+prometheus --config.file=prometheus.yml --storage.tsdb.path="$demo/prometheus-data" \
+  --web.listen-address="127.0.0.1:$prom_port" >prometheus.log 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$prom_port/-/ready"
+load "$staging_port" 600; load "$stable_port" 600; load "$canary_port" 600
+canary_check=(slo-check --prometheus "http://127.0.0.1:$prom_port" --policy slo-prometheus.toml
+              --canary-role canary --baseline-role stable --env prod)
+
+release() { # release VERSION: build, sign, verify, scan, promote to staging, check staging
+  local version=$1 evidence=release-$1.json digest
+  say "$version: build and sign"
+  digest=$(build_artifact "$version")
+  openssl dgst -sha256 -sign cosign.key "shop-$version.tar" | base64 -w0 >"shop-$version.tar.sig"
+  echo "shop-$version.tar $digest"
+  expect 0 evidence init --evidence "$evidence" --subject "demo.local/shop@$digest"
+  say "$version: verify-signature"
+  expect 0 verify-signature --artifact "shop-$version.tar" --key cosign.pub --signature "shop-$version.tar.sig" \
+    --evidence "$evidence"
+  say "$version: scan-gate"
+  trivy_report "trivy-$version.json"
+  expect 0 scan-gate --report "trivy-$version.json" --evidence "$evidence"
+  say "$version: promote to staging"
+  expect 0 promote --repo gitops --env staging --evidence "$evidence" --policy promotion.toml --push
+  say "$version: slo-check on staging, straight from its /metrics endpoint"
+  expect 0 slo-check --metrics-url "http://127.0.0.1:$staging_port/metrics" --window 5s --env staging \
+    --evidence "$evidence"
+  say "$version: promote to prod right away is refused (soak time, approval)"
+  expect 1 promote --repo gitops --env prod --evidence "$evidence" --policy promotion.toml --push
+  sleep 10
+}
+
+release v1
+say "v1: prod canary 10% -> 50% -> 100%, each stage gated on canary vs stable in Prometheus"
+expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice --push
+for stage in 10 50; do
+  sleep 3
+  expect 0 "${canary_check[@]}" --stage "$stage" --evidence release-v1.json
+  expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice --push
+done
+cat gitops/relgate/prod/kustomization.yaml
+
+release v2
+say "v2: prod canary 10%, then the canary starts failing"
+expect 0 promote --repo gitops --env prod --evidence release-v2.json --policy promotion.toml --approved-by alice --push
+chaos "$canary_port" '{"mode":"error","rate":0.3}'
+sleep 12
+expect 1 "${canary_check[@]}" --stage 10 --evidence release-v2.json
+say "v2: automatic rollback (what an 'if: failure()' step runs)"
+expect 0 rollback --repo gitops --env prod --if-denied --evidence release-v2.json --reason "canary error rate" --push
+chaos "$canary_port" '{"mode":"recover"}'
+say "v2 is rejected: no automation can promote it again"
+expect 1 promote --repo gitops --env prod --evidence release-v2.json --policy promotion.toml --approved-by alice --push
+
+say "A timed rollback drill of staging, v2 -> v1 (scratch clone, never pushed)"
+expect 0 rollback --repo gitops --env staging --drill
+
+say "The audit trail"
+expect 0 evidence verify --evidence release-v1.json --key evidence.pub
+expect 0 evidence verify --evidence release-v2.json --key evidence.pub
+expect 0 evidence show --evidence release-v2.json
+git -C gitops log --format='%h %s%n%(trailers:key=Relgate-Action,key=Relgate-Env,key=Relgate-Release,valueonly=false)' -8
+echo "prod state:"; cat gitops/relgate/prod/state.json
+say "Demo complete: v1 is stable in prod, v2 was rolled back and rejected. Files: $demo"
