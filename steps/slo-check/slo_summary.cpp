@@ -55,7 +55,12 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
   }
   // "value" is what a later check compares against (relative_to = last_allow): the median.
   set_member(out, "value", number_or_null(values.empty() ? std::nullopt : std::optional<double>(median(values))), a);
-  if (!baseline.empty()) set_member(out, "baseline_value", number_or_null(median(baseline)), a);
+  if (!baseline.empty()) {
+    set_member(out, "baseline_value", number_or_null(median(baseline)), a);
+    // canary / baseline, the ratio Kayenta and Flagger users read first (null when the baseline is 0)
+    const double base = median(baseline);
+    if (!values.empty() && base != 0) set_member(out, "ratio_to_baseline", number_or_null(median(values) / base), a);
+  }
   if (result.last_allow_value) set_member(out, "last_allow_value", number_or_null(result.last_allow_value), a);
   JsonValue tally(rapidjson::kObjectType);
   set_member(tally, "passed", JsonValue(result.tally.passed), a);
@@ -164,7 +169,12 @@ std::string build_text_details(const RunInfo& run, const Verdict& verdict)
       if (reading.baseline_value) baseline.push_back(*reading.baseline_value);
     }
     std::string value = values.empty() ? "no data" : format_value(median(values), objective.unit);
-    if (!baseline.empty()) value += " (baseline " + format_value(median(baseline), objective.unit) + ")";
+    if (!baseline.empty()) {
+      const double base = median(baseline);
+      char ratio[32] = "";
+      if (!values.empty() && base != 0) std::snprintf(ratio, sizeof ratio, ", x%.3g", median(values) / base);
+      value += " (baseline " + format_value(base, objective.unit) + ratio + ")";
+    }
     std::string pass;
     for (const auto& c : objective.pass) pass += (pass.empty() ? "" : ", ") + c.text;
     const std::string phase = result.tally.total() == 0 ? "not measured" : std::string(phase_name(result.phase));

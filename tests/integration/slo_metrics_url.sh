@@ -67,5 +67,7 @@ expect_rc 1 "canary significantly slower"
 expect_contains "$(echo "$out" | jq -r '.reasons[0]')" "is significantly higher than baseline" "Mann-Whitney reason"
 expect_eq "$(echo "$out" | jq -r '.summary.objectives[1].mann_whitney.class')" "High" "Mann-Whitney class"
 expect_eq "$(echo "$out" | jq -r '.summary.objectives[1].counts.failed')" "0" "no absolute failure"
+ratio=$(echo "$out" | jq -r '.summary.objectives[1].ratio_to_baseline')
+python3 -c "import sys; sys.exit(0 if float('$ratio') > 3 else 1)" || fail "canary/baseline p99 ratio: $ratio"
 
 finish
