@@ -118,6 +118,15 @@ Result<std::vector<CertificateAuthority>> parse_authorities(const JsonValue& roo
     if (!item.IsObject()) return make_error(where + ": expected an object");
     CertificateAuthority authority;
     authority.uri = get_string(item, "uri").value_or("");
+    if (authority.uri.empty()) {
+      // No URI (e.g. GitHub's TSA): name it by its subject for reasons.
+      const JsonValue* subject = find_member(item, "subject");
+      std::string name = subject != nullptr && subject->IsObject()
+                             ? get_string(*subject, "organization").value_or("") + " " +
+                                   get_string(*subject, "commonName").value_or("")
+                             : std::string();
+      authority.uri = std::string(key) + "[" + std::to_string(i) + "]" + (name.size() > 1 ? " (" + name + ")" : "");
+    }
     const JsonValue* chain = find_member(item, "certChain");
     const JsonValue* certs = chain != nullptr ? find_member(*chain, "certificates") : nullptr;
     // An authority without certificates can authenticate nothing; it is kept (and never matches).

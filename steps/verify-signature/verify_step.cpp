@@ -156,6 +156,14 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   if (!artifact.path.empty()) outcome.inputs.push_back(FileRef{artifact.path, digest.hex});
   outcome.judged_digest = digest;
   outcome.outputs.emplace_back("digest", digest.str());
+  std::string details = "checks: ";
+  for (std::size_t i = 0; i < checks.size(); ++i) details += (i ? ", " : "") + checks[i];
+  if (!log_indexes.empty()) {
+    details += "\nlog indexes: ";
+    for (std::size_t i = 0; i < log_indexes.size(); ++i) details += (i ? ", " : "") + std::to_string(log_indexes[i]);
+  }
+  for (const auto& note : notes) details += "\nnote: " + note;
+  outcome.text_details = details + "\n";
   return outcome;
 }
 
