@@ -88,6 +88,17 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
   return out;
 }
 
+// The canary judgement in the objective's unit: "Mann-Whitney High: p(higher)=0.0021, ...".
+std::string judgement_line(const CanaryJudgement& judgement, Unit unit)
+{
+  if (judgement.classification == CanaryClass::nodata) return judgement.description;
+  char p_values[96];
+  std::snprintf(p_values, sizeof p_values, "p(higher)=%.2g, p(lower)=%.2g", judgement.test.p_greater, judgement.test.p_less);
+  const double shift = judgement.test.hodges_lehmann;
+  return "Mann-Whitney " + std::string(canary_class_name(judgement.classification)) + ": " + p_values + ", shift " +
+         (shift < 0 ? "-" : "+") + format_value(std::fabs(shift), unit);
+}
+
 } // namespace
 
 JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Verdict& verdict)
@@ -181,7 +192,7 @@ std::string build_text_details(const RunInfo& run, const Verdict& verdict)
     std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
                   objective.key ? " [key]" : "");
     text += line;
-    if (result.judgement) text += "  " + std::string(26, ' ') + result.judgement->description + "\n";
+    if (result.judgement) text += "  " + std::string(26, ' ') + judgement_line(*result.judgement, objective.unit) + "\n";
   }
   for (const auto& burn : verdict.burn_rates) text += "  " + burn.description + "\n";
   if (run.stop_reason.empty()) {
