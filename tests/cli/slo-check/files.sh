@@ -40,6 +40,13 @@ expect_eq "$(echo "$out" | jq -r '.summary.objectives[1].value')" "0.75" "p99 va
 expect_eq "$(echo "$out" | jq -r '.summary.measurements[0].figures.target.requests')" "1000" "delta requests"
 expect_eq "$(echo "$out" | jq -r '.reasons | length')" "2" "two reasons"
 
+# On a TTY, a progress line per measurement (on stderr); never when piped, as above.
+expect_not_contains "$err" "measurement 1/1" "no progress line when not a TTY"
+if command -v script >/dev/null; then
+  tty_out=$(script -qc "slo-check --metrics-file '$TMP/t0.prom' --metrics-file '$TMP/sick.prom'" /dev/null)
+  expect_contains "$tty_out" "slo-check: measurement 1/1: error rate 10% fail, p99 latency 750 ms fail" "progress line on a TTY"
+fi
+
 # One file alone is judged against zero (the counters since the service started).
 run slo-check --metrics-file "$TMP/t0.prom" --format json
 expect_rc 0 "single file"
