@@ -73,8 +73,9 @@ std::string substitute_placeholders(std::string text, const std::string& role_va
 std::unique_ptr<MetricSource> make_prometheus_source(std::string base_url, std::vector<Target> targets,
                                                      HttpSettings http, SloPolicy policy);
 std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, HttpSettings http, SloPolicy policy);
-// One file: judged against zero; two: the delta between them.
-std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy);
+// Per role ("target", or "canary" and "baseline"): one file is judged against zero, two give the
+// delta between them.
+std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy);
 
 Reading no_data_reading(std::string why);
 

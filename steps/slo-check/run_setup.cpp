@@ -9,6 +9,9 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
   const auto files = args.values("metrics-file");
   const bool canary_url = args.has("canary-url");
   const int chosen = int(prometheus) + int(metrics_url) + int(!files.empty()) + int(canary_url);
+  if (!args.values("baseline-file").empty() && files.empty()) {
+    return make_error("--baseline-file needs --metrics-file (the canary's saved scrapes)");
+  }
   if (chosen != 1) {
     return make_error("choose exactly one source: --prometheus URL, --metrics-url URL, --metrics-file FILE [--metrics-file FILE], "
                       "or --canary-url URL --baseline-url URL");
@@ -52,11 +55,21 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
     choice.judged_role = choice.targets[0].role;
     choice.source = make_scrape_source(choice.targets, http, policy);
   } else {
-    if (files.size() > 2) return make_error("--metrics-file: give one saved scrape (judged against zero) or two (before and after)");
+    const auto baseline_files = args.values("baseline-file");
+    if (files.size() > 2 || baseline_files.size() > 2) {
+      return make_error("--metrics-file / --baseline-file: give one saved scrape (judged against zero) or two (before and after)");
+    }
     choice.files = files;
-    choice.targets = {{"target", "", ""}};
-    choice.judged_role = "target";
-    choice.source = make_file_source(files, policy);
+    if (baseline_files.empty()) {
+      choice.targets = {{"target", "", ""}};
+      choice.source = make_file_source({{"target", files}}, policy);
+    } else {
+      choice.targets = {{"canary", "", ""}, {"baseline", "", ""}};
+      choice.comparing = true;
+      choice.files.insert(choice.files.end(), baseline_files.begin(), baseline_files.end());
+      choice.source = make_file_source({{"canary", files}, {"baseline", baseline_files}}, policy);
+    }
+    choice.judged_role = choice.targets[0].role;
   }
   return choice;
 }

@@ -4,6 +4,8 @@
 #include "file_io.hpp"
 #include "http_client.hpp"
 
+#include <map>
+
 namespace relgate::slo {
 
 namespace {
@@ -94,34 +96,40 @@ private:
   Clock::time_point m_previous_time;
 };
 
+// Saved scrapes per role: one file is judged against zero, two give the delta between them.
 class FileSource : public MetricSource
 {
 public:
-  FileSource(std::vector<std::string> files, SloPolicy policy) : m_files(std::move(files)), m_policy(std::move(policy)) {}
+  FileSource(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy)
+    : m_files(std::move(files_by_role)), m_policy(std::move(policy))
+  {
+  }
   std::string kind() const override { return "metrics-file"; }
 
   Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point) override
   {
-    Exposition before;
-    if (m_files.size() == 2) {
-      RELGATE_ASSIGN_OR_RETURN(auto text, read_file(m_files[0]));
-      RELGATE_ASSIGN_OR_RETURN(before, parse_exposition(text, m_files[0]));
-    }
-    RELGATE_ASSIGN_OR_RETURN(auto text, read_file(m_files.back()));
-    RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, m_files.back()));
     Measurement measurement;
     const double window = std::chrono::duration<double>(m_policy.window).count();
-    WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
-    measurement.window_seconds = stats.window_seconds;
-    auto& readings = measurement.readings["target"];
-    for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
-    note_resets("target", stats, measurement);
-    measurement.stats["target"] = stats;
+    for (const auto& [role, files] : m_files) {
+      Exposition before;
+      if (files.size() == 2) {
+        RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files[0]));
+        RELGATE_ASSIGN_OR_RETURN(before, parse_exposition(text, files[0]));
+      }
+      RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files.back()));
+      RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, files.back()));
+      WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
+      measurement.window_seconds = stats.window_seconds;
+      auto& readings = measurement.readings[role];
+      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+      note_resets(role, stats, measurement);
+      measurement.stats[role] = stats;
+    }
     return measurement;
   }
 
 private:
-  std::vector<std::string> m_files;
+  std::map<std::string, std::vector<std::string>> m_files;
   SloPolicy m_policy;
 };
 
@@ -132,9 +140,9 @@ std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, Ht
   return std::make_unique<ScrapeSource>(std::move(targets), std::move(http), std::move(policy));
 }
 
-std::unique_ptr<MetricSource> make_file_source(std::vector<std::string> files, SloPolicy policy)
+std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy)
 {
-  return std::make_unique<FileSource>(std::move(files), std::move(policy));
+  return std::make_unique<FileSource>(std::move(files_by_role), std::move(policy));
 }
 
 } // namespace relgate::slo

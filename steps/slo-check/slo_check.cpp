@@ -153,6 +153,7 @@ StepSpec slo_check_spec()
     value_option("prometheus", "URL", "Prometheus server root; objectives run as PromQL via /api/v1/query"),
     value_option("metrics-url", "URL", "a /metrics endpoint, scraped twice --window apart"),
     repeated_option("metrics-file", "FILE", "a saved scrape (text or OpenMetrics); two files give the delta between them"),
+    repeated_option("baseline-file", "FILE", "the baseline's saved scrape(s): --metrics-file is then the canary's"),
     value_option("canary-url", "URL", "the canary's /metrics endpoint (judged)"),
     value_option("baseline-url", "URL", "the baseline's /metrics endpoint (compared against)"),
     value_option("canary-role", "VALUE", "Prometheus: what {{ role }} becomes for the canary"),
@@ -183,7 +184,11 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   RELGATE_ASSIGN_OR_RETURN(auto choice, choose_source(args, policy, http));
 
   const bool waits_window = choice.source->kind() == "metrics-url";
-  if (choice.source->kind() == "metrics-file") policy.plan.count = 1; // saved scrapes are one measurement
+  std::vector<std::string> early_warnings;
+  if (choice.source->kind() == "metrics-file" && policy.plan.count > 1) {
+    policy.plan.count = 1; // saved scrapes are one measurement
+    early_warnings.push_back("saved scrapes are one measurement: count set to 1");
+  }
   RELGATE_ASSIGN_OR_RETURN(auto timeout, args.duration("timeout"));
   const Duration needed = planned_duration(policy, waits_window);
   if (timeout && *timeout <= needed) {
@@ -194,6 +199,7 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   const auto deadline = Clock::now() + budget;
 
   RunInfo run;
+  run.warnings = early_warnings;
   run.source = choice.source->kind();
   run.targets = choice.targets;
   run.judged_role = choice.judged_role;

@@ -188,7 +188,11 @@ std::string build_text_details(const RunInfo& run, const Verdict& verdict)
     }
     std::string pass;
     for (const auto& c : objective.pass) pass += (pass.empty() ? "" : ", ") + c.text;
-    const std::string phase = result.tally.total() == 0 ? "not measured" : std::string(phase_name(result.phase));
+    bool excused = false;
+    for (const auto& reading : result.readings) excused |= reading.excused;
+    const std::string phase = result.tally.total() == 0                               ? "not measured"
+                            : excused && result.phase == ObjectivePhase::passed ? "excused"
+                                                                                : std::string(phase_name(result.phase));
     std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
                   objective.key ? " [key]" : "");
     text += line;
