@@ -10,28 +10,6 @@ namespace relgate {
 
 namespace {
 
-std::string xml_escape(const std::string& text)
-{
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&apos;"; break;
-    default:
-      // XML 1.0 forbids most control characters even when escaped.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-        out += '?';
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out;
-}
-
 std::string markdown_cell(const std::string& text)
 {
   std::string out;
@@ -60,6 +38,25 @@ std::string single_line(const std::string& value)
 }
 
 } // namespace
+
+std::string xml_escape(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&apos;"; break;
+    default:
+      // XML 1.0 forbids most control characters even when escaped.
+      out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') ? ' ' : c;
+    }
+  }
+  return out;
+}
 
 std::string escape_workflow_command(const std::string& text, bool property)
 {

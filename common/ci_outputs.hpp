@@ -8,6 +8,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 
 namespace relgate {
 
@@ -17,6 +18,7 @@ Result<void> write_github_outputs(const std::string& step, const StepOutcome& ou
 Result<void> write_gitlab_outputs(const std::string& step, const StepOutcome& outcome);
 
 std::string render_junit(const std::string& step, const StepOutcome& outcome);
+std::string xml_escape(std::string_view text); // for attributes and text; control characters become spaces
 std::string escape_workflow_command(const std::string& text, bool property);
 std::string dotenv_key(const std::string& step, const std::string& name); // RELGATE_SCAN_GATE_DECISION
 

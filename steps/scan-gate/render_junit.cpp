@@ -1,33 +1,8 @@
 #include "render.hpp"
 
+#include "ci_outputs.hpp"
+
 namespace relgate::scan {
-
-namespace {
-
-std::string xml_escape(std::string_view text)
-{
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&apos;"; break;
-    default:
-      // XML 1.0 forbids most control characters, even escaped.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-        out += ' ';
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out;
-}
-
-} // namespace
 
 std::string render_junit(const ScanRun& run)
 {
