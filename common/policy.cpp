@@ -153,6 +153,38 @@ Result<std::optional<Duration>> PolicyTable::duration(const std::string& key)
   return std::optional<Duration>(*parsed);
 }
 
+Result<std::optional<TimePoint>> PolicyTable::time(const std::string& key)
+{
+  m_known.insert(key);
+  const toml::node* node = as_toml(m_table).get(key);
+  if (!node) return std::optional<TimePoint>();
+  using namespace std::chrono;
+  const auto to_time_point = [](const toml::date& date) {
+    return sys_days(year_month_day(std::chrono::year(date.year), std::chrono::month(date.month),
+                                   std::chrono::day(date.day)));
+  };
+  if (const auto* text = node->as_string()) {
+    auto parsed = parse_rfc3339(text->get());
+    if (!parsed) return error_at(key, parsed.message());
+    return std::optional<TimePoint>(*parsed);
+  }
+  if (const auto* date = node->as_date()) {
+    return std::optional<TimePoint>(time_point_cast<system_clock::duration>(to_time_point(date->get())));
+  }
+  if (const auto* date_time = node->as_date_time()) {
+    const toml::date_time& value = date_time->get();
+    if (!value.offset) {
+      return error_at(key, "a date-time needs a zone: add Z or an offset (e.g. 2026-02-11T09:30:00Z)");
+    }
+    const auto local = to_time_point(value.date) + hours(value.time.hour) + minutes(value.time.minute)
+                       + seconds(value.time.second) + nanoseconds(value.time.nanosecond);
+    const auto utc = local - minutes(value.offset->minutes);
+    return std::optional<TimePoint>(time_point_cast<system_clock::duration>(utc));
+  }
+  return error_at(key, "expected a date or an RFC 3339 time (2026-02-11 or 2026-02-11T09:30:00Z), got "
+                         + type_name(*node));
+}
+
 Result<std::optional<std::vector<std::string>>> PolicyTable::string_array(const std::string& key)
 {
   m_known.insert(key);

@@ -11,6 +11,7 @@
 
 #include "duration.hpp"
 #include "result.hpp"
+#include "time_util.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -37,6 +38,8 @@ public:
   // string restricted to a set of values: "expected one of: deny, inconclusive, pass"
   Result<std::optional<std::string>> choice(const std::string& key, const std::vector<std::string>& allowed);
   Result<std::optional<Duration>> duration(const std::string& key);
+  // A TOML date (midnight UTC), an offset date-time, or a string in RFC 3339 or "YYYY-MM-DD".
+  Result<std::optional<TimePoint>> time(const std::string& key);
   Result<std::optional<std::vector<std::string>>> string_array(const std::string& key);
   Result<std::optional<PolicyTable>> table(const std::string& key);
   Result<std::vector<PolicyTable>> array_of_tables(const std::string& key); // [[key]]; absent = empty

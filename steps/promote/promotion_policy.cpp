@@ -16,8 +16,8 @@ Result<FreezeWindow> read_freeze(PolicyTable &table)
   FreezeWindow window;
   window.location = table.location();
   RELGATE_ASSIGN_OR_RETURN(auto reason, table.string("reason"));
-  RELGATE_ASSIGN_OR_RETURN(auto start, table.string("start"));
-  RELGATE_ASSIGN_OR_RETURN(auto end, table.string("end"));
+  RELGATE_ASSIGN_OR_RETURN(auto start, table.time("start"));
+  RELGATE_ASSIGN_OR_RETURN(auto end, table.time("end"));
   RELGATE_ASSIGN_OR_RETURN(auto weekdays, table.string_array("weekdays"));
   RELGATE_ASSIGN_OR_RETURN(auto from, table.string("from"));
   RELGATE_ASSIGN_OR_RETURN(auto to, table.string("to"));
@@ -34,16 +34,10 @@ Result<FreezeWindow> read_freeze(PolicyTable &table)
   if (dated) {
     if (!start || !end)
       return table.error_at(start ? "start" : "end", "a dated freeze window needs both start and end");
-    auto start_time = parse_rfc3339(*start);
-    if (!start_time)
-      return table.error_at("start", start_time.message());
-    auto end_time = parse_rfc3339(*end);
-    if (!end_time)
-      return table.error_at("end", end_time.message());
-    if (!(*start_time < *end_time))
+    if (!(*start < *end))
       return table.error_at("end", "must be after start");
-    window.start = *start_time;
-    window.end = *end_time;
+    window.start = *start;
+    window.end = *end;
     return window;
   }
   if (!weekdays || weekdays->empty())

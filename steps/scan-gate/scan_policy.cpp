@@ -62,16 +62,21 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
                                           "): reason is required: say why this finding is acceptable");
     }
     allow.reason = *reason;
-    // Kept as text: an unparsable date is a DENY reason at evaluation, never skipped silently.
+    // Text is kept as written: an unparsable date is a DENY reason at evaluation, never skipped
+    // silently. A bare TOML date (expires = 2026-06-30) is a date node and is read as a time.
     auto expires = entry.string("expires");
-    if (!expires) {
-      // A bare TOML date (expires = 2026-06-30) is a date node, not text.
-      return make_error(expires.message() + "; write the date quoted: expires = \"2026-06-30\"");
-    }
-    allow.expires_text = *expires;
-    if (allow.expires_text) {
-      auto parsed = parse_rfc3339(*allow.expires_text);
-      if (parsed) allow.expires = *parsed;
+    if (expires) {
+      allow.expires_text = *expires;
+      if (allow.expires_text) {
+        auto parsed = parse_rfc3339(*allow.expires_text);
+        if (parsed) allow.expires = *parsed;
+      }
+    } else {
+      RELGATE_ASSIGN_OR_RETURN(auto when, entry.time("expires"));
+      allow.expires = *when;
+      std::string text = format_rfc3339(*when);
+      if (text.size() == 20 && text.compare(10, 10, "T00:00:00Z") == 0) text.resize(10); // a plain date
+      allow.expires_text = text;
     }
     RELGATE_TRY(entry.finish());
     policy.allow.push_back(std::move(allow));

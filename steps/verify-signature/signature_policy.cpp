@@ -11,11 +11,9 @@ namespace {
 
 Result<std::optional<std::time_t>> time_key(PolicyTable& table, const std::string& key)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto text, table.string(key));
-  if (!text) return std::optional<std::time_t>();
-  auto parsed = parse_rfc3339(*text);
-  if (!parsed) return table.error_at(key, "expected an RFC 3339 time or date (2026-01-31): " + parsed.message());
-  return std::optional<std::time_t>(std::chrono::system_clock::to_time_t(*parsed));
+  RELGATE_ASSIGN_OR_RETURN(auto when, table.time(key));
+  if (!when) return std::optional<std::time_t>();
+  return std::optional<std::time_t>(std::chrono::system_clock::to_time_t(*when));
 }
 
 std::string resolve(const std::string& base_dir, const std::string& path)

@@ -118,7 +118,9 @@ RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allo
 expect_rc 1 "unparsable expiry denies"
 expect_contains "$out" "expires 'march' is not a date" "unparsable reason"
 sed -i 's/expires = "march"/expires = 2026-03-01/' allow.toml
-run scan-gate --report comma.json --policy allow.toml
-expect_rc 2 "a bare TOML date is a policy error"
-expect_contains "$err" 'write the date quoted: expires = "2026-06-30"' "hint for bare dates"
+RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+expect_rc 0 "a bare TOML date works like a quoted one"
+RELGATE_NOW=2026-03-02T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+expect_rc 1 "a bare TOML date expires too"
+expect_contains "$out" "expired on 2026-03-01: fix the finding or renew the exception" "expiry reason from a TOML date"
 finish

@@ -94,3 +94,17 @@ TEST_CASE("arrays of tables carry their index in messages")
   CHECK(bad.message().find("[allow[2]] id: expected a string") != std::string::npos);
   CHECK(policy.root->keys() == std::vector<std::string>{"allow", "version"});
 }
+
+TEST_CASE("times: TOML dates, offset date-times and RFC 3339 strings")
+{
+  auto policy = load("version = 1\nday = 2026-06-30\nat = 2026-06-30T10:00:00+02:00\ntext = \"2026-06-30T08:00:00Z\"\n"
+                     "local = 2026-06-30T10:00:00\nbad = \"30/06/2026\"\nnumber = 5\n");
+  PolicyTable& root = *policy.root;
+  CHECK(format_rfc3339(**root.time("day")) == "2026-06-30T00:00:00Z");
+  CHECK(format_rfc3339(**root.time("at")) == "2026-06-30T08:00:00Z");
+  CHECK(format_rfc3339(**root.time("text")) == "2026-06-30T08:00:00Z");
+  CHECK(root.time("local").message().find("local: a date-time needs a zone") != std::string::npos);
+  CHECK(root.time("bad").message().find("policies/test.toml:6:7: bad: '30/06/2026' is not an RFC 3339 time") == 0);
+  CHECK(root.time("number").message().find("got an integer") != std::string::npos);
+  CHECK_FALSE(*root.time("absent"));
+}
