@@ -11,7 +11,7 @@ packages=(
   libboost-program-options-dev rapidjson-dev libcurl4-openssl-dev libssl-dev
   libtomlplusplus-dev doctest-dev
   git jq openssl curl ca-certificates python3 procps rsync strace
-  prometheus nginx wrk hyperfine
+  prometheus nginx wrk hyperfine time
   clang libclang-rt-14-dev
 )
 
