@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -132,7 +133,8 @@ std::string default_policy_path(const std::string& file_name)
   }
   candidates.push_back(RELGATE_SOURCE_POLICY_DIR);
   for (const auto& dir : candidates) {
-    if (file_exists(dir + "/" + file_name)) return dir + "/" + file_name;
+    const std::string path = dir + "/" + file_name;
+    if (file_exists(path)) return std::filesystem::path(path).lexically_normal().string();
   }
   return candidates.front() + "/" + file_name;
 }
