@@ -136,7 +136,8 @@ struct MergeSummary
 Result<MergeSummary> merge_evidence_files(const std::string& output_path,
                                           const std::vector<std::string>& input_paths);
 
-// Newest record of a step (optionally for an env and stage), or nullptr.
+// Newest record of a step, or nullptr. With env (and stage) given, only a record carrying exactly
+// that env (and stage) counts; without them, any record of the step does.
 const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step,
                                          std::string_view env = {},
                                          std::optional<int64_t> stage = std::nullopt);

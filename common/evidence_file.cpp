@@ -119,11 +119,12 @@ Result<EvidenceFile> load_evidence(const std::string& path)
 const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step, std::string_view env,
                                          std::optional<int64_t> stage)
 {
-  // A record without env (or stage) applies to any; records are in chain order, newest last.
+  // A scoped question needs a record with exactly that scope: a slo-check run without --env must
+  // never pass for "slo-check@staging" or a prod canary stage. Records are in chain order, newest last.
   for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
     if (it->step != step) continue;
-    if (!env.empty() && !it->scope.env.empty() && it->scope.env != env) continue;
-    if (stage && it->scope.stage && *it->scope.stage != *stage) continue;
+    if (!env.empty() && it->scope.env != env) continue;
+    if (stage && it->scope.stage != stage) continue;
     return &*it;
   }
   return nullptr;

@@ -26,6 +26,12 @@ expect_contains "$out" "soak time: the digest has run in staging for 0s, prod ne
 expect_contains "$out" "approvals: prod needs 1 approval(s)" "approval"
 expect_eq "$(git -C "$TMP/work" rev-list --count HEAD)" "2" "a DENY commits nothing"
 
+# A slo-check recorded without --env says nothing about staging: it must not open the prod gate.
+evidence append --evidence "$EV" --step slo-check --decision ALLOW >/dev/null
+run promote --env prod "${P[@]}"
+expect_rc 1 "unscoped slo-check"
+expect_contains "$out" "slo-check@staging (no record)" "an unscoped record does not pass a scoped requirement"
+
 evidence append --evidence "$EV" --step slo-check --decision ALLOW --env staging >/dev/null
 export RELGATE_NOW=2026-11-17T10:30:00Z
 run promote --env prod --approved-by mallory "${P[@]}"

@@ -225,7 +225,7 @@ TEST_CASE("evidence: the subject must be pinned by an immutable digest")
   CHECK(parse_subject("ghcr.io/acme/api@" + digest).ok());
 }
 
-TEST_CASE("evidence: find_latest_record picks the newest matching record; unscoped records apply anywhere")
+TEST_CASE("evidence: find_latest_record picks the newest record with exactly the asked scope")
 {
   EvidenceFile file = make_file(0);
   EvidenceRecord old_allow = make_record("slo-check", Decision::allow, "2026-02-11T09:00:00Z");
@@ -244,6 +244,9 @@ TEST_CASE("evidence: find_latest_record picks the newest matching record; unscop
   CHECK(staging->decision == Decision::deny);
   CHECK(find_latest_record(file, "slo-check", "staging", 25) == nullptr);
   CHECK(find_latest_record(file, "slo-check")->scope.env == "prod");
-  CHECK(find_latest_record(file, "scan-gate", "prod", 50) != nullptr);
+  CHECK(find_latest_record(file, "scan-gate") != nullptr);
+  CHECK(find_latest_record(file, "scan-gate", "prod", 50) == nullptr); // unscoped does not pass a scoped gate
+  CHECK(find_latest_record(file, "slo-check", "prod") != nullptr);     // any stage of prod
+  CHECK(find_latest_record(file, "slo-check", "prod", 10) == nullptr);
   CHECK(find_latest_record(file, "promote") == nullptr);
 }
