@@ -16,6 +16,10 @@ printf 'subjectAltName=IP:127.0.0.1\n' > "$TMP/san.ext"
 openssl x509 -req -in "$TMP/server.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -CAcreateserial -days 2 \
   -extfile "$TMP/san.ext" -out "$TMP/server.pem" 2>/dev/null
 
+printf 'relgate:%s\n' "$(openssl passwd -apr1 's3cret:pw')" > "$TMP/htpasswd"
+printf 'basic ok\n' > "$TMP/basic.txt"
+chmod 644 "$TMP/htpasswd" "$TMP/basic.txt"
+
 cat > "$TMP/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -30,6 +34,11 @@ http {
     listen 127.0.0.1:$http_port;
     location = /echo { return 200 "args=\$args\n"; }
     location = /unavailable { return 503; }
+    location = /basic {
+      auth_basic "relgate test";
+      auth_basic_user_file $TMP/htpasswd;
+      alias $TMP/basic.txt;  # 'return' would answer before the access phase checks the password
+    }
     location = /auth {
       if (\$http_authorization != "Bearer s3cret") { return 401; }
       return 200 "authorized\n";

@@ -70,6 +70,27 @@ TEST_CASE("http live: bearer token from the environment" * doctest::skip())
   CHECK(unset.message() == "environment variable RELGATE_TEST_TOKEN_UNSET (bearer token) is empty or unset");
 }
 
+TEST_CASE("http live: basic auth from the environment" * doctest::skip())
+{
+  HttpRequest request;
+  request.url = env("RELGATE_HTTP_TEST_BASE") + "/basic";
+  auto anonymous = http_get(request);
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+
+  ::setenv("RELGATE_TEST_BASIC", "relgate:s3cret:pw", 1); // the password may hold a colon
+  request.basic_auth_env = "RELGATE_TEST_BASIC";
+  auto authorized = http_get(request);
+  REQUIRE(authorized);
+  CHECK(authorized->status == 200);
+  CHECK(authorized->body == "basic ok\n");
+
+  ::setenv("RELGATE_TEST_BASIC", "no-colon", 1);
+  auto malformed = http_get(request);
+  REQUIRE_FALSE(malformed);
+  CHECK(malformed.message() == "environment variable RELGATE_TEST_BASIC must hold user:password");
+}
+
 TEST_CASE("http live: TLS is verified, a private CA is accepted with ca_cert_path" * doctest::skip())
 {
   HttpRequest request;
