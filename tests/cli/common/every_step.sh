@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# What every step promises alike: --help, --version, usage errors exit 2 without a stack of
+# output, an unknown --format is refused, and a run with a broken policy fails closed with exit 2,
+# in text and in json (which still carries step, decision and reasons).
+source "$(dirname "$0")/../lib.sh"
+cd "$TMP"
+printf 'version = 1\nno_such_key = true\n[environments.staging]\nrequire = []\n' > bad-policy.toml
+printf '{"SchemaVersion":2,"Results":[]}' > report.json
+git init -q repo
+evidence init --evidence ev.json --subject "acme/api@sha256:$(printf api | sha256sum | cut -d' ' -f1)" >/dev/null
+declare -A inputs=([verify-signature]="" [scan-gate]="--report report.json" [slo-check]=""
+                   [promote]="--repo repo --env staging --evidence ev.json")
+for step in verify-signature scan-gate slo-check promote rollback; do
+  [ -x "$RELGATE_BIN_DIR/$step" ] || { fail "$step not built"; continue; }
+  run "$step" --help
+  expect_rc 0 "$step --help"
+  expect_contains "$out" "Usage: $step" "$step --help usage line"
+  expect_contains "$out" "Exit codes: 0 ALLOW, 1 DENY, 2 error" "$step --help exit codes"
+  run "$step" --version
+  expect_rc 0 "$step --version"
+  expect_eq "$out" "$step (relgate) $(cat "$RELGATE_SOURCE_DIR/CMakeLists.txt" | sed -n 's/^project(relgate VERSION \([0-9.]*\).*/\1/p')" "$step --version text"
+  run "$step" --no-such-option
+  expect_rc 2 "$step unknown option"
+  expect_contains "$err" "$step: error: unrecognised option '--no-such-option'" "$step names the bad option"
+  run "$step" --format yaml
+  expect_rc 2 "$step unknown format"
+  expect_contains "$err" "unknown format 'yaml'" "$step names the bad format"
+  [ "$step" = rollback ] && continue # rollback has no policy of its own
+  # shellcheck disable=SC2086 # the inputs are plain words
+  run "$step" ${inputs[$step]} --policy bad-policy.toml --format json
+  expect_rc 2 "$step with a bad policy"
+  expect_contains "$err" "bad-policy.toml:" "$step names the policy file and position"
+  expect_contains "$err" "unknown key" "$step refuses the unknown key"
+  expect_eq "$(jq -r '.step + " " + .decision' <<<"$out")" "$step ERROR" "$step json on error"
+  expect_eq "$(jq -r '.reasons | length' <<<"$out")" "1" "$step json error reason"
+done
+finish
