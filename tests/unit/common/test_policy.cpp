@@ -108,3 +108,20 @@ TEST_CASE("times: TOML dates, offset date-times and RFC 3339 strings")
   CHECK(root.time("number").message().find("got an integer") != std::string::npos);
   CHECK_FALSE(*root.time("absent"));
 }
+
+TEST_CASE("control characters are refused before the TOML parser sees them")
+{
+  const std::string with_nul = std::string("version = 1\n[max]\ncritical = 0\n[\0\0deny]\n", 40);
+  auto policy = load_policy_text(with_nul, "p.toml", 1);
+  REQUIRE_FALSE(policy);
+  CHECK(policy.message() == "p.toml:4:2: invalid TOML: control character U+0000 (is this a text file?)");
+  CHECK(load_policy_text("version = 1\r\n# tab\there\r\n", "p.toml", 1)); // CRLF and tabs are fine
+  CHECK_FALSE(load_policy_text("version = 1\n\x7f", "p.toml", 1));
+}
+
+TEST_CASE("a table header starting with a character no key can start with is a parse error")
+{
+  auto policy = load_policy_text("version = 1\n[[$llow]]\nid = 1\n", "p.toml", 1);
+  REQUIRE_FALSE(policy);
+  CHECK(policy.message().find("p.toml:2:3: invalid TOML: Error while parsing key") == 0);
+}
