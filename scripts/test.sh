@@ -2,6 +2,7 @@
 # Builds (via bootstrap.sh) and runs every test: a short libFuzzer run of each fuzz target built
 # with clang, then unit, CLI, integration and fuzz-replay tests via ctest, whose summary ends the output.
 #   FUZZ_SECONDS (default 10 per target; 0 skips the libFuzzer run)
+#   FUZZ_SEED (default 1, so a CI run is reproducible; 0 = a new random seed each run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,7 +29,7 @@ if [ "$fuzz_seconds" != 0 ] && command -v clang++ >/dev/null; then
     mkdir -p "$work"
     cp -r "$root/tests/fuzz/seeds/$name/." "$work/" 2>/dev/null || true
     echo "libfuzzer: $name for ${fuzz_seconds}s"
-    if ! "$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=0 \
+    if ! "$target" -max_total_time="$fuzz_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -print_final_stats=0 \
          -artifact_prefix="$work/crash-" "$work" >"$work.log" 2>&1; then
       echo "libfuzzer: $name FAILED (log: $work.log)"; tail -30 "$work.log"; status=1
     fi
