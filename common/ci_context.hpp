@@ -5,7 +5,8 @@
 
 #include <string>
 
-namespace relgate {
+namespace relgate
+{
 
 enum class CiProvider { none, github, gitlab };
 
@@ -15,6 +16,6 @@ CiProvider detect_ci_provider(); // GITHUB_ACTIONS=true / GITLAB_CI=true
 // commit_sha, user. Null outside CI.
 JsonDocument collect_ci_context();
 
-std::string env_or_empty(const char* name);
+std::string env_or_empty(const char *name);
 
 } // namespace relgate

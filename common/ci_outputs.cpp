@@ -6,34 +6,42 @@
 #include <cctype>
 #include <filesystem>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
-std::string markdown_cell(const std::string& text)
+std::string markdown_cell(const std::string &text)
 {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += "<br>";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += "<br>";
+    else
+      out += c;
   }
   return out;
 }
 
 // GitHub's multi-line output syntax needs a delimiter the value cannot contain.
-std::string output_line(const std::string& key, const std::string& value)
+std::string output_line(const std::string &key, const std::string &value)
 {
-  if (value.find('\n') == std::string::npos) return key + "=" + value + "\n";
+  if (value.find('\n') == std::string::npos)
+    return key + "=" + value + "\n";
   std::string delimiter = "RELGATE_EOF";
-  while (value.find(delimiter) != std::string::npos) delimiter += "_";
+  while (value.find(delimiter) != std::string::npos)
+    delimiter += "_";
   return key + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
 }
 
-std::string single_line(const std::string& value)
+std::string single_line(const std::string &value)
 {
   std::string out;
-  for (char c : value) out += (c == '\n' || c == '\r') ? ' ' : c;
+  for (char c : value)
+    out += (c == '\n' || c == '\r') ? ' ' : c;
   return out;
 }
 
@@ -45,11 +53,21 @@ std::string xml_escape(std::string_view text)
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&apos;"; break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
     default:
       // XML 1.0 forbids most control characters even when escaped.
       out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') ? ' ' : c;
@@ -58,40 +76,52 @@ std::string xml_escape(std::string_view text)
   return out;
 }
 
-std::string escape_workflow_command(const std::string& text, bool property)
+std::string escape_workflow_command(const std::string &text, bool property)
 {
   std::string out;
   for (char c : text) {
     switch (c) {
-    case '%': out += "%25"; break;
-    case '\r': out += "%0D"; break;
-    case '\n': out += "%0A"; break;
-    case ':': out += property ? "%3A" : ":"; break;
-    case ',': out += property ? "%2C" : ","; break;
-    default: out += c;
+    case '%':
+      out += "%25";
+      break;
+    case '\r':
+      out += "%0D";
+      break;
+    case '\n':
+      out += "%0A";
+      break;
+    case ':':
+      out += property ? "%3A" : ":";
+      break;
+    case ',':
+      out += property ? "%2C" : ",";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
 }
 
-std::string dotenv_key(const std::string& step, const std::string& name)
+std::string dotenv_key(const std::string &step, const std::string &name)
 {
   std::string key = "RELGATE_";
   for (char c : step + "_" + name) {
-    key += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+    key += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                                       : '_';
   }
   return key;
 }
 
-Result<void> write_github_outputs(const std::string& step, const StepOutcome& outcome, std::ostream& annotations)
+Result<void> write_github_outputs(const std::string &step, const StepOutcome &outcome, std::ostream &annotations)
 {
   const std::string decision(decision_name(outcome.decision));
   const std::string title = escape_workflow_command("relgate " + step, true);
   if (outcome.decision == Decision::allow) {
     annotations << "::notice title=" << title << "::" << escape_workflow_command(step + ": ALLOW", false) << "\n";
   } else {
-    const char* level = outcome.decision == Decision::inconclusive ? "warning" : "error";
-    for (const auto& reason : outcome.reasons) {
+    const char *level = outcome.decision == Decision::inconclusive ? "warning" : "error";
+    for (const auto &reason : outcome.reasons) {
       annotations << "::" << level << " title=" << title << "::" << escape_workflow_command(reason, false) << "\n";
     }
     if (outcome.reasons.empty()) {
@@ -103,22 +133,25 @@ Result<void> write_github_outputs(const std::string& step, const StepOutcome& ou
     std::string content = output_line("decision", decision);
     content += output_line("exit-code", std::to_string(exit_code_for(outcome.decision)));
     std::string reasons;
-    for (const auto& reason : outcome.reasons) reasons += (reasons.empty() ? "" : "\n") + reason;
+    for (const auto &reason : outcome.reasons)
+      reasons += (reasons.empty() ? "" : "\n") + reason;
     content += output_line("reasons", reasons);
-    for (const auto& [key, value] : outcome.outputs) content += output_line(key, value);
+    for (const auto &[key, value] : outcome.outputs)
+      content += output_line(key, value);
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
     std::string markdown = "### relgate " + step + ": " + decision + "\n\n";
     if (!outcome.reasons.empty()) {
-      for (const auto& reason : outcome.reasons) markdown += "- " + markdown_cell(reason) + "\n";
+      for (const auto &reason : outcome.reasons)
+        markdown += "- " + markdown_cell(reason) + "\n";
       markdown += "\n";
     }
     if (!outcome.checks.empty()) {
       markdown += "| check | result | detail |\n|---|---|---|\n";
-      for (const auto& check : outcome.checks) {
-        markdown += "| " + markdown_cell(check.name) + " | " + (check.passed ? "pass" : "**fail**") + " | "
-                    + markdown_cell(check.message) + " |\n";
+      for (const auto &check : outcome.checks) {
+        markdown += "| " + markdown_cell(check.name) + " | " + (check.passed ? "pass" : "**fail**") + " | " +
+                    markdown_cell(check.message) + " |\n";
       }
       markdown += "\n";
     }
@@ -127,48 +160,54 @@ Result<void> write_github_outputs(const std::string& step, const StepOutcome& ou
   return {};
 }
 
-std::string render_junit(const std::string& step, const StepOutcome& outcome)
+std::string render_junit(const std::string &step, const StepOutcome &outcome)
 {
   std::size_t failures = 0;
-  for (const auto& check : outcome.checks) failures += check.passed ? 0 : 1;
+  for (const auto &check : outcome.checks)
+    failures += check.passed ? 0 : 1;
   const bool synthesize = outcome.checks.empty();
-  if (synthesize && outcome.decision != Decision::allow) failures = 1;
+  if (synthesize && outcome.decision != Decision::allow)
+    failures = 1;
   const std::size_t tests = synthesize ? 1 : outcome.checks.size();
   const std::string suite = xml_escape("relgate." + step);
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  xml += "<testsuites name=\"relgate\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures)
-         + "\">\n";
-  xml += "  <testsuite name=\"" + suite + "\" tests=\"" + std::to_string(tests) + "\" failures=\""
-         + std::to_string(failures) + "\" errors=\"0\">\n";
-  auto testcase = [&](const std::string& name, bool passed, const std::string& message) {
+  xml += "<testsuites name=\"relgate\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+         "\">\n";
+  xml += "  <testsuite name=\"" + suite + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\" errors=\"0\">\n";
+  auto testcase = [&](const std::string &name, bool passed, const std::string &message) {
     xml += "    <testcase classname=\"" + suite + "\" name=\"" + xml_escape(name) + "\"";
     if (passed) {
       xml += "/>\n";
       return;
     }
-    xml += ">\n      <failure message=\"" + xml_escape(single_line(message)) + "\">" + xml_escape(message)
-           + "</failure>\n    </testcase>\n";
+    xml += ">\n      <failure message=\"" + xml_escape(single_line(message)) + "\">" + xml_escape(message) +
+           "</failure>\n    </testcase>\n";
   };
   if (synthesize) {
     std::string reasons;
-    for (const auto& reason : outcome.reasons) reasons += (reasons.empty() ? "" : "\n") + reason;
+    for (const auto &reason : outcome.reasons)
+      reasons += (reasons.empty() ? "" : "\n") + reason;
     testcase(step + " decision", outcome.decision == Decision::allow,
              std::string(decision_name(outcome.decision)) + (reasons.empty() ? "" : ": " + reasons));
   } else {
-    for (const auto& check : outcome.checks) testcase(check.name, check.passed, check.message);
+    for (const auto &check : outcome.checks)
+      testcase(check.name, check.passed, check.message);
   }
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;
 }
 
-Result<void> write_gitlab_outputs(const std::string& step, const StepOutcome& outcome)
+Result<void> write_gitlab_outputs(const std::string &step, const StepOutcome &outcome)
 {
   std::string dir = env_or_empty("RELGATE_REPORT_DIR");
-  if (dir.empty()) dir = "relgate-reports";
+  if (dir.empty())
+    dir = "relgate-reports";
   std::error_code ignored; // a failure shows up as the write error below, with the path
   std::filesystem::create_directories(dir, ignored);
   std::string dotenv = dotenv_key(step, "decision") + "=" + std::string(decision_name(outcome.decision)) + "\n";
-  for (const auto& [key, value] : outcome.outputs) dotenv += dotenv_key(step, key) + "=" + single_line(value) + "\n";
+  for (const auto &[key, value] : outcome.outputs)
+    dotenv += dotenv_key(step, key) + "=" + single_line(value) + "\n";
   RELGATE_TRY(write_file_atomic(dir + "/" + step + ".env", dotenv));
   RELGATE_TRY(write_file_atomic(dir + "/" + step + ".junit.xml", render_junit(step, outcome)));
   return {};

@@ -10,16 +10,17 @@
 #include <string>
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 // Workflow commands on `annotations`, files named by the GITHUB_* variables.
-Result<void> write_github_outputs(const std::string& step, const StepOutcome& outcome, std::ostream& annotations);
+Result<void> write_github_outputs(const std::string &step, const StepOutcome &outcome, std::ostream &annotations);
 // Files in $RELGATE_REPORT_DIR (default "relgate-reports"): <step>.env and <step>.junit.xml.
-Result<void> write_gitlab_outputs(const std::string& step, const StepOutcome& outcome);
+Result<void> write_gitlab_outputs(const std::string &step, const StepOutcome &outcome);
 
-std::string render_junit(const std::string& step, const StepOutcome& outcome);
+std::string render_junit(const std::string &step, const StepOutcome &outcome);
 std::string xml_escape(std::string_view text); // for attributes and text; control characters become spaces
-std::string escape_workflow_command(const std::string& text, bool property);
-std::string dotenv_key(const std::string& step, const std::string& name); // RELGATE_SCAN_GATE_DECISION
+std::string escape_workflow_command(const std::string &text, bool property);
+std::string dotenv_key(const std::string &step, const std::string &name); // RELGATE_SCAN_GATE_DECISION
 
 } // namespace relgate

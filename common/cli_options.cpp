@@ -9,7 +9,8 @@
 
 namespace po = boost::program_options;
 
-namespace relgate {
+namespace relgate
+{
 
 OptionSpec flag_option(std::string name, std::string help)
 {
@@ -25,31 +26,32 @@ OptionSpec value_option(std::string name, std::string value_name, std::string he
 
 OptionSpec repeated_option(std::string name, std::string value_name, std::string help)
 {
-  return OptionSpec{std::move(name), OptionSpec::Kind::repeated, std::move(value_name), std::move(help),
-                    std::nullopt};
+  return OptionSpec{std::move(name), OptionSpec::Kind::repeated, std::move(value_name), std::move(help), std::nullopt};
 }
 
-namespace {
+namespace
+{
 
-po::options_description build_description(const std::vector<OptionSpec>& options)
+po::options_description build_description(const std::vector<OptionSpec> &options)
 {
   po::options_description description("Options");
-  for (const auto& option : options) {
+  for (const auto &option : options) {
     const std::string help = option.value_name.empty() ? option.help : option.help;
     switch (option.kind) {
     case OptionSpec::Kind::flag:
       description.add_options()(option.name.c_str(), po::bool_switch(), help.c_str());
       break;
     case OptionSpec::Kind::value: {
-      auto* semantic = po::value<std::string>()->value_name(option.value_name.empty() ? "ARG" : option.value_name);
-      if (option.default_value) semantic->default_value(*option.default_value);
+      auto *semantic = po::value<std::string>()->value_name(option.value_name.empty() ? "ARG" : option.value_name);
+      if (option.default_value)
+        semantic->default_value(*option.default_value);
       description.add_options()(option.name.c_str(), semantic, help.c_str());
       break;
     }
     case OptionSpec::Kind::repeated:
       description.add_options()(option.name.c_str(),
                                 po::value<std::vector<std::string>>()->composing()->value_name(
-                                  option.value_name.empty() ? "ARG" : option.value_name),
+                                    option.value_name.empty() ? "ARG" : option.value_name),
                                 help.c_str());
       break;
     }
@@ -57,77 +59,84 @@ po::options_description build_description(const std::vector<OptionSpec>& options
   return description;
 }
 
-Error option_error(const std::string& name, const std::string& what)
+Error option_error(const std::string &name, const std::string &what)
 {
   return make_error("--" + name + ": " + what);
 }
 
 } // namespace
 
-bool ParsedArgs::has(const std::string& name) const
+bool ParsedArgs::has(const std::string &name) const
 {
   return m_values.count(name) != 0;
 }
 
-std::optional<std::string> ParsedArgs::value(const std::string& name) const
+std::optional<std::string> ParsedArgs::value(const std::string &name) const
 {
   const auto it = m_values.find(name);
-  if (it == m_values.end() || it->second.empty()) return std::nullopt;
+  if (it == m_values.end() || it->second.empty())
+    return std::nullopt;
   return it->second.back();
 }
 
-std::vector<std::string> ParsedArgs::values(const std::string& name) const
+std::vector<std::string> ParsedArgs::values(const std::string &name) const
 {
   const auto it = m_values.find(name);
   return it == m_values.end() ? std::vector<std::string>{} : it->second;
 }
 
-std::string ParsedArgs::value_or(const std::string& name, const std::string& fallback) const
+std::string ParsedArgs::value_or(const std::string &name, const std::string &fallback) const
 {
   return value(name).value_or(fallback);
 }
 
-Result<std::optional<int64_t>> ParsedArgs::integer(const std::string& name, int64_t min, int64_t max) const
+Result<std::optional<int64_t>> ParsedArgs::integer(const std::string &name, int64_t min, int64_t max) const
 {
   const auto text = value(name);
-  if (!text) return std::optional<int64_t>();
+  if (!text)
+    return std::optional<int64_t>();
   errno = 0;
-  char* end = nullptr;
+  char *end = nullptr;
   const long long parsed = std::strtoll(text->c_str(), &end, 10);
   if (text->empty() || *end != '\0' || errno == ERANGE || parsed < min || parsed > max) {
-    return option_error(name, "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max)
-                                + ", got '" + *text + "'");
+    return option_error(name, "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                                  ", got '" + *text + "'");
   }
   return std::optional<int64_t>(parsed);
 }
 
-Result<std::optional<double>> ParsedArgs::number(const std::string& name) const
+Result<std::optional<double>> ParsedArgs::number(const std::string &name) const
 {
   const auto text = value(name);
-  if (!text) return std::optional<double>();
-  char* end = nullptr;
+  if (!text)
+    return std::optional<double>();
+  char *end = nullptr;
   const double parsed = std::strtod(text->c_str(), &end);
-  if (text->empty() || *end != '\0') return option_error(name, "expected a number, got '" + *text + "'");
+  if (text->empty() || *end != '\0')
+    return option_error(name, "expected a number, got '" + *text + "'");
   return std::optional<double>(parsed);
 }
 
-Result<std::optional<Duration>> ParsedArgs::duration(const std::string& name) const
+Result<std::optional<Duration>> ParsedArgs::duration(const std::string &name) const
 {
   const auto text = value(name);
-  if (!text) return std::optional<Duration>();
+  if (!text)
+    return std::optional<Duration>();
   auto parsed = parse_duration(*text);
-  if (!parsed) return option_error(name, parsed.message());
+  if (!parsed)
+    return option_error(name, parsed.message());
   return std::optional<Duration>(*parsed);
 }
 
-Result<std::string> ParsedArgs::required(const std::string& name) const
+Result<std::string> ParsedArgs::required(const std::string &name) const
 {
   const auto text = value(name);
-  if (!text || text->empty()) return option_error(name, "is required");
+  if (!text || text->empty())
+    return option_error(name, "is required");
   return *text;
 }
 
-Result<ParsedArgs> parse_command_line(int argc, const char* const* argv, const std::vector<OptionSpec>& options,
+Result<ParsedArgs> parse_command_line(int argc, const char *const *argv, const std::vector<OptionSpec> &options,
                                       bool allow_positional)
 {
   const po::options_description description = build_description(options);
@@ -137,21 +146,24 @@ Result<ParsedArgs> parse_command_line(int argc, const char* const* argv, const s
   positional.add("relgate-positional", -1);
   po::variables_map map;
   try {
-    auto parser = po::command_line_parser(argc, argv).options(all).style(
-      po::command_line_style::unix_style ^ po::command_line_style::allow_guessing);
+    auto parser = po::command_line_parser(argc, argv)
+                      .options(all)
+                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing);
     parser.positional(positional);
     po::store(parser.run(), map);
     po::notify(map);
-  } catch (const po::error& error) {
+  } catch (const po::error &error) {
     return make_error(std::string(error.what()) + " (see --help)");
   }
   ParsedArgs args;
-  for (const auto& option : options) {
+  for (const auto &option : options) {
     const auto it = map.find(option.name);
-    if (it == map.end()) continue;
+    if (it == map.end())
+      continue;
     switch (option.kind) {
     case OptionSpec::Kind::flag:
-      if (it->second.as<bool>()) args.m_values[option.name] = {"true"};
+      if (it->second.as<bool>())
+        args.m_values[option.name] = {"true"};
       break;
     case OptionSpec::Kind::value:
       args.m_values[option.name] = {it->second.as<std::string>()};
@@ -170,7 +182,7 @@ Result<ParsedArgs> parse_command_line(int argc, const char* const* argv, const s
   return args;
 }
 
-std::string format_options_help(const std::vector<OptionSpec>& options)
+std::string format_options_help(const std::vector<OptionSpec> &options)
 {
   std::ostringstream out;
   out << build_description(options);

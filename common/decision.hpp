@@ -6,7 +6,8 @@
 #include <string>
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 enum class Decision { allow, deny, inconclusive, error };
 

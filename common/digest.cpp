@@ -11,16 +11,21 @@
 #include <unistd.h>
 #include <vector>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
-const EVP_MD* evp_for(HashAlgorithm algorithm)
+const EVP_MD *evp_for(HashAlgorithm algorithm)
 {
   switch (algorithm) {
-  case HashAlgorithm::sha256: return EVP_sha256();
-  case HashAlgorithm::sha384: return EVP_sha384();
-  case HashAlgorithm::sha512: return EVP_sha512();
+  case HashAlgorithm::sha256:
+    return EVP_sha256();
+  case HashAlgorithm::sha384:
+    return EVP_sha384();
+  case HashAlgorithm::sha512:
+    return EVP_sha512();
   }
   return EVP_sha256();
 }
@@ -32,9 +37,12 @@ using MdContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 std::string_view hash_algorithm_name(HashAlgorithm algorithm)
 {
   switch (algorithm) {
-  case HashAlgorithm::sha256: return "sha256";
-  case HashAlgorithm::sha384: return "sha384";
-  case HashAlgorithm::sha512: return "sha512";
+  case HashAlgorithm::sha256:
+    return "sha256";
+  case HashAlgorithm::sha384:
+    return "sha384";
+  case HashAlgorithm::sha512:
+    return "sha512";
   }
   return "sha256";
 }
@@ -42,9 +50,12 @@ std::string_view hash_algorithm_name(HashAlgorithm algorithm)
 std::size_t hash_hex_length(HashAlgorithm algorithm)
 {
   switch (algorithm) {
-  case HashAlgorithm::sha256: return 64;
-  case HashAlgorithm::sha384: return 96;
-  case HashAlgorithm::sha512: return 128;
+  case HashAlgorithm::sha256:
+    return 64;
+  case HashAlgorithm::sha384:
+    return 96;
+  case HashAlgorithm::sha512:
+    return 128;
   }
   return 64;
 }
@@ -58,8 +69,8 @@ Result<Digest> parse_digest(std::string_view text)
 {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return make_error("'" + std::string(text)
-                      + "' is not a digest: expected sha256:<64 lowercase hex> (tags are mutable; pin the digest)");
+    return make_error("'" + std::string(text) +
+                      "' is not a digest: expected sha256:<64 lowercase hex> (tags are mutable; pin the digest)");
   }
   const std::string_view name = text.substr(0, colon);
   const std::string_view hex = text.substr(colon + 1);
@@ -71,18 +82,18 @@ Result<Digest> parse_digest(std::string_view text)
   } else if (name == "sha512") {
     digest.algorithm = HashAlgorithm::sha512;
   } else {
-    return make_error("'" + std::string(text) + "': unsupported digest algorithm '" + std::string(name)
-                      + "' (expected sha256, sha384 or sha512)");
+    return make_error("'" + std::string(text) + "': unsupported digest algorithm '" + std::string(name) +
+                      "' (expected sha256, sha384 or sha512)");
   }
   const std::size_t expected = hash_hex_length(digest.algorithm);
   if (hex.size() != expected) {
-    return make_error("'" + std::string(text) + "': " + std::string(name) + " digest needs "
-                      + std::to_string(expected) + " hex characters, got " + std::to_string(hex.size()));
+    return make_error("'" + std::string(text) + "': " + std::string(name) + " digest needs " +
+                      std::to_string(expected) + " hex characters, got " + std::to_string(hex.size()));
   }
   for (char c : hex) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return make_error("'" + std::string(text) + "': digest must be lowercase hex (found '"
-                        + std::string(1, c) + "')");
+      return make_error("'" + std::string(text) + "': digest must be lowercase hex (found '" + std::string(1, c) +
+                        "')");
     }
   }
   digest.hex = std::string(hex);
@@ -94,7 +105,7 @@ std::string hash_hex(HashAlgorithm algorithm, std::string_view data)
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), out, &length, evp_for(algorithm), nullptr);
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
+  return hex_encode(std::string_view(reinterpret_cast<const char *>(out), length));
 }
 
 std::string sha256_hex(std::string_view data)
@@ -102,7 +113,7 @@ std::string sha256_hex(std::string_view data)
   return hash_hex(HashAlgorithm::sha256, data);
 }
 
-Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string& path)
+Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &path)
 {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -115,22 +126,24 @@ Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string& pa
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       const std::string reason = std::strerror(errno);
       ::close(fd);
       return make_error(path + ": read failed: " + reason);
     }
-    if (n == 0) break;
+    if (n == 0)
+      break;
     EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
   }
   ::close(fd);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context.get(), out, &length);
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
+  return hex_encode(std::string_view(reinterpret_cast<const char *>(out), length));
 }
 
-Result<std::string> sha256_file_hex(const std::string& path)
+Result<std::string> sha256_file_hex(const std::string &path)
 {
   return hash_file_hex(HashAlgorithm::sha256, path);
 }

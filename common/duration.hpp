@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 using Duration = std::chrono::milliseconds;
 

@@ -2,18 +2,23 @@
 
 #include <array>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
 constexpr char hex_digits[] = "0123456789abcdef";
 constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 int hex_value(char c)
 {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -67,9 +72,8 @@ std::string base64_encode(std::string_view bytes)
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16)
-                       | (static_cast<unsigned char>(bytes[i + 1]) << 8)
-                       | static_cast<unsigned char>(bytes[i + 2]);
+    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
     out.push_back(base64_alphabet[(n >> 18) & 63]);
     out.push_back(base64_alphabet[(n >> 12) & 63]);
     out.push_back(base64_alphabet[(n >> 6) & 63]);
@@ -82,8 +86,7 @@ std::string base64_encode(std::string_view bytes)
     out.push_back(base64_alphabet[(n >> 12) & 63]);
     out += "==";
   } else if (rest == 2) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16)
-                       | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
     out.push_back(base64_alphabet[(n >> 18) & 63]);
     out.push_back(base64_alphabet[(n >> 12) & 63]);
     out.push_back(base64_alphabet[(n >> 6) & 63]);
@@ -103,7 +106,8 @@ Result<std::string> base64_decode(std::string_view text)
   std::size_t symbols = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+      continue;
     if (c == '=') {
       ++padding;
       continue;

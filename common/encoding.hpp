@@ -6,7 +6,8 @@
 #include <string>
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 std::string hex_encode(std::string_view bytes);
 Result<std::string> hex_decode(std::string_view hex);

@@ -13,39 +13,35 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate {
+namespace relgate
+{
 
 constexpr std::string_view evidence_schema_v1 = "relgate.evidence/v1";
 
-struct FileRef
-{
+struct FileRef {
   std::string path;
   std::string sha256; // hex
 };
 
-struct PolicyRef
-{
+struct PolicyRef {
   std::string path;
   std::string sha256; // hex
   int64_t version = 0;
 };
 
 // Where the decision applies: promote asks for "slo-check ALLOW for env staging, stage 10".
-struct RecordScope
-{
-  std::string env;             // "" = any
+struct RecordScope {
+  std::string env;              // "" = any
   std::optional<int64_t> stage; // canary stage (percent), if any
 };
 
-struct RecordSignature
-{
+struct RecordSignature {
   std::string key_id;    // "sha256:<hex of the DER public key>"
   std::string algorithm; // "ed25519" or "ecdsa-p256-sha256"
   std::string value;     // base64
 };
 
-struct EvidenceRecord
-{
+struct EvidenceRecord {
   std::string step;
   Decision decision = Decision::error;
   std::vector<std::string> reasons;
@@ -56,16 +52,15 @@ struct EvidenceRecord
   std::string tool_version;
   std::string started_at; // RFC 3339 UTC
   int64_t duration_ms = 0;
-  JsonDocument ci;        // CI context object, or null outside CI
-  std::string prev;       // "sha256:<hex>" of the previous record's canonical bytes
+  JsonDocument ci;  // CI context object, or null outside CI
+  std::string prev; // "sha256:<hex>" of the previous record's canonical bytes
   std::optional<RecordSignature> signature;
   // "sha256:<hex>" of this record's chain bytes; filled on append. It lets verification name
   // an edited record itself (and catch an edit of the last one), not only its successor.
   std::string hash;
 };
 
-struct EvidenceFile
-{
+struct EvidenceFile {
   std::string schema{evidence_schema_v1};
   Subject subject;
   std::string release_id; // may be empty
@@ -74,25 +69,23 @@ struct EvidenceFile
 };
 
 // Serialization. Canonical bytes are sorted-key compact JSON (common/json.hpp).
-JsonDocument record_to_json(const EvidenceRecord& record);
-Result<EvidenceRecord> record_from_json(const JsonValue& value, const std::string& where);
-std::string record_chain_bytes(const EvidenceRecord& record);  // everything but hash: hashed into the next prev
-std::string record_hash(const EvidenceRecord& record);         // "sha256:" + sha256(record_chain_bytes)
-EvidenceRecord copy_record(const EvidenceRecord& record);      // records hold JSON documents: no copy constructor
-std::string record_signed_bytes(const EvidenceRecord& record); // everything but prev and signature
-std::string genesis_prev(const EvidenceFile& file);           // prev of record 0: binds the chain to the subject
-std::string serialize_evidence(const EvidenceFile& file);     // pretty JSON, records in order
+JsonDocument record_to_json(const EvidenceRecord &record);
+Result<EvidenceRecord> record_from_json(const JsonValue &value, const std::string &where);
+std::string record_chain_bytes(const EvidenceRecord &record);  // everything but hash: hashed into the next prev
+std::string record_hash(const EvidenceRecord &record);         // "sha256:" + sha256(record_chain_bytes)
+EvidenceRecord copy_record(const EvidenceRecord &record);      // records hold JSON documents: no copy constructor
+std::string record_signed_bytes(const EvidenceRecord &record); // everything but prev and signature
+std::string genesis_prev(const EvidenceFile &file);            // prev of record 0: binds the chain to the subject
+std::string serialize_evidence(const EvidenceFile &file);      // pretty JSON, records in order
 
-Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name);
-Result<EvidenceFile> load_evidence(const std::string& path); // schema and shape, not the chain
+Result<EvidenceFile> parse_evidence(std::string_view text, const std::string &source_name);
+Result<EvidenceFile> load_evidence(const std::string &path); // schema and shape, not the chain
 
 // Creates the file; an existing file with the same subject is left as it is (idempotent),
 // one with another subject is an error.
-Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subject,
-                                   const std::string& release_id);
+Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id);
 
-struct AppendOptions
-{
+struct AppendOptions {
   std::optional<Subject> create_with_subject; // create the file when missing
   std::optional<Digest> judged_digest;        // must equal the file's subject digest
   std::string signing_key_path;               // PEM private key; "" = unsigned
@@ -100,46 +93,41 @@ struct AppendOptions
 
 // Under an exclusive lock: re-reads the file, verifies the chain, fills record.prev (and the
 // signature), writes a temp file, fsyncs, renames, fsyncs the folder. Never leaves a torn file.
-Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord record,
-                                     const AppendOptions& options);
+Result<EvidenceRecord> append_record(const std::string &path, EvidenceRecord record, const AppendOptions &options);
 
-struct ChainReport
-{
+struct ChainReport {
   bool intact = true;
   std::optional<std::size_t> first_bad_index;
-  std::string problem;           // "record 3: prev does not match record 2 (edited, removed or reordered)"
+  std::string problem; // "record 3: prev does not match record 2 (edited, removed or reordered)"
   std::size_t signed_records = 0;
 };
 
 // With trusted keys (PEM public keys), every record must carry a valid signature by one of them.
-ChainReport verify_chain(const EvidenceFile& file, const std::vector<std::string>& trusted_key_pems);
+ChainReport verify_chain(const EvidenceFile &file, const std::vector<std::string> &trusted_key_pems);
 
 // Signing (OpenSSL): Ed25519 or ECDSA P-256 with SHA-256, over record_signed_bytes.
 // key_id = "sha256:" + hex(sha256(DER SubjectPublicKeyInfo)).
-Result<RecordSignature> sign_record(const EvidenceRecord& record, const std::string& private_key_pem,
-                                    const std::string& key_source_name);
+Result<RecordSignature> sign_record(const EvidenceRecord &record, const std::string &private_key_pem,
+                                    const std::string &key_source_name);
 // Validates a PEM public key (Ed25519 or P-256) and returns its key_id.
-Result<std::string> public_key_id(const std::string& public_key_pem, const std::string& key_source_name);
-bool verify_record_signature(const EvidenceRecord& record, const std::string& public_key_pem);
+Result<std::string> public_key_id(const std::string &public_key_pem, const std::string &key_source_name);
+bool verify_record_signature(const EvidenceRecord &record, const std::string &public_key_pem);
 
 // Combines copies written by parallel jobs: same subject only, each input chain intact,
 // records ordered by start time, duplicates dropped, chain rebuilt, signatures kept.
-Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs);
+Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs);
 
-struct MergeSummary
-{
+struct MergeSummary {
   std::size_t input_records = 0;
   std::size_t merged_records = 0; // input_records minus the duplicates dropped
 };
 // Merges the input files into output_path under its lock. An existing output file is merged
 // in too (first), so merging into it never loses a record.
-Result<MergeSummary> merge_evidence_files(const std::string& output_path,
-                                          const std::vector<std::string>& input_paths);
+Result<MergeSummary> merge_evidence_files(const std::string &output_path, const std::vector<std::string> &input_paths);
 
 // Newest record of a step, or nullptr. With env (and stage) given, only a record carrying exactly
 // that env (and stage) counts; without them, any record of the step does.
-const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step,
-                                         std::string_view env = {},
+const EvidenceRecord *find_latest_record(const EvidenceFile &file, std::string_view step, std::string_view env = {},
                                          std::optional<int64_t> stage = std::nullopt);
 
 } // namespace relgate

@@ -9,17 +9,19 @@
 #include <filesystem>
 #include <system_error>
 
-namespace relgate {
-namespace {
+namespace relgate
+{
+namespace
+{
 
-std::string lock_path_for(const std::string& path)
+std::string lock_path_for(const std::string &path)
 {
   return path + ".lock";
 }
 
 // Temp files are only written under the lock, so one seen while we hold it belongs to a
 // writer that died (SIGKILL) before its rename: remove it.
-void remove_stale_temp_files(const std::string& path)
+void remove_stale_temp_files(const std::string &path)
 {
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -35,19 +37,19 @@ void remove_stale_temp_files(const std::string& path)
   }
 }
 
-Result<EvidenceFile> load_checked(const std::string& path)
+Result<EvidenceFile> load_checked(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
   ChainReport report = verify_chain(file, {});
   if (!report.intact) {
     return make_error(path + ": chain is broken at " + report.problem +
-                      " (refusing to append to a damaged file; inspect it with `evidence verify --evidence " +
-                      path + "`)");
+                      " (refusing to append to a damaged file; inspect it with `evidence verify --evidence " + path +
+                      "`)");
   }
   return file;
 }
 
-EvidenceFile new_file(const Subject& subject, const std::string& release_id)
+EvidenceFile new_file(const Subject &subject, const std::string &release_id)
 {
   EvidenceFile file;
   file.subject = subject;
@@ -56,16 +58,17 @@ EvidenceFile new_file(const Subject& subject, const std::string& release_id)
   return file;
 }
 
-Result<void> check_same_subject(const std::string& path, const EvidenceFile& file, const Subject& subject)
+Result<void> check_same_subject(const std::string &path, const EvidenceFile &file, const Subject &subject)
 {
-  if (file.subject == subject) return ok_result();
-  return make_error(path + ": subject " + subject.str() + " does not match the evidence subject " +
-                    file.subject.str() + " (use a separate evidence file per release candidate)");
+  if (file.subject == subject)
+    return ok_result();
+  return make_error(path + ": subject " + subject.str() + " does not match the evidence subject " + file.subject.str() +
+                    " (use a separate evidence file per release candidate)");
 }
 
 } // namespace
 
-Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subject, const std::string& release_id)
+Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id)
 {
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
   remove_stale_temp_files(path);
@@ -73,8 +76,8 @@ Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subje
     RELGATE_ASSIGN_OR_RETURN(EvidenceFile existing, load_evidence(path));
     RELGATE_TRY(check_same_subject(path, existing, subject));
     if (!release_id.empty() && release_id != existing.release_id) {
-      return make_error(path + ": already exists for release \"" + existing.release_id + "\", not \"" +
-                        release_id + "\" (use a separate evidence file per release)");
+      return make_error(path + ": already exists for release \"" + existing.release_id + "\", not \"" + release_id +
+                        "\" (use a separate evidence file per release)");
     }
     return existing;
   }
@@ -83,7 +86,7 @@ Result<EvidenceFile> init_evidence(const std::string& path, const Subject& subje
   return file;
 }
 
-Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord record, const AppendOptions& options)
+Result<EvidenceRecord> append_record(const std::string &path, EvidenceRecord record, const AppendOptions &options)
 {
   // Refuse a record we could not read back: the file must always parse.
   {
@@ -95,7 +98,8 @@ Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord rec
   std::string signing_pem;
   if (!options.signing_key_path.empty()) {
     auto pem = read_file(options.signing_key_path);
-    if (!pem) return make_error("RELGATE_EVIDENCE_KEY: " + pem.message());
+    if (!pem)
+      return make_error("RELGATE_EVIDENCE_KEY: " + pem.message());
     signing_pem = std::move(*pem);
   }
 
@@ -104,23 +108,28 @@ Result<EvidenceRecord> append_record(const std::string& path, EvidenceRecord rec
   EvidenceFile file;
   if (file_exists(path)) {
     RELGATE_ASSIGN_OR_RETURN(file, load_checked(path));
-    if (options.create_with_subject) RELGATE_TRY(check_same_subject(path, file, *options.create_with_subject));
+    if (options.create_with_subject)
+      RELGATE_TRY(check_same_subject(path, file, *options.create_with_subject));
   } else if (options.create_with_subject) {
     file = new_file(*options.create_with_subject, "");
   } else {
-    return make_error(path + ": no such evidence file (pass --subject NAME@DIGEST to create it, or run "
-                             "`evidence init --evidence " + path + " --subject NAME@DIGEST` first)");
+    return make_error(path +
+                      ": no such evidence file (pass --subject NAME@DIGEST to create it, or run "
+                      "`evidence init --evidence " +
+                      path + " --subject NAME@DIGEST` first)");
   }
   if (options.judged_digest && !(*options.judged_digest == file.subject.digest)) {
     return make_error(path + ": artifact " + options.judged_digest->str() + " does not match the evidence subject " +
-                      file.subject.digest.str() + " (judge the artifact this file is for, or use its own evidence file)");
+                      file.subject.digest.str() +
+                      " (judge the artifact this file is for, or use its own evidence file)");
   }
 
   record.prev = file.records.empty() ? genesis_prev(file) : file.records.back().hash;
   record.signature.reset();
   if (!signing_pem.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(RecordSignature signature,
-                             sign_record(record, signing_pem, "RELGATE_EVIDENCE_KEY (" + options.signing_key_path + ")"));
+    RELGATE_ASSIGN_OR_RETURN(
+        RecordSignature signature,
+        sign_record(record, signing_pem, "RELGATE_EVIDENCE_KEY (" + options.signing_key_path + ")"));
     record.signature = std::move(signature);
   }
   record.hash = record_hash(record);

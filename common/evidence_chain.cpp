@@ -5,8 +5,10 @@
 
 #include <map>
 
-namespace relgate {
-namespace {
+namespace relgate
+{
+namespace
+{
 
 ChainReport broken_at(ChainReport report, std::size_t index, std::string problem)
 {
@@ -18,10 +20,10 @@ ChainReport broken_at(ChainReport report, std::size_t index, std::string problem
 
 } // namespace
 
-ChainReport verify_chain(const EvidenceFile& file, const std::vector<std::string>& trusted_key_pems)
+ChainReport verify_chain(const EvidenceFile &file, const std::vector<std::string> &trusted_key_pems)
 {
   ChainReport report;
-  std::map<std::string, const std::string*> trusted_by_id;
+  std::map<std::string, const std::string *> trusted_by_id;
   for (std::size_t k = 0; k < trusted_key_pems.size(); ++k) {
     auto id = public_key_id(trusted_key_pems[k], "trusted key " + std::to_string(k + 1));
     if (!id) {
@@ -34,32 +36,34 @@ ChainReport verify_chain(const EvidenceFile& file, const std::vector<std::string
 
   std::string expected_prev = genesis_prev(file);
   for (std::size_t i = 0; i < file.records.size(); ++i) {
-    const EvidenceRecord& record = file.records[i];
+    const EvidenceRecord &record = file.records[i];
     const std::string actual_hash = record_hash(record);
     if (record.prev != expected_prev) {
-      std::string problem =
-          i == 0 ? "prev does not match the file header (subject or release edited, or records removed "
-                   "from the start)"
-                 : "prev does not match record " + std::to_string(i - 1) +
-                       " (a record was removed, inserted or reordered here)";
+      std::string problem = i == 0
+                                ? "prev does not match the file header (subject or release edited, or records removed "
+                                  "from the start)"
+                                : "prev does not match record " + std::to_string(i - 1) +
+                                      " (a record was removed, inserted or reordered here)";
       return broken_at(std::move(report), i, std::move(problem));
     }
     if (record.hash != actual_hash) {
       return broken_at(std::move(report), i, "content does not match its hash (the record was edited)");
     }
-    if (record.signature) ++report.signed_records;
+    if (record.signature)
+      ++report.signed_records;
     if (!trusted_by_id.empty()) {
       if (!record.signature) {
         return broken_at(std::move(report), i, "not signed, but trusted keys were given (every record must be signed)");
       }
       auto key = trusted_by_id.find(record.signature->key_id);
       if (key == trusted_by_id.end()) {
-        return broken_at(std::move(report), i, "signed by key " + record.signature->key_id +
-                                                   ", which is not one of the trusted keys");
+        return broken_at(std::move(report), i,
+                         "signed by key " + record.signature->key_id + ", which is not one of the trusted keys");
       }
       if (!verify_record_signature(record, *key->second)) {
-        return broken_at(std::move(report), i, "signature by " + record.signature->key_id +
-                                                   " does not verify (the record was edited after signing)");
+        return broken_at(std::move(report), i,
+                         "signature by " + record.signature->key_id +
+                             " does not verify (the record was edited after signing)");
       }
     }
     expected_prev = actual_hash;

@@ -5,15 +5,17 @@
 #include "digest.hpp"
 #include "file_io.hpp"
 
-namespace relgate {
-namespace {
+namespace relgate
+{
+namespace
+{
 
 constexpr std::string_view schema_prefix = "relgate.evidence/";
 
-JsonDocument header_json(const EvidenceFile& file)
+JsonDocument header_json(const EvidenceFile &file)
 {
   JsonDocument doc(rapidjson::kObjectType);
-  auto& alloc = doc.GetAllocator();
+  auto &alloc = doc.GetAllocator();
   set_member(doc, "schema", file.schema, alloc);
   JsonValue subject(rapidjson::kObjectType);
   set_member(subject, "name", file.subject.name, alloc);
@@ -26,56 +28,60 @@ JsonDocument header_json(const EvidenceFile& file)
   return doc;
 }
 
-Result<void> check_schema(const JsonValue& root, const std::string& source)
+Result<void> check_schema(const JsonValue &root, const std::string &source)
 {
-  const JsonValue* schema = find_member(root, "schema");
+  const JsonValue *schema = find_member(root, "schema");
   if (schema == nullptr || !schema->IsString()) {
     return make_error(source + ": not a relgate evidence file (no \"schema\" field; create one with "
                                "`evidence init --evidence FILE --subject NAME@DIGEST`)");
   }
   std::string_view name(schema->GetString(), schema->GetStringLength());
-  if (name == evidence_schema_v1) return ok_result();
+  if (name == evidence_schema_v1)
+    return ok_result();
   if (name.substr(0, schema_prefix.size()) == schema_prefix) {
-    return make_error(source + ": schema \"" + std::string(name) + "\" was written by a newer relgate (this one reads " +
-                      std::string(evidence_schema_v1) + "; upgrade relgate)");
+    return make_error(source + ": schema \"" + std::string(name) +
+                      "\" was written by a newer relgate (this one reads " + std::string(evidence_schema_v1) +
+                      "; upgrade relgate)");
   }
   return make_error(source + ": schema \"" + std::string(name) + "\" is not a relgate evidence schema (expected " +
                     std::string(evidence_schema_v1) + ")");
 }
 
-Result<Subject> parse_subject_object(const JsonValue& root, const std::string& source)
+Result<Subject> parse_subject_object(const JsonValue &root, const std::string &source)
 {
   const std::string where = source + ": subject";
-  RELGATE_ASSIGN_OR_RETURN(const JsonValue* subject, required_member(root, "subject", source));
-  if (!subject->IsObject()) return make_error(where + ": must be an object with name and digest");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *subject, required_member(root, "subject", source));
+  if (!subject->IsObject())
+    return make_error(where + ": must be an object with name and digest");
   RELGATE_TRY(check_object_keys(*subject, where, {"name", "digest"}));
   RELGATE_ASSIGN_OR_RETURN(std::string name, required_string(*subject, "name", where));
   RELGATE_ASSIGN_OR_RETURN(std::string digest_text, required_string(*subject, "digest", where));
   auto digest = parse_digest(digest_text);
-  if (!digest) return make_error(where + ".digest: " + digest.message());
+  if (!digest)
+    return make_error(where + ".digest: " + digest.message());
   return Subject{std::move(name), std::move(*digest)};
 }
 
 } // namespace
 
-std::string genesis_prev(const EvidenceFile& file)
+std::string genesis_prev(const EvidenceFile &file)
 {
   return "sha256:" + sha256_hex(to_canonical_json(header_json(file)));
 }
 
-std::string serialize_evidence(const EvidenceFile& file)
+std::string serialize_evidence(const EvidenceFile &file)
 {
   JsonDocument doc = header_json(file);
-  auto& alloc = doc.GetAllocator();
+  auto &alloc = doc.GetAllocator();
   JsonValue records(rapidjson::kArrayType);
-  for (const auto& record : file.records) {
+  for (const auto &record : file.records) {
     records.PushBack(JsonValue(record_to_json(record), alloc), alloc);
   }
   set_member(doc, "records", std::move(records), alloc);
   return to_pretty_json(doc) + "\n";
 }
 
-Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& source_name)
+Result<EvidenceFile> parse_evidence(std::string_view text, const std::string &source_name)
 {
   auto parsed = parse_json(text, source_name);
   if (!parsed) {
@@ -93,14 +99,16 @@ Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& so
   RELGATE_ASSIGN_OR_RETURN(file.subject, parse_subject_object(doc, source_name));
 
   const std::string release_where = source_name + ": release";
-  RELGATE_ASSIGN_OR_RETURN(const JsonValue* release, required_member(doc, "release", source_name));
-  if (!release->IsObject()) return make_error(release_where + ": must be an object with id and created_at");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *release, required_member(doc, "release", source_name));
+  if (!release->IsObject())
+    return make_error(release_where + ": must be an object with id and created_at");
   RELGATE_TRY(check_object_keys(*release, release_where, {"id", "created_at"}));
   RELGATE_ASSIGN_OR_RETURN(file.release_id, required_string(*release, "id", release_where));
   RELGATE_ASSIGN_OR_RETURN(file.created_at, required_string(*release, "created_at", release_where));
 
-  RELGATE_ASSIGN_OR_RETURN(const JsonValue* records, required_member(doc, "records", source_name));
-  if (!records->IsArray()) return make_error(source_name + ": records: must be an array");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *records, required_member(doc, "records", source_name));
+  if (!records->IsArray())
+    return make_error(source_name + ": records: must be an array");
   file.records.reserve(records->Size());
   for (rapidjson::SizeType i = 0; i < records->Size(); ++i) {
     RELGATE_ASSIGN_OR_RETURN(EvidenceRecord record,
@@ -110,21 +118,24 @@ Result<EvidenceFile> parse_evidence(std::string_view text, const std::string& so
   return file;
 }
 
-Result<EvidenceFile> load_evidence(const std::string& path)
+Result<EvidenceFile> load_evidence(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path));
   return parse_evidence(text, path);
 }
 
-const EvidenceRecord* find_latest_record(const EvidenceFile& file, std::string_view step, std::string_view env,
+const EvidenceRecord *find_latest_record(const EvidenceFile &file, std::string_view step, std::string_view env,
                                          std::optional<int64_t> stage)
 {
   // A scoped question needs a record with exactly that scope: a slo-check run without --env must
   // never pass for "slo-check@staging" or a prod canary stage. Records are in chain order, newest last.
   for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
-    if (it->step != step) continue;
-    if (!env.empty() && it->scope.env != env) continue;
-    if (stage && it->scope.stage != stage) continue;
+    if (it->step != step)
+      continue;
+    if (!env.empty() && it->scope.env != env)
+      continue;
+    if (stage && it->scope.stage != stage)
+      continue;
     return &*it;
   }
   return nullptr;

@@ -12,14 +12,14 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate {
+namespace relgate
+{
 
-
-inline Result<void> check_object_keys(const JsonValue& object, const std::string& where,
-                                      const std::vector<std::string_view>& allowed)
+inline Result<void> check_object_keys(const JsonValue &object, const std::string &where,
+                                      const std::vector<std::string_view> &allowed)
 {
   std::vector<std::string_view> seen;
-  for (const auto& member : object.GetObject()) {
+  for (const auto &member : object.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       return make_error(where + ": unknown field \"" + std::string(key) +
@@ -33,14 +33,14 @@ inline Result<void> check_object_keys(const JsonValue& object, const std::string
   return ok_result();
 }
 
-inline Result<void> check_object_keys(const JsonValue& object, const std::string& where,
+inline Result<void> check_object_keys(const JsonValue &object, const std::string &where,
                                       std::initializer_list<std::string_view> allowed)
 {
   return check_object_keys(object, where, std::vector<std::string_view>(allowed));
 }
 
-inline Result<const JsonValue*> required_member(const JsonValue& object, std::string_view key,
-                                                const std::string& where)
+inline Result<const JsonValue *> required_member(const JsonValue &object, std::string_view key,
+                                                 const std::string &where)
 {
   const auto it = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
   if (it == object.MemberEnd()) {
@@ -49,10 +49,9 @@ inline Result<const JsonValue*> required_member(const JsonValue& object, std::st
   return &it->value;
 }
 
-inline Result<std::string> required_string(const JsonValue& object, std::string_view key,
-                                           const std::string& where)
+inline Result<std::string> required_string(const JsonValue &object, std::string_view key, const std::string &where)
 {
-  RELGATE_ASSIGN_OR_RETURN(const JsonValue* value, required_member(object, key, where));
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *value, required_member(object, key, where));
   if (!value->IsString()) {
     return make_error(where + "." + std::string(key) + ": must be a string");
   }

@@ -9,22 +9,24 @@
 #include <map>
 #include <utility>
 
-namespace relgate {
-namespace {
-
-struct MergeCandidate
+namespace relgate
 {
+namespace
+{
+
+struct MergeCandidate {
   TimePoint started;
   std::size_t input;
-  const EvidenceRecord* record;
+  const EvidenceRecord *record;
 };
 
 } // namespace
 
-Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
+Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs)
 {
-  if (inputs.empty()) return make_error("evidence merge: no input files (name at least one)");
-  const EvidenceFile& first = inputs.front();
+  if (inputs.empty())
+    return make_error("evidence merge: no input files (name at least one)");
+  const EvidenceFile &first = inputs.front();
   EvidenceFile merged;
   merged.subject = first.subject;
   merged.release_id = first.release_id;
@@ -32,7 +34,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
 
   std::vector<MergeCandidate> candidates;
   for (std::size_t n = 0; n < inputs.size(); ++n) {
-    const EvidenceFile& input = inputs[n];
+    const EvidenceFile &input = inputs[n];
     const std::string which = "input " + std::to_string(n + 1);
     if (!(input.subject == first.subject)) {
       return make_error(which + ": subject " + input.subject.str() + " differs from " + first.subject.str() +
@@ -42,8 +44,8 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
       if (merged.release_id.empty()) {
         merged.release_id = input.release_id;
       } else if (input.release_id != merged.release_id) {
-        return make_error(which + ": release id \"" + input.release_id + "\" differs from \"" +
-                          merged.release_id + "\" (only copies of the same release can be merged)");
+        return make_error(which + ": release id \"" + input.release_id + "\" differs from \"" + merged.release_id +
+                          "\" (only copies of the same release can be merged)");
       }
     }
     if (!input.created_at.empty() && (merged.created_at.empty() || input.created_at < merged.created_at)) {
@@ -54,16 +56,17 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
       return make_error(which + ": chain is broken at " + report.problem +
                         " (merging would launder the damage; run `evidence verify` on it)");
     }
-    for (const auto& record : input.records) {
+    for (const auto &record : input.records) {
       auto started = parse_rfc3339(record.started_at);
-      if (!started) return make_error(which + ": started_at \"" + record.started_at + "\": " + started.message());
+      if (!started)
+        return make_error(which + ": started_at \"" + record.started_at + "\": " + started.message());
       candidates.push_back({*started, n, &record});
     }
   }
 
   // Start-time order; equal times keep input order, so a single input comes out unchanged.
   std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const MergeCandidate& a, const MergeCandidate& b) { return a.started < b.started; });
+                   [](const MergeCandidate &a, const MergeCandidate &b) { return a.started < b.started; });
 
   // A duplicate is the same signed content copied into several files (the base every job
   // started from). Copies count as a multiset: a record that appears k times in one input
@@ -71,10 +74,10 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
   std::vector<std::string> kept_bytes;
   std::map<std::string, std::size_t> emitted;
   std::map<std::pair<std::size_t, std::string>, std::size_t> seen_in_input;
-  for (const auto& candidate : candidates) {
+  for (const auto &candidate : candidates) {
     std::string bytes = record_signed_bytes(*candidate.record);
     const std::size_t occurrence = ++seen_in_input[{candidate.input, bytes}];
-    std::size_t& emitted_count = emitted[bytes];
+    std::size_t &emitted_count = emitted[bytes];
     if (occurrence <= emitted_count) {
       if (candidate.record->signature) {
         for (std::size_t k = 0; k < kept_bytes.size(); ++k) {
@@ -92,7 +95,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
   }
 
   std::string prev = genesis_prev(merged);
-  for (auto& record : merged.records) {
+  for (auto &record : merged.records) {
     record.prev = prev;
     record.hash = record_hash(record);
     prev = record.hash;
@@ -100,7 +103,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile>& inputs)
   return merged;
 }
 
-Result<MergeSummary> merge_evidence_files(const std::string& output_path, const std::vector<std::string>& input_paths)
+Result<MergeSummary> merge_evidence_files(const std::string &output_path, const std::vector<std::string> &input_paths)
 {
   if (input_paths.empty()) {
     return make_error("evidence merge: no input files (usage: evidence merge --evidence OUT IN...)");
@@ -108,12 +111,13 @@ Result<MergeSummary> merge_evidence_files(const std::string& output_path, const 
   // The same lock appenders take (evidence_append.cpp), so no append to OUT is lost.
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(output_path + ".lock"));
   std::vector<std::string> paths;
-  if (file_exists(output_path)) paths.push_back(output_path);
+  if (file_exists(output_path))
+    paths.push_back(output_path);
   paths.insert(paths.end(), input_paths.begin(), input_paths.end());
 
   std::vector<EvidenceFile> files;
   MergeSummary summary;
-  for (const auto& path : paths) {
+  for (const auto &path : paths) {
     RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
     summary.input_records += file.records.size();
     files.push_back(std::move(file));
@@ -124,7 +128,8 @@ Result<MergeSummary> merge_evidence_files(const std::string& output_path, const 
     std::string message = merged.message();
     for (std::size_t n = 0; n < paths.size(); ++n) {
       const std::string label = "input " + std::to_string(n + 1) + ": ";
-      if (message.compare(0, label.size(), label) == 0) return make_error(paths[n] + ": " + message.substr(label.size()));
+      if (message.compare(0, label.size(), label) == 0)
+        return make_error(paths[n] + ": " + message.substr(label.size()));
     }
     return merged.error();
   }

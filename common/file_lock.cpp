@@ -7,9 +7,10 @@
 #include <unistd.h>
 #include <utility>
 
-namespace relgate {
+namespace relgate
+{
 
-Result<FileLock> FileLock::acquire(const std::string& lock_path)
+Result<FileLock> FileLock::acquire(const std::string &lock_path)
 {
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -17,7 +18,8 @@ Result<FileLock> FileLock::acquire(const std::string& lock_path)
                       " (the folder must exist and be writable)");
   }
   while (::flock(fd, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
+    if (errno == EINTR)
+      continue;
     int saved = errno;
     ::close(fd);
     return make_error(lock_path + ": cannot lock: " + std::strerror(saved) +
@@ -26,12 +28,9 @@ Result<FileLock> FileLock::acquire(const std::string& lock_path)
   return FileLock(lock_path, fd);
 }
 
-FileLock::FileLock(FileLock&& other) noexcept
-  : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1))
-{
-}
+FileLock::FileLock(FileLock &&other) noexcept : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1)) {}
 
-FileLock& FileLock::operator=(FileLock&& other) noexcept
+FileLock &FileLock::operator=(FileLock &&other) noexcept
 {
   if (this != &other) {
     release();

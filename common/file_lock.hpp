@@ -6,21 +6,22 @@
 
 #include <string>
 
-namespace relgate {
+namespace relgate
+{
 
 class FileLock
 {
 public:
   // Creates the lock file if needed and blocks until the lock is ours.
-  static Result<FileLock> acquire(const std::string& lock_path);
+  static Result<FileLock> acquire(const std::string &lock_path);
 
-  FileLock(FileLock&& other) noexcept;
-  FileLock& operator=(FileLock&& other) noexcept;
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
+  FileLock(FileLock &&other) noexcept;
+  FileLock &operator=(FileLock &&other) noexcept;
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
   ~FileLock();
 
-  const std::string& path() const { return m_path; }
+  const std::string &path() const { return m_path; }
 
 private:
   FileLock(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}

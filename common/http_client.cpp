@@ -7,21 +7,22 @@
 #include <mutex>
 #include <thread>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
 constexpr std::size_t max_body_bytes = 256u << 20; // a metrics or API answer larger than this is an attack or a bug
 
-struct Transfer
-{
+struct Transfer {
   std::string body;
   bool too_large = false;
 };
 
-size_t on_body(char* data, size_t size, size_t count, void* user)
+size_t on_body(char *data, size_t size, size_t count, void *user)
 {
-  auto* transfer = static_cast<Transfer*>(user);
+  auto *transfer = static_cast<Transfer *>(user);
   const size_t bytes = size * count;
   if (transfer->body.size() + bytes > max_body_bytes) {
     transfer->too_large = true;
@@ -37,13 +38,13 @@ void global_init_once()
   std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string build_url(CURL* curl, const HttpRequest& request)
+std::string build_url(CURL *curl, const HttpRequest &request)
 {
   std::string url = request.url;
   char separator = url.find('?') == std::string::npos ? '?' : '&';
-  for (const auto& [key, value] : request.query) {
-    char* k = curl_easy_escape(curl, key.c_str(), static_cast<int>(key.size()));
-    char* v = curl_easy_escape(curl, value.c_str(), static_cast<int>(value.size()));
+  for (const auto &[key, value] : request.query) {
+    char *k = curl_easy_escape(curl, key.c_str(), static_cast<int>(key.size()));
+    char *v = curl_easy_escape(curl, value.c_str(), static_cast<int>(value.size()));
     url += separator;
     url += k;
     url += '=';
@@ -62,10 +63,11 @@ bool retryable_status(long status)
 
 } // namespace
 
-std::string redact_url(const std::string& url)
+std::string redact_url(const std::string &url)
 {
   std::string out = url;
-  if (const auto query = out.find('?'); query != std::string::npos) out.erase(query);
+  if (const auto query = out.find('?'); query != std::string::npos)
+    out.erase(query);
   const auto scheme = out.find("://");
   if (scheme != std::string::npos) {
     const auto at = out.find('@', scheme + 3);
@@ -77,20 +79,22 @@ std::string redact_url(const std::string& url)
   return out;
 }
 
-Result<HttpResponse> http_get(const HttpRequest& request)
+Result<HttpResponse> http_get(const HttpRequest &request)
 {
   global_init_once();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return make_error("cannot initialise libcurl");
-  CURL* handle = curl.get();
+  if (!curl)
+    return make_error("cannot initialise libcurl");
+  CURL *handle = curl.get();
 
   const std::string url = build_url(handle, request);
   const std::string shown_url = redact_url(request.url);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
-  auto add_header = [&](const std::string& line) { headers.reset(curl_slist_append(headers.release(), line.c_str())); };
-  for (const auto& line : request.headers) add_header(line);
+  auto add_header = [&](const std::string &line) { headers.reset(curl_slist_append(headers.release(), line.c_str())); };
+  for (const auto &line : request.headers)
+    add_header(line);
   if (!request.bearer_token_env.empty()) {
-    const char* token = std::getenv(request.bearer_token_env.c_str());
+    const char *token = std::getenv(request.bearer_token_env.c_str());
     if (!token || !*token) {
       return make_error("environment variable " + request.bearer_token_env + " (bearer token) is empty or unset");
     }
@@ -98,7 +102,7 @@ Result<HttpResponse> http_get(const HttpRequest& request)
   }
   std::string basic_auth;
   if (!request.basic_auth_env.empty()) {
-    const char* credentials = std::getenv(request.basic_auth_env.c_str());
+    const char *credentials = std::getenv(request.basic_auth_env.c_str());
     if (!credentials || std::string_view(credentials).find(':') == std::string_view::npos) {
       return make_error("environment variable " + request.basic_auth_env + " must hold user:password");
     }
@@ -119,13 +123,15 @@ Result<HttpResponse> http_get(const HttpRequest& request)
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout.count()));
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!request.ca_cert_path.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, request.ca_cert_path.c_str());
+    if (!request.ca_cert_path.empty())
+      curl_easy_setopt(handle, CURLOPT_CAINFO, request.ca_cert_path.c_str());
     curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(handle, CURLOPT_USERAGENT, "relgate/" RELGATE_VERSION);
     curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-    if (headers) curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+    if (headers)
+      curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
     if (!basic_auth.empty()) {
       curl_easy_setopt(handle, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
       curl_easy_setopt(handle, CURLOPT_USERPWD, basic_auth.c_str());
@@ -138,17 +144,18 @@ Result<HttpResponse> http_get(const HttpRequest& request)
     }
     if (code == CURLE_OK) {
       curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
-      char* content_type = nullptr;
+      char *content_type = nullptr;
       curl_easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &content_type);
       response.content_type = content_type ? content_type : "";
       response.body = std::move(transfer.body);
-      if (!retryable_status(response.status) || attempt == attempts) return response;
+      if (!retryable_status(response.status) || attempt == attempts)
+        return response;
       last_failure = "HTTP " + std::to_string(response.status);
     } else {
       last_failure = curl_easy_strerror(code);
       if (code == CURLE_SSL_CACERT || code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR) {
-        return make_error(shown_url + ": TLS verification failed: " + last_failure
-                          + " (pass the private CA with --cacert)");
+        return make_error(shown_url + ": TLS verification failed: " + last_failure +
+                          " (pass the private CA with --cacert)");
       }
       if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
         return make_error(shown_url + ": " + last_failure + " (expected an http:// or https:// URL)");

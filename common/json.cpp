@@ -8,29 +8,33 @@
 
 #include <algorithm>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
-void write_canonical(const JsonValue& value, rapidjson::Writer<rapidjson::StringBuffer>& writer)
+void write_canonical(const JsonValue &value, rapidjson::Writer<rapidjson::StringBuffer> &writer)
 {
   if (value.IsObject()) {
-    std::vector<const JsonValue::Member*> members;
+    std::vector<const JsonValue::Member *> members;
     members.reserve(value.MemberCount());
-    for (const auto& member : value.GetObject()) members.push_back(&member);
-    std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
-      return std::string_view(a->name.GetString(), a->name.GetStringLength())
-             < std::string_view(b->name.GetString(), b->name.GetStringLength());
+    for (const auto &member : value.GetObject())
+      members.push_back(&member);
+    std::sort(members.begin(), members.end(), [](const auto *a, const auto *b) {
+      return std::string_view(a->name.GetString(), a->name.GetStringLength()) <
+             std::string_view(b->name.GetString(), b->name.GetStringLength());
     });
     writer.StartObject();
-    for (const auto* member : members) {
+    for (const auto *member : members) {
       writer.Key(member->name.GetString(), member->name.GetStringLength());
       write_canonical(member->value, writer);
     }
     writer.EndObject();
   } else if (value.IsArray()) {
     writer.StartArray();
-    for (const auto& item : value.GetArray()) write_canonical(item, writer);
+    for (const auto &item : value.GetArray())
+      write_canonical(item, writer);
     writer.EndArray();
   } else {
     value.Accept(writer);
@@ -38,25 +42,27 @@ void write_canonical(const JsonValue& value, rapidjson::Writer<rapidjson::String
 }
 
 // Members are compared by index: clang warns on rapidjson's member-iterator operator== in C++20.
-template<typename Value> auto member_value(Value& object, std::string_view key) -> decltype(&object)
+template <typename Value> auto member_value(Value &object, std::string_view key) -> decltype(&object)
 {
-  if (!object.IsObject()) return nullptr;
+  if (!object.IsObject())
+    return nullptr;
   for (rapidjson::SizeType i = 0; i < object.MemberCount(); ++i) {
-    auto& member = object.MemberBegin()[i];
-    if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == key) return &member.value;
+    auto &member = object.MemberBegin()[i];
+    if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == key)
+      return &member.value;
   }
   return nullptr;
 }
 
 } // namespace
 
-Result<JsonDocument> parse_json_file(const std::string& path)
+Result<JsonDocument> parse_json_file(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   return parse_json(text, path);
 }
 
-std::string to_json(const JsonValue& value)
+std::string to_json(const JsonValue &value)
 {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -64,7 +70,7 @@ std::string to_json(const JsonValue& value)
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string to_pretty_json(const JsonValue& value)
+std::string to_pretty_json(const JsonValue &value)
 {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
@@ -73,7 +79,7 @@ std::string to_pretty_json(const JsonValue& value)
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string to_canonical_json(const JsonValue& value)
+std::string to_canonical_json(const JsonValue &value)
 {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -81,62 +87,67 @@ std::string to_canonical_json(const JsonValue& value)
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-const JsonValue* find_member(const JsonValue& object, std::string_view key)
+const JsonValue *find_member(const JsonValue &object, std::string_view key)
 {
   return member_value(object, key);
 }
 
-std::optional<std::string> get_string(const JsonValue& object, std::string_view key)
+std::optional<std::string> get_string(const JsonValue &object, std::string_view key)
 {
-  const JsonValue* value = find_member(object, key);
-  if (!value || !value->IsString()) return std::nullopt;
+  const JsonValue *value = find_member(object, key);
+  if (!value || !value->IsString())
+    return std::nullopt;
   return std::string(value->GetString(), value->GetStringLength());
 }
 
-std::optional<int64_t> get_int64(const JsonValue& object, std::string_view key)
+std::optional<int64_t> get_int64(const JsonValue &object, std::string_view key)
 {
-  const JsonValue* value = find_member(object, key);
-  if (!value || !value->IsInt64()) return std::nullopt;
+  const JsonValue *value = find_member(object, key);
+  if (!value || !value->IsInt64())
+    return std::nullopt;
   return value->GetInt64();
 }
 
-std::optional<double> get_number(const JsonValue& object, std::string_view key)
+std::optional<double> get_number(const JsonValue &object, std::string_view key)
 {
-  const JsonValue* value = find_member(object, key);
-  if (!value || !value->IsNumber()) return std::nullopt;
+  const JsonValue *value = find_member(object, key);
+  if (!value || !value->IsNumber())
+    return std::nullopt;
   return value->GetDouble();
 }
 
-std::optional<bool> get_bool(const JsonValue& object, std::string_view key)
+std::optional<bool> get_bool(const JsonValue &object, std::string_view key)
 {
-  const JsonValue* value = find_member(object, key);
-  if (!value || !value->IsBool()) return std::nullopt;
+  const JsonValue *value = find_member(object, key);
+  if (!value || !value->IsBool())
+    return std::nullopt;
   return value->GetBool();
 }
 
-JsonValue json_string(std::string_view text, JsonAllocator& allocator)
+JsonValue json_string(std::string_view text, JsonAllocator &allocator)
 {
   return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
 }
 
-void set_member(JsonValue& object, std::string_view key, JsonValue value, JsonAllocator& allocator)
+void set_member(JsonValue &object, std::string_view key, JsonValue value, JsonAllocator &allocator)
 {
-  if (JsonValue* existing = member_value(object, key)) {
+  if (JsonValue *existing = member_value(object, key)) {
     *existing = std::move(value);
     return;
   }
   object.AddMember(json_string(key, allocator), value, allocator);
 }
 
-void set_member(JsonValue& object, std::string_view key, std::string_view text, JsonAllocator& allocator)
+void set_member(JsonValue &object, std::string_view key, std::string_view text, JsonAllocator &allocator)
 {
   set_member(object, key, json_string(text, allocator), allocator);
 }
 
-JsonValue json_string_array(const std::vector<std::string>& items, JsonAllocator& allocator)
+JsonValue json_string_array(const std::vector<std::string> &items, JsonAllocator &allocator)
 {
   JsonValue array(rapidjson::kArrayType);
-  for (const auto& item : items) array.PushBack(json_string(item, allocator), allocator);
+  for (const auto &item : items)
+    array.PushBack(json_string(item, allocator), allocator);
   return array;
 }
 
@@ -147,7 +158,7 @@ JsonDocument empty_object()
   return document;
 }
 
-JsonDocument copy_document(const JsonValue& value)
+JsonDocument copy_document(const JsonValue &value)
 {
   JsonDocument document;
   document.CopyFrom(value, document.GetAllocator());

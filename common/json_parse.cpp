@@ -11,14 +11,16 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace relgate {
-namespace {
+namespace relgate
+{
+namespace
+{
 
 // Forwards SAX events to the document; numbers arrive as text and are converted here.
 class ExactNumberHandler
 {
 public:
-  explicit ExactNumberHandler(JsonDocument& doc) : m_doc(doc) {}
+  explicit ExactNumberHandler(JsonDocument &doc) : m_doc(doc) {}
 
   bool Null() { return m_doc.Null(); }
   bool Bool(bool b) { return m_doc.Bool(b); }
@@ -27,26 +29,36 @@ public:
   bool Int64(int64_t i) { return m_doc.Int64(i); }
   bool Uint64(uint64_t u) { return m_doc.Uint64(u); }
   bool Double(double d) { return m_doc.Double(d); }
-  bool String(const char* text, rapidjson::SizeType length, bool copy) { return m_doc.String(text, length, copy); }
-  bool Key(const char* text, rapidjson::SizeType length, bool copy) { return m_doc.Key(text, length, copy); }
+  bool String(const char *text, rapidjson::SizeType length, bool copy) { return m_doc.String(text, length, copy); }
+  bool Key(const char *text, rapidjson::SizeType length, bool copy) { return m_doc.Key(text, length, copy); }
   bool StartObject() { return enter() && m_doc.StartObject(); }
-  bool EndObject(rapidjson::SizeType count) { --m_depth; return m_doc.EndObject(count); }
+  bool EndObject(rapidjson::SizeType count)
+  {
+    --m_depth;
+    return m_doc.EndObject(count);
+  }
   bool StartArray() { return enter() && m_doc.StartArray(); }
-  bool EndArray(rapidjson::SizeType count) { --m_depth; return m_doc.EndArray(count); }
+  bool EndArray(rapidjson::SizeType count)
+  {
+    --m_depth;
+    return m_doc.EndArray(count);
+  }
 
-  bool RawNumber(const char* raw, rapidjson::SizeType length, bool)
+  bool RawNumber(const char *raw, rapidjson::SizeType length, bool)
   {
     const std::string text(raw, length);
     const bool integral = text.find_first_of(".eE") == std::string::npos;
     errno = 0;
-    char* end = nullptr;
+    char *end = nullptr;
     if (integral) {
       const long long value = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0) return m_doc.Int64(value);
+      if (errno == 0)
+        return m_doc.Int64(value);
       if (text[0] != '-') {
         errno = 0;
         const unsigned long long unsigned_value = std::strtoull(text.c_str(), &end, 10);
-        if (errno == 0) return m_doc.Uint64(unsigned_value);
+        if (errno == 0)
+          return m_doc.Uint64(unsigned_value);
       }
       errno = 0;
     }
@@ -58,31 +70,31 @@ public:
     return m_doc.Double(value);
   }
 
-  const std::string& problem() const { return m_problem; }
+  const std::string &problem() const { return m_problem; }
 
 private:
   bool enter()
   {
-    if (++m_depth <= max_json_depth) return true;
+    if (++m_depth <= max_json_depth)
+      return true;
     m_problem = "nested deeper than " + std::to_string(max_json_depth) + " levels";
     return false;
   }
 
-  JsonDocument& m_doc;
+  JsonDocument &m_doc;
   int m_depth = 0;
   std::string m_problem;
 };
 
-struct ExactParse
-{
+struct ExactParse {
   std::string_view text;
   rapidjson::ParseResult result;
   std::string problem;
 
-  bool operator()(JsonDocument& doc)
+  bool operator()(JsonDocument &doc)
   {
-    constexpr unsigned flags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
-                               rapidjson::kParseIterativeFlag;
+    constexpr unsigned flags =
+        rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
     ExactNumberHandler handler(doc);
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(stream);
@@ -102,7 +114,8 @@ Result<JsonDocument> parse_json(std::string_view text, std::string_view source_n
   doc.Populate(parse);
   if (parse.result.IsError()) {
     const std::string what = parse.problem.empty() ? rapidjson::GetParseError_En(parse.result.Code()) : parse.problem;
-    return make_error(std::string(source_name) + ": invalid JSON at byte " + std::to_string(parse.result.Offset()) + ": " + what);
+    return make_error(std::string(source_name) + ": invalid JSON at byte " + std::to_string(parse.result.Offset()) +
+                      ": " + what);
   }
   return doc;
 }

@@ -10,64 +10,72 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
+extern char **environ;
 
-namespace relgate {
-
-namespace {
-
-struct Pipe
+namespace relgate
 {
+
+namespace
+{
+
+struct Pipe {
   int read_end = -1;
   int write_end = -1;
   ~Pipe() { close_both(); }
   void close_both()
   {
-    if (read_end >= 0) ::close(read_end);
-    if (write_end >= 0) ::close(write_end);
+    if (read_end >= 0)
+      ::close(read_end);
+    if (write_end >= 0)
+      ::close(write_end);
     read_end = write_end = -1;
   }
 };
 
-bool make_pipe(Pipe& pipe)
+bool make_pipe(Pipe &pipe)
 {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return false;
   pipe.read_end = fds[0];
   pipe.write_end = fds[1];
   return true;
 }
 
-std::vector<std::string> build_environment(const ProcessOptions& options)
+std::vector<std::string> build_environment(const ProcessOptions &options)
 {
   std::vector<std::string> env;
-  for (char** entry = environ; entry && *entry; ++entry) {
+  for (char **entry = environ; entry && *entry; ++entry) {
     const std::string_view item(*entry);
     bool overridden = false;
-    for (const auto& [name, value] : options.extra_env) {
+    for (const auto &[name, value] : options.extra_env) {
       if (item.size() > name.size() && item.substr(0, name.size()) == name && item[name.size()] == '=') {
         overridden = true;
       }
     }
-    if (!overridden) env.emplace_back(item);
+    if (!overridden)
+      env.emplace_back(item);
   }
-  for (const auto& [name, value] : options.extra_env) env.push_back(name + "=" + value);
+  for (const auto &[name, value] : options.extra_env)
+    env.push_back(name + "=" + value);
   return env;
 }
 
-std::vector<char*> as_pointers(std::vector<std::string>& strings)
+std::vector<char *> as_pointers(std::vector<std::string> &strings)
 {
-  std::vector<char*> pointers;
-  for (auto& s : strings) pointers.push_back(s.data());
+  std::vector<char *> pointers;
+  for (auto &s : strings)
+    pointers.push_back(s.data());
   pointers.push_back(nullptr);
   return pointers;
 }
 
 } // namespace
 
-Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options)
+Result<ProcessResult> run_process(const std::vector<std::string> &argv, const ProcessOptions &options)
 {
-  if (argv.empty()) return make_error("run_process: empty argv");
+  if (argv.empty())
+    return make_error("run_process: empty argv");
   Pipe in, out, err;
   if (!make_pipe(in) || !make_pipe(out) || !make_pipe(err)) {
     return make_error("cannot create pipes: " + std::string(std::strerror(errno)));
@@ -87,8 +95,8 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   auto env_pointers = as_pointers(env);
 
   pid_t pid = 0;
-  const int spawn_error = ::posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(),
-                                         env_pointers.data());
+  const int spawn_error =
+      ::posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(), env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawn_error != 0) {
     return make_error("cannot run '" + argv[0] + "': " + std::strerror(spawn_error));
@@ -115,12 +123,16 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   while (out.read_end >= 0 || err.read_end >= 0) {
     pollfd fds[3];
     nfds_t count = 0;
-    if (out.read_end >= 0) fds[count++] = {out.read_end, POLLIN, 0};
-    if (err.read_end >= 0) fds[count++] = {err.read_end, POLLIN, 0};
-    if (in.write_end >= 0) fds[count++] = {in.write_end, POLLOUT, 0};
+    if (out.read_end >= 0)
+      fds[count++] = {out.read_end, POLLIN, 0};
+    if (err.read_end >= 0)
+      fds[count++] = {err.read_end, POLLIN, 0};
+    if (in.write_end >= 0)
+      fds[count++] = {in.write_end, POLLOUT, 0};
     int wait_ms = -1;
     if (options.timeout) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         ::kill(pid, SIGKILL);
         result.timed_out = true;
@@ -129,13 +141,17 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
       wait_ms = static_cast<int>(left.count());
     }
     const int ready = ::poll(fds, count, wait_ms);
-    if (ready < 0 && errno != EINTR) break;
+    if (ready < 0 && errno != EINTR)
+      break;
     for (nfds_t i = 0; i < count && ready > 0; ++i) {
-      if (fds[i].revents == 0) continue;
+      if (fds[i].revents == 0)
+        continue;
       if (fds[i].fd == in.write_end) {
         const ssize_t n = ::write(in.write_end, pending_input.data(), pending_input.size());
-        if (n > 0) pending_input.remove_prefix(static_cast<std::size_t>(n));
-        if (n < 0 && errno != EAGAIN && errno != EINTR) pending_input = {};
+        if (n > 0)
+          pending_input.remove_prefix(static_cast<std::size_t>(n));
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+          pending_input = {};
         if (pending_input.empty()) {
           ::close(in.write_end);
           in.write_end = -1;
@@ -144,9 +160,10 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
       }
       const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
       if (n > 0) {
-        (fds[i].fd == out.read_end ? result.stdout_text : result.stderr_text).append(buffer, static_cast<std::size_t>(n));
+        (fds[i].fd == out.read_end ? result.stdout_text : result.stderr_text)
+            .append(buffer, static_cast<std::size_t>(n));
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        int& fd = fds[i].fd == out.read_end ? out.read_end : err.read_end;
+        int &fd = fds[i].fd == out.read_end ? out.read_end : err.read_end;
         ::close(fd);
         fd = -1;
       }

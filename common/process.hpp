@@ -9,18 +9,17 @@
 #include <utility>
 #include <vector>
 
-namespace relgate {
-
-struct ProcessOptions
+namespace relgate
 {
+
+struct ProcessOptions {
   std::string working_directory;                              // empty: inherit
   std::vector<std::pair<std::string, std::string>> extra_env; // added to the inherited environment
   std::optional<std::string> stdin_data;                      // nullopt: /dev/null
   std::optional<Duration> timeout;                            // killed (SIGKILL) when exceeded
 };
 
-struct ProcessResult
-{
+struct ProcessResult {
   int exit_code = -1; // 128 + signal when killed by a signal
   std::string stdout_text;
   std::string stderr_text;
@@ -29,7 +28,6 @@ struct ProcessResult
 
 // Error only when the program could not be started (not found, fork failure).
 // A nonzero exit is a ProcessResult, for the caller to judge.
-Result<ProcessResult> run_process(const std::vector<std::string>& argv,
-                                  const ProcessOptions& options = {});
+Result<ProcessResult> run_process(const std::vector<std::string> &argv, const ProcessOptions &options = {});
 
 } // namespace relgate

@@ -1,41 +1,49 @@
 #include "report_render.hpp"
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
-const char* colour_for(Decision decision)
+const char *colour_for(Decision decision)
 {
   switch (decision) {
-  case Decision::allow: return "\033[1;32m";
-  case Decision::deny: return "\033[1;31m";
-  case Decision::inconclusive: return "\033[1;33m";
-  case Decision::error: return "\033[1;31m";
+  case Decision::allow:
+    return "\033[1;32m";
+  case Decision::deny:
+    return "\033[1;31m";
+  case Decision::inconclusive:
+    return "\033[1;33m";
+  case Decision::error:
+    return "\033[1;31m";
   }
   return "";
 }
 
 } // namespace
 
-std::string render_text(const std::string& step, const StepOutcome& outcome, bool color)
+std::string render_text(const std::string &step, const StepOutcome &outcome, bool color)
 {
   std::string out = step + ": ";
   const std::string name(decision_name(outcome.decision));
   out += color ? std::string(colour_for(outcome.decision)) + name + "\033[0m" : name;
   out += "\n";
-  for (const auto& reason : outcome.reasons) out += "  - " + reason + "\n";
+  for (const auto &reason : outcome.reasons)
+    out += "  - " + reason + "\n";
   if (!outcome.text_details.empty()) {
     out += outcome.text_details;
-    if (out.back() != '\n') out += "\n";
+    if (out.back() != '\n')
+      out += "\n";
   }
   return out;
 }
 
-std::string render_json(const std::string& step, const StepOutcome& outcome, const std::string& evidence_note)
+std::string render_json(const std::string &step, const StepOutcome &outcome, const std::string &evidence_note)
 {
   JsonDocument document;
   document.SetObject();
-  auto& allocator = document.GetAllocator();
+  auto &allocator = document.GetAllocator();
   set_member(document, "step", step, allocator);
   set_member(document, "decision", decision_name(outcome.decision), allocator);
   set_member(document, "reasons", json_string_array(outcome.reasons, allocator), allocator);
@@ -43,7 +51,7 @@ std::string render_json(const std::string& step, const StepOutcome& outcome, con
   summary.CopyFrom(outcome.summary, allocator);
   set_member(document, "summary", std::move(summary), allocator);
   JsonValue checks(rapidjson::kArrayType);
-  for (const auto& check : outcome.checks) {
+  for (const auto &check : outcome.checks) {
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "name", check.name, allocator);
     set_member(item, "passed", JsonValue(check.passed), allocator);
@@ -51,7 +59,8 @@ std::string render_json(const std::string& step, const StepOutcome& outcome, con
     checks.PushBack(item, allocator);
   }
   set_member(document, "checks", std::move(checks), allocator);
-  if (!evidence_note.empty()) set_member(document, "evidence", evidence_note, allocator);
+  if (!evidence_note.empty())
+    set_member(document, "evidence", evidence_note, allocator);
   return to_pretty_json(document) + "\n";
 }
 

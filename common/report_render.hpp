@@ -5,11 +5,12 @@
 
 #include <string>
 
-namespace relgate {
+namespace relgate
+{
 
 // "scan-gate: DENY" then "  - reason" lines, then the step's details. Colour only when asked.
-std::string render_text(const std::string& step, const StepOutcome& outcome, bool color);
+std::string render_text(const std::string &step, const StepOutcome &outcome, bool color);
 // {"step","decision","reasons","summary","checks", "evidence"?}: stable keys.
-std::string render_json(const std::string& step, const StepOutcome& outcome, const std::string& evidence_note);
+std::string render_json(const std::string &step, const StepOutcome &outcome, const std::string &evidence_note);
 
 } // namespace relgate

@@ -14,22 +14,24 @@
 #include <iostream>
 #include <unistd.h>
 
-namespace relgate {
+namespace relgate
+{
 
-namespace {
+namespace
+{
 
 std::vector<OptionSpec> common_option_specs()
 {
   return {
-    flag_option("help", "show this help and exit"),
-    flag_option("version", "show the version and exit"),
-    value_option("format", "FORMAT", "output format: text or json", "text"),
-    value_option("evidence", "FILE", "append the decision to this evidence file (the release contract)"),
-    value_option("subject", "NAME@DIGEST", "the release subject; needed only to create the evidence file"),
-    value_option("policy", "FILE", "policy file (TOML); default: the step's policy in share/relgate/policies"),
-    value_option("env", "NAME", "environment the decision applies to (recorded in the evidence)"),
-    value_option("stage", "N", "canary stage (percent) the decision applies to (recorded in the evidence)"),
-    flag_option("no-color", "never colour the text output"),
+      flag_option("help", "show this help and exit"),
+      flag_option("version", "show the version and exit"),
+      value_option("format", "FORMAT", "output format: text or json", "text"),
+      value_option("evidence", "FILE", "append the decision to this evidence file (the release contract)"),
+      value_option("subject", "NAME@DIGEST", "the release subject; needed only to create the evidence file"),
+      value_option("policy", "FILE", "policy file (TOML); default: the step's policy in share/relgate/policies"),
+      value_option("env", "NAME", "environment the decision applies to (recorded in the evidence)"),
+      value_option("stage", "N", "canary stage (percent) the decision applies to (recorded in the evidence)"),
+      flag_option("no-color", "never colour the text output"),
   };
 }
 
@@ -37,27 +39,31 @@ std::string executable_directory()
 {
   char buffer[4096];
   const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (n <= 0) return "";
+  if (n <= 0)
+    return "";
   std::string path(buffer, static_cast<std::size_t>(n));
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
-Result<CommonOptions> read_common_options(const StepSpec& spec, const ParsedArgs& args)
+Result<CommonOptions> read_common_options(const StepSpec &spec, const ParsedArgs &args)
 {
   CommonOptions common;
   common.format = args.value_or("format", "text");
   bool known_format = common.format == "text" || common.format == "json";
-  for (const auto& extra : spec.extra_formats) known_format = known_format || common.format == extra;
+  for (const auto &extra : spec.extra_formats)
+    known_format = known_format || common.format == extra;
   if (!known_format) {
     std::string list = "text, json";
-    for (const auto& extra : spec.extra_formats) list += ", " + extra;
+    for (const auto &extra : spec.extra_formats)
+      list += ", " + extra;
     return make_error("--format: unknown format '" + common.format + "' (expected " + list + ")");
   }
   common.evidence_path = args.value_or("evidence", "");
   if (const auto subject = args.value("subject")) {
     auto parsed = parse_subject(*subject);
-    if (!parsed) return make_error("--subject: " + parsed.message());
+    if (!parsed)
+      return make_error("--subject: " + parsed.message());
     common.subject = std::move(*parsed);
   }
   common.policy_path = args.value_or("policy", "");
@@ -70,8 +76,8 @@ Result<CommonOptions> read_common_options(const StepSpec& spec, const ParsedArgs
   return common;
 }
 
-EvidenceRecord make_record(const std::string& step, const CommonOptions& common, const StepOutcome& outcome,
-                           const std::string& started_at, int64_t duration_ms)
+EvidenceRecord make_record(const std::string &step, const CommonOptions &common, const StepOutcome &outcome,
+                           const std::string &started_at, int64_t duration_ms)
 {
   EvidenceRecord record;
   record.step = step;
@@ -88,64 +94,72 @@ EvidenceRecord make_record(const std::string& step, const CommonOptions& common,
   return record;
 }
 
-Result<std::string> append_evidence(const std::string& step, const CommonOptions& common, const StepOutcome& outcome,
-                                    const std::string& started_at, int64_t duration_ms)
+Result<std::string> append_evidence(const std::string &step, const CommonOptions &common, const StepOutcome &outcome,
+                                    const std::string &started_at, int64_t duration_ms)
 {
   AppendOptions options;
   options.create_with_subject = common.subject;
   options.judged_digest = outcome.judged_digest;
   options.signing_key_path = env_or_empty("RELGATE_EVIDENCE_KEY");
-  RELGATE_ASSIGN_OR_RETURN(auto appended, append_record(common.evidence_path,
-                                                        make_record(step, common, outcome, started_at, duration_ms),
-                                                        options));
-  return common.evidence_path + ": appended " + step + " " + std::string(decision_name(appended.decision))
-         + " record";
+  RELGATE_ASSIGN_OR_RETURN(
+      auto appended,
+      append_record(common.evidence_path, make_record(step, common, outcome, started_at, duration_ms), options));
+  return common.evidence_path + ": appended " + step + " " + std::string(decision_name(appended.decision)) + " record";
 }
 
-void emit_ci_outputs(const std::string& step, const StepOutcome& outcome, const StepIo& io)
+void emit_ci_outputs(const std::string &step, const StepOutcome &outcome, const StepIo &io)
 {
   Result<void> written;
   switch (detect_ci_provider()) {
-  case CiProvider::github: written = write_github_outputs(step, outcome, io.out); break;
-  case CiProvider::gitlab: written = write_gitlab_outputs(step, outcome); break;
-  case CiProvider::none: break;
+  case CiProvider::github:
+    written = write_github_outputs(step, outcome, io.out);
+    break;
+  case CiProvider::gitlab:
+    written = write_gitlab_outputs(step, outcome);
+    break;
+  case CiProvider::none:
+    break;
   }
   // CI files are a convenience; the exit code and stdout already carry the decision.
-  if (!written) io.err << step << ": warning: CI outputs not written: " << written.message() << "\n";
+  if (!written)
+    io.err << step << ": warning: CI outputs not written: " << written.message() << "\n";
 }
 
-std::string usage_text(const StepSpec& spec)
+std::string usage_text(const StepSpec &spec)
 {
   std::vector<OptionSpec> all = spec.options;
-  for (auto& option : common_option_specs()) all.push_back(option);
-  return "Usage: " + spec.usage + "\n\n" + spec.description + "\n\n" + format_options_help(all)
-         + "\nExit codes: 0 ALLOW, 1 DENY, 2 error (fails closed), 3 INCONCLUSIVE.\n";
+  for (auto &option : common_option_specs())
+    all.push_back(option);
+  return "Usage: " + spec.usage + "\n\n" + spec.description + "\n\n" + format_options_help(all) +
+         "\nExit codes: 0 ALLOW, 1 DENY, 2 error (fails closed), 3 INCONCLUSIVE.\n";
 }
 
 } // namespace
 
-std::string default_policy_path(const std::string& file_name)
+std::string default_policy_path(const std::string &file_name)
 {
   std::vector<std::string> candidates;
-  if (const std::string dir = env_or_empty("RELGATE_POLICY_DIR"); !dir.empty()) candidates.push_back(dir);
+  if (const std::string dir = env_or_empty("RELGATE_POLICY_DIR"); !dir.empty())
+    candidates.push_back(dir);
   if (const std::string exe = executable_directory(); !exe.empty()) {
     candidates.push_back(exe + "/../share/relgate/policies");
   }
   candidates.push_back(RELGATE_SOURCE_POLICY_DIR);
-  for (const auto& dir : candidates) {
+  for (const auto &dir : candidates) {
     const std::string path = dir + "/" + file_name;
-    if (file_exists(path)) return std::filesystem::path(path).lexically_normal().string();
+    if (file_exists(path))
+      return std::filesystem::path(path).lexically_normal().string();
   }
   return candidates.front() + "/" + file_name;
 }
 
-int finish_step(const StepSpec& spec, const CommonOptions& common, Result<StepOutcome> outcome, const StepIo& io,
-                const std::string& started_at, int64_t duration_ms)
+int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOutcome> outcome, const StepIo &io,
+                const std::string &started_at, int64_t duration_ms)
 {
   std::string evidence_note;
   if (outcome && common.subject && outcome->judged_digest && !(*outcome->judged_digest == common.subject->digest)) {
-    outcome = make_error("the judged artifact " + outcome->judged_digest->str() + " is not the subject "
-                         + common.subject->digest.str() + " (check --subject and the artifact)");
+    outcome = make_error("the judged artifact " + outcome->judged_digest->str() + " is not the subject " +
+                         common.subject->digest.str() + " (check --subject and the artifact)");
   }
   if (outcome && !common.evidence_path.empty() && outcome->append_to_evidence) {
     auto appended = append_evidence(spec.name, common, *outcome, started_at, duration_ms);
@@ -183,11 +197,12 @@ int finish_step(const StepSpec& spec, const CommonOptions& common, Result<StepOu
   return exit_code_for(outcome->decision);
 }
 
-int step_main(const StepSpec& spec, int argc, const char* const* argv)
+int step_main(const StepSpec &spec, int argc, const char *const *argv)
 {
   StepIo io{std::cout, std::cerr};
   std::vector<OptionSpec> all = spec.options;
-  for (auto& option : common_option_specs()) all.push_back(option);
+  for (auto &option : common_option_specs())
+    all.push_back(option);
   auto args = parse_command_line(argc, argv, all);
   if (!args) {
     io.err << spec.name << ": error: " << args.message() << "\n";
@@ -213,10 +228,11 @@ int step_main(const StepSpec& spec, int argc, const char* const* argv)
   Result<StepOutcome> outcome = make_error("internal error: step did not run");
   try {
     outcome = spec.run(context);
-  } catch (const std::exception& exception) {
+  } catch (const std::exception &exception) {
     outcome = make_error(std::string("internal error: ") + exception.what());
   }
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   // context.common, not the parsed options: a step may fill in its scope (e.g. the stage it chose).
   return finish_step(spec, context.common, std::move(outcome), io, started_at, elapsed.count());
 }

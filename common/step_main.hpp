@@ -17,30 +17,28 @@
 #include <utility>
 #include <vector>
 
-namespace relgate {
+namespace relgate
+{
 
 // Options every step has: --help --version --format --evidence --subject --policy, plus
 // --env/--stage for the record's scope, and --no-color.
-struct CommonOptions
-{
+struct CommonOptions {
   std::string format = "text"; // text | json | anything the step adds (e.g. sarif, junit)
   std::string evidence_path;   // "" = decide and print only
   std::optional<Subject> subject;
-  std::string policy_path;     // "" = the step's default policy
+  std::string policy_path; // "" = the step's default policy
   RecordScope scope;
-  bool color = false;          // TTY and no NO_COLOR
+  bool color = false; // TTY and no NO_COLOR
 };
 
 // One check for JUnit (one testcase each) and the GitHub summary table.
-struct CheckResult
-{
+struct CheckResult {
   std::string name;
   bool passed = true;
   std::string message; // why it failed, or a short note
 };
 
-struct StepOutcome
-{
+struct StepOutcome {
   Decision decision = Decision::error;
   std::vector<std::string> reasons; // short, actionable; the first ones are shown first
   JsonDocument summary = empty_object();
@@ -54,40 +52,37 @@ struct StepOutcome
   bool append_to_evidence = true;
 };
 
-struct StepIo
-{
-  std::ostream& out;
-  std::ostream& err;
+struct StepIo {
+  std::ostream &out;
+  std::ostream &err;
 };
 
-struct StepContext
-{
+struct StepContext {
   std::string step_name;
   ParsedArgs args;
   CommonOptions common; // a step may complete common.scope (e.g. the stage it chose); it is recorded
   StepIo io;
 };
 
-struct StepSpec
-{
-  std::string name;        // "scan-gate"
-  std::string usage;       // "scan-gate --report FILE [--report FILE ...] [options]"
-  std::string description; // one paragraph for --help
-  std::vector<OptionSpec> options;          // step-specific ones
-  std::vector<std::string> extra_formats;   // beyond text and json
-  std::string default_policy;               // file name under policies/ ("" = none)
-  std::function<Result<StepOutcome>(StepContext&)> run;
+struct StepSpec {
+  std::string name;                       // "scan-gate"
+  std::string usage;                      // "scan-gate --report FILE [--report FILE ...] [options]"
+  std::string description;                // one paragraph for --help
+  std::vector<OptionSpec> options;        // step-specific ones
+  std::vector<std::string> extra_formats; // beyond text and json
+  std::string default_policy;             // file name under policies/ ("" = none)
+  std::function<Result<StepOutcome>(StepContext &)> run;
 };
 
 // The whole program; main() is `return relgate::step_main(spec, argc, argv);`.
-int step_main(const StepSpec& spec, int argc, const char* const* argv);
+int step_main(const StepSpec &spec, int argc, const char *const *argv);
 
 // The finishing half, for tests and for steps that loop: records, prints, writes CI outputs.
-int finish_step(const StepSpec& spec, const CommonOptions& common, Result<StepOutcome> outcome,
-                const StepIo& io, const std::string& started_at, int64_t duration_ms);
+int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOutcome> outcome, const StepIo &io,
+                const std::string &started_at, int64_t duration_ms);
 
 // Where a step's default policy is found: $RELGATE_POLICY_DIR, then <exe>/../share/relgate/policies,
 // then the source tree's policies/ (for a build that is not installed).
-std::string default_policy_path(const std::string& file_name);
+std::string default_policy_path(const std::string &file_name);
 
 } // namespace relgate

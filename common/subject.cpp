@@ -1,6 +1,7 @@
 #include "subject.hpp"
 
-namespace relgate {
+namespace relgate
+{
 
 std::string Subject::str() const
 {
@@ -22,8 +23,8 @@ Result<Subject> parse_subject(std::string_view text)
       return make_error("subject '" + std::string(text) + "': the name before '@' is empty");
     }
   } else if (!(text.starts_with("sha256:") || text.starts_with("sha384:") || text.starts_with("sha512:"))) {
-    return make_error("subject '" + std::string(text)
-                      + "' has no digest: expected NAME@sha256:<64 hex> (tags are mutable; pin the digest)");
+    return make_error("subject '" + std::string(text) +
+                      "' has no digest: expected NAME@sha256:<64 hex> (tags are mutable; pin the digest)");
   }
   auto digest = parse_digest(digest_text);
   if (!digest) {

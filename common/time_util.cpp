@@ -4,16 +4,20 @@
 #include <cstdlib>
 #include <ctime>
 
-namespace relgate {
-
-namespace {
-
-bool parse_digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
+namespace relgate
 {
-  if (pos + count > text.size()) return false;
+
+namespace
+{
+
+bool parse_digits(std::string_view text, std::size_t pos, std::size_t count, int &out)
+{
+  if (pos + count > text.size())
+    return false;
   int value = 0;
   for (std::size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
+    if (text[i] < '0' || text[i] > '9')
+      return false;
     value = value * 10 + (text[i] - '0');
   }
   out = value;
@@ -22,8 +26,8 @@ bool parse_digits(std::string_view text, std::size_t pos, std::size_t count, int
 
 Error time_error(std::string_view text)
 {
-  return make_error("'" + std::string(text)
-                    + "' is not an RFC 3339 time (expected e.g. 2026-02-11T09:30:00Z or 2026-02-11)");
+  return make_error("'" + std::string(text) +
+                    "' is not an RFC 3339 time (expected e.g. 2026-02-11T09:30:00Z or 2026-02-11)");
 }
 
 } // namespace
@@ -55,17 +59,17 @@ std::string format_rfc3339(TimePoint time)
 Result<TimePoint> parse_rfc3339(std::string_view text)
 {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!parse_digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-'
-      || !parse_digits(text, 5, 2, month) || text[7] != '-' || !parse_digits(text, 8, 2, day)) {
+  if (!parse_digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || !parse_digits(text, 5, 2, month) ||
+      text[7] != '-' || !parse_digits(text, 8, 2, day)) {
     return time_error(text);
   }
   std::size_t pos = 10;
   int64_t offset_seconds = 0;
   int64_t nanos = 0;
   if (pos < text.size()) {
-    if ((text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') || !parse_digits(text, pos + 1, 2, hour)
-        || pos + 3 >= text.size() || text[pos + 3] != ':' || !parse_digits(text, pos + 4, 2, minute)
-        || pos + 6 >= text.size() || text[pos + 6] != ':' || !parse_digits(text, pos + 7, 2, second)) {
+    if ((text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') || !parse_digits(text, pos + 1, 2, hour) ||
+        pos + 3 >= text.size() || text[pos + 3] != ':' || !parse_digits(text, pos + 4, 2, minute) ||
+        pos + 6 >= text.size() || text[pos + 6] != ':' || !parse_digits(text, pos + 7, 2, second)) {
       return time_error(text);
     }
     pos += 9;
@@ -78,15 +82,17 @@ Result<TimePoint> parse_rfc3339(std::string_view text)
         scale /= 10;
         ++pos;
       }
-      if (pos == start) return time_error(text);
+      if (pos == start)
+        return time_error(text);
     }
-    if (pos >= text.size()) return time_error(text); // a time of day needs a zone
+    if (pos >= text.size())
+      return time_error(text); // a time of day needs a zone
     if (text[pos] == 'Z' || text[pos] == 'z') {
       ++pos;
     } else if (text[pos] == '+' || text[pos] == '-') {
       int offset_hours = 0, offset_minutes = 0;
-      if (!parse_digits(text, pos + 1, 2, offset_hours) || pos + 3 >= text.size() || text[pos + 3] != ':'
-          || !parse_digits(text, pos + 4, 2, offset_minutes)) {
+      if (!parse_digits(text, pos + 1, 2, offset_hours) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+          !parse_digits(text, pos + 4, 2, offset_minutes)) {
         return time_error(text);
       }
       offset_seconds = (offset_hours * 3600 + offset_minutes * 60) * (text[pos] == '-' ? -1 : 1);
@@ -94,7 +100,8 @@ Result<TimePoint> parse_rfc3339(std::string_view text)
     } else {
       return time_error(text);
     }
-    if (pos != text.size()) return time_error(text);
+    if (pos != text.size())
+      return time_error(text);
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return time_error(text);
@@ -102,7 +109,8 @@ Result<TimePoint> parse_rfc3339(std::string_view text)
   using namespace std::chrono;
   const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                             std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok()) return time_error(text);
+  if (!date.ok())
+    return time_error(text);
   const auto midnight = sys_days(date);
   const auto total = midnight + hours(hour) + minutes(minute) + seconds(second) - seconds(offset_seconds);
   return time_point_cast<system_clock::duration>(total + duration_cast<system_clock::duration>(nanoseconds(nanos)));
@@ -110,8 +118,9 @@ Result<TimePoint> parse_rfc3339(std::string_view text)
 
 TimePoint current_time()
 {
-  if (const char* pinned = std::getenv("RELGATE_NOW"); pinned && *pinned) {
-    if (auto parsed = parse_rfc3339(pinned)) return *parsed;
+  if (const char *pinned = std::getenv("RELGATE_NOW"); pinned && *pinned) {
+    if (auto parsed = parse_rfc3339(pinned))
+      return *parsed;
   }
   return std::chrono::system_clock::now();
 }

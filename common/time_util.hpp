@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 using TimePoint = std::chrono::system_clock::time_point;
 

@@ -1,6 +1,7 @@
 #include "version.hpp"
 
-namespace relgate {
+namespace relgate
+{
 
 std::string_view relgate_version()
 {

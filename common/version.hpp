@@ -2,7 +2,8 @@
 
 #include <string_view>
 
-namespace relgate {
+namespace relgate
+{
 
 std::string_view relgate_version();
 

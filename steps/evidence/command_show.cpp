@@ -6,39 +6,45 @@
 
 #include <ostream>
 
-namespace relgate::evidence_cli {
-namespace {
+namespace relgate::evidence_cli
+{
+namespace
+{
 
-std::string scope_text(const RecordScope& scope)
+std::string scope_text(const RecordScope &scope)
 {
   std::string text;
-  if (!scope.env.empty()) text += "  env=" + scope.env;
-  if (scope.stage) text += "  stage=" + std::to_string(*scope.stage);
+  if (!scope.env.empty())
+    text += "  env=" + scope.env;
+  if (scope.stage)
+    text += "  stage=" + std::to_string(*scope.stage);
   return text;
 }
 
-void print_text(const std::string& path, const EvidenceFile& file, const ChainReport& report, std::ostream& out)
+void print_text(const std::string &path, const EvidenceFile &file, const ChainReport &report, std::ostream &out)
 {
   out << "evidence: " << path << "\n"
       << "subject:  " << file.subject.str() << "\n"
-      << "release:  " << (file.release_id.empty() ? "(no id)" : file.release_id) << ", created "
-      << file.created_at << "\n";
+      << "release:  " << (file.release_id.empty() ? "(no id)" : file.release_id) << ", created " << file.created_at
+      << "\n";
   if (report.intact) {
     out << "chain:    intact, " << file.records.size() << " records, " << report.signed_records << " signed\n";
   } else {
     out << "chain:    BROKEN: " << report.problem << "\n";
   }
   for (std::size_t i = 0; i < file.records.size(); ++i) {
-    const EvidenceRecord& record = file.records[i];
+    const EvidenceRecord &record = file.records[i];
     out << "#" << i << "  " << record.started_at << "  " << record.step << "  " << decision_name(record.decision)
         << scope_text(record.scope) << "  " << record.duration_ms << "ms";
-    if (record.signature) out << "  signed by " << record.signature->key_id.substr(0, 19) << "...";
+    if (record.signature)
+      out << "  signed by " << record.signature->key_id.substr(0, 19) << "...";
     out << "\n";
-    for (const auto& reason : record.reasons) out << "      - " << reason << "\n";
+    for (const auto &reason : record.reasons)
+      out << "      - " << reason << "\n";
   }
 }
 
-Result<int> run_show(const ParsedArgs& args, CommandIo& io)
+Result<int> run_show(const ParsedArgs &args, CommandIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));

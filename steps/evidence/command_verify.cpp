@@ -8,15 +8,17 @@
 
 #include <ostream>
 
-namespace relgate::evidence_cli {
-namespace {
+namespace relgate::evidence_cli
+{
+namespace
+{
 
-Result<int> run_verify(const ParsedArgs& args, CommandIo& io)
+Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));
   std::vector<std::string> trusted_keys;
-  for (const auto& key_path : args.values("key")) {
+  for (const auto &key_path : args.values("key")) {
     RELGATE_ASSIGN_OR_RETURN(std::string pem, read_file(key_path));
     RELGATE_TRY(public_key_id(pem, key_path)); // an unusable key is an input error, not a broken chain
     trusted_keys.push_back(std::move(pem));
@@ -26,7 +28,7 @@ Result<int> run_verify(const ParsedArgs& args, CommandIo& io)
 
   if (format == "json") {
     JsonDocument doc(rapidjson::kObjectType);
-    auto& alloc = doc.GetAllocator();
+    auto &alloc = doc.GetAllocator();
     set_member(doc, "evidence", path, alloc);
     set_member(doc, "subject", file.subject.str(), alloc);
     set_member(doc, "intact", JsonValue(report.intact), alloc);
@@ -40,10 +42,11 @@ Result<int> run_verify(const ParsedArgs& args, CommandIo& io)
     set_member(doc, "problem", report.problem, alloc);
     io.out << to_json(doc) << "\n";
   } else if (report.intact) {
-    io.out << path << ": chain intact: " << file.records.size() << " records, " << report.signed_records
-           << " signed";
-    if (!trusted_keys.empty()) io.out << ", every signature verified by a trusted key";
-    else io.out << " (integrity only: pass --key to check who wrote them)";
+    io.out << path << ": chain intact: " << file.records.size() << " records, " << report.signed_records << " signed";
+    if (!trusted_keys.empty())
+      io.out << ", every signature verified by a trusted key";
+    else
+      io.out << " (integrity only: pass --key to check who wrote them)";
     io.out << "\n";
   } else {
     io.out << path << ": chain BROKEN at " << report.problem << "\n";
@@ -55,16 +58,16 @@ Result<int> run_verify(const ParsedArgs& args, CommandIo& io)
 
 Subcommand verify_command()
 {
-  return Subcommand{
-    "verify",
-    "evidence verify --evidence FILE [--key PUBLIC_PEM ...] [--format text|json]",
-    "Checks the hash chain: an edited, removed, inserted or reordered record is reported with its\n"
-    "index. With --key, every record must also carry a valid signature by one of the keys.\n"
-    "Exit 0 intact, 1 broken, 2 unreadable or invalid input.",
-    {value_option("evidence", "FILE", "the evidence file"),
-     repeated_option("key", "PEM", "trusted public key (Ed25519 or ECDSA P-256); repeatable"), format_option()},
-    false,
-    run_verify};
+  return Subcommand{"verify",
+                    "evidence verify --evidence FILE [--key PUBLIC_PEM ...] [--format text|json]",
+                    "Checks the hash chain: an edited, removed, inserted or reordered record is reported with its\n"
+                    "index. With --key, every record must also carry a valid signature by one of the keys.\n"
+                    "Exit 0 intact, 1 broken, 2 unreadable or invalid input.",
+                    {value_option("evidence", "FILE", "the evidence file"),
+                     repeated_option("key", "PEM", "trusted public key (Ed25519 or ECDSA P-256); repeatable"),
+                     format_option()},
+                    false,
+                    run_verify};
 }
 
 } // namespace relgate::evidence_cli

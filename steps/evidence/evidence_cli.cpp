@@ -6,30 +6,31 @@
 
 #include <ostream>
 
-namespace relgate::evidence_cli {
-namespace {
+namespace relgate::evidence_cli
+{
+namespace
+{
 
 std::vector<Subcommand> all_subcommands()
 {
   return {init_command(), show_command(), verify_command(), merge_command(), append_command()};
 }
 
-void print_program_help(std::ostream& out)
+void print_program_help(std::ostream &out)
 {
   out << "Usage: evidence SUBCOMMAND [options]\n\n"
          "The relgate evidence file: one subject digest and an append-only, hash-chained list of\n"
          "decision records (docs/evidence.md).\n\nSubcommands:\n";
-  for (const auto& command : all_subcommands()) {
+  for (const auto &command : all_subcommands()) {
     out << "  " << command.usage << "\n";
   }
   out << "\nRun `evidence SUBCOMMAND --help` for a subcommand's options.\n"
          "Exit codes: 0 success (verify: chain intact), 1 verify: chain broken, 2 error.\n";
 }
 
-void print_command_help(const Subcommand& command, std::ostream& out)
+void print_command_help(const Subcommand &command, std::ostream &out)
 {
-  out << "Usage: " << command.usage << "\n\n" << command.description << "\n\n"
-      << format_options_help(command.options);
+  out << "Usage: " << command.usage << "\n\n" << command.description << "\n\n" << format_options_help(command.options);
 }
 
 } // namespace
@@ -39,7 +40,7 @@ OptionSpec format_option()
   return value_option("format", "FORMAT", "output format: text or json", "text");
 }
 
-Result<std::string> read_format(const ParsedArgs& args)
+Result<std::string> read_format(const ParsedArgs &args)
 {
   std::string format = args.value_or("format", "text");
   if (format != "text" && format != "json") {
@@ -48,7 +49,7 @@ Result<std::string> read_format(const ParsedArgs& args)
   return format;
 }
 
-int run_evidence_cli(int argc, const char* const* argv, CommandIo io)
+int run_evidence_cli(int argc, const char *const *argv, CommandIo io)
 {
   if (argc < 2) {
     print_program_help(io.err);
@@ -63,8 +64,9 @@ int run_evidence_cli(int argc, const char* const* argv, CommandIo io)
     io.out << "evidence (relgate) " << relgate_version() << "\n";
     return exit_allow;
   }
-  for (auto& command : all_subcommands()) {
-    if (command.name != first) continue;
+  for (auto &command : all_subcommands()) {
+    if (command.name != first)
+      continue;
     command.options.push_back(flag_option("help", "show this help"));
     // The subcommand name stands in for argv[0].
     auto args = parse_command_line(argc - 1, argv + 1, command.options, command.takes_positional);

@@ -10,23 +10,22 @@
 #include <string>
 #include <vector>
 
-namespace relgate::evidence_cli {
-
-struct CommandIo
+namespace relgate::evidence_cli
 {
-  std::ostream& out;
-  std::ostream& err;
+
+struct CommandIo {
+  std::ostream &out;
+  std::ostream &err;
 };
 
-struct Subcommand
-{
+struct Subcommand {
   std::string name;
   std::string usage;
   std::string description;
   std::vector<OptionSpec> options;
   bool takes_positional = false;
   // Returns the exit code; an Error means exit 2 with "evidence: error: <message>".
-  std::function<Result<int>(const ParsedArgs&, CommandIo&)> run;
+  std::function<Result<int>(const ParsedArgs &, CommandIo &)> run;
 };
 
 Subcommand init_command();
@@ -37,9 +36,9 @@ Subcommand append_command();
 
 // --format text|json (the only two the subcommands print).
 OptionSpec format_option();
-Result<std::string> read_format(const ParsedArgs& args);
+Result<std::string> read_format(const ParsedArgs &args);
 
 // The whole program: `evidence SUBCOMMAND [options]`.
-int run_evidence_cli(int argc, const char* const* argv, CommandIo io);
+int run_evidence_cli(int argc, const char *const *argv, CommandIo io);
 
 } // namespace relgate::evidence_cli

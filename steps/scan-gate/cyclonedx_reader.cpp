@@ -7,13 +7,27 @@
 
 #include <unordered_map>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 enum Context {
-  root = first_reader_context, metadata, meta_component, components, component, vulns, vuln, vuln_source,
-  ratings, rating, rating_source, affects, affect, analysis
+  root = first_reader_context,
+  metadata,
+  meta_component,
+  components,
+  component,
+  vulns,
+  vuln,
+  vuln_source,
+  ratings,
+  rating,
+  rating_source,
+  affects,
+  affect,
+  analysis
 };
 
 enum RootKey { r_bom_format, r_metadata, r_components, r_vulnerabilities };
@@ -21,19 +35,16 @@ enum ComponentKey { c_ref, c_name, c_version, c_purl, c_components };
 enum VulnKey { v_id, v_source, v_ratings, v_recommendation, v_affects, v_analysis };
 enum RatingKey { rt_source, rt_score, rt_severity, rt_method };
 
-struct ComponentInfo
-{
+struct ComponentInfo {
   std::string ref, name, version, purl;
 };
 
-struct Rating
-{
+struct Rating {
   std::string source, severity, method;
   double score = -1;
 };
 
-struct CdxVulnerability
-{
+struct CdxVulnerability {
   std::string id, source, recommendation, analysis_state;
   std::vector<Rating> ratings;
   std::vector<std::string> refs;
@@ -42,7 +53,7 @@ struct CdxVulnerability
 class CycloneDxWalker : public SaxWalker<CycloneDxWalker>
 {
 public:
-  CycloneDxWalker(ReportInfo& info, const FindingSink& sink) : m_info(info), m_sink(sink) {}
+  CycloneDxWalker(ReportInfo &info, const FindingSink &sink) : m_info(info), m_sink(sink) {}
 
   int child(int parent, int key, bool is_object)
   {
@@ -50,102 +61,144 @@ public:
     case context_document:
       return is_object ? root : fail_context("found a JSON array at the top; expected a CycloneDX BOM object");
     case root:
-      if (key == r_metadata && is_object) return metadata;
-      if (key == r_components && !is_object) return components;
+      if (key == r_metadata && is_object)
+        return metadata;
+      if (key == r_components && !is_object)
+        return components;
       if (key == r_vulnerabilities) {
         return is_object ? fail_context("vulnerabilities must be an array, found an object") : vulns;
       }
       return context_skip;
     case metadata:
-      if (key == 0 && is_object) { m_component_stack.emplace_back(); return meta_component; }
+      if (key == 0 && is_object) {
+        m_component_stack.emplace_back();
+        return meta_component;
+      }
       return context_skip;
     case components:
-      if (!is_object) return context_skip;
+      if (!is_object)
+        return context_skip;
       m_component_stack.emplace_back();
       return component;
     case component:
-    case meta_component: return key == c_components && !is_object ? components : context_skip;
+    case meta_component:
+      return key == c_components && !is_object ? components : context_skip;
     case vulns:
-      if (!is_object) return fail_context("vulnerabilities[" + std::to_string(m_vulns.size()) + "] must be an object");
+      if (!is_object)
+        return fail_context("vulnerabilities[" + std::to_string(m_vulns.size()) + "] must be an object");
       m_vulns.emplace_back();
       return vuln;
     case vuln:
-      if (key == v_source && is_object) return vuln_source;
-      if (key == v_ratings && !is_object) return ratings;
-      if (key == v_affects && !is_object) return affects;
-      if (key == v_analysis && is_object) return analysis;
+      if (key == v_source && is_object)
+        return vuln_source;
+      if (key == v_ratings && !is_object)
+        return ratings;
+      if (key == v_affects && !is_object)
+        return affects;
+      if (key == v_analysis && is_object)
+        return analysis;
       return context_skip;
     case ratings:
-      if (!is_object) return context_skip;
+      if (!is_object)
+        return context_skip;
       m_vulns.back().ratings.emplace_back();
       return rating;
-    case rating: return key == rt_source && is_object ? rating_source : context_skip;
-    case affects: return is_object ? affect : context_skip;
-    default: return context_skip;
+    case rating:
+      return key == rt_source && is_object ? rating_source : context_skip;
+    case affects:
+      return is_object ? affect : context_skip;
+    default:
+      return context_skip;
     }
   }
 
   int key_id(int context, std::string_view key)
   {
     switch (context) {
-    case root: return key_index(key, {"bomFormat", "metadata", "components", "vulnerabilities"});
-    case metadata: return key == "component" ? 0 : no_key;
+    case root:
+      return key_index(key, {"bomFormat", "metadata", "components", "vulnerabilities"});
+    case metadata:
+      return key == "component" ? 0 : no_key;
     case component:
-    case meta_component: return key_index(key, {"bom-ref", "name", "version", "purl", "components"});
-    case vuln: return key_index(key, {"id", "source", "ratings", "recommendation", "affects", "analysis"});
+    case meta_component:
+      return key_index(key, {"bom-ref", "name", "version", "purl", "components"});
+    case vuln:
+      return key_index(key, {"id", "source", "ratings", "recommendation", "affects", "analysis"});
     case vuln_source:
-    case rating_source: return key == "name" ? 0 : no_key;
-    case rating: return key_index(key, {"source", "score", "severity", "method"});
-    case affect: return key == "ref" ? 0 : no_key;
-    case analysis: return key == "state" ? 0 : no_key;
-    default: return no_key;
+    case rating_source:
+      return key == "name" ? 0 : no_key;
+    case rating:
+      return key_index(key, {"source", "score", "severity", "method"});
+    case affect:
+      return key == "ref" ? 0 : no_key;
+    case analysis:
+      return key == "state" ? 0 : no_key;
+    default:
+      return no_key;
     }
   }
 
-  bool value(int context, int key, const JsonScalar& v)
+  bool value(int context, int key, const JsonScalar &v)
   {
     switch (context) {
     case root:
       if (key == r_bom_format) {
-        if (!(v.is_string() && v.text == "CycloneDX")) return fail("bomFormat must be \"CycloneDX\"");
+        if (!(v.is_string() && v.text == "CycloneDX"))
+          return fail("bomFormat must be \"CycloneDX\"");
         m_seen_bom_format = true;
       }
       return true;
     case component:
     case meta_component: {
-      if (!v.is_string()) return true;
-      ComponentInfo& c = m_component_stack.back();
-      if (key == c_ref) c.ref.assign(v.text);
-      if (key == c_name) c.name.assign(v.text);
-      if (key == c_version) c.version.assign(v.text);
-      if (key == c_purl) c.purl.assign(v.text);
+      if (!v.is_string())
+        return true;
+      ComponentInfo &c = m_component_stack.back();
+      if (key == c_ref)
+        c.ref.assign(v.text);
+      if (key == c_name)
+        c.name.assign(v.text);
+      if (key == c_version)
+        c.version.assign(v.text);
+      if (key == c_purl)
+        c.purl.assign(v.text);
       return true;
     }
     case vuln:
-      if (!v.is_string()) return true;
-      if (key == v_id) m_vulns.back().id.assign(v.text);
-      if (key == v_recommendation) m_vulns.back().recommendation.assign(v.text);
+      if (!v.is_string())
+        return true;
+      if (key == v_id)
+        m_vulns.back().id.assign(v.text);
+      if (key == v_recommendation)
+        m_vulns.back().recommendation.assign(v.text);
       return true;
     case vuln_source:
-      if (key == 0 && v.is_string()) m_vulns.back().source.assign(v.text);
+      if (key == 0 && v.is_string())
+        m_vulns.back().source.assign(v.text);
       return true;
     case rating: {
-      Rating& r = m_vulns.back().ratings.back();
-      if (key == rt_score && v.is_number()) r.score = v.number;
-      if (key == rt_severity && v.is_string()) r.severity.assign(v.text);
-      if (key == rt_method && v.is_string()) r.method.assign(v.text);
+      Rating &r = m_vulns.back().ratings.back();
+      if (key == rt_score && v.is_number())
+        r.score = v.number;
+      if (key == rt_severity && v.is_string())
+        r.severity.assign(v.text);
+      if (key == rt_method && v.is_string())
+        r.method.assign(v.text);
       return true;
     }
     case rating_source:
-      if (key == 0 && v.is_string()) m_vulns.back().ratings.back().source.assign(v.text);
+      if (key == 0 && v.is_string())
+        m_vulns.back().ratings.back().source.assign(v.text);
       return true;
     case affect:
-      if (key == 0 && v.is_string()) m_vulns.back().refs.emplace_back(v.text);
+      if (key == 0 && v.is_string())
+        m_vulns.back().refs.emplace_back(v.text);
       return true;
     case analysis:
-      if (key == 0 && v.is_string()) m_vulns.back().analysis_state.assign(v.text);
+      if (key == 0 && v.is_string())
+        m_vulns.back().analysis_state.assign(v.text);
       return true;
-    default: return true;
+    default:
+      return true;
     }
   }
 
@@ -156,14 +209,18 @@ public:
     case meta_component: {
       ComponentInfo c = std::move(m_component_stack.back());
       m_component_stack.pop_back();
-      if (context == meta_component) m_info.artifact_name = c.name;
-      if (!c.ref.empty()) m_components.emplace(c.ref, std::move(c));
+      if (context == meta_component)
+        m_info.artifact_name = c.name;
+      if (!c.ref.empty())
+        m_components.emplace(c.ref, std::move(c));
       return true;
     }
     case root:
-      if (!m_seen_bom_format) return fail("not a CycloneDX BOM: bomFormat \"CycloneDX\" is missing");
+      if (!m_seen_bom_format)
+        return fail("not a CycloneDX BOM: bomFormat \"CycloneDX\" is missing");
       return emit_all();
-    default: return true;
+    default:
+      return true;
     }
   }
 
@@ -171,24 +228,27 @@ private:
   bool emit_all()
   {
     for (std::size_t i = 0; i < m_vulns.size(); ++i) {
-      const CdxVulnerability& cv = m_vulns[i];
-      if (cv.id.empty()) return fail("vulnerabilities[" + std::to_string(i) + "]: id is missing or empty");
+      const CdxVulnerability &cv = m_vulns[i];
+      if (cv.id.empty())
+        return fail("vulnerabilities[" + std::to_string(i) + "]: id is missing or empty");
       Finding base;
       base.id = cv.id;
       pick_rating(cv, base);
       if (!cv.recommendation.empty()) {
         base.fix = FixState::fixed;
         std::size_t at = cv.recommendation.rfind("version ");
-        if (at != std::string::npos) base.fixed_version = normalise_fixed_versions(cv.recommendation.substr(at + 8));
+        if (at != std::string::npos)
+          base.fixed_version = normalise_fixed_versions(cv.recommendation.substr(at + 8));
       }
-      const std::string& state = cv.analysis_state;
+      const std::string &state = cv.analysis_state;
       if (state == "not_affected" || state == "false_positive" || state == "resolved" ||
           state == "resolved_with_pedigree") {
         base.inline_vex = "CycloneDX analysis.state " + state;
       }
       std::vector<std::string> refs = cv.refs;
-      if (refs.empty()) refs.emplace_back();
-      for (const auto& ref : refs) {
+      if (refs.empty())
+        refs.emplace_back();
+      for (const auto &ref : refs) {
         Finding finding = base;
         auto found = m_components.find(ref);
         if (found != m_components.end()) {
@@ -196,7 +256,8 @@ private:
           finding.version = found->second.version;
           finding.purl = found->second.purl;
         }
-        if (finding.purl.empty() && ref.rfind("pkg:", 0) == 0) finding.purl = ref;
+        if (finding.purl.empty() && ref.rfind("pkg:", 0) == 0)
+          finding.purl = ref;
         if (finding.package.empty()) {
           auto purl = parse_purl(finding.purl);
           if (purl) {
@@ -214,29 +275,34 @@ private:
     return true;
   }
 
-  void pick_rating(const CdxVulnerability& cv, Finding& finding)
+  void pick_rating(const CdxVulnerability &cv, Finding &finding)
   {
     std::optional<Severity> own;
     std::optional<Severity> worst;
     double own_score = -1, best_score = -1;
-    for (const auto& r : cv.ratings) {
+    for (const auto &r : cv.ratings) {
       bool unrecognised = false;
       Severity severity = severity_or_unknown(r.severity, &unrecognised);
-      if (unrecognised && m_info.unrecognised_severities++ == 0) m_info.first_unrecognised_severity = r.severity;
-      if (!r.severity.empty() && (!worst || severity < *worst)) worst = severity;
-      if (r.source == cv.source && !r.severity.empty()) own = severity;
+      if (unrecognised && m_info.unrecognised_severities++ == 0)
+        m_info.first_unrecognised_severity = r.severity;
+      if (!r.severity.empty() && (!worst || severity < *worst))
+        worst = severity;
+      if (r.source == cv.source && !r.severity.empty())
+        own = severity;
       if (r.score >= 0) {
-        if (r.source == cv.source) own_score = std::max(own_score, r.score);
+        if (r.source == cv.source)
+          own_score = std::max(own_score, r.score);
         best_score = std::max(best_score, r.score);
       }
     }
     finding.severity = own ? *own : worst.value_or(Severity::unknown);
     double score = own_score >= 0 ? own_score : best_score;
-    if (score >= 0) finding.cvss = score;
+    if (score >= 0)
+      finding.cvss = score;
   }
 
-  ReportInfo& m_info;
-  const FindingSink& m_sink;
+  ReportInfo &m_info;
+  const FindingSink &m_sink;
   std::vector<ComponentInfo> m_component_stack;
   std::unordered_map<std::string, ComponentInfo> m_components;
   std::vector<CdxVulnerability> m_vulns;
@@ -245,12 +311,13 @@ private:
 
 } // namespace
 
-Result<ReportInfo> read_cyclonedx_report(ReportInput& input, const std::string& source_name, const FindingSink& sink)
+Result<ReportInfo> read_cyclonedx_report(ReportInput &input, const std::string &source_name, const FindingSink &sink)
 {
   ReportInfo info;
   info.scanner = "cyclonedx";
   CycloneDxWalker walker(info, sink);
-  RELGATE_ASSIGN_OR_RETURN(info.sha256, walk_json(input, source_name, walker, "a CycloneDX JSON BOM with vulnerabilities[]"));
+  RELGATE_ASSIGN_OR_RETURN(info.sha256,
+                           walk_json(input, source_name, walker, "a CycloneDX JSON BOM with vulnerabilities[]"));
   info.bytes = input.size();
   return info;
 }

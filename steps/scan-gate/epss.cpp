@@ -6,30 +6,35 @@
 #include <memory>
 #include <string_view>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 std::string_view trim_line(std::string_view line)
 {
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' '))
+    line.remove_suffix(1);
+  while (!line.empty() && line.front() == ' ')
+    line.remove_prefix(1);
   return line;
 }
 
-bool parse_unit(std::string_view text, double& out)
+bool parse_unit(std::string_view text, double &out)
 {
-  if (text.empty() || text.size() > 40) return false;
+  if (text.empty() || text.size() > 40)
+    return false;
   char buffer[48];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
-  char* end = nullptr;
+  char *end = nullptr;
   out = std::strtod(buffer, &end);
   return end == buffer + text.size() && out >= 0.0 && out <= 1.0;
 }
 
 // "#model_version:v2025.03.14,score_date:2026-05-18T00:00:00Z"
-void parse_comment(std::string_view line, EpssScores& scores)
+void parse_comment(std::string_view line, EpssScores &scores)
 {
   line.remove_prefix(1);
   while (!line.empty()) {
@@ -39,31 +44,34 @@ void parse_comment(std::string_view line, EpssScores& scores)
     if (colon != std::string_view::npos) {
       std::string_view key = trim_line(field.substr(0, colon));
       std::string_view value = trim_line(field.substr(colon + 1));
-      if (key == "model_version") scores.model_version = value;
-      if (key == "score_date") scores.score_date = value;
+      if (key == "model_version")
+        scores.model_version = value;
+      if (key == "score_date")
+        scores.score_date = value;
     }
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     line.remove_prefix(comma + 1);
   }
 }
 
 } // namespace
 
-const EpssScore* EpssScores::find(std::string_view cve) const
+const EpssScore *EpssScores::find(std::string_view cve) const
 {
-  if (cve.empty()) return nullptr;
+  if (cve.empty())
+    return nullptr;
   auto found = by_cve.find(std::string(cve));
   return found == by_cve.end() ? nullptr : &found->second;
 }
 
-Result<EpssScores> read_epss(std::FILE* file, const std::string& source_name,
-                             const std::unordered_set<std::string>* wanted)
+Result<EpssScores> read_epss(std::FILE *file, const std::string &source_name,
+                             const std::unordered_set<std::string> *wanted)
 {
   EpssScores scores;
   // getline's buffer, freed on every return.
-  struct LineBuffer
-  {
-    char* data = nullptr;
+  struct LineBuffer {
+    char *data = nullptr;
     std::size_t capacity = 0;
     ~LineBuffer() { std::free(data); }
   } buffer;
@@ -77,7 +85,8 @@ Result<EpssScores> read_epss(std::FILE* file, const std::string& source_name,
         static_cast<unsigned char>(line[1]) == 0x8b) {
       return make_error(source_name + ": this is gzip data; decompress it first (gunzip epss_scores-*.csv.gz)");
     }
-    if (line.empty()) continue;
+    if (line.empty())
+      continue;
     if (line.front() == '#') {
       parse_comment(line, scores);
       continue;
@@ -102,10 +111,13 @@ Result<EpssScores> read_epss(std::FILE* file, const std::string& source_name,
     }
     ++scores.rows;
     std::string cve(line.substr(0, first));
-    if (!wanted || wanted->count(cve)) scores.by_cve[cve] = EpssScore{probability, percentile};
+    if (!wanted || wanted->count(cve))
+      scores.by_cve[cve] = EpssScore{probability, percentile};
   }
-  if (std::ferror(file)) return make_error(source_name + ": read error");
-  if (!header_seen) return make_error(source_name + ": no 'cve,epss,percentile' header: not an EPSS CSV");
+  if (std::ferror(file))
+    return make_error(source_name + ": read error");
+  if (!header_seen)
+    return make_error(source_name + ": no 'cve,epss,percentile' header: not an EPSS CSV");
   if (scores.model_version.empty() || scores.score_date.empty()) {
     return make_error(source_name + ": the first line must be '#model_version:...,score_date:...' "
                                     "(FIRST writes it; it is recorded in the evidence)");
@@ -113,10 +125,11 @@ Result<EpssScores> read_epss(std::FILE* file, const std::string& source_name,
   return scores;
 }
 
-Result<EpssScores> read_epss_file(const std::string& path, const std::unordered_set<std::string>* wanted)
+Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted)
 {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return make_error(path + ": cannot open EPSS file: " + std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file)
+    return make_error(path + ": cannot open EPSS file: " + std::strerror(errno));
   return read_epss(file.get(), path, wanted);
 }
 

@@ -9,27 +9,26 @@
 #include <unordered_map>
 #include <unordered_set>
 
-namespace relgate::scan {
-
-struct EpssScore
+namespace relgate::scan
 {
+
+struct EpssScore {
   double probability = 0; // 0..1
   double percentile = 0;  // 0..1
 };
 
-struct EpssScores
-{
+struct EpssScores {
   std::string model_version; // recorded in the evidence
   std::string score_date;
   std::size_t rows = 0;
   std::unordered_map<std::string, EpssScore> by_cve;
 
-  const EpssScore* find(std::string_view cve) const;
+  const EpssScore *find(std::string_view cve) const;
 };
 
 // `wanted` = the CVE ids to keep (nullptr: keep all). A malformed row is an error with its line.
-Result<EpssScores> read_epss(std::FILE* file, const std::string& source_name,
-                             const std::unordered_set<std::string>* wanted);
-Result<EpssScores> read_epss_file(const std::string& path, const std::unordered_set<std::string>* wanted);
+Result<EpssScores> read_epss(std::FILE *file, const std::string &source_name,
+                             const std::unordered_set<std::string> *wanted);
+Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted);
 
 } // namespace relgate::scan

@@ -2,13 +2,16 @@
 
 #include <cctype>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 bool iequals(std::string_view a, std::string_view b)
 {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size())
+    return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
@@ -19,8 +22,10 @@ bool iequals(std::string_view a, std::string_view b)
 
 std::string_view trim(std::string_view text)
 {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -29,12 +34,18 @@ std::string_view trim(std::string_view text)
 std::string_view severity_name(Severity severity)
 {
   switch (severity) {
-  case Severity::critical: return "critical";
-  case Severity::high: return "high";
-  case Severity::medium: return "medium";
-  case Severity::low: return "low";
-  case Severity::negligible: return "negligible";
-  case Severity::unknown: return "unknown";
+  case Severity::critical:
+    return "critical";
+  case Severity::high:
+    return "high";
+  case Severity::medium:
+    return "medium";
+  case Severity::low:
+    return "low";
+  case Severity::negligible:
+    return "negligible";
+  case Severity::unknown:
+    return "unknown";
   }
   return "unknown";
 }
@@ -42,10 +53,14 @@ std::string_view severity_name(Severity severity)
 std::string_view fix_state_name(FixState state)
 {
   switch (state) {
-  case FixState::fixed: return "fixed";
-  case FixState::not_fixed: return "not-fixed";
-  case FixState::wont_fix: return "wont-fix";
-  case FixState::unknown: return "unknown";
+  case FixState::fixed:
+    return "fixed";
+  case FixState::not_fixed:
+    return "not-fixed";
+  case FixState::wont_fix:
+    return "wont-fix";
+  case FixState::unknown:
+    return "unknown";
   }
   return "unknown";
 }
@@ -53,9 +68,12 @@ std::string_view fix_state_name(FixState state)
 std::string_view kind_name(FindingKind kind)
 {
   switch (kind) {
-  case FindingKind::vulnerability: return "vulnerability";
-  case FindingKind::misconfiguration: return "misconfiguration";
-  case FindingKind::secret: return "secret";
+  case FindingKind::vulnerability:
+    return "vulnerability";
+  case FindingKind::misconfiguration:
+    return "misconfiguration";
+  case FindingKind::secret:
+    return "secret";
   }
   return "vulnerability";
 }
@@ -63,27 +81,37 @@ std::string_view kind_name(FindingKind kind)
 std::optional<Severity> parse_severity(std::string_view text)
 {
   text = trim(text);
-  if (iequals(text, "critical")) return Severity::critical;
-  if (iequals(text, "high")) return Severity::high;
-  if (iequals(text, "medium") || iequals(text, "moderate")) return Severity::medium;
-  if (iequals(text, "low")) return Severity::low;
-  if (iequals(text, "negligible")) return Severity::negligible;
-  if (text.empty() || iequals(text, "unknown") || iequals(text, "none")) return Severity::unknown;
+  if (iequals(text, "critical"))
+    return Severity::critical;
+  if (iequals(text, "high"))
+    return Severity::high;
+  if (iequals(text, "medium") || iequals(text, "moderate"))
+    return Severity::medium;
+  if (iequals(text, "low"))
+    return Severity::low;
+  if (iequals(text, "negligible"))
+    return Severity::negligible;
+  if (text.empty() || iequals(text, "unknown") || iequals(text, "none"))
+    return Severity::unknown;
   return std::nullopt;
 }
 
-Severity severity_or_unknown(std::string_view text, bool* unrecognised)
+Severity severity_or_unknown(std::string_view text, bool *unrecognised)
 {
   auto parsed = parse_severity(text);
-  if (unrecognised) *unrecognised = !parsed.has_value();
+  if (unrecognised)
+    *unrecognised = !parsed.has_value();
   return parsed.value_or(Severity::unknown);
 }
 
 FixState trivy_fix_state(std::string_view status, std::string_view fixed_version)
 {
-  if (status == "fixed") return FixState::fixed;
-  if (status == "affected" || status == "fix_deferred") return FixState::not_fixed;
-  if (status == "will_not_fix" || status == "end_of_life") return FixState::wont_fix;
+  if (status == "fixed")
+    return FixState::fixed;
+  if (status == "affected" || status == "fix_deferred")
+    return FixState::not_fixed;
+  if (status == "will_not_fix" || status == "end_of_life")
+    return FixState::wont_fix;
   // Older reports have no Status: a FixedVersion is the only signal.
   if (status.empty() || status == "unknown") {
     return trim(fixed_version).empty() ? FixState::unknown : FixState::fixed;
@@ -93,18 +121,25 @@ FixState trivy_fix_state(std::string_view status, std::string_view fixed_version
 
 FixState grype_fix_state(std::string_view state)
 {
-  if (state == "fixed") return FixState::fixed;
-  if (state == "not-fixed") return FixState::not_fixed;
-  if (state == "wont-fix") return FixState::wont_fix;
+  if (state == "fixed")
+    return FixState::fixed;
+  if (state == "not-fixed")
+    return FixState::not_fixed;
+  if (state == "wont-fix")
+    return FixState::wont_fix;
   return FixState::unknown;
 }
 
 std::optional<Severity> severity_from_score(double score)
 {
-  if (score >= 9.0) return Severity::critical;
-  if (score >= 7.0) return Severity::high;
-  if (score >= 4.0) return Severity::medium;
-  if (score > 0.0) return Severity::low;
+  if (score >= 9.0)
+    return Severity::critical;
+  if (score >= 7.0)
+    return Severity::high;
+  if (score >= 4.0)
+    return Severity::medium;
+  if (score > 0.0)
+    return Severity::low;
   return std::nullopt;
 }
 
@@ -115,10 +150,12 @@ std::string normalise_fixed_versions(std::string_view text)
     std::size_t comma = text.find(',');
     std::string_view part = trim(text.substr(0, comma));
     if (!part.empty()) {
-      if (!joined.empty()) joined += ", ";
+      if (!joined.empty())
+        joined += ", ";
       joined += part;
     }
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     text.remove_prefix(comma + 1);
   }
   return joined;
@@ -126,18 +163,22 @@ std::string normalise_fixed_versions(std::string_view text)
 
 std::string_view Finding::cve_id() const
 {
-  if (id.rfind("CVE-", 0) == 0) return id;
-  for (const auto& alias : aliases) {
-    if (alias.rfind("CVE-", 0) == 0) return alias;
+  if (id.rfind("CVE-", 0) == 0)
+    return id;
+  for (const auto &alias : aliases) {
+    if (alias.rfind("CVE-", 0) == 0)
+      return alias;
   }
   return {};
 }
 
 bool Finding::has_id(std::string_view candidate) const
 {
-  if (id == candidate) return true;
-  for (const auto& alias : aliases) {
-    if (alias == candidate) return true;
+  if (id == candidate)
+    return true;
+  for (const auto &alias : aliases) {
+    if (alias == candidate)
+      return true;
   }
   return false;
 }

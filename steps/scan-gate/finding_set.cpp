@@ -2,28 +2,34 @@
 
 #include <algorithm>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-void merge_into(Finding& kept, const Finding& repeat)
+void merge_into(Finding &kept, const Finding &repeat)
 {
   ++kept.occurrences;
-  if (repeat.severity < kept.severity) kept.severity = repeat.severity;
+  if (repeat.severity < kept.severity)
+    kept.severity = repeat.severity;
   if (kept.fix != FixState::fixed && repeat.fix == FixState::fixed) {
     kept.fix = FixState::fixed;
     kept.fixed_version = repeat.fixed_version;
   } else if (kept.fix == FixState::unknown && repeat.fix != FixState::unknown) {
     kept.fix = repeat.fix;
   }
-  if (kept.fixed_version.empty()) kept.fixed_version = repeat.fixed_version;
-  if (repeat.cvss && (!kept.cvss || *repeat.cvss > *kept.cvss)) kept.cvss = repeat.cvss;
+  if (kept.fixed_version.empty())
+    kept.fixed_version = repeat.fixed_version;
+  if (repeat.cvss && (!kept.cvss || *repeat.cvss > *kept.cvss))
+    kept.cvss = repeat.cvss;
   if (repeat.epss_in_report && (!kept.epss_in_report || *repeat.epss_in_report > *kept.epss_in_report)) {
     kept.epss_in_report = repeat.epss_in_report;
   }
   kept.kev_in_report = kept.kev_in_report || repeat.kev_in_report;
-  if (kept.purl.empty()) kept.purl = repeat.purl;
+  if (kept.purl.empty())
+    kept.purl = repeat.purl;
   // Suppressed by the report itself only when every occurrence says so.
-  if (repeat.inline_vex.empty()) kept.inline_vex.clear();
-  for (const auto& alias : repeat.aliases) {
+  if (repeat.inline_vex.empty())
+    kept.inline_vex.clear();
+  for (const auto &alias : repeat.aliases) {
     if (alias != kept.id && std::find(kept.aliases.begin(), kept.aliases.end(), alias) == kept.aliases.end()) {
       kept.aliases.push_back(alias);
     }
@@ -33,11 +39,12 @@ void merge_into(Finding& kept, const Finding& repeat)
   }
 }
 
-namespace {
+namespace
+{
 constexpr uint32_t no_next = UINT32_MAX;
 } // namespace
 
-void FindingSet::add(const Finding& finding, uint32_t report_index)
+void FindingSet::add(const Finding &finding, uint32_t report_index)
 {
   ++m_records;
   std::hash<std::string_view> hash;
@@ -49,12 +56,13 @@ void FindingSet::add(const Finding& finding, uint32_t report_index)
   if (!inserted) {
     uint32_t at = slot->second;
     while (true) {
-      Finding& kept = m_findings[at];
+      Finding &kept = m_findings[at];
       if (kept.id == finding.id && kept.package == finding.package && kept.version == finding.version) {
         merge_into(kept, finding);
         return;
       }
-      if (m_next_same_hash[at] == no_next) break;
+      if (m_next_same_hash[at] == no_next)
+        break;
       at = m_next_same_hash[at];
     }
     m_next_same_hash[at] = position; // a different finding with the same hash: chain it

@@ -9,7 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 class FindingSet
 {
@@ -17,11 +18,11 @@ public:
   // A repeat keeps the first record and merges into it: the worst severity any scanner gave its
   // primary record (fail closed when Trivy and Grype disagree), a fix if any report knows one,
   // the highest CVSS and EPSS, KEV if any report says so, the union of aliases.
-  void add(const Finding& finding, uint32_t report_index);
+  void add(const Finding &finding, uint32_t report_index);
 
   // A deque: no doubling slack and no copy on growth (memory stays near the findings' own size),
   // and references stay valid as it grows.
-  const std::deque<Finding>& findings() const { return m_findings; }
+  const std::deque<Finding> &findings() const { return m_findings; }
   std::size_t records_added() const { return m_records; }
 
 private:
@@ -33,6 +34,6 @@ private:
   std::size_t m_records = 0;
 };
 
-void merge_into(Finding& kept, const Finding& repeat);
+void merge_into(Finding &kept, const Finding &repeat);
 
 } // namespace relgate::scan

@@ -2,22 +2,27 @@
 
 #include <rapidjson/error/en.h>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 std::string_view JsonScalar::type_name() const
 {
   switch (type) {
-  case Type::null: return "null";
-  case Type::boolean: return "a boolean";
-  case Type::number: return "a number";
-  case Type::string: return "a string";
+  case Type::null:
+    return "null";
+  case Type::boolean:
+    return "a boolean";
+  case Type::number:
+    return "a number";
+  case Type::string:
+    return "a string";
   }
   return "a value";
 }
 
-Error parse_failure(const std::string& source_name, std::string_view expected,
-                    rapidjson::ParseErrorCode code, std::size_t offset, std::size_t total_bytes,
-                    const std::string& walker_error, std::size_t walker_offset)
+Error parse_failure(const std::string &source_name, std::string_view expected, rapidjson::ParseErrorCode code,
+                    std::size_t offset, std::size_t total_bytes, const std::string &walker_error,
+                    std::size_t walker_offset)
 {
   if (code == rapidjson::kParseErrorTermination && !walker_error.empty()) {
     return make_error(source_name + ": byte " + std::to_string(walker_offset) + ": " + walker_error);

@@ -14,11 +14,11 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 // A scalar event, without copies: text points into the parser's buffer until the next event.
-struct JsonScalar
-{
+struct JsonScalar {
   enum class Type { null, boolean, number, string };
   Type type = Type::null;
   std::string_view text;
@@ -31,9 +31,9 @@ struct JsonScalar
 };
 
 // Context ids shared by every walker; readers number their own from `first_reader_context`.
-constexpr int context_skip = -1;     // inside something the reader ignores
-constexpr int context_fail = -2;     // returned by child() after setting an error
-constexpr int context_document = 0;  // the parent of the root value
+constexpr int context_skip = -1;    // inside something the reader ignores
+constexpr int context_fail = -2;    // returned by child() after setting an error
+constexpr int context_document = 0; // the parent of the root value
 constexpr int first_reader_context = 1;
 constexpr int no_key = -1;
 
@@ -42,27 +42,33 @@ constexpr int no_key = -1;
 //   int key_id(int context, std::string_view key)            -> small id, or no_key
 //   bool value(int context, int key, const JsonScalar& v)    -> false after fail()
 //   bool close(int context)                                  -> object/array with that context ends
-template<typename Derived> class SaxWalker
+template <typename Derived> class SaxWalker
 {
 public:
   bool Null() { return scalar(JsonScalar{}); }
-  bool Bool(bool b) { JsonScalar v; v.type = JsonScalar::Type::boolean; v.flag = b; return scalar(v); }
+  bool Bool(bool b)
+  {
+    JsonScalar v;
+    v.type = JsonScalar::Type::boolean;
+    v.flag = b;
+    return scalar(v);
+  }
   bool Int(int i) { return number(static_cast<double>(i)); }
   bool Uint(unsigned u) { return number(static_cast<double>(u)); }
   bool Int64(int64_t i) { return number(static_cast<double>(i)); }
   bool Uint64(uint64_t u) { return number(static_cast<double>(u)); }
   bool Double(double d) { return number(d); }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return true; }
-  bool String(const char* s, rapidjson::SizeType n, bool)
+  bool RawNumber(const char *, rapidjson::SizeType, bool) { return true; }
+  bool String(const char *s, rapidjson::SizeType n, bool)
   {
     JsonScalar v;
     v.type = JsonScalar::Type::string;
     v.text = std::string_view(s, n);
     return scalar(v);
   }
-  bool Key(const char* s, rapidjson::SizeType n, bool)
+  bool Key(const char *s, rapidjson::SizeType n, bool)
   {
-    Frame& top = m_stack.back();
+    Frame &top = m_stack.back();
     top.key = top.context == context_skip ? no_key : self().key_id(top.context, std::string_view(s, n));
     return true;
   }
@@ -72,9 +78,9 @@ public:
   bool EndArray(rapidjson::SizeType) { return close_frame(); }
 
   // The semantic error that stopped the walk ("" when the JSON itself was bad).
-  const std::string& error() const { return m_error; }
+  const std::string &error() const { return m_error; }
   std::size_t error_offset() const { return m_error_offset; }
-  void set_input(const rapidjson::StringStream* stream, ReportInput* input)
+  void set_input(const rapidjson::StringStream *stream, ReportInput *input)
   {
     m_stream = stream;
     m_input = input;
@@ -99,13 +105,12 @@ protected:
   int parent_context() const { return stack_depth() >= 2 ? m_stack[m_stack.size() - 2].context : context_document; }
 
 private:
-  struct Frame
-  {
+  struct Frame {
     int context;
     int key;
   };
 
-  Derived& self() { return static_cast<Derived&>(*this); }
+  Derived &self() { return static_cast<Derived &>(*this); }
   std::size_t stack_depth() const { return m_stack.size(); }
 
   bool number(double d)
@@ -115,17 +120,19 @@ private:
     v.number = d;
     return scalar(v);
   }
-  bool scalar(const JsonScalar& v)
+  bool scalar(const JsonScalar &v)
   {
-    const Frame& top = m_stack.back();
-    if (top.context == context_skip) return true;
+    const Frame &top = m_stack.back();
+    if (top.context == context_skip)
+      return true;
     return self().value(top.context, top.key, v);
   }
   bool open(bool is_object)
   {
-    const Frame& top = m_stack.back();
+    const Frame &top = m_stack.back();
     int context = top.context == context_skip ? context_skip : self().child(top.context, top.key, is_object);
-    if (context == context_fail) return false;
+    if (context == context_fail)
+      return false;
     m_stack.push_back(Frame{context, no_key});
     return true;
   }
@@ -143,11 +150,10 @@ private:
   std::vector<Frame> m_stack{Frame{context_document, no_key}};
   std::string m_error;
   std::size_t m_error_offset = 0;
-  const rapidjson::StringStream* m_stream = nullptr;
-  ReportInput* m_input = nullptr;
+  const rapidjson::StringStream *m_stream = nullptr;
+  ReportInput *m_input = nullptr;
   std::size_t m_next_release = 0;
 };
-
 
 // Parses the whole input with the walker. Errors name the source, the byte offset and what was
 // expected: "r.json: invalid JSON at byte 812 (the file ends early: truncated?): Missing a comma ...".
@@ -155,12 +161,12 @@ private:
 constexpr unsigned report_parse_flags = rapidjson::kParseFullPrecisionFlag;
 
 // The non-template half of walk_json: turns a parse result into an error message.
-Error parse_failure(const std::string& source_name, std::string_view expected,
-                    rapidjson::ParseErrorCode code, std::size_t offset, std::size_t total_bytes,
-                    const std::string& walker_error, std::size_t walker_offset);
+Error parse_failure(const std::string &source_name, std::string_view expected, rapidjson::ParseErrorCode code,
+                    std::size_t offset, std::size_t total_bytes, const std::string &walker_error,
+                    std::size_t walker_offset);
 
-template<typename Walker>
-Result<std::string> walk_json(ReportInput& input, const std::string& source_name, Walker& walker,
+template <typename Walker>
+Result<std::string> walk_json(ReportInput &input, const std::string &source_name, Walker &walker,
                               std::string_view expected)
 {
   rapidjson::StringStream stream(input.json_begin());
@@ -177,7 +183,8 @@ Result<std::string> walk_json(ReportInput& input, const std::string& source_name
                       ": a NUL byte; expected " + std::string(expected));
   }
   std::string sha256 = input.finish_sha256();
-  if (sha256.empty()) return make_error(source_name + ": read error while hashing the report");
+  if (sha256.empty())
+    return make_error(source_name + ": read error while hashing the report");
   return sha256;
 }
 

@@ -7,27 +7,28 @@
 
 #include <string>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 constexpr std::size_t text_finding_cap = 20;
 
 // The table (found / suppressed / counted / limit per severity) and the denying findings,
 // capped with a "+N more" line.
-std::string render_text_details(const ScanRun& run, std::size_t cap = text_finding_cap);
+std::string render_text_details(const ScanRun &run, std::size_t cap = text_finding_cap);
 
 // The evidence record's summary: counts, inputs, KEV/EPSS versions, and the first
 // `evidence_list_cap` denying and suppressed findings (exact totals beside them).
 constexpr std::size_t evidence_list_cap = 200;
-JsonDocument build_summary(const ScanRun& run);
+JsonDocument build_summary(const ScanRun &run);
 
 // --format json: {step, decision, reasons, summary, checks} like every step, but written
 // straight from the run with every denying finding (no document in memory).
-std::string render_json_output(const ScanRun& run, std::string_view decision, const std::vector<std::string>& reasons);
+std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons);
 
 // SARIF 2.1.0 with one result per denying finding (rules carry security-severity for GitHub).
-std::string render_sarif(const ScanRun& run, const std::string& tool_version);
+std::string render_sarif(const ScanRun &run, const std::string &tool_version);
 
 // JUnit XML: one testcase per policy check; failures list the denying findings.
-std::string render_junit(const ScanRun& run);
+std::string render_junit(const ScanRun &run);
 
 } // namespace relgate::scan

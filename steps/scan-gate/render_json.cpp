@@ -4,45 +4,50 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
-template<typename Writer> void write_text(Writer& w, std::string_view text)
+template <typename Writer> void write_text(Writer &w, std::string_view text)
 {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-template<typename Writer> void write_field(Writer& w, const char* key, std::string_view text)
+template <typename Writer> void write_field(Writer &w, const char *key, std::string_view text)
 {
   w.Key(key);
   write_text(w, text);
 }
 
-template<typename Writer> void write_count(Writer& w, const char* key, std::size_t value)
+template <typename Writer> void write_count(Writer &w, const char *key, std::size_t value)
 {
   w.Key(key);
   w.Uint64(value);
 }
 
-template<typename Writer> void write_strings(Writer& w, const char* key, const std::vector<std::string>& items)
+template <typename Writer> void write_strings(Writer &w, const char *key, const std::vector<std::string> &items)
 {
   w.Key(key);
   w.StartArray();
-  for (const auto& item : items) write_text(w, item);
+  for (const auto &item : items)
+    write_text(w, item);
   w.EndArray();
 }
 
-template<typename Writer> void write_finding(Writer& w, const JudgedFinding& j)
+template <typename Writer> void write_finding(Writer &w, const JudgedFinding &j)
 {
-  const Finding& f = *j.finding;
+  const Finding &f = *j.finding;
   w.StartObject();
   write_field(w, "id", f.id);
-  if (!f.aliases.empty()) write_strings(w, "aliases", f.aliases);
+  if (!f.aliases.empty())
+    write_strings(w, "aliases", f.aliases);
   write_field(w, "kind", kind_name(f.kind));
   write_field(w, "package", f.package);
   write_field(w, "version", f.version);
-  if (!f.purl.empty()) write_field(w, "purl", f.purl);
+  if (!f.purl.empty())
+    write_field(w, "purl", f.purl);
   write_field(w, "fixed_version", f.fixed_version);
   write_field(w, "fix_state", fix_state_name(f.fix));
   write_field(w, "severity", severity_name(f.severity));
@@ -60,20 +65,22 @@ template<typename Writer> void write_finding(Writer& w, const JudgedFinding& j)
   w.Bool(j.counted);
   write_field(w, "target", f.target);
   write_count(w, "occurrences", f.occurrences);
-  if (!j.why.empty()) write_strings(w, "why", j.why);
-  if (!j.suppressed_by.empty()) write_field(w, "suppressed_by", j.suppressed_by);
+  if (!j.why.empty())
+    write_strings(w, "why", j.why);
+  if (!j.suppressed_by.empty())
+    write_field(w, "suppressed_by", j.suppressed_by);
   w.EndObject();
 }
 
 // The summary object. `list_cap` bounds the denying and suppressed lists (the evidence record
 // stays small); the counts are always exact.
-template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std::size_t list_cap)
+template <typename Writer> void write_summary(Writer &w, const ScanRun &run, std::size_t list_cap)
 {
-  const Evaluation& e = run.evaluation;
+  const Evaluation &e = run.evaluation;
   w.StartObject();
   w.Key("reports");
   w.StartArray();
-  for (const auto& report : run.reports) {
+  for (const auto &report : run.reports) {
     w.StartObject();
     write_field(w, "path", report.path);
     write_field(w, "format", report_format_name(report.format));
@@ -81,9 +88,12 @@ template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std:
     write_field(w, "sha256", report.sha256);
     write_count(w, "bytes", report.bytes);
     write_count(w, "records", report.records);
-    if (!report.artifact_name.empty()) write_field(w, "artifact", report.artifact_name);
-    if (report.artifact_digest) write_field(w, "artifact_digest", *report.artifact_digest);
-    if (report.unrecognised_severities) write_count(w, "unrecognised_severities", report.unrecognised_severities);
+    if (!report.artifact_name.empty())
+      write_field(w, "artifact", report.artifact_name);
+    if (report.artifact_digest)
+      write_field(w, "artifact_digest", *report.artifact_digest);
+    if (report.unrecognised_severities)
+      write_count(w, "unrecognised_severities", report.unrecognised_severities);
     w.EndObject();
   }
   w.EndArray();
@@ -100,7 +110,7 @@ template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std:
   w.Key("counts");
   w.StartObject();
   for (Severity severity : all_severities) {
-    const SeverityCount& c = e.counts[static_cast<std::size_t>(severity)];
+    const SeverityCount &c = e.counts[static_cast<std::size_t>(severity)];
     w.Key(std::string(severity_name(severity)).c_str());
     w.StartObject();
     write_count(w, "found", c.found);
@@ -143,15 +153,18 @@ template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std:
     write_count(w, "statements_without_products", run.vex.ignored_without_products());
     w.EndObject();
   }
-  if (run.artifact_digest) write_field(w, "artifact_digest", *run.artifact_digest);
+  if (run.artifact_digest)
+    write_field(w, "artifact_digest", *run.artifact_digest);
 
   w.Key("denying");
   w.StartArray();
-  for (std::size_t i = 0; i < e.denying.size() && i < list_cap; ++i) write_finding(w, e.denying[i]);
+  for (std::size_t i = 0; i < e.denying.size() && i < list_cap; ++i)
+    write_finding(w, e.denying[i]);
   w.EndArray();
   w.Key("suppressed");
   w.StartArray();
-  for (std::size_t i = 0; i < e.suppressed.size() && i < list_cap; ++i) write_finding(w, e.suppressed[i]);
+  for (std::size_t i = 0; i < e.suppressed.size() && i < list_cap; ++i)
+    write_finding(w, e.suppressed[i]);
   w.EndArray();
   if (e.denying.size() > list_cap || e.suppressed.size() > list_cap) {
     write_count(w, "lists_capped_at", list_cap);
@@ -161,7 +174,7 @@ template<typename Writer> void write_summary(Writer& w, const ScanRun& run, std:
 
 } // namespace
 
-JsonDocument build_summary(const ScanRun& run)
+JsonDocument build_summary(const ScanRun &run)
 {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -172,15 +185,14 @@ JsonDocument build_summary(const ScanRun& run)
 }
 
 // RapidJSON output stream straight into a std::string: one buffer, reserved up front.
-struct StringOutput
-{
+struct StringOutput {
   using Ch = char;
-  std::string& text;
+  std::string &text;
   void Put(char c) { text.push_back(c); }
   void Flush() {}
 };
 
-std::string render_json_output(const ScanRun& run, std::string_view decision, const std::vector<std::string>& reasons)
+std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons)
 {
   std::string text;
   text.reserve(16384 + (run.evaluation.denying.size() + run.evaluation.suppressed.size()) * 800);
@@ -195,7 +207,7 @@ std::string render_json_output(const ScanRun& run, std::string_view decision, co
   write_summary(w, run, static_cast<std::size_t>(-1));
   w.Key("checks");
   w.StartArray();
-  for (const auto& check : run.evaluation.checks) {
+  for (const auto &check : run.evaluation.checks) {
     w.StartObject();
     write_field(w, "name", check.name);
     w.Key("passed");

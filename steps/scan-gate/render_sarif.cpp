@@ -6,46 +6,56 @@
 #include <cstdio>
 #include <map>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 // What GitHub shows, from the severity when no CVSS is known (Trivy's fallbacks).
 double fallback_score(Severity severity)
 {
   switch (severity) {
-  case Severity::critical: return 9.5;
-  case Severity::high: return 8.0;
-  case Severity::medium: return 5.5;
-  case Severity::low: return 2.0;
-  default: return 0.0;
+  case Severity::critical:
+    return 9.5;
+  case Severity::high:
+    return 8.0;
+  case Severity::medium:
+    return 5.5;
+  case Severity::low:
+    return 2.0;
+  default:
+    return 0.0;
   }
 }
 
-const char* sarif_level(Severity severity)
+const char *sarif_level(Severity severity)
 {
-  if (severity == Severity::critical || severity == Severity::high) return "error";
-  if (severity == Severity::medium) return "warning";
+  if (severity == Severity::critical || severity == Severity::high)
+    return "error";
+  if (severity == Severity::medium)
+    return "warning";
   return "note";
 }
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-void write_string(Writer& w, std::string_view text)
+void write_string(Writer &w, std::string_view text)
 {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 } // namespace
 
-std::string render_sarif(const ScanRun& run, const std::string& tool_version)
+std::string render_sarif(const ScanRun &run, const std::string &tool_version)
 {
-  const Evaluation& e = run.evaluation;
+  const Evaluation &e = run.evaluation;
   // One rule per id, in first-seen order of the denying list.
   std::map<std::string, std::size_t> rule_index;
-  std::vector<const JudgedFinding*> rule_owner;
-  for (const auto& j : e.denying) {
-    if (rule_index.emplace(j.finding->id, rule_owner.size()).second) rule_owner.push_back(&j);
+  std::vector<const JudgedFinding *> rule_owner;
+  for (const auto &j : e.denying) {
+    if (rule_index.emplace(j.finding->id, rule_owner.size()).second)
+      rule_owner.push_back(&j);
   }
 
   rapidjson::StringBuffer buffer;
@@ -68,8 +78,8 @@ std::string render_sarif(const ScanRun& run, const std::string& tool_version)
   write_string(w, tool_version);
   w.Key("rules");
   w.StartArray();
-  for (const JudgedFinding* owner : rule_owner) {
-    const Finding& f = *owner->finding;
+  for (const JudgedFinding *owner : rule_owner) {
+    const Finding &f = *owner->finding;
     char score[16];
     std::snprintf(score, sizeof score, "%.1f", f.cvss ? *f.cvss : fallback_score(f.severity));
     w.StartObject();
@@ -103,10 +113,11 @@ std::string render_sarif(const ScanRun& run, const std::string& tool_version)
   w.EndObject(); // tool
   w.Key("results");
   w.StartArray();
-  for (const auto& j : e.denying) {
-    const Finding& f = *j.finding;
+  for (const auto &j : e.denying) {
+    const Finding &f = *j.finding;
     std::string why;
-    for (const auto& reason : j.why) why += (why.empty() ? "" : "; ") + reason;
+    for (const auto &reason : j.why)
+      why += (why.empty() ? "" : "; ") + reason;
     std::string uri = !f.target.empty() ? f.target : run.reports[f.report_index].path;
     w.StartObject();
     w.Key("ruleId");
@@ -118,9 +129,9 @@ std::string render_sarif(const ScanRun& run, const std::string& tool_version)
     w.Key("message");
     w.StartObject();
     w.Key("text");
-    write_string(w, "Package: " + f.package + "\nInstalled Version: " + f.version + "\nFixed Version: " +
-                        f.fixed_version + "\nSeverity: " + std::string(severity_name(f.severity)) +
-                        "\nDenied by relgate scan-gate: " + why);
+    write_string(w,
+                 "Package: " + f.package + "\nInstalled Version: " + f.version + "\nFixed Version: " + f.fixed_version +
+                     "\nSeverity: " + std::string(severity_name(f.severity)) + "\nDenied by relgate scan-gate: " + why);
     w.EndObject();
     w.Key("locations");
     w.StartArray();

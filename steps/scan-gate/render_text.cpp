@@ -2,41 +2,46 @@
 
 #include <cstdio>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
-std::string pad_left(const std::string& text, std::size_t width)
+std::string pad_left(const std::string &text, std::size_t width)
 {
   return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
 }
 
-std::string pad_right(const std::string& text, std::size_t width)
+std::string pad_right(const std::string &text, std::size_t width)
 {
   return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
 }
 
 } // namespace
 
-std::string render_text_details(const ScanRun& run, std::size_t cap)
+std::string render_text_details(const ScanRun &run, std::size_t cap)
 {
-  const Evaluation& e = run.evaluation;
+  const Evaluation &e = run.evaluation;
   std::string out;
   out += "  " + pad_right("severity", 11) + pad_left("found", 8) + pad_left("suppressed", 12) + pad_left("counted", 9) +
          pad_left("limit", 7) + "\n";
   for (Severity severity : all_severities) {
-    const SeverityCount& c = e.counts[static_cast<std::size_t>(severity)];
+    const SeverityCount &c = e.counts[static_cast<std::size_t>(severity)];
     out += "  " + pad_right(std::string(severity_name(severity)), 11) + pad_left(std::to_string(c.found), 8) +
            pad_left(std::to_string(c.suppressed), 12) + pad_left(std::to_string(c.counted), 9) +
            pad_left(c.limit ? std::to_string(*c.limit) : "-", 7) + (c.over() ? "  over" : "") + "\n";
   }
   out += "  " + std::to_string(e.unique) + " unique finding(s) from " + std::to_string(run.findings.records_added()) +
          " record(s) in " + std::to_string(run.reports.size()) + " report(s)";
-  if (run.policy.only_fixable) out += "; only fixable findings count";
+  if (run.policy.only_fixable)
+    out += "; only fixable findings count";
   out += "\n";
-  if (run.kev) out += "  KEV catalogue " + run.kev->catalog_version + ": " + std::to_string(e.kev_matches) + " match(es)\n";
-  if (run.epss) out += "  EPSS model " + run.epss->model_version + ", scores of " + run.epss->score_date + "\n";
-  for (const auto& report : run.reports) {
+  if (run.kev)
+    out += "  KEV catalogue " + run.kev->catalog_version + ": " + std::to_string(e.kev_matches) + " match(es)\n";
+  if (run.epss)
+    out += "  EPSS model " + run.epss->model_version + ", scores of " + run.epss->score_date + "\n";
+  for (const auto &report : run.reports) {
     if (report.unrecognised_severities) {
       out += "  note: " + report.path + ": " + std::to_string(report.unrecognised_severities) +
              " finding(s) with an unrecognised severity (first: '" + report.first_unrecognised_severity +
@@ -46,17 +51,20 @@ std::string render_text_details(const ScanRun& run, std::size_t cap)
   if (!e.denying.empty()) {
     out += "\nDenying findings (" + std::to_string(e.denying.size()) + "):\n";
     std::size_t shown = 0;
-    for (const auto& j : e.denying) {
-      if (shown == cap) break;
-      const Finding& f = *j.finding;
+    for (const auto &j : e.denying) {
+      if (shown == cap)
+        break;
+      const Finding &f = *j.finding;
       std::string why;
-      for (const auto& w : j.why) why += (why.empty() ? "" : "; ") + w;
+      for (const auto &w : j.why)
+        why += (why.empty() ? "" : "; ") + w;
       out += "  " + pad_right(f.id, 18) + " " + f.package + (f.version.empty() ? "" : " " + f.version) + " -> " +
              (f.fixed_version.empty() ? std::string("no fix") : f.fixed_version) + "  [" +
              std::string(severity_name(f.severity)) + "] " + why + "\n";
       ++shown;
     }
-    if (e.denying.size() > shown) out += "  +" + std::to_string(e.denying.size() - shown) + " more (see --format json)\n";
+    if (e.denying.size() > shown)
+      out += "  +" + std::to_string(e.denying.size() - shown) + " more (see --format json)\n";
   }
   return out;
 }

@@ -4,9 +4,11 @@
 
 #include <vector>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 constexpr std::string_view expected_report =
     "a JSON object: a Trivy (SchemaVersion, Results), Grype (matches), SARIF (runs) or "
@@ -28,13 +30,16 @@ public:
 
   int child(int parent, int, bool is_object)
   {
-    if (parent != context_document) return context_skip;
-    if (!is_object) return fail_context("found a JSON array at the top; expected " + std::string(expected_report));
+    if (parent != context_document)
+      return context_skip;
+    if (!is_object)
+      return fail_context("found a JSON array at the top; expected " + std::string(expected_report));
     return root;
   }
   int key_id(int, std::string_view key)
   {
-    if (keys_seen.size() < 8) keys_seen.emplace_back(key);
+    if (keys_seen.size() < 8)
+      keys_seen.emplace_back(key);
     if (key == "SchemaVersion" || key == "Results" || key == "ArtifactName" || key == "ArtifactType") {
       format = ReportFormat::trivy;
     } else if (key == "matches" || key == "ignoredMatches") {
@@ -50,16 +55,18 @@ public:
     }
     return key == "$schema" ? key_schema : key_other;
   }
-  bool value(int context, int key, const JsonScalar& v)
+  bool value(int context, int key, const JsonScalar &v)
   {
     if (context == root && key == key_schema && v.is_string()) {
-      if (v.text.find("sarif") != std::string_view::npos) format = ReportFormat::sarif;
-      if (v.text.find("cyclonedx") != std::string_view::npos) format = ReportFormat::cyclonedx;
+      if (v.text.find("sarif") != std::string_view::npos)
+        format = ReportFormat::sarif;
+      if (v.text.find("cyclonedx") != std::string_view::npos)
+        format = ReportFormat::cyclonedx;
     }
     return !done();
   }
   bool close(int) { return true; }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy)
+  bool Key(const char *s, rapidjson::SizeType n, bool copy)
   {
     return SaxWalker<FormatSniffer>::Key(s, n, copy) && !done();
   }
@@ -70,40 +77,50 @@ public:
 std::string_view report_format_name(ReportFormat format)
 {
   switch (format) {
-  case ReportFormat::trivy: return "trivy";
-  case ReportFormat::grype: return "grype";
-  case ReportFormat::sarif: return "sarif";
-  case ReportFormat::cyclonedx: return "cyclonedx";
+  case ReportFormat::trivy:
+    return "trivy";
+  case ReportFormat::grype:
+    return "grype";
+  case ReportFormat::sarif:
+    return "sarif";
+  case ReportFormat::cyclonedx:
+    return "cyclonedx";
   }
   return "unknown";
 }
 
 Result<std::optional<ReportFormat>> parse_report_format(std::string_view name)
 {
-  if (name == "auto" || name.empty()) return std::optional<ReportFormat>{};
+  if (name == "auto" || name.empty())
+    return std::optional<ReportFormat>{};
   for (ReportFormat format : {ReportFormat::trivy, ReportFormat::grype, ReportFormat::sarif, ReportFormat::cyclonedx}) {
-    if (name == report_format_name(format)) return std::optional<ReportFormat>{format};
+    if (name == report_format_name(format))
+      return std::optional<ReportFormat>{format};
   }
   return make_error("--input-format: unknown format '" + std::string(name) +
                     "'; expected one of: auto, trivy, grype, sarif, cyclonedx");
 }
 
-Result<ReportFormat> detect_report_format(const ReportInput& input, const std::string& source_name)
+Result<ReportFormat> detect_report_format(const ReportInput &input, const std::string &source_name)
 {
   FormatSniffer sniffer;
-  if (std::string problem = input.encoding_problem(); !problem.empty()) return make_error(source_name + ": " + problem);
+  if (std::string problem = input.encoding_problem(); !problem.empty())
+    return make_error(source_name + ": " + problem);
   rapidjson::StringStream stream(input.json_begin());
   sniffer.set_input(&stream, nullptr);
   rapidjson::Reader reader;
   rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, sniffer);
-  if (sniffer.format) return *sniffer.format;
-  if (!sniffer.refused.empty()) return make_error(source_name + ": " + sniffer.refused);
+  if (sniffer.format)
+    return *sniffer.format;
+  if (!sniffer.refused.empty())
+    return make_error(source_name + ": " + sniffer.refused);
   if (parsed.IsError()) {
-    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(), input.size() - input.json_offset(),
-                         sniffer.error(), sniffer.error_offset());
+    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(),
+                         input.size() - input.json_offset(), sniffer.error(), sniffer.error_offset());
   }
   std::string keys;
-  for (const auto& key : sniffer.keys_seen) keys += (keys.empty() ? "" : ", ") + key;
+  for (const auto &key : sniffer.keys_seen)
+    keys += (keys.empty() ? "" : ", ") + key;
   return make_error(source_name + ": unknown report format (top-level keys: " + (keys.empty() ? "none" : keys) +
                     "); expected " + std::string(expected_report) + ", or force one with --input-format");
 }

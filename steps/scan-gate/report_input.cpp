@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace relgate::scan {
-
-struct ReportInput::HashState
+namespace relgate::scan
 {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
+
+struct ReportInput::HashState {
+  EVP_MD_CTX *context = EVP_MD_CTX_new();
   std::thread worker;
   std::atomic<bool> cancel{false};
   std::string error; // set by the worker
@@ -22,7 +22,8 @@ struct ReportInput::HashState
   ~HashState()
   {
     cancel = true;
-    if (worker.joinable()) worker.join();
+    if (worker.joinable())
+      worker.join();
     EVP_MD_CTX_free(context);
   }
   // Reads the file through its own descriptor (page cache, not the mapping, so the parser can
@@ -34,14 +35,15 @@ struct ReportInput::HashState
     while (!cancel && (got = ::read(fd, block.get(), 1 << 20)) > 0) {
       EVP_DigestUpdate(context, block.get(), static_cast<std::size_t>(got));
     }
-    if (got < 0) error = std::strerror(errno);
+    if (got < 0)
+      error = std::strerror(errno);
     ::close(fd);
   }
 };
 
 ReportInput::ReportInput() : m_hash(std::make_unique<HashState>()) {}
 
-ReportInput::ReportInput(ReportInput&& other) noexcept
+ReportInput::ReportInput(ReportInput &&other) noexcept
     : m_hash(std::move(other.m_hash)), m_owned(std::move(other.m_owned)), m_map(other.m_map),
       m_map_size(other.m_map_size), m_size(other.m_size), m_released(other.m_released)
 {
@@ -53,7 +55,8 @@ ReportInput::ReportInput(ReportInput&& other) noexcept
 ReportInput::~ReportInput()
 {
   m_hash.reset(); // stops and joins the hashing thread first
-  if (m_map) munmap(m_map, m_map_size);
+  if (m_map)
+    munmap(m_map, m_map_size);
 }
 
 ReportInput ReportInput::from_bytes(std::string_view bytes)
@@ -66,11 +69,13 @@ ReportInput ReportInput::from_bytes(std::string_view bytes)
   return input;
 }
 
-Result<ReportInput> ReportInput::open_file(const std::string& path)
+Result<ReportInput> ReportInput::open_file(const std::string &path)
 {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
-  struct stat info {};
+  if (fd < 0)
+    return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
+  struct stat info {
+  };
   if (fstat(fd, &info) != 0) {
     int saved = errno;
     ::close(fd);
@@ -81,10 +86,12 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
     std::string bytes;
     char block[1 << 16];
     ssize_t got;
-    while ((got = ::read(fd, block, sizeof block)) > 0) bytes.append(block, static_cast<std::size_t>(got));
+    while ((got = ::read(fd, block, sizeof block)) > 0)
+      bytes.append(block, static_cast<std::size_t>(got));
     int saved = errno;
     ::close(fd);
-    if (got < 0) return make_error(path + ": read error: " + std::strerror(saved));
+    if (got < 0)
+      return make_error(path + ": read error: " + std::strerror(saved));
     return from_bytes(bytes);
   }
   // Reserve one more zero page than the file needs, then map the file over its start: the bytes
@@ -92,12 +99,12 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
   const std::size_t size = static_cast<std::size_t>(info.st_size);
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   const std::size_t map_size = (size / page + 1) * page;
-  void* region = mmap(nullptr, map_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *region = mmap(nullptr, map_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) {
     ::close(fd);
     return make_error(path + ": cannot map the report: " + std::strerror(errno));
   }
-  void* mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+  void *mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
   if (mapped == MAP_FAILED) {
     int saved = errno;
     ::close(fd);
@@ -108,9 +115,9 @@ Result<ReportInput> ReportInput::open_file(const std::string& path)
   ReportInput input;
   input.m_map = region;
   input.m_map_size = map_size;
-  input.m_data = static_cast<const char*>(region);
+  input.m_data = static_cast<const char *>(region);
   input.m_size = size;
-  HashState* hash = input.m_hash.get();
+  HashState *hash = input.m_hash.get();
   hash->worker = std::thread([hash, fd] { hash->hash_file(fd); });
   return input;
 }
@@ -122,7 +129,7 @@ std::size_t ReportInput::json_offset() const
 
 std::string ReportInput::encoding_problem() const
 {
-  auto starts = [&](const char* bom, std::size_t length) {
+  auto starts = [&](const char *bom, std::size_t length) {
     return m_size >= length && std::memcmp(m_data, bom, length) == 0;
   };
   if (starts("\xFF\xFE", 2) || starts("\xFE\xFF", 2)) {
@@ -132,27 +139,32 @@ std::string ReportInput::encoding_problem() const
   return {};
 }
 
-void ReportInput::release_before(const char* cursor)
+void ReportInput::release_before(const char *cursor)
 {
-  if (!m_map) return;
+  if (!m_map)
+    return;
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   std::size_t offset = static_cast<std::size_t>(cursor - m_data);
-  if (offset > m_size) offset = m_size;
+  if (offset > m_size)
+    offset = m_size;
   offset -= offset % page;
-  if (offset <= m_released) return;
+  if (offset <= m_released)
+    return;
   // Read-only private file pages: dropping them only means a re-read if touched again.
-  madvise(static_cast<char*>(m_map) + m_released, offset - m_released, MADV_DONTNEED);
+  madvise(static_cast<char *>(m_map) + m_released, offset - m_released, MADV_DONTNEED);
   m_released = offset;
 }
 
 std::string ReportInput::finish_sha256()
 {
-  if (m_hash->worker.joinable()) m_hash->worker.join();
+  if (m_hash->worker.joinable())
+    m_hash->worker.join();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(m_hash->context, digest, &length);
-  if (!m_hash->error.empty()) return {}; // the caller reports an empty digest as a read error
-  static const char* hex = "0123456789abcdef";
+  if (!m_hash->error.empty())
+    return {}; // the caller reports an empty digest as a read error
+  static const char *hex = "0123456789abcdef";
   std::string text;
   text.reserve(length * 2);
   for (unsigned int i = 0; i < length; ++i) {

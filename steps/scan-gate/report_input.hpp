@@ -9,7 +9,8 @@
 #include <string_view>
 #include <thread>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 // A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
@@ -19,24 +20,24 @@ namespace relgate::scan {
 class ReportInput
 {
 public:
-  static Result<ReportInput> open_file(const std::string& path);
+  static Result<ReportInput> open_file(const std::string &path);
   static ReportInput from_bytes(std::string_view bytes);
 
-  ReportInput(ReportInput&& other) noexcept;
-  ReportInput& operator=(ReportInput&&) = delete;
-  ReportInput(const ReportInput&) = delete;
+  ReportInput(ReportInput &&other) noexcept;
+  ReportInput &operator=(ReportInput &&) = delete;
+  ReportInput(const ReportInput &) = delete;
   ~ReportInput();
 
-  const char* data() const { return m_data; }
+  const char *data() const { return m_data; }
   std::size_t size() const { return m_size; }
   // Where the JSON text starts: after a UTF-8 byte order mark (Windows editors write one).
-  const char* json_begin() const { return m_data + json_offset(); }
+  const char *json_begin() const { return m_data + json_offset(); }
   std::size_t json_offset() const;
   // "" when the bytes can be JSON; else why not (UTF-16/32 text, e.g. from PowerShell's `>`).
   std::string encoding_problem() const;
 
   // For a mapping, returns the pages before `cursor` to the kernel (the parser is past them).
-  void release_before(const char* cursor);
+  void release_before(const char *cursor);
   // The file's sha256 in hex (waits for the hashing thread).
   std::string finish_sha256();
 
@@ -45,9 +46,9 @@ private:
   struct HashState;
   std::unique_ptr<HashState> m_hash;
   std::string m_owned;
-  void* m_map = nullptr;
+  void *m_map = nullptr;
   std::size_t m_map_size = 0;
-  const char* m_data = nullptr;
+  const char *m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_released = 0;
 };

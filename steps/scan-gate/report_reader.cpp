@@ -4,22 +4,25 @@
 
 #include <cctype>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 int key_index(std::string_view key, std::initializer_list<std::string_view> names)
 {
   int index = 0;
   for (std::string_view name : names) {
-    if (name == key) return index;
+    if (name == key)
+      return index;
     ++index;
   }
   return -1;
 }
 
-Result<ReportInfo> read_report_input(ReportInput& input, const std::string& source_name,
-                                     std::optional<ReportFormat> forced, const FindingSink& sink)
+Result<ReportInfo> read_report_input(ReportInput &input, const std::string &source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink &sink)
 {
-  if (std::string problem = input.encoding_problem(); !problem.empty()) return make_error(source_name + ": " + problem);
+  if (std::string problem = input.encoding_problem(); !problem.empty())
+    return make_error(source_name + ": " + problem);
   ReportFormat format;
   if (forced) {
     format = *forced;
@@ -28,10 +31,18 @@ Result<ReportInfo> read_report_input(ReportInput& input, const std::string& sour
   }
   Result<ReportInfo> info = make_error("unreachable");
   switch (format) {
-  case ReportFormat::trivy: info = read_trivy_report(input, source_name, sink); break;
-  case ReportFormat::grype: info = read_grype_report(input, source_name, sink); break;
-  case ReportFormat::sarif: info = read_sarif_report(input, source_name, sink); break;
-  case ReportFormat::cyclonedx: info = read_cyclonedx_report(input, source_name, sink); break;
+  case ReportFormat::trivy:
+    info = read_trivy_report(input, source_name, sink);
+    break;
+  case ReportFormat::grype:
+    info = read_grype_report(input, source_name, sink);
+    break;
+  case ReportFormat::sarif:
+    info = read_sarif_report(input, source_name, sink);
+    break;
+  case ReportFormat::cyclonedx:
+    info = read_cyclonedx_report(input, source_name, sink);
+    break;
   }
   if (info) {
     info->path = source_name;
@@ -41,29 +52,29 @@ Result<ReportInfo> read_report_input(ReportInput& input, const std::string& sour
   return info;
 }
 
-Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
-                                    const FindingSink& sink)
+Result<ReportInfo> read_report_file(const std::string &path, std::optional<ReportFormat> forced,
+                                    const FindingSink &sink)
 {
   RELGATE_ASSIGN_OR_RETURN(ReportInput input, ReportInput::open_file(path));
   return read_report_input(input, path, forced, sink);
 }
 
-Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string& source_name,
-                                     std::optional<ReportFormat> forced, const FindingSink& sink)
+Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string &source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink &sink)
 {
   ReportInput input = ReportInput::from_bytes(bytes);
   return read_report_input(input, source_name, forced, sink);
 }
 
-namespace {
+namespace
+{
 
 std::string percent_decode(std::string_view text)
 {
   std::string decoded;
   decoded.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -78,15 +89,20 @@ std::string percent_decode(std::string_view text)
 
 std::optional<PurlParts> parse_purl(std::string_view purl)
 {
-  if (purl.rfind("pkg:", 0) != 0) return std::nullopt;
+  if (purl.rfind("pkg:", 0) != 0)
+    return std::nullopt;
   purl.remove_prefix(4);
-  while (!purl.empty() && purl.front() == '/') purl.remove_prefix(1);
+  while (!purl.empty() && purl.front() == '/')
+    purl.remove_prefix(1);
   std::size_t cut = purl.find_first_of("?#");
-  if (cut != std::string_view::npos) purl = purl.substr(0, cut);
+  if (cut != std::string_view::npos)
+    purl = purl.substr(0, cut);
   std::size_t slash = purl.find('/');
-  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  if (slash == std::string_view::npos || slash == 0)
+    return std::nullopt;
   PurlParts parts;
-  for (char c : purl.substr(0, slash)) parts.type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : purl.substr(0, slash))
+    parts.type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string_view rest = purl.substr(slash + 1);
   std::size_t at = rest.rfind('@');
   if (at != std::string_view::npos) {
@@ -99,7 +115,8 @@ std::optional<PurlParts> parse_purl(std::string_view purl)
     rest = rest.substr(last_slash + 1);
   }
   parts.name = percent_decode(rest);
-  if (parts.name.empty()) return std::nullopt;
+  if (parts.name.empty())
+    return std::nullopt;
   return parts;
 }
 

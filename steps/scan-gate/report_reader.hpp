@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 
-namespace relgate::scan {
-
-struct ReportInfo
+namespace relgate::scan
 {
+
+struct ReportInfo {
   std::string path;
   ReportFormat format = ReportFormat::trivy;
   std::string sha256; // of the file's bytes, computed while parsing
@@ -26,27 +26,26 @@ struct ReportInfo
   std::string first_unrecognised_severity;
 };
 
-using FindingSink = std::function<void(const Finding&)>;
+using FindingSink = std::function<void(const Finding &)>;
 
 class ReportInput;
 
 // Each reader parses the whole input once; `source_name` names it in errors.
-Result<ReportInfo> read_trivy_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_grype_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_sarif_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
-Result<ReportInfo> read_cyclonedx_report(ReportInput& input, const std::string& source_name, const FindingSink& sink);
+Result<ReportInfo> read_trivy_report(ReportInput &input, const std::string &source_name, const FindingSink &sink);
+Result<ReportInfo> read_grype_report(ReportInput &input, const std::string &source_name, const FindingSink &sink);
+Result<ReportInfo> read_sarif_report(ReportInput &input, const std::string &source_name, const FindingSink &sink);
+Result<ReportInfo> read_cyclonedx_report(ReportInput &input, const std::string &source_name, const FindingSink &sink);
 
 // Detects the format (unless forced) from the first keys, then runs the matching reader.
-Result<ReportInfo> read_report_input(ReportInput& input, const std::string& source_name,
-                                     std::optional<ReportFormat> forced, const FindingSink& sink);
-Result<ReportInfo> read_report_file(const std::string& path, std::optional<ReportFormat> forced,
-                                    const FindingSink& sink);
-Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string& source_name,
-                                     std::optional<ReportFormat> forced, const FindingSink& sink);
+Result<ReportInfo> read_report_input(ReportInput &input, const std::string &source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink &sink);
+Result<ReportInfo> read_report_file(const std::string &path, std::optional<ReportFormat> forced,
+                                    const FindingSink &sink);
+Result<ReportInfo> read_report_bytes(std::string_view bytes, const std::string &source_name,
+                                     std::optional<ReportFormat> forced, const FindingSink &sink);
 
 // "pkg:npm/%40scope/name@1.0?x=y#p" -> name "name" / version "1.0" (purl spec, percent-decoded).
-struct PurlParts
-{
+struct PurlParts {
   std::string type;
   std::string namespace_;
   std::string name;

@@ -8,13 +8,32 @@
 #include <cstdlib>
 #include <unordered_map>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 enum Context {
-  root = first_reader_context, runs, run, tool, driver, extensions, extension, rules, rule, rule_config,
-  rule_props, results, result, message, locations, location, physical, artifact_location, result_props,
+  root = first_reader_context,
+  runs,
+  run,
+  tool,
+  driver,
+  extensions,
+  extension,
+  rules,
+  rule,
+  rule_config,
+  rule_props,
+  results,
+  result,
+  message,
+  locations,
+  location,
+  physical,
+  artifact_location,
+  result_props,
   result_rule
 };
 
@@ -22,17 +41,24 @@ enum RunKey { run_tool, run_results };
 enum ToolKey { tool_driver, tool_extensions };
 enum DriverKey { d_name, d_version, d_rules };
 enum RuleKey { rule_id, rule_default, rule_properties };
-enum ResultKey { res_rule_id, res_rule_index, res_level, res_kind, res_message, res_locations, res_properties, res_rule };
+enum ResultKey {
+  res_rule_id,
+  res_rule_index,
+  res_level,
+  res_kind,
+  res_message,
+  res_locations,
+  res_properties,
+  res_rule
+};
 
-struct SarifRule
-{
+struct SarifRule {
   std::string id;
   std::string level; // defaultConfiguration.level
   double security_severity = -1;
 };
 
-struct SarifResult
-{
+struct SarifResult {
   std::string rule_id;
   int64_t rule_index = -1;
   std::string level;
@@ -43,18 +69,20 @@ struct SarifResult
 };
 
 // "5.3" in a string (the spec and GitHub) or a bare number (some tools).
-double score_of(const JsonScalar& v)
+double score_of(const JsonScalar &v)
 {
-  if (v.is_number()) return v.number;
-  if (!v.is_string() || v.text.empty()) return -1;
+  if (v.is_number())
+    return v.number;
+  if (!v.is_string() || v.text.empty())
+    return -1;
   std::string text(v.text);
-  char* end = nullptr;
+  char *end = nullptr;
   double score = std::strtod(text.c_str(), &end);
   return end && *end == '\0' ? score : -1;
 }
 
 // Trivy's message lines: "Package: musl\nInstalled Version: 1.1.22-r3\n...Fixed Version: 1.1.22-r4".
-std::string message_field(const std::string& text, std::string_view label)
+std::string message_field(const std::string &text, std::string_view label)
 {
   std::size_t at = 0;
   while ((at = text.find(label, at)) != std::string::npos) {
@@ -71,7 +99,7 @@ std::string message_field(const std::string& text, std::string_view label)
 class SarifWalker : public SaxWalker<SarifWalker>
 {
 public:
-  SarifWalker(ReportInfo& info, const FindingSink& sink) : m_info(info), m_sink(sink) {}
+  SarifWalker(ReportInfo &info, const FindingSink &sink) : m_info(info), m_sink(sink) {}
 
   int child(int parent, int key, bool is_object)
   {
@@ -85,81 +113,116 @@ public:
       }
       return context_skip;
     case runs:
-      if (!is_object) return fail_context("runs[" + std::to_string(m_run_index) + "] must be an object");
+      if (!is_object)
+        return fail_context("runs[" + std::to_string(m_run_index) + "] must be an object");
       m_driver_rules.clear();
       m_extension_rules.clear();
       m_results.clear();
       return run;
     case run:
-      if (key == run_tool && is_object) return tool;
-      if (key == run_results) return is_object ? fail_context(where() + ".results must be an array, found an object") : results;
+      if (key == run_tool && is_object)
+        return tool;
+      if (key == run_results)
+        return is_object ? fail_context(where() + ".results must be an array, found an object") : results;
       return context_skip;
     case tool:
-      if (key == tool_driver && is_object) { m_in_extension = false; return driver; }
-      if (key == tool_extensions && !is_object) return extensions;
+      if (key == tool_driver && is_object) {
+        m_in_extension = false;
+        return driver;
+      }
+      if (key == tool_extensions && !is_object)
+        return extensions;
       return context_skip;
     case extensions:
-      if (!is_object) return context_skip;
+      if (!is_object)
+        return context_skip;
       m_in_extension = true;
       return extension;
     case driver:
-    case extension: return key == d_rules && !is_object ? rules : context_skip;
+    case extension:
+      return key == d_rules && !is_object ? rules : context_skip;
     case rules:
-      if (!is_object) return context_skip;
+      if (!is_object)
+        return context_skip;
       (m_in_extension ? m_extension_rules : m_driver_rules).emplace_back();
       return rule;
     case rule:
-      if (key == rule_default && is_object) return rule_config;
-      if (key == rule_properties && is_object) return rule_props;
+      if (key == rule_default && is_object)
+        return rule_config;
+      if (key == rule_properties && is_object)
+        return rule_props;
       return context_skip;
     case results:
-      if (!is_object) return fail_context(where() + ".results[" + std::to_string(m_results.size()) + "] must be an object");
+      if (!is_object)
+        return fail_context(where() + ".results[" + std::to_string(m_results.size()) + "] must be an object");
       m_results.emplace_back();
       return result;
     case result:
-      if (key == res_message && is_object) return message;
-      if (key == res_locations && !is_object) return locations;
-      if (key == res_properties && is_object) return result_props;
-      if (key == res_rule && is_object) return result_rule;
+      if (key == res_message && is_object)
+        return message;
+      if (key == res_locations && !is_object)
+        return locations;
+      if (key == res_properties && is_object)
+        return result_props;
+      if (key == res_rule && is_object)
+        return result_rule;
       return context_skip;
-    case locations: return is_object ? location : context_skip;
-    case location: return key == 0 && is_object ? physical : context_skip;
-    case physical: return key == 0 && is_object ? artifact_location : context_skip;
-    default: return context_skip;
+    case locations:
+      return is_object ? location : context_skip;
+    case location:
+      return key == 0 && is_object ? physical : context_skip;
+    case physical:
+      return key == 0 && is_object ? artifact_location : context_skip;
+    default:
+      return context_skip;
     }
   }
 
   int key_id(int context, std::string_view key)
   {
     switch (context) {
-    case root: return key_index(key, {"version", "runs"});
-    case run: return key_index(key, {"tool", "results"});
-    case tool: return key_index(key, {"driver", "extensions"});
+    case root:
+      return key_index(key, {"version", "runs"});
+    case run:
+      return key_index(key, {"tool", "results"});
+    case tool:
+      return key_index(key, {"driver", "extensions"});
     case driver:
-    case extension: return key_index(key, {"name", "version", "rules"});
-    case rule: return key_index(key, {"id", "defaultConfiguration", "properties"});
-    case rule_config: return key == "level" ? 0 : no_key;
+    case extension:
+      return key_index(key, {"name", "version", "rules"});
+    case rule:
+      return key_index(key, {"id", "defaultConfiguration", "properties"});
+    case rule_config:
+      return key == "level" ? 0 : no_key;
     case rule_props:
-    case result_props: return key == "security-severity" ? 0 : no_key;
+    case result_props:
+      return key == "security-severity" ? 0 : no_key;
     case result:
       return key_index(key, {"ruleId", "ruleIndex", "level", "kind", "message", "locations", "properties", "rule"});
-    case message: return key == "text" ? 0 : no_key;
-    case location: return key == "physicalLocation" ? 0 : no_key;
-    case physical: return key == "artifactLocation" ? 0 : no_key;
-    case artifact_location: return key == "uri" ? 0 : no_key;
-    case result_rule: return key_index(key, {"id", "index"});
-    default: return no_key;
+    case message:
+      return key == "text" ? 0 : no_key;
+    case location:
+      return key == "physicalLocation" ? 0 : no_key;
+    case physical:
+      return key == "artifactLocation" ? 0 : no_key;
+    case artifact_location:
+      return key == "uri" ? 0 : no_key;
+    case result_rule:
+      return key_index(key, {"id", "index"});
+    default:
+      return no_key;
     }
   }
 
-  bool value(int context, int key, const JsonScalar& v)
+  bool value(int context, int key, const JsonScalar &v)
   {
     switch (context) {
     case root:
       if (key == 0 && v.is_string() && v.text != "2.1.0") {
         return fail("unsupported SARIF version '" + std::string(v.text) + "': scan-gate reads SARIF 2.1.0");
       }
-      if (key == 1 && v.type != JsonScalar::Type::null) return fail("runs must be an array, found " + std::string(v.type_name()));
+      if (key == 1 && v.type != JsonScalar::Type::null)
+        return fail("runs must be an array, found " + std::string(v.type_name()));
       return true;
     case driver:
       if (key == d_name && v.is_string()) {
@@ -170,42 +233,56 @@ public:
       }
       return true;
     case rule:
-      if (key == rule_id && v.is_string()) current_rule().id.assign(v.text);
+      if (key == rule_id && v.is_string())
+        current_rule().id.assign(v.text);
       return true;
     case rule_config:
-      if (key == 0 && v.is_string()) current_rule().level.assign(v.text);
+      if (key == 0 && v.is_string())
+        current_rule().level.assign(v.text);
       return true;
     case rule_props:
-      if (key == 0) current_rule().security_severity = score_of(v);
+      if (key == 0)
+        current_rule().security_severity = score_of(v);
       return true;
     case result: {
-      SarifResult& r = m_results.back();
-      if (key == res_rule_id && v.is_string()) r.rule_id.assign(v.text);
-      if (key == res_rule_index && v.is_number()) r.rule_index = static_cast<int64_t>(v.number);
-      if (key == res_level && v.is_string()) r.level.assign(v.text);
-      if (key == res_kind && v.is_string()) r.kind.assign(v.text);
+      SarifResult &r = m_results.back();
+      if (key == res_rule_id && v.is_string())
+        r.rule_id.assign(v.text);
+      if (key == res_rule_index && v.is_number())
+        r.rule_index = static_cast<int64_t>(v.number);
+      if (key == res_level && v.is_string())
+        r.level.assign(v.text);
+      if (key == res_kind && v.is_string())
+        r.kind.assign(v.text);
       return true;
     }
     case message:
-      if (key == 0 && v.is_string()) m_results.back().message.assign(v.text);
+      if (key == 0 && v.is_string())
+        m_results.back().message.assign(v.text);
       return true;
     case artifact_location:
-      if (key == 0 && v.is_string() && m_results.back().uri.empty()) m_results.back().uri.assign(v.text);
+      if (key == 0 && v.is_string() && m_results.back().uri.empty())
+        m_results.back().uri.assign(v.text);
       return true;
     case result_props:
-      if (key == 0) m_results.back().security_severity = score_of(v);
+      if (key == 0)
+        m_results.back().security_severity = score_of(v);
       return true;
     case result_rule:
-      if (key == 0 && v.is_string() && m_results.back().rule_id.empty()) m_results.back().rule_id.assign(v.text);
-      if (key == 1 && v.is_number() && m_results.back().rule_index < 0) m_results.back().rule_index = static_cast<int64_t>(v.number);
+      if (key == 0 && v.is_string() && m_results.back().rule_id.empty())
+        m_results.back().rule_id.assign(v.text);
+      if (key == 1 && v.is_number() && m_results.back().rule_index < 0)
+        m_results.back().rule_index = static_cast<int64_t>(v.number);
       return true;
-    default: return true;
+    default:
+      return true;
     }
   }
 
   bool close(int context)
   {
-    if (context == root && !m_seen_runs) return fail("not a SARIF log: the top-level runs[] array is missing");
+    if (context == root && !m_seen_runs)
+      return fail("not a SARIF log: the top-level runs[] array is missing");
     if (context == run) {
       bool ok = emit_run();
       ++m_run_index;
@@ -216,16 +293,17 @@ public:
 
 private:
   std::string where() const { return "runs[" + std::to_string(m_run_index) + "]"; }
-  SarifRule& current_rule() { return (m_in_extension ? m_extension_rules : m_driver_rules).back(); }
+  SarifRule &current_rule() { return (m_in_extension ? m_extension_rules : m_driver_rules).back(); }
 
-  const SarifRule* find_rule(const SarifResult& r) const
+  const SarifRule *find_rule(const SarifResult &r) const
   {
     if (r.rule_index >= 0 && static_cast<std::size_t>(r.rule_index) < m_driver_rules.size()) {
       return &m_driver_rules[static_cast<std::size_t>(r.rule_index)];
     }
-    for (const auto* list : {&m_driver_rules, &m_extension_rules}) {
-      for (const auto& candidate : *list) {
-        if (candidate.id == r.rule_id) return &candidate;
+    for (const auto *list : {&m_driver_rules, &m_extension_rules}) {
+      for (const auto &candidate : *list) {
+        if (candidate.id == r.rule_id)
+          return &candidate;
       }
     }
     return nullptr;
@@ -234,16 +312,19 @@ private:
   bool emit_run()
   {
     for (std::size_t i = 0; i < m_results.size(); ++i) {
-      const SarifResult& r = m_results[i];
+      const SarifResult &r = m_results[i];
       // SARIF 3.27.9: kind other than fail means the level is none; open/review still need a look.
-      if (r.kind == "pass" || r.kind == "notApplicable" || r.kind == "informational") continue;
-      const SarifRule* rule_found = find_rule(r);
+      if (r.kind == "pass" || r.kind == "notApplicable" || r.kind == "informational")
+        continue;
+      const SarifRule *rule_found = find_rule(r);
       std::string id = !r.rule_id.empty() ? r.rule_id : (rule_found ? rule_found->id : std::string());
       if (id.empty()) {
         return fail(where() + ".results[" + std::to_string(i) + "]: no ruleId, rule.id or ruleIndex names the rule");
       }
-      std::string level = !r.level.empty() ? r.level : (rule_found && !rule_found->level.empty() ? rule_found->level : "warning");
-      if (level == "none") continue;
+      std::string level =
+          !r.level.empty() ? r.level : (rule_found && !rule_found->level.empty() ? rule_found->level : "warning");
+      if (level == "none")
+        continue;
       double score = r.security_severity >= 0 ? r.security_severity : (rule_found ? rule_found->security_severity : -1);
       m_finding.clear();
       m_finding.id = id;
@@ -257,11 +338,13 @@ private:
       } else if (level == "note") {
         m_finding.severity = Severity::low;
       } else {
-        if (m_info.unrecognised_severities++ == 0) m_info.first_unrecognised_severity = "level " + level;
+        if (m_info.unrecognised_severities++ == 0)
+          m_info.first_unrecognised_severity = "level " + level;
         m_finding.severity = Severity::unknown;
       }
       m_finding.package = message_field(r.message, "Package: ");
-      if (m_finding.package.empty()) m_finding.package = r.uri.empty() ? "(no location)" : r.uri;
+      if (m_finding.package.empty())
+        m_finding.package = r.uri.empty() ? "(no location)" : r.uri;
       m_finding.version = message_field(r.message, "Installed Version: ");
       m_finding.fixed_version = normalise_fixed_versions(message_field(r.message, "Fixed Version: "));
       m_finding.fix = m_finding.fixed_version.empty() ? FixState::unknown : FixState::fixed;
@@ -273,8 +356,8 @@ private:
     return true;
   }
 
-  ReportInfo& m_info;
-  const FindingSink& m_sink;
+  ReportInfo &m_info;
+  const FindingSink &m_sink;
   Finding m_finding;
   std::vector<SarifRule> m_driver_rules;
   std::vector<SarifRule> m_extension_rules;
@@ -286,13 +369,14 @@ private:
 
 } // namespace
 
-Result<ReportInfo> read_sarif_report(ReportInput& input, const std::string& source_name, const FindingSink& sink)
+Result<ReportInfo> read_sarif_report(ReportInput &input, const std::string &source_name, const FindingSink &sink)
 {
   ReportInfo info;
   SarifWalker walker(info, sink);
   RELGATE_ASSIGN_OR_RETURN(info.sha256, walk_json(input, source_name, walker, "a SARIF 2.1.0 log (runs[])"));
   info.bytes = input.size();
-  if (info.scanner.empty()) info.scanner = "sarif";
+  if (info.scanner.empty())
+    info.scanner = "sarif";
   return info;
 }
 

@@ -3,7 +3,8 @@
 #include "render.hpp"
 #include "version.hpp"
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 StepSpec scan_gate_spec()
 {
@@ -11,11 +12,10 @@ StepSpec scan_gate_spec()
   spec.name = "scan-gate";
   spec.usage = "scan-gate --report FILE [--report FILE ...] [--policy FILE] [--vex FILE ...] [--kev FILE] "
                "[--epss FILE] [--format text|json|sarif|junit]";
-  spec.description =
-      "Vulnerability policy over scanner reports: Trivy JSON, Grype JSON, SARIF 2.1.0 and CycloneDX, "
-      "detected automatically and merged (a vulnerability in a package version counts once). VEX "
-      "(OpenVEX, CycloneDX) suppresses; the CISA KEV catalogue and FIRST EPSS scores feed deny rules. "
-      "The policy (TOML, version = 1) sets [max] counts per severity and more: see docs/scan-gate.md.";
+  spec.description = "Vulnerability policy over scanner reports: Trivy JSON, Grype JSON, SARIF 2.1.0 and CycloneDX, "
+                     "detected automatically and merged (a vulnerability in a package version counts once). VEX "
+                     "(OpenVEX, CycloneDX) suppresses; the CISA KEV catalogue and FIRST EPSS scores feed deny rules. "
+                     "The policy (TOML, version = 1) sets [max] counts per severity and more: see docs/scan-gate.md.";
   spec.options = {
       repeated_option("report", "FILE", "scanner report (repeatable): Trivy, Grype, SARIF or CycloneDX JSON"),
       value_option("input-format", "FORMAT", "report format: auto, trivy, grype, sarif, cyclonedx", "auto"),
@@ -29,37 +29,47 @@ StepSpec scan_gate_spec()
   return spec;
 }
 
-StepOutcome outcome_from_run(const ScanRun& run, const std::string& format)
+StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
 {
   StepOutcome outcome;
-  const Evaluation& e = run.evaluation;
+  const Evaluation &e = run.evaluation;
   outcome.decision = e.allowed() ? Decision::allow : Decision::deny;
   outcome.reasons = e.reasons;
   outcome.summary = build_summary(run);
-  for (const auto& check : e.checks) outcome.checks.push_back(CheckResult{check.name, check.passed, check.message});
+  for (const auto &check : e.checks)
+    outcome.checks.push_back(CheckResult{check.name, check.passed, check.message});
   outcome.policy = PolicyRef{run.policy.path, run.policy.sha256, run.policy.version};
-  for (const auto& report : run.reports) outcome.inputs.push_back(FileRef{report.path, report.sha256});
-  for (const auto& vex : run.vex_inputs) outcome.inputs.push_back(FileRef{vex.path, vex.sha256});
-  if (run.kev_input) outcome.inputs.push_back(FileRef{run.kev_input->path, run.kev_input->sha256});
-  if (run.epss_input) outcome.inputs.push_back(FileRef{run.epss_input->path, run.epss_input->sha256});
+  for (const auto &report : run.reports)
+    outcome.inputs.push_back(FileRef{report.path, report.sha256});
+  for (const auto &vex : run.vex_inputs)
+    outcome.inputs.push_back(FileRef{vex.path, vex.sha256});
+  if (run.kev_input)
+    outcome.inputs.push_back(FileRef{run.kev_input->path, run.kev_input->sha256});
+  if (run.epss_input)
+    outcome.inputs.push_back(FileRef{run.epss_input->path, run.epss_input->sha256});
   if (run.artifact_digest) {
     auto digest = parse_digest(*run.artifact_digest);
-    if (digest) outcome.judged_digest = *digest;
+    if (digest)
+      outcome.judged_digest = *digest;
   }
   for (Severity severity : all_severities) {
-    const SeverityCount& c = e.counts[static_cast<std::size_t>(severity)];
+    const SeverityCount &c = e.counts[static_cast<std::size_t>(severity)];
     outcome.outputs.emplace_back(std::string(severity_name(severity)) + "_counted", std::to_string(c.counted));
   }
   outcome.outputs.emplace_back("denying", std::to_string(e.denying.size()));
-  if (run.kev) outcome.outputs.emplace_back("kev_catalog_version", run.kev->catalog_version);
+  if (run.kev)
+    outcome.outputs.emplace_back("kev_catalog_version", run.kev->catalog_version);
   outcome.text_details = render_text_details(run);
-  if (format == "json") outcome.custom_rendering = render_json_output(run, decision_name(outcome.decision), outcome.reasons);
-  if (format == "sarif") outcome.custom_rendering = render_sarif(run, std::string(relgate_version()));
-  if (format == "junit") outcome.custom_rendering = render_junit(run);
+  if (format == "json")
+    outcome.custom_rendering = render_json_output(run, decision_name(outcome.decision), outcome.reasons);
+  if (format == "sarif")
+    outcome.custom_rendering = render_sarif(run, std::string(relgate_version()));
+  if (format == "junit")
+    outcome.custom_rendering = render_junit(run);
   return outcome;
 }
 
-Result<StepOutcome> run_scan_gate(StepContext& context)
+Result<StepOutcome> run_scan_gate(StepContext &context)
 {
   ScanOptions options;
   options.reports = context.args.values("report");
@@ -68,7 +78,8 @@ Result<StepOutcome> run_scan_gate(StepContext& context)
   }
   RELGATE_ASSIGN_OR_RETURN(options.forced_format, parse_report_format(context.args.value_or("input-format", "auto")));
   options.policy_path = context.common.policy_path;
-  if (options.policy_path.empty()) return make_error("--policy is required (no default scan.toml was found)");
+  if (options.policy_path.empty())
+    return make_error("--policy is required (no default scan.toml was found)");
   options.vex_files = context.args.values("vex");
   options.kev_file = context.args.value_or("kev", "");
   options.epss_file = context.args.value_or("epss", "");

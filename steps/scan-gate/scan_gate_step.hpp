@@ -4,11 +4,12 @@
 #include "scan_run.hpp"
 #include "step_main.hpp"
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
 StepSpec scan_gate_spec();
-Result<StepOutcome> run_scan_gate(StepContext& context);
+Result<StepOutcome> run_scan_gate(StepContext &context);
 // The outcome of a finished run, for a given output format (text, json, sarif, junit).
-StepOutcome outcome_from_run(const ScanRun& run, const std::string& format);
+StepOutcome outcome_from_run(const ScanRun &run, const std::string &format);
 
 } // namespace relgate::scan

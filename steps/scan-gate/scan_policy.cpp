@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 Result<ScanPolicy> read_policy(LoadedPolicy loaded)
 {
@@ -12,7 +14,7 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
   policy.path = loaded.path;
   policy.sha256 = loaded.sha256;
   policy.version = loaded.version;
-  PolicyTable& root = *loaded.root;
+  PolicyTable &root = *loaded.root;
 
   RELGATE_ASSIGN_OR_RETURN(auto max, root.table("max"));
   if (max) {
@@ -45,7 +47,7 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
 
   RELGATE_ASSIGN_OR_RETURN(auto entries, root.array_of_tables("allow"));
   std::size_t number = 0;
-  for (auto& entry : entries) {
+  for (auto &entry : entries) {
     AllowEntry allow;
     allow.number = ++number;
     allow.location = entry.location();
@@ -69,13 +71,15 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
       allow.expires_text = *expires;
       if (allow.expires_text) {
         auto parsed = parse_rfc3339(*allow.expires_text);
-        if (parsed) allow.expires = *parsed;
+        if (parsed)
+          allow.expires = *parsed;
       }
     } else {
       RELGATE_ASSIGN_OR_RETURN(auto when, entry.time("expires"));
       allow.expires = *when;
       std::string text = format_rfc3339(*when);
-      if (text.size() == 20 && text.compare(10, 10, "T00:00:00Z") == 0) text.resize(10); // a plain date
+      if (text.size() == 20 && text.compare(10, 10, "T00:00:00Z") == 0)
+        text.resize(10); // a plain date
       allow.expires_text = text;
     }
     RELGATE_TRY(entry.finish());
@@ -83,7 +87,7 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
   }
   RELGATE_TRY(root.finish());
 
-  for (const auto& allow : policy.allow) {
+  for (const auto &allow : policy.allow) {
     if (std::find(policy.deny_ids.begin(), policy.deny_ids.end(), allow.id) != policy.deny_ids.end()) {
       return make_error(policy.path + ": " + allow.id + " is both in [deny] ids and in [[allow]] entry " +
                         std::to_string(allow.number) + " (" + allow.location + "): keep one");
@@ -94,13 +98,13 @@ Result<ScanPolicy> read_policy(LoadedPolicy loaded)
 
 } // namespace
 
-Result<ScanPolicy> load_scan_policy(const std::string& path)
+Result<ScanPolicy> load_scan_policy(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(LoadedPolicy loaded, load_policy(path, 1));
   return read_policy(std::move(loaded));
 }
 
-Result<ScanPolicy> load_scan_policy_text(const std::string& text, const std::string& source_name)
+Result<ScanPolicy> load_scan_policy_text(const std::string &text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(LoadedPolicy loaded, load_policy_text(text, source_name, 1));
   return read_policy(std::move(loaded));

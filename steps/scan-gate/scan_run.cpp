@@ -5,9 +5,10 @@
 
 #include <unordered_set>
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-Result<ScanRun> run_scan(const ScanOptions& options)
+Result<ScanRun> run_scan(const ScanOptions &options)
 {
   if (options.reports.empty()) {
     return make_error("no report given: pass --report FILE (Trivy, Grype, SARIF or CycloneDX JSON)");
@@ -17,7 +18,7 @@ Result<ScanRun> run_scan(const ScanOptions& options)
 
   for (std::size_t i = 0; i < options.reports.size(); ++i) {
     const uint32_t index = static_cast<uint32_t>(i);
-    FindingSink sink = [&run, index](const Finding& finding) { run.findings.add(finding, index); };
+    FindingSink sink = [&run, index](const Finding &finding) { run.findings.add(finding, index); };
     RELGATE_ASSIGN_OR_RETURN(ReportInfo info, read_report_file(options.reports[i], options.forced_format, sink));
     if (info.artifact_digest) {
       auto digest = parse_digest(*info.artifact_digest);
@@ -33,7 +34,7 @@ Result<ScanRun> run_scan(const ScanOptions& options)
     run.reports.push_back(std::move(info));
   }
 
-  for (const auto& path : options.vex_files) {
+  for (const auto &path : options.vex_files) {
     RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path));
     RELGATE_TRY(run.vex.add_document(text, path));
     run.vex_inputs.push_back(InputFile{path, sha256_hex(text)});
@@ -50,10 +51,12 @@ Result<ScanRun> run_scan(const ScanOptions& options)
   if (!options.epss_file.empty()) {
     // Only the CVEs of these findings are kept; the file has hundreds of thousands of rows.
     std::unordered_set<std::string> wanted;
-    for (const auto& finding : run.findings.findings()) {
-      if (finding.id.rfind("CVE-", 0) == 0) wanted.insert(finding.id);
-      for (const auto& alias : finding.aliases) {
-        if (alias.rfind("CVE-", 0) == 0) wanted.insert(alias);
+    for (const auto &finding : run.findings.findings()) {
+      if (finding.id.rfind("CVE-", 0) == 0)
+        wanted.insert(finding.id);
+      for (const auto &alias : finding.aliases) {
+        if (alias.rfind("CVE-", 0) == 0)
+          wanted.insert(alias);
       }
     }
     RELGATE_ASSIGN_OR_RETURN(run.epss, read_epss_file(options.epss_file, &wanted));

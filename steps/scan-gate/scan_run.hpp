@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::scan {
-
-struct ScanOptions
+namespace relgate::scan
 {
+
+struct ScanOptions {
   std::vector<std::string> reports;
   std::optional<ReportFormat> forced_format;
   std::string policy_path;
@@ -27,14 +27,12 @@ struct ScanOptions
   TimePoint now{};
 };
 
-struct InputFile
-{
+struct InputFile {
   std::string path;
   std::string sha256;
 };
 
-struct ScanRun
-{
+struct ScanRun {
   std::vector<ReportInfo> reports;
   FindingSet findings;
   ScanPolicy policy;
@@ -44,10 +42,10 @@ struct ScanRun
   std::optional<InputFile> kev_input;
   std::optional<EpssScores> epss;
   std::optional<InputFile> epss_input;
-  Evaluation evaluation; // points into findings: a ScanRun is moved, never copied
+  Evaluation evaluation;                      // points into findings: a ScanRun is moved, never copied
   std::optional<std::string> artifact_digest; // named by the reports (all agree)
 };
 
-Result<ScanRun> run_scan(const ScanOptions& options);
+Result<ScanRun> run_scan(const ScanOptions &options);
 
 } // namespace relgate::scan

@@ -4,25 +4,50 @@
 #include "json_stream.hpp"
 #include "report_reader.hpp"
 
-namespace relgate::scan {
+namespace relgate::scan
+{
 
-namespace {
+namespace
+{
 
 enum Context {
-  root = first_reader_context, trivy_info, metadata, repo_digests, results, result,
-  vulns, vuln, pkg_identifier, cvss, cvss_source, vendor_ids, misconfs, misconf, secrets, secret
+  root = first_reader_context,
+  trivy_info,
+  metadata,
+  repo_digests,
+  results,
+  result,
+  vulns,
+  vuln,
+  pkg_identifier,
+  cvss,
+  cvss_source,
+  vendor_ids,
+  misconfs,
+  misconf,
+  secrets,
+  secret
 };
 
 enum RootKey { r_schema, r_artifact_name, r_metadata, r_results, r_trivy };
 enum ResultKey { t_target, t_class, t_type, t_vulns, t_misconfs, t_secrets };
-enum VulnKey { v_id, v_pkg_name, v_pkg_identifier, v_installed, v_fixed, v_status, v_severity,
-               v_severity_source, v_cvss, v_vendor_ids };
+enum VulnKey {
+  v_id,
+  v_pkg_name,
+  v_pkg_identifier,
+  v_installed,
+  v_fixed,
+  v_status,
+  v_severity,
+  v_severity_source,
+  v_cvss,
+  v_vendor_ids
+};
 enum CvssKey { c_v3, c_v2, c_v40 };
 enum MisconfKey { mc_id, mc_avdid, mc_severity, mc_status };
 enum SecretKey { s_rule, s_severity, s_start_line };
 
-struct CvssScores
-{
+struct CvssScores {
   std::string source;
   double v3 = -1, v2 = -1, v40 = -1;
   double best() const { return v3 >= 0 ? v3 : (v40 >= 0 ? v40 : v2); }
@@ -31,7 +56,7 @@ struct CvssScores
 class TrivyWalker : public SaxWalker<TrivyWalker>
 {
 public:
-  TrivyWalker(ReportInfo& info, const FindingSink& sink) : m_info(info), m_sink(sink) {}
+  TrivyWalker(ReportInfo &info, const FindingSink &sink) : m_info(info), m_sink(sink) {}
 
   std::optional<int64_t> schema_version;
 
@@ -41,26 +66,34 @@ public:
     case context_document:
       return is_object ? root : fail_context("found a JSON array at the top; expected a Trivy report object");
     case root:
-      if (key == r_results) return expect_array(is_object, "Results", results);
-      if (key == r_metadata) return expect_object(is_object, "Metadata", metadata);
-      if (key == r_trivy && is_object) return trivy_info;
+      if (key == r_results)
+        return expect_array(is_object, "Results", results);
+      if (key == r_metadata)
+        return expect_object(is_object, "Metadata", metadata);
+      if (key == r_trivy && is_object)
+        return trivy_info;
       return context_skip;
     case metadata:
       return key == 0 ? expect_array(is_object, "Metadata.RepoDigests", repo_digests) : context_skip;
     case results:
-      if (!is_object) return fail_context("Results[" + std::to_string(m_result_index) + "] must be an object, found an array");
+      if (!is_object)
+        return fail_context("Results[" + std::to_string(m_result_index) + "] must be an object, found an array");
       start_result();
       return result;
     case result:
       m_record_index = -1;
-      if (key == t_vulns) return expect_array(is_object, where() + ".Vulnerabilities", vulns);
-      if (key == t_misconfs) return expect_array(is_object, where() + ".Misconfigurations", misconfs);
-      if (key == t_secrets) return expect_array(is_object, where() + ".Secrets", secrets);
+      if (key == t_vulns)
+        return expect_array(is_object, where() + ".Vulnerabilities", vulns);
+      if (key == t_misconfs)
+        return expect_array(is_object, where() + ".Misconfigurations", misconfs);
+      if (key == t_secrets)
+        return expect_array(is_object, where() + ".Secrets", secrets);
       return context_skip;
     case vulns:
     case misconfs:
     case secrets:
-      if (!is_object) return fail_context(where() + " entries must be objects, found an array");
+      if (!is_object)
+        return fail_context(where() + " entries must be objects, found an array");
       m_finding.clear();
       m_cvss_count = 0;
       m_status.clear();
@@ -70,13 +103,18 @@ public:
       ++m_record_index;
       return parent == vulns ? vuln : (parent == misconfs ? misconf : secret);
     case vuln:
-      if (key == v_pkg_identifier) return expect_object(is_object, "PkgIdentifier", pkg_identifier);
-      if (key == v_cvss) return expect_object(is_object, "CVSS", cvss);
-      if (key == v_vendor_ids && !is_object) return vendor_ids;
+      if (key == v_pkg_identifier)
+        return expect_object(is_object, "PkgIdentifier", pkg_identifier);
+      if (key == v_cvss)
+        return expect_object(is_object, "CVSS", cvss);
+      if (key == v_vendor_ids && !is_object)
+        return vendor_ids;
       return context_skip;
     case cvss:
-      if (!is_object) return context_skip;
-      if (m_cvss_count == m_cvss.size()) m_cvss.emplace_back();
+      if (!is_object)
+        return context_skip;
+      if (m_cvss_count == m_cvss.size())
+        m_cvss.emplace_back();
       m_cvss[m_cvss_count] = CvssScores{};
       m_cvss[m_cvss_count].source = m_cvss_key;
       ++m_cvss_count;
@@ -89,28 +127,40 @@ public:
   int key_id(int context, std::string_view key)
   {
     switch (context) {
-    case root: return key_index(key, {"SchemaVersion", "ArtifactName", "Metadata", "Results", "Trivy"});
-    case trivy_info: return key == "Version" ? 0 : no_key;
-    case metadata: return key == "RepoDigests" ? 0 : no_key;
-    case result: return key_index(key, {"Target", "Class", "Type", "Vulnerabilities", "Misconfigurations", "Secrets"});
+    case root:
+      return key_index(key, {"SchemaVersion", "ArtifactName", "Metadata", "Results", "Trivy"});
+    case trivy_info:
+      return key == "Version" ? 0 : no_key;
+    case metadata:
+      return key == "RepoDigests" ? 0 : no_key;
+    case result:
+      return key_index(key, {"Target", "Class", "Type", "Vulnerabilities", "Misconfigurations", "Secrets"});
     case vuln:
       return key_index(key, {"VulnerabilityID", "PkgName", "PkgIdentifier", "InstalledVersion", "FixedVersion",
                              "Status", "Severity", "SeveritySource", "CVSS", "VendorIDs"});
-    case pkg_identifier: return key == "PURL" ? 0 : no_key;
-    case cvss: m_cvss_key.assign(key); return 0;
-    case cvss_source: return key_index(key, {"V3Score", "V2Score", "V40Score"});
-    case misconf: return key_index(key, {"ID", "AVDID", "Severity", "Status"});
-    case secret: return key_index(key, {"RuleID", "Severity", "StartLine"});
-    default: return no_key;
+    case pkg_identifier:
+      return key == "PURL" ? 0 : no_key;
+    case cvss:
+      m_cvss_key.assign(key);
+      return 0;
+    case cvss_source:
+      return key_index(key, {"V3Score", "V2Score", "V40Score"});
+    case misconf:
+      return key_index(key, {"ID", "AVDID", "Severity", "Status"});
+    case secret:
+      return key_index(key, {"RuleID", "Severity", "StartLine"});
+    default:
+      return no_key;
     }
   }
 
-  bool value(int context, int key, const JsonScalar& v)
+  bool value(int context, int key, const JsonScalar &v)
   {
     switch (context) {
     case root:
       if (key == r_schema) {
-        if (!v.is_number()) return fail("SchemaVersion must be a number, found " + std::string(v.type_name()));
+        if (!v.is_number())
+          return fail("SchemaVersion must be a number, found " + std::string(v.type_name()));
         schema_version = static_cast<int64_t>(v.number);
         if (*schema_version != 2) {
           return fail("unsupported Trivy SchemaVersion " + std::to_string(*schema_version) +
@@ -118,52 +168,67 @@ public:
         }
         return true;
       }
-      if (key == r_artifact_name && v.is_string()) m_info.artifact_name.assign(v.text);
+      if (key == r_artifact_name && v.is_string())
+        m_info.artifact_name.assign(v.text);
       if ((key == r_results || key == r_metadata) && v.type != JsonScalar::Type::null) {
         return fail(std::string(key == r_results ? "Results must be an array" : "Metadata must be an object") +
                     ", found " + std::string(v.type_name()));
       }
       return true;
     case trivy_info:
-      if (key == 0 && v.is_string()) m_info.scanner = "trivy " + std::string(v.text);
+      if (key == 0 && v.is_string())
+        m_info.scanner = "trivy " + std::string(v.text);
       return true;
     case repo_digests:
       if (v.is_string() && !m_info.artifact_digest) {
         std::size_t at = v.text.rfind('@');
-        if (at != std::string_view::npos) m_info.artifact_digest = std::string(v.text.substr(at + 1));
+        if (at != std::string_view::npos)
+          m_info.artifact_digest = std::string(v.text.substr(at + 1));
       }
       return true;
     case result:
-      if (key == t_target && v.is_string()) m_target.assign(v.text);
+      if (key == t_target && v.is_string())
+        m_target.assign(v.text);
       if ((key == t_vulns || key == t_misconfs || key == t_secrets) && v.type != JsonScalar::Type::null) {
         return fail(where() + ": Vulnerabilities, Misconfigurations and Secrets must be arrays, found " +
                     std::string(v.type_name()));
       }
       return true;
-    case vuln: return vuln_value(key, v);
+    case vuln:
+      return vuln_value(key, v);
     case pkg_identifier:
-      if (key == 0 && v.is_string()) m_finding.purl.assign(v.text);
+      if (key == 0 && v.is_string())
+        m_finding.purl.assign(v.text);
       return true;
     case vendor_ids:
-      if (v.is_string()) m_finding.aliases.emplace_back(v.text);
+      if (v.is_string())
+        m_finding.aliases.emplace_back(v.text);
       return true;
     case cvss_source:
       if (v.is_number() && key != no_key) {
-        CvssScores& scores = m_cvss[m_cvss_count - 1];
+        CvssScores &scores = m_cvss[m_cvss_count - 1];
         (key == c_v3 ? scores.v3 : key == c_v2 ? scores.v2 : scores.v40) = v.number;
       }
       return true;
     case misconf:
-      if (!v.is_string()) return true;
-      if (key == mc_id && m_finding.id.empty()) m_finding.id.assign(v.text);
-      if (key == mc_avdid) m_finding.id.assign(v.text); // AVD-KSV-0001 is what .trivyignore uses
-      if (key == mc_severity) set_severity(v.text);
-      if (key == mc_status) m_misconf_status.assign(v.text);
+      if (!v.is_string())
+        return true;
+      if (key == mc_id && m_finding.id.empty())
+        m_finding.id.assign(v.text);
+      if (key == mc_avdid)
+        m_finding.id.assign(v.text); // AVD-KSV-0001 is what .trivyignore uses
+      if (key == mc_severity)
+        set_severity(v.text);
+      if (key == mc_status)
+        m_misconf_status.assign(v.text);
       return true;
     case secret:
-      if (key == s_rule && v.is_string()) m_finding.id.assign(v.text);
-      if (key == s_severity && v.is_string()) set_severity(v.text);
-      if (key == s_start_line && v.is_number()) m_finding.version = "line " + std::to_string(static_cast<int64_t>(v.number));
+      if (key == s_rule && v.is_string())
+        m_finding.id.assign(v.text);
+      if (key == s_severity && v.is_string())
+        set_severity(v.text);
+      if (key == s_start_line && v.is_number())
+        m_finding.version = "line " + std::to_string(static_cast<int64_t>(v.number));
       return true;
     default:
       return true;
@@ -173,26 +238,33 @@ public:
   bool close(int context)
   {
     switch (context) {
-    case vuln: return emit_vulnerability();
+    case vuln:
+      return emit_vulnerability();
     case misconf:
       // PASS entries are checks that succeeded; only failures are findings.
-      if (m_misconf_status != "FAIL") return true;
+      if (m_misconf_status != "FAIL")
+        return true;
       return emit_other(FindingKind::misconfiguration, "ID");
-    case secret: return emit_other(FindingKind::secret, "RuleID");
-    case result: ++m_result_index; return true;
-    case root:
-      if (!schema_version) return fail("not a Trivy SchemaVersion 2 report: SchemaVersion is missing");
+    case secret:
+      return emit_other(FindingKind::secret, "RuleID");
+    case result:
+      ++m_result_index;
       return true;
-    default: return true;
+    case root:
+      if (!schema_version)
+        return fail("not a Trivy SchemaVersion 2 report: SchemaVersion is missing");
+      return true;
+    default:
+      return true;
     }
   }
 
 private:
-  int expect_array(bool is_object, const std::string& what, int context)
+  int expect_array(bool is_object, const std::string &what, int context)
   {
     return is_object ? fail_context(what + " must be an array, found an object") : context;
   }
-  int expect_object(bool is_object, const std::string& what, int context)
+  int expect_object(bool is_object, const std::string &what, int context)
   {
     return is_object ? context : fail_context(what + " must be an object, found an array");
   }
@@ -202,7 +274,7 @@ private:
     m_record_index = -1;
   }
   std::string where() const { return "Results[" + std::to_string(m_result_index) + "]"; }
-  std::string record_where(const char* list) const
+  std::string record_where(const char *list) const
   {
     return where() + "." + list + "[" + std::to_string(m_record_index) + "]";
   }
@@ -212,40 +284,62 @@ private:
     m_finding.severity = severity_or_unknown(text, &unrecognised);
     m_has_severity = true;
     if (unrecognised) {
-      if (m_info.unrecognised_severities++ == 0) m_info.first_unrecognised_severity.assign(text);
+      if (m_info.unrecognised_severities++ == 0)
+        m_info.first_unrecognised_severity.assign(text);
     }
   }
 
-  bool vuln_value(int key, const JsonScalar& v)
+  bool vuln_value(int key, const JsonScalar &v)
   {
-    if (key == no_key) return true;
-    if (key == v_pkg_identifier || key == v_cvss || key == v_vendor_ids) return true;
+    if (key == no_key)
+      return true;
+    if (key == v_pkg_identifier || key == v_cvss || key == v_vendor_ids)
+      return true;
     if (!v.is_string()) {
-      if (v.type == JsonScalar::Type::null) return true;
-      static constexpr const char* names[] = {"VulnerabilityID", "PkgName", "", "InstalledVersion", "FixedVersion",
-                                               "Status", "Severity", "SeveritySource"};
+      if (v.type == JsonScalar::Type::null)
+        return true;
+      static constexpr const char *names[] = {"VulnerabilityID", "PkgName", "",         "InstalledVersion",
+                                              "FixedVersion",    "Status",  "Severity", "SeveritySource"};
       return fail(record_where("Vulnerabilities") + "." + names[key] + " must be a string, found " +
                   std::string(v.type_name()));
     }
     switch (key) {
-    case v_id: m_finding.id.assign(v.text); break;
-    case v_pkg_name: m_finding.package.assign(v.text); break;
-    case v_installed: m_finding.version.assign(v.text); break;
-    case v_fixed: m_finding.fixed_version = normalise_fixed_versions(v.text); break;
-    case v_status: m_status.assign(v.text); break;
-    case v_severity: set_severity(v.text); break;
-    case v_severity_source: m_severity_source.assign(v.text); break;
-    default: break;
+    case v_id:
+      m_finding.id.assign(v.text);
+      break;
+    case v_pkg_name:
+      m_finding.package.assign(v.text);
+      break;
+    case v_installed:
+      m_finding.version.assign(v.text);
+      break;
+    case v_fixed:
+      m_finding.fixed_version = normalise_fixed_versions(v.text);
+      break;
+    case v_status:
+      m_status.assign(v.text);
+      break;
+    case v_severity:
+      set_severity(v.text);
+      break;
+    case v_severity_source:
+      m_severity_source.assign(v.text);
+      break;
+    default:
+      break;
     }
     return true;
   }
 
   bool emit_vulnerability()
   {
-    if (m_finding.id.empty()) return fail(record_where("Vulnerabilities") + ": VulnerabilityID is missing or empty");
-    if (m_finding.package.empty()) return fail(record_where("Vulnerabilities") + ": PkgName is missing or empty");
+    if (m_finding.id.empty())
+      return fail(record_where("Vulnerabilities") + ": VulnerabilityID is missing or empty");
+    if (m_finding.package.empty())
+      return fail(record_where("Vulnerabilities") + ": PkgName is missing or empty");
     m_finding.fix = trivy_fix_state(m_status, m_finding.fixed_version);
-    if (m_status == "not_affected") m_finding.inline_vex = "Trivy Status not_affected";
+    if (m_status == "not_affected")
+      m_finding.inline_vex = "Trivy Status not_affected";
     m_finding.cvss = pick_cvss();
     m_finding.target = m_target;
     m_finding.kind = FindingKind::vulnerability;
@@ -254,10 +348,11 @@ private:
     return true;
   }
 
-  bool emit_other(FindingKind kind, const char* id_key)
+  bool emit_other(FindingKind kind, const char *id_key)
   {
-    const char* list = kind == FindingKind::secret ? "Secrets" : "Misconfigurations";
-    if (m_finding.id.empty()) return fail(record_where(list) + ": " + id_key + " is missing or empty");
+    const char *list = kind == FindingKind::secret ? "Secrets" : "Misconfigurations";
+    if (m_finding.id.empty())
+      return fail(record_where(list) + ": " + id_key + " is missing or empty");
     m_finding.kind = kind;
     m_finding.package = m_target;
     m_finding.target = m_target;
@@ -269,25 +364,29 @@ private:
   // The score of the source the severity came from, else NVD's, else the highest.
   std::optional<double> pick_cvss() const
   {
-    const CvssScores* chosen = nullptr;
+    const CvssScores *chosen = nullptr;
     for (std::size_t i = 0; i < m_cvss_count; ++i) {
-      if (m_cvss[i].source == m_severity_source && m_cvss[i].best() >= 0) chosen = &m_cvss[i];
+      if (m_cvss[i].source == m_severity_source && m_cvss[i].best() >= 0)
+        chosen = &m_cvss[i];
     }
     for (std::size_t i = 0; !chosen && i < m_cvss_count; ++i) {
-      if (m_cvss[i].source == "nvd" && m_cvss[i].best() >= 0) chosen = &m_cvss[i];
+      if (m_cvss[i].source == "nvd" && m_cvss[i].best() >= 0)
+        chosen = &m_cvss[i];
     }
     double best = -1;
     if (chosen) {
       best = chosen->best();
     } else {
-      for (std::size_t i = 0; i < m_cvss_count; ++i) best = std::max(best, m_cvss[i].best());
+      for (std::size_t i = 0; i < m_cvss_count; ++i)
+        best = std::max(best, m_cvss[i].best());
     }
-    if (best < 0) return std::nullopt;
+    if (best < 0)
+      return std::nullopt;
     return best;
   }
 
-  ReportInfo& m_info;
-  const FindingSink& m_sink;
+  ReportInfo &m_info;
+  const FindingSink &m_sink;
   Finding m_finding;
   std::string m_target;
   std::string m_status;
@@ -303,7 +402,7 @@ private:
 
 } // namespace
 
-Result<ReportInfo> read_trivy_report(ReportInput& input, const std::string& source_name, const FindingSink& sink)
+Result<ReportInfo> read_trivy_report(ReportInput &input, const std::string &source_name, const FindingSink &sink)
 {
   ReportInfo info;
   info.scanner = "trivy";

@@ -13,15 +13,15 @@
 #include <unordered_map>
 #include <vector>
 
-namespace relgate::scan {
-
-struct VexStatement
+namespace relgate::scan
 {
+
+struct VexStatement {
   std::vector<std::string> vulnerability_ids; // name and aliases
   std::vector<std::string> products;          // purls (product, subcomponents), or bare names
   std::string status;                         // normalised: not_affected, fixed, affected, under_investigation, ...
   std::string justification;
-  std::string source;                         // "file.json statements[3]"
+  std::string source; // "file.json statements[3]"
   bool suppresses = false;
 };
 
@@ -29,17 +29,17 @@ class VexSet
 {
 public:
   // Parses one VEX document (kind detected from its keys) and adds its statements.
-  Result<void> add_document(std::string_view text, const std::string& source_name);
+  Result<void> add_document(std::string_view text, const std::string &source_name);
 
   // The statement that decides for this finding, or nullptr.
-  const VexStatement* match(const Finding& finding) const;
+  const VexStatement *match(const Finding &finding) const;
 
   std::size_t statement_count() const { return m_statements.size(); }
   std::size_t ignored_without_products() const { return m_without_products; }
 
 private:
-  Result<void> add_openvex(const JsonDocument& document, const std::string& source_name);
-  Result<void> add_cyclonedx(const JsonDocument& document, const std::string& source_name);
+  Result<void> add_openvex(const JsonDocument &document, const std::string &source_name);
+  Result<void> add_cyclonedx(const JsonDocument &document, const std::string &source_name);
   void index_last();
 
   std::vector<VexStatement> m_statements;
@@ -49,6 +49,6 @@ private:
 
 // A product id (purl or name) matches a finding's package: type, namespace and name equal; the
 // version only when the product names one; qualifiers ignored.
-bool product_matches(std::string_view product, const Finding& finding);
+bool product_matches(std::string_view product, const Finding &finding);
 
 } // namespace relgate::scan

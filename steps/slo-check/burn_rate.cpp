@@ -2,20 +2,21 @@
 
 #include <cstdio>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 double burn_rate(double error_ratio, double target)
 {
   return error_ratio / (1.0 - target);
 }
 
-double budget_consumed(const BurnRateWindow& window, Duration period)
+double budget_consumed(const BurnRateWindow &window, Duration period)
 {
   return window.factor * static_cast<double>(window.long_window.count()) / static_cast<double>(period.count());
 }
 
-BurnRateEvaluation evaluate_burn_window(const BurnRateWindow& window, double target,
-                                        std::optional<double> long_ratio, std::optional<double> short_ratio)
+BurnRateEvaluation evaluate_burn_window(const BurnRateWindow &window, double target, std::optional<double> long_ratio,
+                                        std::optional<double> short_ratio)
 {
   BurnRateEvaluation evaluation{window, long_ratio, short_ratio, false, {}};
   const std::string windows = format_duration(window.long_window) + "/" + format_duration(window.short_window);

@@ -8,24 +8,24 @@
 #include <optional>
 #include <string>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 // burn rate = error ratio / (1 - target)
 double burn_rate(double error_ratio, double target);
 
-struct BurnRateEvaluation
-{
+struct BurnRateEvaluation {
   BurnRateWindow window;
-  std::optional<double> long_ratio;  // error ratio over the long window (nullopt: no data)
+  std::optional<double> long_ratio; // error ratio over the long window (nullopt: no data)
   std::optional<double> short_ratio;
   bool firing = false;
   std::string description; // "1h/5m burn rate 20.1/18.3 > 14.4"
 };
 
-BurnRateEvaluation evaluate_burn_window(const BurnRateWindow& window, double target,
-                                        std::optional<double> long_ratio, std::optional<double> short_ratio);
+BurnRateEvaluation evaluate_burn_window(const BurnRateWindow &window, double target, std::optional<double> long_ratio,
+                                        std::optional<double> short_ratio);
 
 // The workbook's budget share a window's factor spends: factor * long / period (14.4 * 1h / 30d = 2%).
-double budget_consumed(const BurnRateWindow& window, Duration period);
+double budget_consumed(const BurnRateWindow &window, Duration period);
 
 } // namespace relgate::slo

@@ -4,14 +4,18 @@
 #include <cmath>
 #include <cstdio>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
 std::string_view trim(std::string_view text)
 {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -28,8 +32,9 @@ Result<Criterion> parse_criterion(std::string_view text)
 {
   Criterion criterion;
   criterion.text = std::string(text);
-  const std::string expected = "criterion '" + criterion.text +
-                               "': expected <, <=, =, >= or > and a number, e.g. \"<= 500ms\", \"< 1%\" or \"<= +10%\" (relative)";
+  const std::string expected =
+      "criterion '" + criterion.text +
+      "': expected <, <=, =, >= or > and a number, e.g. \"<= 500ms\", \"< 1%\" or \"<= +10%\" (relative)";
   std::string_view rest = trim(text);
   if (rest.rfind("<=", 0) == 0) {
     criterion.comparator = Comparator::less_equal;
@@ -77,22 +82,30 @@ Result<Criterion> parse_criterion(std::string_view text)
   return criterion;
 }
 
-std::optional<double> criterion_threshold(const Criterion& criterion, std::optional<double> reference)
+std::optional<double> criterion_threshold(const Criterion &criterion, std::optional<double> reference)
 {
-  if (!criterion.relative) return criterion.amount;
-  if (!reference || std::isnan(*reference)) return std::nullopt;
-  if (criterion.percent) return *reference * (100.0 + criterion.amount) / 100.0;
+  if (!criterion.relative)
+    return criterion.amount;
+  if (!reference || std::isnan(*reference))
+    return std::nullopt;
+  if (criterion.percent)
+    return *reference * (100.0 + criterion.amount) / 100.0;
   return *reference + criterion.amount;
 }
 
 bool compare(double value, Comparator comparator, double threshold)
 {
   switch (comparator) {
-  case Comparator::less: return value < threshold;
-  case Comparator::less_equal: return value <= threshold;
-  case Comparator::equal: return value == threshold;
-  case Comparator::greater_equal: return value >= threshold;
-  case Comparator::greater: return value > threshold;
+  case Comparator::less:
+    return value < threshold;
+  case Comparator::less_equal:
+    return value <= threshold;
+  case Comparator::equal:
+    return value == threshold;
+  case Comparator::greater_equal:
+    return value >= threshold;
+  case Comparator::greater:
+    return value > threshold;
   }
   return false;
 }
@@ -100,11 +113,16 @@ bool compare(double value, Comparator comparator, double threshold)
 std::string_view comparator_text(Comparator comparator)
 {
   switch (comparator) {
-  case Comparator::less: return "<";
-  case Comparator::less_equal: return "<=";
-  case Comparator::equal: return "=";
-  case Comparator::greater_equal: return ">=";
-  case Comparator::greater: return ">";
+  case Comparator::less:
+    return "<";
+  case Comparator::less_equal:
+    return "<=";
+  case Comparator::equal:
+    return "=";
+  case Comparator::greater_equal:
+    return ">=";
+  case Comparator::greater:
+    return ">";
   }
   return "?";
 }
@@ -112,23 +130,33 @@ std::string_view comparator_text(Comparator comparator)
 std::string_view negated_comparator_text(Comparator comparator)
 {
   switch (comparator) {
-  case Comparator::less: return ">=";
-  case Comparator::less_equal: return ">";
-  case Comparator::equal: return "!=";
-  case Comparator::greater_equal: return "<";
-  case Comparator::greater: return "<=";
+  case Comparator::less:
+    return ">=";
+  case Comparator::less_equal:
+    return ">";
+  case Comparator::equal:
+    return "!=";
+  case Comparator::greater_equal:
+    return "<";
+  case Comparator::greater:
+    return "<=";
   }
   return "?";
 }
 
 std::string format_value(double value, Unit unit)
 {
-  if (std::isnan(value)) return "NaN";
+  if (std::isnan(value))
+    return "NaN";
   switch (unit) {
-  case Unit::seconds: return format_number(value * 1000.0) + " ms";
-  case Unit::ratio: return format_number(value * 100.0) + "%";
-  case Unit::per_second: return format_number(value) + " req/s";
-  case Unit::number: return format_number(value);
+  case Unit::seconds:
+    return format_number(value * 1000.0) + " ms";
+  case Unit::ratio:
+    return format_number(value * 100.0) + "%";
+  case Unit::per_second:
+    return format_number(value) + " req/s";
+  case Unit::number:
+    return format_number(value);
   }
   return format_number(value);
 }
@@ -136,10 +164,14 @@ std::string format_value(double value, Unit unit)
 std::string_view unit_name(Unit unit)
 {
   switch (unit) {
-  case Unit::seconds: return "seconds";
-  case Unit::ratio: return "ratio";
-  case Unit::per_second: return "per_second";
-  case Unit::number: return "number";
+  case Unit::seconds:
+    return "seconds";
+  case Unit::ratio:
+    return "ratio";
+  case Unit::per_second:
+    return "per_second";
+  case Unit::number:
+    return "number";
   }
   return "number";
 }

@@ -8,14 +8,14 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 enum class Unit { seconds, ratio, per_second, number };
 
 enum class Comparator { less, less_equal, equal, greater_equal, greater };
 
-struct Criterion
-{
+struct Criterion {
   std::string text; // as written
   Comparator comparator = Comparator::less_equal;
   bool relative = false;
@@ -27,7 +27,7 @@ struct Criterion
 Result<Criterion> parse_criterion(std::string_view text);
 
 // The threshold for this criterion; nullopt when it is relative and there is no reference.
-std::optional<double> criterion_threshold(const Criterion& criterion, std::optional<double> reference);
+std::optional<double> criterion_threshold(const Criterion &criterion, std::optional<double> reference);
 bool compare(double value, Comparator comparator, double threshold);
 
 std::string_view comparator_text(Comparator comparator);

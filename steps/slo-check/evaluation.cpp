@@ -3,14 +3,16 @@
 #include <cmath>
 #include <cstdio>
 
-namespace relgate::slo {
-
-namespace {
-
-bool criteria_hold(const std::vector<Criterion>& criteria, double value, std::optional<double> reference,
-                   const Criterion** first_failed, std::optional<double>* failed_threshold, bool* skipped_relative)
+namespace relgate::slo
 {
-  for (const auto& criterion : criteria) {
+
+namespace
+{
+
+bool criteria_hold(const std::vector<Criterion> &criteria, double value, std::optional<double> reference,
+                   const Criterion **first_failed, std::optional<double> *failed_threshold, bool *skipped_relative)
+{
+  for (const auto &criterion : criteria) {
     auto threshold = criterion_threshold(criterion, reference);
     if (!threshold) {
       *skipped_relative = true; // no reference: relative criteria pass, as in Keptn
@@ -25,25 +27,31 @@ bool criteria_hold(const std::vector<Criterion>& criteria, double value, std::op
   return true;
 }
 
-bool absolute_criteria_fail(const std::vector<Criterion>& criteria, double value)
+bool absolute_criteria_fail(const std::vector<Criterion> &criteria, double value)
 {
-  for (const auto& criterion : criteria) {
-    if (!criterion.relative && !compare(value, criterion.comparator, criterion.amount)) return true;
+  for (const auto &criterion : criteria) {
+    if (!criterion.relative && !compare(value, criterion.comparator, criterion.amount))
+      return true;
   }
   return false;
 }
 
 bool worse_than(double value, double reference, Direction direction, double tolerance)
 {
-  if (direction == Direction::increase_is_bad) return value > reference + tolerance * std::fabs(reference);
-  if (direction == Direction::decrease_is_bad) return value < reference - tolerance * std::fabs(reference);
+  if (direction == Direction::increase_is_bad)
+    return value > reference + tolerance * std::fabs(reference);
+  if (direction == Direction::decrease_is_bad)
+    return value < reference - tolerance * std::fabs(reference);
   return false;
 }
 
-std::string describe_threshold(const Objective& objective, const Criterion& criterion, double threshold, const char* reference_name)
+std::string describe_threshold(const Objective &objective, const Criterion &criterion, double threshold,
+                               const char *reference_name)
 {
-  std::string text = std::string(negated_comparator_text(criterion.comparator)) + " " + format_value(threshold, objective.unit);
-  if (criterion.relative) text += " (" + std::string(reference_name) + " " + criterion.text.substr(criterion.text.find_first_of("+-")) + ")";
+  std::string text =
+      std::string(negated_comparator_text(criterion.comparator)) + " " + format_value(threshold, objective.unit);
+  if (criterion.relative)
+    text += " (" + std::string(reference_name) + " " + criterion.text.substr(criterion.text.find_first_of("+-")) + ")";
   return text;
 }
 
@@ -53,81 +61,90 @@ std::string count_text(int64_t n, int64_t total)
 }
 
 // The reading that failed worst: the largest value for "<"/"<=" criteria, the smallest otherwise.
-const ObjectiveReading* worst_failure(const ObjectiveResult& result)
+const ObjectiveReading *worst_failure(const ObjectiveResult &result)
 {
-  const ObjectiveReading* worst = nullptr;
-  for (const auto& reading : result.readings) {
-    if (reading.status != MeasurementStatus::failed || !reading.value) continue;
+  const ObjectiveReading *worst = nullptr;
+  for (const auto &reading : result.readings) {
+    if (reading.status != MeasurementStatus::failed || !reading.value)
+      continue;
     if (!worst) {
       worst = &reading;
       continue;
     }
     const bool upper = reading.failed_criterion.rfind(">", 0) == 0;
-    if (upper ? *reading.value > *worst->value : *reading.value < *worst->value) worst = &reading;
+    if (upper ? *reading.value > *worst->value : *reading.value < *worst->value)
+      worst = &reading;
   }
   return worst;
 }
 
-std::string failure_reason(const ObjectiveResult& result, const std::string& role, const MeasurementPlan& plan,
+std::string failure_reason(const ObjectiveResult &result, const std::string &role, const MeasurementPlan &plan,
                            double plan_tolerance)
 {
-  const Objective& objective = *result.objective;
+  const Objective &objective = *result.objective;
   const int64_t total = result.tally.total();
   if (result.judgement && result.judgement->worse && result.tally.failed <= plan.failure_limit) {
-    const auto& j = *result.judgement;
+    const auto &j = *result.judgement;
     const bool higher = objective.direction == Direction::increase_is_bad;
     const double shift = j.test.hodges_lehmann;
     const double allowed = plan_tolerance * std::fabs(j.baseline_median);
     char p_text[64];
     std::snprintf(p_text, sizeof p_text, "%.2g", higher ? j.test.p_greater : j.test.p_less);
-    return objective.name + " " + format_value(j.canary_median, objective.unit) + " is significantly " + (higher ? "higher" : "lower") +
-           " than baseline " + format_value(j.baseline_median, objective.unit) + " (Mann-Whitney p=" + p_text + " over " +
+    return objective.name + " " + format_value(j.canary_median, objective.unit) + " is significantly " +
+           (higher ? "higher" : "lower") + " than baseline " + format_value(j.baseline_median, objective.unit) +
+           " (Mann-Whitney p=" + p_text + " over " +
            (result.range_samples ? std::to_string(result.range_samples->first.size()) + " range samples"
                                  : std::to_string(result.readings.size()) + " measurements") +
-           "; shift " + (shift >= 0 ? "+" : "-") +
-           format_value(std::fabs(shift), objective.unit) + ", allowed " + format_value(allowed, objective.unit) + ")";
+           "; shift " + (shift >= 0 ? "+" : "-") + format_value(std::fabs(shift), objective.unit) + ", allowed " +
+           format_value(allowed, objective.unit) + ")";
   }
-  if (const ObjectiveReading* worst = worst_failure(result)) {
-    return objective.name + " " + format_value(*worst->value, objective.unit) + " " + worst->failed_criterion + " (" + role +
-           ", " + count_text(result.tally.failed, total) + ")";
+  if (const ObjectiveReading *worst = worst_failure(result)) {
+    return objective.name + " " + format_value(*worst->value, objective.unit) + " " + worst->failed_criterion + " (" +
+           role + ", " + count_text(result.tally.failed, total) + ")";
   }
   // Failures from no data (no_data = deny).
   std::string why;
-  for (const auto& reading : result.readings) {
-    if (!reading.value && !reading.note.empty()) why = reading.note;
+  for (const auto &reading : result.readings) {
+    if (!reading.value && !reading.note.empty())
+      why = reading.note;
   }
-  return objective.name + ": no data (" + why + "), and no_data = deny (" + role + ", " + count_text(result.tally.failed, total) + ")";
+  return objective.name + ": no data (" + why + "), and no_data = deny (" + role + ", " +
+         count_text(result.tally.failed, total) + ")";
 }
 
 } // namespace
 
-ObjectiveReading evaluate_reading(const Objective& objective, const Reading& judged, const Reading* baseline,
-                                  std::optional<double> last_allow_value, const CanaryComparison& canary)
+ObjectiveReading evaluate_reading(const Objective &objective, const Reading &judged, const Reading *baseline,
+                                  std::optional<double> last_allow_value, const CanaryComparison &canary)
 {
   ObjectiveReading out;
   out.value = judged.value;
-  if (baseline) out.baseline_value = baseline->value;
+  if (baseline)
+    out.baseline_value = baseline->value;
   if (!judged.value) {
     out.note = judged.no_data_reason;
     out.status = objective.no_data == NoDataPolicy::deny   ? MeasurementStatus::failed
-               : objective.no_data == NoDataPolicy::pass   ? MeasurementStatus::passed
+                 : objective.no_data == NoDataPolicy::pass ? MeasurementStatus::passed
                                                            : MeasurementStatus::inconclusive;
     return out;
   }
-  if (objective.pass.empty()) return out; // informational
+  if (objective.pass.empty())
+    return out; // informational
   const double value = *judged.value;
-  std::optional<double> reference = objective.relative_to == RelativeTo::baseline ? out.baseline_value : last_allow_value;
-  const Criterion* failed = nullptr;
+  std::optional<double> reference =
+      objective.relative_to == RelativeTo::baseline ? out.baseline_value : last_allow_value;
+  const Criterion *failed = nullptr;
   std::optional<double> threshold;
   bool skipped = false;
-  const char* reference_name = objective.relative_to == RelativeTo::baseline ? "baseline" : "last ALLOW";
+  const char *reference_name = objective.relative_to == RelativeTo::baseline ? "baseline" : "last ALLOW";
   if (criteria_hold(objective.pass, value, reference, &failed, &threshold, &skipped)) {
-    if (skipped) out.note = std::string("relative criterion skipped: no ") + reference_name + " value";
+    if (skipped)
+      out.note = std::string("relative criterion skipped: no ") + reference_name + " value";
     return out;
   }
   out.failed_criterion = describe_threshold(objective, *failed, *threshold, reference_name);
   out.threshold = threshold;
-  const Criterion* warning_failed = nullptr;
+  const Criterion *warning_failed = nullptr;
   std::optional<double> warning_threshold;
   if (!objective.warning.empty() &&
       criteria_hold(objective.warning, value, reference, &warning_failed, &warning_threshold, &skipped)) {
@@ -148,44 +165,49 @@ ObjectiveReading evaluate_reading(const Objective& objective, const Reading& jud
   return out;
 }
 
-Verdict judge(const SloPolicy& policy, std::vector<ObjectiveResult> objectives, std::vector<BurnRateEvaluation> burn_rates,
-              const std::string& role, bool comparing)
+Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
+              std::vector<BurnRateEvaluation> burn_rates, const std::string &role, bool comparing)
 {
   Verdict verdict;
   std::vector<ScoredObjective> scored;
   std::vector<std::string> failures, inconclusive;
-  for (auto& result : objectives) {
-    const Objective& objective = *result.objective;
+  for (auto &result : objectives) {
+    const Objective &objective = *result.objective;
     result.phase = assess_objective(result.tally, policy.plan);
     if (comparing && objective.direction != Direction::none) {
       std::vector<double> canary_samples, baseline_samples;
-      for (const auto& reading : result.readings) {
-        if (reading.value && !std::isnan(*reading.value)) canary_samples.push_back(*reading.value);
-        if (reading.baseline_value && !std::isnan(*reading.baseline_value)) baseline_samples.push_back(*reading.baseline_value);
+      for (const auto &reading : result.readings) {
+        if (reading.value && !std::isnan(*reading.value))
+          canary_samples.push_back(*reading.value);
+        if (reading.baseline_value && !std::isnan(*reading.baseline_value))
+          baseline_samples.push_back(*reading.baseline_value);
       }
       if (result.range_samples) {
         canary_samples = result.range_samples->first;
         baseline_samples = result.range_samples->second;
       }
       result.judgement = judge_canary(canary_samples, baseline_samples, policy.canary, objective.direction);
-      if (result.judgement->worse) result.phase = ObjectivePhase::failed;
+      if (result.judgement->worse)
+        result.phase = ObjectivePhase::failed;
     }
     if (result.phase == ObjectivePhase::failed) {
       result.reason = failure_reason(result, role, policy.plan, policy.canary.tolerance);
-      failures.push_back(result.reason + (objective.key ? "" : " [weight " + format_value(objective.weight, Unit::number) + "]"));
+      failures.push_back(result.reason +
+                         (objective.key ? "" : " [weight " + format_value(objective.weight, Unit::number) + "]"));
     } else if (result.phase == ObjectivePhase::inconclusive) {
       std::string why;
-      for (const auto& reading : result.readings) {
-        if (reading.status == MeasurementStatus::inconclusive && !reading.note.empty()) why = reading.note;
+      for (const auto &reading : result.readings) {
+        if (reading.status == MeasurementStatus::inconclusive && !reading.note.empty())
+          why = reading.note;
       }
-      result.reason = objective.name + ": no data in " + count_text(result.tally.inconclusive, result.tally.total()) + " (" + why +
-                      "); inconclusive_limit " + std::to_string(policy.plan.inconclusive_limit);
+      result.reason = objective.name + ": no data in " + count_text(result.tally.inconclusive, result.tally.total()) +
+                      " (" + why + "); inconclusive_limit " + std::to_string(policy.plan.inconclusive_limit);
       inconclusive.push_back(result.reason);
     }
     scored.push_back({objective.weight, objective.key, !objective.pass.empty(), result.phase});
   }
   bool burn_firing = false;
-  for (const auto& evaluation : burn_rates) {
+  for (const auto &evaluation : burn_rates) {
     if (evaluation.firing) {
       burn_firing = true;
       failures.push_back("error budget burning too fast: " + evaluation.description);
@@ -199,12 +221,15 @@ Verdict judge(const SloPolicy& policy, std::vector<ObjectiveResult> objectives, 
   if (verdict.score.key_failed || burn_firing || band == ScoreBand::fail) {
     verdict.decision = Decision::deny;
     verdict.reasons = failures;
-    if (!verdict.score.key_failed && !burn_firing) verdict.reasons.push_back(std::string("total ") + score_text);
+    if (!verdict.score.key_failed && !burn_firing)
+      verdict.reasons.push_back(std::string("total ") + score_text);
   } else if (!inconclusive.empty() || band == ScoreBand::warning) {
     verdict.decision = Decision::inconclusive;
     verdict.reasons = inconclusive;
-    for (const auto& failure : failures) verdict.reasons.push_back(failure);
-    if (band == ScoreBand::warning) verdict.reasons.push_back(std::string("total ") + score_text + ": needs a human");
+    for (const auto &failure : failures)
+      verdict.reasons.push_back(failure);
+    if (band == ScoreBand::warning)
+      verdict.reasons.push_back(std::string("total ") + score_text + ": needs a human");
   } else {
     verdict.decision = Decision::allow;
     verdict.reasons = failures; // non-key failures that the score absorbed are still worth saying

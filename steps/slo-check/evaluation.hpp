@@ -17,27 +17,26 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 // One objective's status in one measurement, with what made it so.
-struct ObjectiveReading
-{
-  std::optional<double> value;          // the judged role (canary, or the only target)
+struct ObjectiveReading {
+  std::optional<double> value; // the judged role (canary, or the only target)
   std::optional<double> baseline_value;
   MeasurementStatus status = MeasurementStatus::passed;
-  bool excused = false;                 // failed, but the baseline fails the same way
-  std::string failed_criterion;         // "> 500 ms" (the negated criterion), when failed
+  bool excused = false;         // failed, but the baseline fails the same way
+  std::string failed_criterion; // "> 500 ms" (the negated criterion), when failed
   std::optional<double> threshold;
-  std::string note;                     // no-data reason, skipped relative criterion, excuse
+  std::string note; // no-data reason, skipped relative criterion, excuse
 };
 
 // reference: the last ALLOWed value for relative_to = last_allow (nullopt = none recorded).
-ObjectiveReading evaluate_reading(const Objective& objective, const Reading& judged, const Reading* baseline,
-                                  std::optional<double> last_allow_value, const CanaryComparison& canary);
+ObjectiveReading evaluate_reading(const Objective &objective, const Reading &judged, const Reading *baseline,
+                                  std::optional<double> last_allow_value, const CanaryComparison &canary);
 
-struct ObjectiveResult
-{
-  const Objective* objective = nullptr;
+struct ObjectiveResult {
+  const Objective *objective = nullptr;
   std::vector<ObjectiveReading> readings; // one per successful measurement
   ObjectiveTally tally;
   ObjectivePhase phase = ObjectivePhase::passed;
@@ -48,8 +47,7 @@ struct ObjectiveResult
   std::string reason; // set when the objective did not pass
 };
 
-struct Verdict
-{
+struct Verdict {
   Decision decision = Decision::allow;
   std::vector<std::string> reasons;
   ScoreResult score;
@@ -58,7 +56,7 @@ struct Verdict
 };
 
 // role: the judged role's name for reasons ("canary" or "target"); comparing: a baseline exists.
-Verdict judge(const SloPolicy& policy, std::vector<ObjectiveResult> objectives, std::vector<BurnRateEvaluation> burn_rates,
-              const std::string& role, bool comparing);
+Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
+              std::vector<BurnRateEvaluation> burn_rates, const std::string &role, bool comparing);
 
 } // namespace relgate::slo

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <limits>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
 bool is_name_start(char c)
 {
@@ -21,18 +23,19 @@ bool is_name_char(char c)
 
 bool iequals(std::string_view a, std::string_view b)
 {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size())
+    return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i] >= 'A' && a[i] <= 'Z' ? char(a[i] - 'A' + 'a') : a[i];
     char y = b[i] >= 'A' && b[i] <= 'Z' ? char(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
+    if (x != y)
+      return false;
   }
   return true;
 }
 
 // A cursor over one line, with the error prefix for messages.
-struct LineReader
-{
+struct LineReader {
   std::string_view line;
   std::size_t pos = 0;
   std::string where;
@@ -41,28 +44,32 @@ struct LineReader
   char peek() const { return at_end() ? '\0' : line[pos]; }
   void skip_spaces()
   {
-    while (!at_end() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    while (!at_end() && (line[pos] == ' ' || line[pos] == '\t'))
+      ++pos;
   }
-  Error error(const std::string& what) const
+  Error error(const std::string &what) const
   {
     return make_error(where + ": " + what + " (column " + std::to_string(pos + 1) + ")");
   }
   std::string_view name()
   {
     std::size_t start = pos;
-    if (at_end() || !is_name_start(line[pos])) return {};
-    while (!at_end() && is_name_char(line[pos])) ++pos;
+    if (at_end() || !is_name_start(line[pos]))
+      return {};
+    while (!at_end() && is_name_char(line[pos]))
+      ++pos;
     return line.substr(start, pos - start);
   }
   std::string_view token()
   {
     std::size_t start = pos;
-    while (!at_end() && line[pos] != ' ' && line[pos] != '\t') ++pos;
+    while (!at_end() && line[pos] != ' ' && line[pos] != '\t')
+      ++pos;
     return line.substr(start, pos - start);
   }
 };
 
-Result<Labels> parse_labels(LineReader& reader)
+Result<Labels> parse_labels(LineReader &reader)
 {
   Labels labels;
   ++reader.pos; // '{'
@@ -73,12 +80,15 @@ Result<Labels> parse_labels(LineReader& reader)
       break;
     }
     std::string_view label_name = reader.name();
-    if (label_name.empty()) return reader.error("expected a label name or '}'");
+    if (label_name.empty())
+      return reader.error("expected a label name or '}'");
     reader.skip_spaces();
-    if (reader.peek() != '=') return reader.error("expected '=' after label name '" + std::string(label_name) + "'");
+    if (reader.peek() != '=')
+      return reader.error("expected '=' after label name '" + std::string(label_name) + "'");
     ++reader.pos;
     reader.skip_spaces();
-    if (reader.peek() != '"') return reader.error("expected '\"' to open the value of label '" + std::string(label_name) + "'");
+    if (reader.peek() != '"')
+      return reader.error("expected '\"' to open the value of label '" + std::string(label_name) + "'");
     ++reader.pos;
     std::string value;
     bool closed = false;
@@ -89,18 +99,25 @@ Result<Labels> parse_labels(LineReader& reader)
         break;
       }
       if (c == '\\') {
-        if (reader.at_end()) break;
+        if (reader.at_end())
+          break;
         char escaped = reader.line[reader.pos++];
-        if (escaped == 'n') value += '\n';
-        else if (escaped == '\\' || escaped == '"') value += escaped;
-        else return reader.error(std::string("invalid escape '\\") + escaped + "' in label value (allowed: \\\\, \\\", \\n)");
+        if (escaped == 'n')
+          value += '\n';
+        else if (escaped == '\\' || escaped == '"')
+          value += escaped;
+        else
+          return reader.error(std::string("invalid escape '\\") + escaped +
+                              "' in label value (allowed: \\\\, \\\", \\n)");
       } else {
         value += c;
       }
     }
-    if (!closed) return reader.error("unterminated value of label '" + std::string(label_name) + "'");
-    for (const auto& existing : labels) {
-      if (existing.first == label_name) return reader.error("duplicate label '" + std::string(label_name) + "'");
+    if (!closed)
+      return reader.error("unterminated value of label '" + std::string(label_name) + "'");
+    for (const auto &existing : labels) {
+      if (existing.first == label_name)
+        return reader.error("duplicate label '" + std::string(label_name) + "'");
     }
     labels.emplace_back(std::string(label_name), std::move(value));
     reader.skip_spaces();
@@ -118,7 +135,7 @@ Result<Labels> parse_labels(LineReader& reader)
   return labels;
 }
 
-Result<void> parse_comment(LineReader& reader, Exposition& out)
+Result<void> parse_comment(LineReader &reader, Exposition &out)
 {
   // "# TYPE name type", "# HELP name text", "# UNIT name unit", "# EOF"; other comments are ignored.
   ++reader.pos;
@@ -127,12 +144,13 @@ Result<void> parse_comment(LineReader& reader, Exposition& out)
   if (keyword == "TYPE") {
     reader.skip_spaces();
     std::string_view family = reader.name();
-    if (family.empty()) return reader.error("# TYPE needs a metric name");
+    if (family.empty())
+      return reader.error("# TYPE needs a metric name");
     reader.skip_spaces();
     std::string_view type = reader.token();
-    static const char* known[] = {"counter", "gauge", "histogram", "gaugehistogram", "summary",
-                                  "untyped", "unknown", "info", "stateset"};
-    if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return type == k; })) {
+    static const char *known[] = {"counter", "gauge",   "histogram", "gaugehistogram", "summary",
+                                  "untyped", "unknown", "info",      "stateset"};
+    if (std::none_of(std::begin(known), std::end(known), [&](const char *k) { return type == k; })) {
       return reader.error("unknown metric type '" + std::string(type) + "' for " + std::string(family));
     }
     out.types[std::string(family)] = std::string(type);
@@ -144,7 +162,8 @@ Result<void> parse_comment(LineReader& reader, Exposition& out)
 
 std::optional<double> parse_prometheus_float(std::string_view text)
 {
-  if (text.empty()) return std::nullopt;
+  if (text.empty())
+    return std::nullopt;
   std::string_view body = text;
   bool negative = false;
   if (body[0] == '+' || body[0] == '-') {
@@ -154,33 +173,38 @@ std::optional<double> parse_prometheus_float(std::string_view text)
   if (iequals(body, "inf") || iequals(body, "infinity")) {
     return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (iequals(body, "nan")) return std::numeric_limits<double>::quiet_NaN();
-  if (body.empty() || body[0] == '+' || body[0] == '-') return std::nullopt;
+  if (iequals(body, "nan"))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (body.empty() || body[0] == '+' || body[0] == '-')
+    return std::nullopt;
   double value = 0;
   auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
-  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
+  if (ec != std::errc() || end != body.data() + body.size())
+    return std::nullopt;
   return negative ? -value : value;
 }
 
-std::optional<std::string> label_value(const Labels& labels, std::string_view name)
+std::optional<std::string> label_value(const Labels &labels, std::string_view name)
 {
-  for (const auto& [key, value] : labels) {
-    if (key == name) return value;
+  for (const auto &[key, value] : labels) {
+    if (key == name)
+      return value;
   }
   return std::nullopt;
 }
 
-std::string series_key(const std::string& name, const Labels& labels)
+std::string series_key(const std::string &name, const Labels &labels)
 {
   std::string key = name + "{";
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i) key += ',';
+    if (i)
+      key += ',';
     key += labels[i].first + "=\"" + labels[i].second + "\"";
   }
   return key + "}";
 }
 
-Result<Exposition> parse_exposition(std::string_view text, const std::string& source_name)
+Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name)
 {
   Exposition out;
   std::size_t line_number = 0;
@@ -188,15 +212,19 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string& so
   bool saw_eof = false;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
+    if (end == std::string_view::npos)
+      end = text.size();
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
     LineReader reader{line, 0, source_name + ":" + std::to_string(line_number)};
     reader.skip_spaces();
-    if (reader.at_end()) continue;
-    if (saw_eof) return reader.error("content after '# EOF' (OpenMetrics ends there)");
+    if (reader.at_end())
+      continue;
+    if (saw_eof)
+      return reader.error("content after '# EOF' (OpenMetrics ends there)");
     if (reader.peek() == '#') {
       std::string_view rest = line.substr(reader.pos);
       if (rest == "# EOF") {
@@ -208,33 +236,39 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string& so
     }
     ExpositionSample sample;
     std::string_view name = reader.name();
-    if (name.empty()) return reader.error("expected a metric name");
+    if (name.empty())
+      return reader.error("expected a metric name");
     sample.name = std::string(name);
     if (reader.peek() == '{') {
       RELGATE_ASSIGN_OR_RETURN(sample.labels, parse_labels(reader));
     }
-    if (reader.peek() != ' ' && reader.peek() != '\t') return reader.error("expected a space before the value of " + sample.name);
+    if (reader.peek() != ' ' && reader.peek() != '\t')
+      return reader.error("expected a space before the value of " + sample.name);
     reader.skip_spaces();
     std::string_view value_text = reader.token();
     auto value = parse_prometheus_float(value_text);
-    if (!value) return reader.error("invalid value '" + std::string(value_text) + "' for " + sample.name);
+    if (!value)
+      return reader.error("invalid value '" + std::string(value_text) + "' for " + sample.name);
     sample.value = *value;
     reader.skip_spaces();
     if (!reader.at_end() && reader.peek() != '#') {
       std::string_view ts_text = reader.token();
       auto ts = parse_prometheus_float(ts_text);
-      if (!ts || !std::isfinite(*ts)) return reader.error("invalid timestamp '" + std::string(ts_text) + "' for " + sample.name);
+      if (!ts || !std::isfinite(*ts))
+        return reader.error("invalid timestamp '" + std::string(ts_text) + "' for " + sample.name);
       sample.timestamp_ms = *ts; // scaled below once we know the format
       reader.skip_spaces();
     }
     // OpenMetrics exemplars (" # {trace_id=...} 1.0") follow a '#'; they are not samples.
-    if (!reader.at_end() && reader.peek() != '#') return reader.error("unexpected text after the value of " + sample.name);
+    if (!reader.at_end() && reader.peek() != '#')
+      return reader.error("unexpected text after the value of " + sample.name);
     out.samples.push_back(std::move(sample));
   }
   out.openmetrics = saw_eof;
   if (saw_eof) {
-    for (auto& sample : out.samples) {
-      if (sample.timestamp_ms) *sample.timestamp_ms *= 1000.0;
+    for (auto &sample : out.samples) {
+      if (sample.timestamp_ms)
+        *sample.timestamp_ms *= 1000.0;
     }
   }
   return out;

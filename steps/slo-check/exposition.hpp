@@ -10,33 +10,32 @@
 #include <utility>
 #include <vector>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 // Label pairs sorted by name, so two scrapes of the same series compare equal.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
-struct ExpositionSample
-{
+struct ExpositionSample {
   std::string name; // the sample name: "x_bucket", "x_total"
   Labels labels;
   double value = 0;
   std::optional<double> timestamp_ms; // OpenMetrics seconds are converted to ms
 };
 
-struct Exposition
-{
+struct Exposition {
   std::vector<ExpositionSample> samples;
   std::map<std::string, std::string> types; // family name -> counter|gauge|histogram|...
   bool openmetrics = false;                 // ended with "# EOF"
 };
 
 // Errors name "<source>:<line>" and what was expected there.
-Result<Exposition> parse_exposition(std::string_view text, const std::string& source_name);
+Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name);
 
 // "NaN", "+Inf", "-Inf", "Inf" and decimal/exponent floats (locale-free). nullopt when invalid.
 std::optional<double> parse_prometheus_float(std::string_view text);
 
-std::optional<std::string> label_value(const Labels& labels, std::string_view name);
-std::string series_key(const std::string& name, const Labels& labels); // name{a="b",...}
+std::optional<std::string> label_value(const Labels &labels, std::string_view name);
+std::string series_key(const std::string &name, const Labels &labels); // name{a="b",...}
 
 } // namespace relgate::slo

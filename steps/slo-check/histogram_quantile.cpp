@@ -4,15 +4,17 @@
 #include <cmath>
 #include <limits>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
 // Buckets sharing an upper bound (e.g. "1" and "1.0" from two exporters) are added together.
-std::vector<Bucket> coalesce(const std::vector<Bucket>& sorted)
+std::vector<Bucket> coalesce(const std::vector<Bucket> &sorted)
 {
   std::vector<Bucket> merged;
-  for (const Bucket& bucket : sorted) {
+  for (const Bucket &bucket : sorted) {
     if (!merged.empty() && merged.back().upper_bound == bucket.upper_bound) {
       merged.back().count += bucket.count;
     } else {
@@ -23,10 +25,10 @@ std::vector<Bucket> coalesce(const std::vector<Bucket>& sorted)
 }
 
 // A count lower than a lower bucket's is raised to it: the binary search needs monotonic counts.
-void ensure_monotonic(std::vector<Bucket>& buckets)
+void ensure_monotonic(std::vector<Bucket> &buckets)
 {
   double max = -std::numeric_limits<double>::infinity();
-  for (Bucket& bucket : buckets) {
+  for (Bucket &bucket : buckets) {
     if (bucket.count > max) {
       max = bucket.count;
     } else if (bucket.count < max) {
@@ -40,18 +42,25 @@ void ensure_monotonic(std::vector<Bucket>& buckets)
 double histogram_quantile(double q, std::vector<Bucket> buckets)
 {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (std::isnan(q)) return nan;
-  if (q < 0) return -std::numeric_limits<double>::infinity();
-  if (q > 1) return std::numeric_limits<double>::infinity();
-  if (buckets.empty()) return nan;
+  if (std::isnan(q))
+    return nan;
+  if (q < 0)
+    return -std::numeric_limits<double>::infinity();
+  if (q > 1)
+    return std::numeric_limits<double>::infinity();
+  if (buckets.empty())
+    return nan;
   std::stable_sort(buckets.begin(), buckets.end(),
-                   [](const Bucket& a, const Bucket& b) { return a.upper_bound < b.upper_bound; });
-  if (!(std::isinf(buckets.back().upper_bound) && buckets.back().upper_bound > 0)) return nan;
+                   [](const Bucket &a, const Bucket &b) { return a.upper_bound < b.upper_bound; });
+  if (!(std::isinf(buckets.back().upper_bound) && buckets.back().upper_bound > 0))
+    return nan;
   buckets = coalesce(buckets);
   ensure_monotonic(buckets);
-  if (buckets.size() < 2) return nan;
+  if (buckets.size() < 2)
+    return nan;
   const double observations = buckets.back().count;
-  if (observations == 0) return nan;
+  if (observations == 0)
+    return nan;
   double rank = q * observations;
   // First bucket (the +Inf one excluded) whose count reaches the rank: Go's sort.Search, kept as a
   // binary search so odd inputs (NaN counts) pick the same bucket as Prometheus.
@@ -66,8 +75,10 @@ double histogram_quantile(double q, std::vector<Bucket> buckets)
     }
   }
   const std::size_t b = low;
-  if (b == buckets.size() - 1) return buckets[buckets.size() - 2].upper_bound;
-  if (b == 0 && buckets[0].upper_bound <= 0) return buckets[0].upper_bound;
+  if (b == buckets.size() - 1)
+    return buckets[buckets.size() - 2].upper_bound;
+  if (b == 0 && buckets[0].upper_bound <= 0)
+    return buckets[0].upper_bound;
   double bucket_start = 0;
   double bucket_end = buckets[b].upper_bound;
   double count = buckets[b].count;

@@ -3,10 +3,10 @@
 
 #include <vector>
 
-namespace relgate::slo {
-
-struct Bucket
+namespace relgate::slo
 {
+
+struct Bucket {
   double upper_bound = 0; // the "le" label
   double count = 0;       // cumulative
 };

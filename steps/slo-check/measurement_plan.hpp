@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <string>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 enum class MeasurementStatus { passed, warning, failed, inconclusive };
 enum class ObjectivePhase { passed, warning, failed, inconclusive };
@@ -16,8 +17,7 @@ enum class ObjectivePhase { passed, warning, failed, inconclusive };
 std::string_view phase_name(ObjectivePhase phase); // "pass", "warning", "fail", "inconclusive"
 std::string_view measurement_status_name(MeasurementStatus status);
 
-struct ObjectiveTally
-{
+struct ObjectiveTally {
   int64_t passed = 0;
   int64_t warnings = 0;
   int64_t failed = 0;
@@ -27,7 +27,7 @@ struct ObjectiveTally
   int64_t total() const { return passed + warnings + failed + inconclusive; }
 };
 
-ObjectivePhase assess_objective(const ObjectiveTally& tally, const MeasurementPlan& plan);
+ObjectivePhase assess_objective(const ObjectiveTally &tally, const MeasurementPlan &plan);
 
 // Tracks errors across the run; an error does not use up one of the `count` measurements
 // (Argo retries an errored measurement), a success resets the consecutive counter.
@@ -46,7 +46,7 @@ public:
   int64_t consecutive() const { return m_consecutive; }
   int64_t total() const { return m_total; }
   int64_t limit() const { return m_limit; }
-  const std::string& last_error() const { return m_last; }
+  const std::string &last_error() const { return m_last; }
 
 private:
   int64_t m_limit;

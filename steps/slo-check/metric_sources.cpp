@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <thread>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to)
+std::string replace_all(std::string text, const std::string &from, const std::string &to)
 {
   for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
     text.replace(pos, from.size(), to);
@@ -15,10 +17,11 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-std::string join(const std::vector<std::string>& items)
+std::string join(const std::vector<std::string> &items)
 {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto &item : items)
+    out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
@@ -29,25 +32,25 @@ Reading no_data_reading(std::string why)
   return Reading{std::nullopt, std::move(why)};
 }
 
-Result<std::optional<double>> MetricSource::error_ratio(const Target&, Duration, Clock::time_point)
+Result<std::optional<double>> MetricSource::error_ratio(const Target &, Duration, Clock::time_point)
 {
   return std::optional<double>();
 }
 
-Result<std::optional<std::vector<double>>> MetricSource::range_samples(const Objective&, const Target&, Duration, Duration,
-                                                                       Clock::time_point)
+Result<std::optional<std::vector<double>>> MetricSource::range_samples(const Objective &, const Target &, Duration,
+                                                                       Duration, Clock::time_point)
 {
   return std::optional<std::vector<double>>();
 }
 
-Duration attempt_timeout(const HttpSettings& settings, Clock::time_point deadline)
+Duration attempt_timeout(const HttpSettings &settings, Clock::time_point deadline)
 {
   const auto remaining = std::chrono::duration_cast<Duration>(deadline - Clock::now());
   const auto share = remaining / std::max(1, settings.max_attempts);
   return std::max(Duration(100), std::min(settings.request_timeout, share));
 }
 
-Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string& what)
+Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string &what)
 {
   if (until > deadline) {
     std::this_thread::sleep_until(deadline);
@@ -57,7 +60,7 @@ Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point 
   return ok_result();
 }
 
-std::string substitute_placeholders(std::string text, const std::string& role_value, Duration window)
+std::string substitute_placeholders(std::string text, const std::string &role_value, Duration window)
 {
   text = replace_all(std::move(text), "{{ role }}", role_value);
   text = replace_all(std::move(text), "{{role}}", role_value);
@@ -66,35 +69,47 @@ std::string substitute_placeholders(std::string text, const std::string& role_va
   return text;
 }
 
-Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, const HttpMetricNames& names)
+Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, const HttpMetricNames &names)
 {
   using Kind = MetricSpec::Kind;
   switch (metric.kind) {
   case Kind::error_rate:
   case Kind::availability: {
-    if (!stats.has_requests_metric) return no_data_reading(names.requests_total + " not in the scrape (no request served yet, or check [source] requests_metric)");
-    if (!stats.has_status_label) return no_data_reading(names.requests_total + " has none of the labels " + join(names.status_labels) + "; check [source] status_labels");
+    if (!stats.has_requests_metric)
+      return no_data_reading(names.requests_total +
+                             " not in the scrape (no request served yet, or check [source] requests_metric)");
+    if (!stats.has_status_label)
+      return no_data_reading(names.requests_total + " has none of the labels " + join(names.status_labels) +
+                             "; check [source] status_labels");
     auto ratio = error_rate(stats);
-    if (!ratio) return no_data_reading("no requests in the window");
+    if (!ratio)
+      return no_data_reading("no requests in the window");
     return Reading{metric.kind == Kind::availability ? 1.0 - *ratio : *ratio, {}};
   }
   case Kind::request_rate: {
     auto rate = request_rate(stats);
-    if (!rate) return no_data_reading(names.requests_total + " not in the scrape (no request served yet, or check [source] requests_metric)");
+    if (!rate)
+      return no_data_reading(names.requests_total +
+                             " not in the scrape (no request served yet, or check [source] requests_metric)");
     return Reading{*rate, {}};
   }
   case Kind::latency_quantile: {
-    if (!stats.has_histogram) return no_data_reading(names.latency_histogram + "_bucket not in the scrape (no request served yet, or check [source] latency_histogram)");
+    if (!stats.has_histogram)
+      return no_data_reading(names.latency_histogram +
+                             "_bucket not in the scrape (no request served yet, or check [source] latency_histogram)");
     auto value = latency_quantile(stats, metric.quantile);
-    if (!value) return no_data_reading("no observations in the window");
+    if (!value)
+      return no_data_reading("no observations in the window");
     return Reading{*value, {}};
   }
   case Kind::latency_mean: {
     auto value = latency_mean(stats);
-    if (!value) return no_data_reading("no observations in the window");
+    if (!value)
+      return no_data_reading("no observations in the window");
     return Reading{*value, {}};
   }
-  case Kind::query: return no_data_reading("PromQL objectives need --prometheus");
+  case Kind::query:
+    return no_data_reading("PromQL objectives need --prometheus");
   }
   return no_data_reading("unknown metric");
 }

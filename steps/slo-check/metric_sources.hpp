@@ -14,19 +14,18 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 using Clock = std::chrono::steady_clock;
 
-struct Target
-{
-  std::string role;      // "canary", "baseline", or "target" without a comparison
-  std::string url;       // --metrics-url / --canary-url / --baseline-url
+struct Target {
+  std::string role;       // "canary", "baseline", or "target" without a comparison
+  std::string url;        // --metrics-url / --canary-url / --baseline-url
   std::string role_value; // Prometheus: what {{ role }} becomes
 };
 
-struct HttpSettings
-{
+struct HttpSettings {
   std::string bearer_token_env;
   std::string basic_auth_env;
   std::string ca_cert_path;
@@ -34,14 +33,12 @@ struct HttpSettings
   int max_attempts = 3;
 };
 
-struct Reading
-{
+struct Reading {
   std::optional<double> value;
   std::string no_data_reason; // why value is absent: "no requests in the window"
 };
 
-struct Measurement
-{
+struct Measurement {
   std::map<std::string, std::vector<Reading>> readings; // role -> one per objective
   std::vector<std::string> warnings;
   double window_seconds = 0;
@@ -54,32 +51,34 @@ public:
   virtual ~MetricSource() = default;
   virtual std::string kind() const = 0; // "prometheus", "metrics-url", "metrics-file"
   // Errors are measurement errors (unreachable, bad answer, deadline reached).
-  virtual Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point deadline) = 0;
+  virtual Result<Measurement> measure(const std::vector<Objective> &objectives, Clock::time_point deadline) = 0;
   // Error ratio over a window, for burn rates (Prometheus only; others answer nullopt).
-  virtual Result<std::optional<double>> error_ratio(const Target& target, Duration window, Clock::time_point deadline);
+  virtual Result<std::optional<double>> error_ratio(const Target &target, Duration window, Clock::time_point deadline);
   // An objective's values over the last `range`, one per `step` (Prometheus query_range), as
   // samples for the canary comparison. Other sources answer nullopt.
-  virtual Result<std::optional<std::vector<double>>> range_samples(const Objective& objective, const Target& target,
-                                                                   Duration range, Duration step, Clock::time_point deadline);
+  virtual Result<std::optional<std::vector<double>>> range_samples(const Objective &objective, const Target &target,
+                                                                   Duration range, Duration step,
+                                                                   Clock::time_point deadline);
 };
 
 // The timeout for one HTTP attempt so that all attempts fit before the deadline.
-Duration attempt_timeout(const HttpSettings& settings, Clock::time_point deadline);
+Duration attempt_timeout(const HttpSettings &settings, Clock::time_point deadline);
 // Sleeps until `until` unless it is past the deadline: then an error naming `what`.
-Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string& what);
+Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string &what);
 
-std::string substitute_placeholders(std::string text, const std::string& role_value, Duration window);
+std::string substitute_placeholders(std::string text, const std::string &role_value, Duration window);
 
 std::unique_ptr<MetricSource> make_prometheus_source(std::string base_url, std::vector<Target> targets,
                                                      HttpSettings http, SloPolicy policy);
 std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, HttpSettings http, SloPolicy policy);
 // Per role ("target", or "canary" and "baseline"): one file is judged against zero, two give the
 // delta between them.
-std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy);
+std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role,
+                                               SloPolicy policy);
 
 Reading no_data_reading(std::string why);
 
 // Built-in readings from the figures of one window.
-Reading builtin_reading(const MetricSpec& metric, const WindowStats& stats, const HttpMetricNames& names);
+Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, const HttpMetricNames &names);
 
 } // namespace relgate::slo

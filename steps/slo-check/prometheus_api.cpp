@@ -7,29 +7,35 @@
 #include <cmath>
 #include <cstdio>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
-Result<double> sample_value(const JsonValue& pair, const std::string& where)
+Result<double> sample_value(const JsonValue &pair, const std::string &where)
 {
   // [ <unix seconds as number>, "<value as string>" ]
   if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsNumber() || !pair[1].IsString()) {
     return make_error(where + ": expected a sample [timestamp, \"value\"]");
   }
   auto value = parse_prometheus_float(std::string_view(pair[1].GetString(), pair[1].GetStringLength()));
-  if (!value) return make_error(where + ": sample value '" + std::string(pair[1].GetString()) + "' is not a number");
+  if (!value)
+    return make_error(where + ": sample value '" + std::string(pair[1].GetString()) + "' is not a number");
   return *value;
 }
 
-Result<Labels> metric_labels(const JsonValue& series, const std::string& where)
+Result<Labels> metric_labels(const JsonValue &series, const std::string &where)
 {
   Labels labels;
-  const JsonValue* metric = find_member(series, "metric");
-  if (!metric) return labels;
-  if (!metric->IsObject()) return make_error(where + ": \"metric\" must be an object");
+  const JsonValue *metric = find_member(series, "metric");
+  if (!metric)
+    return labels;
+  if (!metric->IsObject())
+    return make_error(where + ": \"metric\" must be an object");
   for (auto it = metric->MemberBegin(); it != metric->MemberEnd(); ++it) {
-    if (!it->value.IsString()) return make_error(where + ": label values must be strings");
+    if (!it->value.IsString())
+      return make_error(where + ": label values must be strings");
     labels.emplace_back(it->name.GetString(), it->value.GetString());
   }
   std::sort(labels.begin(), labels.end());
@@ -46,71 +52,86 @@ std::string body_excerpt(std::string_view body, std::size_t n)
       out += "...";
       break;
     }
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20)
+      continue;
+    if (c == ' ' && !out.empty() && out.back() == ' ')
+      continue;
     out += c;
   }
   return out;
 }
 
 Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_view content_type,
-                                                  std::string_view body, const std::string& where)
+                                                  std::string_view body, const std::string &where)
 {
   auto document = parse_json(body, where);
   if (!document || !document->IsObject()) {
     std::string what = "HTTP " + std::to_string(http_status);
-    if (!content_type.empty()) what += " (" + std::string(content_type) + ")";
-    const std::string hint = http_status == 401 || http_status == 403
-                               ? " (check the credentials: --bearer-token-env / --basic-auth-env name the variables holding them)"
-                             : http_status >= 200 && http_status < 300
-                               ? " (check the --prometheus URL: it must be the server root, not a UI page)"
-                               : " (an error page from a proxy or the server in front of Prometheus)";
+    if (!content_type.empty())
+      what += " (" + std::string(content_type) + ")";
+    const std::string hint =
+        http_status == 401 || http_status == 403
+            ? " (check the credentials: --bearer-token-env / --basic-auth-env name the variables holding them)"
+        : http_status >= 200 && http_status < 300
+            ? " (check the --prometheus URL: it must be the server root, not a UI page)"
+            : " (an error page from a proxy or the server in front of Prometheus)";
     return make_error(where + ": " + what + " is not a Prometheus API response: '" + body_excerpt(body) + "'" + hint);
   }
-  const JsonValue& root = *document;
+  const JsonValue &root = *document;
   auto status = get_string(root, "status");
-  if (!status) return make_error(where + ": HTTP " + std::to_string(http_status) + ": JSON without a \"status\" field: '" + body_excerpt(body) + "'");
+  if (!status)
+    return make_error(where + ": HTTP " + std::to_string(http_status) + ": JSON without a \"status\" field: '" +
+                      body_excerpt(body) + "'");
   if (*status != "success") {
     std::string error_type = get_string(root, "errorType").value_or("unknown");
     std::string error = get_string(root, "error").value_or("(no error message)");
-    return make_error(where + ": Prometheus error (HTTP " + std::to_string(http_status) + ", errorType " + error_type + "): " + error);
+    return make_error(where + ": Prometheus error (HTTP " + std::to_string(http_status) + ", errorType " + error_type +
+                      "): " + error);
   }
   if (http_status < 200 || http_status >= 300) {
-    return make_error(where + ": HTTP " + std::to_string(http_status) + " with a success body: refusing an inconsistent answer");
+    return make_error(where + ": HTTP " + std::to_string(http_status) +
+                      " with a success body: refusing an inconsistent answer");
   }
   PromQueryResult result;
-  if (const JsonValue* warnings = find_member(root, "warnings"); warnings && warnings->IsArray()) {
-    for (const auto& warning : warnings->GetArray()) {
-      if (warning.IsString()) result.warnings.emplace_back(warning.GetString());
+  if (const JsonValue *warnings = find_member(root, "warnings"); warnings && warnings->IsArray()) {
+    for (const auto &warning : warnings->GetArray()) {
+      if (warning.IsString())
+        result.warnings.emplace_back(warning.GetString());
     }
   }
-  const JsonValue* data = find_member(root, "data");
-  if (!data || !data->IsObject()) return make_error(where + ": success response without a \"data\" object");
+  const JsonValue *data = find_member(root, "data");
+  if (!data || !data->IsObject())
+    return make_error(where + ": success response without a \"data\" object");
   auto type = get_string(*data, "resultType");
-  const JsonValue* items = find_member(*data, "result");
-  if (!type || !items) return make_error(where + ": \"data\" lacks resultType or result");
+  const JsonValue *items = find_member(*data, "result");
+  if (!type || !items)
+    return make_error(where + ": \"data\" lacks resultType or result");
   result.result_type = *type;
   if (*type == "scalar") {
     RELGATE_ASSIGN_OR_RETURN(double value, sample_value(*items, where + ": scalar result"));
     result.series.push_back({{}, {{(*items)[0].GetDouble(), value}}});
   } else if (*type == "vector" || *type == "matrix") {
-    if (!items->IsArray()) return make_error(where + ": " + *type + " result must be an array");
-    for (const auto& item : items->GetArray()) {
+    if (!items->IsArray())
+      return make_error(where + ": " + *type + " result must be an array");
+    for (const auto &item : items->GetArray()) {
       PromSeries series;
       RELGATE_ASSIGN_OR_RETURN(series.metric, metric_labels(item, where));
       if (*type == "vector") {
-        const JsonValue* value = find_member(item, "value");
+        const JsonValue *value = find_member(item, "value");
         if (!value) {
-          if (find_member(item, "histogram")) return make_error(where + ": native histogram samples are not supported; query classic buckets");
+          if (find_member(item, "histogram"))
+            return make_error(where + ": native histogram samples are not supported; query classic buckets");
           return make_error(where + ": vector sample without \"value\"");
         }
         RELGATE_ASSIGN_OR_RETURN(double v, sample_value(*value, where + ": vector sample"));
         series.points.emplace_back((*value)[0].GetDouble(), v);
       } else {
-        const JsonValue* values = find_member(item, "values");
-        if (!values || !values->IsArray()) return make_error(where + ": matrix series without \"values\"");
-        for (const auto& pair : values->GetArray()) {
+        const JsonValue *values = find_member(item, "values");
+        if (!values || !values->IsArray())
+          return make_error(where + ": matrix series without \"values\"");
+        for (const auto &pair : values->GetArray()) {
           RELGATE_ASSIGN_OR_RETURN(double v, sample_value(pair, where + ": matrix sample"));
           series.points.emplace_back(pair[0].GetDouble(), v);
         }
@@ -125,7 +146,8 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
   return result;
 }
 
-namespace {
+namespace
+{
 
 std::string unix_seconds_text(double seconds)
 {
@@ -134,12 +156,13 @@ std::string unix_seconds_text(double seconds)
   return buffer;
 }
 
-Result<PromQueryResult> api_get(const PrometheusEndpoint& endpoint, const std::string& path,
+Result<PromQueryResult> api_get(const PrometheusEndpoint &endpoint, const std::string &path,
                                 std::vector<std::pair<std::string, std::string>> query)
 {
   HttpRequest request;
   std::string base = endpoint.base_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  while (!base.empty() && base.back() == '/')
+    base.pop_back();
   request.url = base + path;
   request.query = std::move(query);
   request.headers.push_back("Accept: application/json");
@@ -150,46 +173,53 @@ Result<PromQueryResult> api_get(const PrometheusEndpoint& endpoint, const std::s
   request.max_attempts = endpoint.max_attempts;
   const std::string where = "prometheus " + redact_url(base);
   auto response = http_get(request);
-  if (!response) return make_error(where + ": unreachable: " + response.message());
+  if (!response)
+    return make_error(where + ": unreachable: " + response.message());
   return parse_prometheus_response(response->status, response->content_type, response->body, where);
 }
 
 } // namespace
 
-Result<PromQueryResult> prometheus_query(const PrometheusEndpoint& endpoint, const std::string& promql,
+Result<PromQueryResult> prometheus_query(const PrometheusEndpoint &endpoint, const std::string &promql,
                                          std::optional<double> time)
 {
   std::vector<std::pair<std::string, std::string>> query = {{"query", promql}};
-  if (time) query.emplace_back("time", unix_seconds_text(*time));
+  if (time)
+    query.emplace_back("time", unix_seconds_text(*time));
   return api_get(endpoint, "/api/v1/query", std::move(query));
 }
 
-Result<PromQueryResult> prometheus_query_range(const PrometheusEndpoint& endpoint, const std::string& promql, double start,
-                                               double end, Duration step)
+Result<PromQueryResult> prometheus_query_range(const PrometheusEndpoint &endpoint, const std::string &promql,
+                                               double start, double end, Duration step)
 {
   const double step_seconds = std::chrono::duration<double>(step).count();
   return api_get(endpoint, "/api/v1/query_range",
-                 {{"query", promql}, {"start", unix_seconds_text(start)}, {"end", unix_seconds_text(end)},
+                 {{"query", promql},
+                  {"start", unix_seconds_text(start)},
+                  {"end", unix_seconds_text(end)},
                   {"step", unix_seconds_text(step_seconds)}});
 }
 
-bool is_permanent_query_error(const std::string& message)
+bool is_permanent_query_error(const std::string &message)
 {
   return message.find("errorType bad_data)") != std::string::npos;
 }
 
-Result<std::optional<double>> single_value(const PromQueryResult& result, const std::string& promql)
+Result<std::optional<double>> single_value(const PromQueryResult &result, const std::string &promql)
 {
   if (result.result_type == "matrix") {
-    return make_error("query '" + promql + "' returned a range (matrix); write an instant query, e.g. wrap it in rate(...[5m])");
+    return make_error("query '" + promql +
+                      "' returned a range (matrix); write an instant query, e.g. wrap it in rate(...[5m])");
   }
-  if (result.series.empty()) return std::optional<double>();
+  if (result.series.empty())
+    return std::optional<double>();
   if (result.series.size() > 1) {
     return make_error("query '" + promql + "' returned " + std::to_string(result.series.size()) +
                       " series; aggregate it to one (sum, max, or by a label filter)");
   }
-  const auto& points = result.series[0].points;
-  if (points.empty() || std::isnan(points.back().second)) return std::optional<double>();
+  const auto &points = result.series[0].points;
+  if (points.empty() || std::isnan(points.back().second))
+    return std::optional<double>();
   return std::optional<double>(points.back().second);
 }
 

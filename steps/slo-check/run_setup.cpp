@@ -1,8 +1,9 @@
 #include "run_setup.hpp"
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& policy, const HttpSettings& http)
+Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &policy, const HttpSettings &http)
 {
   const bool prometheus = args.has("prometheus");
   const bool metrics_url = args.has("metrics-url");
@@ -13,23 +14,27 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
     return make_error("--baseline-file needs --metrics-file (the canary's saved scrapes)");
   }
   if (chosen != 1) {
-    return make_error("choose exactly one source: --prometheus URL, --metrics-url URL, --metrics-file FILE [--metrics-file FILE], "
-                      "or --canary-url URL --baseline-url URL");
+    return make_error(
+        "choose exactly one source: --prometheus URL, --metrics-url URL, --metrics-file FILE [--metrics-file FILE], "
+        "or --canary-url URL --baseline-url URL");
   }
-  if (args.has("baseline-url") && !canary_url) return make_error("--baseline-url needs --canary-url (the two targets compared)");
+  if (args.has("baseline-url") && !canary_url)
+    return make_error("--baseline-url needs --canary-url (the two targets compared)");
   if ((args.has("canary-role") || args.has("baseline-role")) && !prometheus) {
     return make_error("--canary-role/--baseline-role fill {{ role }} in PromQL: they need --prometheus");
   }
   SourceChoice choice;
-  for (const auto& objective : policy.objectives) {
+  for (const auto &objective : policy.objectives) {
     if (objective.metric.kind == MetricSpec::Kind::query && !prometheus) {
-      return make_error("objective '" + objective.name + "' is a PromQL query: run with --prometheus URL (or use a built-in metric)");
+      return make_error("objective '" + objective.name +
+                        "' is a PromQL query: run with --prometheus URL (or use a built-in metric)");
     }
   }
   if (prometheus) {
     const std::string canary_role = args.value_or("canary-role", "");
     if (args.has("baseline-role")) {
-      if (canary_role.empty()) return make_error("--baseline-role needs --canary-role");
+      if (canary_role.empty())
+        return make_error("--baseline-role needs --canary-role");
       choice.targets = {{"canary", "", canary_role}, {"baseline", "", *args.value("baseline-role")}};
       choice.comparing = true;
       choice.judged_role = "canary";
@@ -38,9 +43,12 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
       choice.judged_role = choice.targets[0].role;
     }
     bool uses_role = policy.prometheus_selector.find("role") != std::string::npos;
-    for (const auto& objective : policy.objectives) uses_role |= objective.metric.query.find("{{") != std::string::npos &&
-                                                                 objective.metric.query.find("role") != std::string::npos;
-    if (uses_role && canary_role.empty()) return make_error("the policy's PromQL uses {{ role }}: pass --canary-role VALUE (and --baseline-role VALUE to compare)");
+    for (const auto &objective : policy.objectives)
+      uses_role |= objective.metric.query.find("{{") != std::string::npos &&
+                   objective.metric.query.find("role") != std::string::npos;
+    if (uses_role && canary_role.empty())
+      return make_error(
+          "the policy's PromQL uses {{ role }}: pass --canary-role VALUE (and --baseline-role VALUE to compare)");
     choice.source = make_prometheus_source(*args.value("prometheus"), choice.targets, http, policy);
   } else if (metrics_url || canary_url) {
     if (metrics_url) {
@@ -57,7 +65,8 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
   } else {
     const auto baseline_files = args.values("baseline-file");
     if (files.size() > 2 || baseline_files.size() > 2) {
-      return make_error("--metrics-file / --baseline-file: give one saved scrape (judged against zero) or two (before and after)");
+      return make_error(
+          "--metrics-file / --baseline-file: give one saved scrape (judged against zero) or two (before and after)");
     }
     choice.files = files;
     if (baseline_files.empty()) {
@@ -74,22 +83,27 @@ Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& poli
   return choice;
 }
 
-Result<void> apply_overrides(const ParsedArgs& args, SloPolicy& policy, HttpSettings& http)
+Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http)
 {
   RELGATE_ASSIGN_OR_RETURN(auto window, args.duration("window"));
   if (window) {
-    if (window->count() <= 0) return make_error("--window: must be longer than 0, e.g. 30s");
+    if (window->count() <= 0)
+      return make_error("--window: must be longer than 0, e.g. 30s");
     policy.window = *window;
   }
   RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
-  if (interval) policy.plan.interval = *interval;
+  if (interval)
+    policy.plan.interval = *interval;
   RELGATE_ASSIGN_OR_RETURN(auto count, args.integer("count", 1, 1000));
-  if (count) policy.plan.count = *count;
+  if (count)
+    policy.plan.count = *count;
   if (policy.plan.count > 1 && policy.plan.interval.count() <= 0) {
-    return make_error("--count " + std::to_string(policy.plan.count) + " needs an interval between measurements: --interval 30s (or [measurement] interval)");
+    return make_error("--count " + std::to_string(policy.plan.count) +
+                      " needs an interval between measurements: --interval 30s (or [measurement] interval)");
   }
   RELGATE_ASSIGN_OR_RETURN(auto request_timeout, args.duration("request-timeout"));
-  if (request_timeout) policy.request_timeout = *request_timeout;
+  if (request_timeout)
+    policy.request_timeout = *request_timeout;
   RELGATE_ASSIGN_OR_RETURN(auto attempts, args.integer("attempts", 1, 10));
   http.max_attempts = attempts ? static_cast<int>(*attempts) : 3;
   http.request_timeout = policy.request_timeout;
@@ -99,10 +113,11 @@ Result<void> apply_overrides(const ParsedArgs& args, SloPolicy& policy, HttpSett
   return ok_result();
 }
 
-Duration planned_duration(const SloPolicy& policy, bool waits_window)
+Duration planned_duration(const SloPolicy &policy, bool waits_window)
 {
   Duration total = policy.plan.interval * (policy.plan.count - 1);
-  if (waits_window) total += policy.plan.interval >= policy.window ? policy.window : policy.window * policy.plan.count;
+  if (waits_window)
+    total += policy.plan.interval >= policy.window ? policy.window : policy.window * policy.plan.count;
   return total;
 }
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
-
-struct SourceChoice
+namespace relgate::slo
 {
+
+struct SourceChoice {
   std::unique_ptr<MetricSource> source;
   std::vector<Target> targets;
   std::string judged_role;
@@ -22,10 +22,10 @@ struct SourceChoice
 };
 
 // Exactly one source; roles for the comparison; PromQL objectives only with --prometheus.
-Result<SourceChoice> choose_source(const ParsedArgs& args, const SloPolicy& policy, const HttpSettings& http);
+Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &policy, const HttpSettings &http);
 // --window, --interval, --count, --request-timeout, --attempts and the credential options.
-Result<void> apply_overrides(const ParsedArgs& args, SloPolicy& policy, HttpSettings& http);
+Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http);
 // The least the plan needs: windows waited (scrapes) and intervals between measurements.
-Duration planned_duration(const SloPolicy& policy, bool waits_window);
+Duration planned_duration(const SloPolicy &policy, bool waits_window);
 
 } // namespace relgate::slo

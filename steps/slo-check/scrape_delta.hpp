@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
-
-struct HttpMetricNames
+namespace relgate::slo
 {
+
+struct HttpMetricNames {
   std::string requests_total = "http_requests_total";
   std::vector<std::string> status_labels = {"status_code", "code", "status"};
   std::string error_status_prefix = "5"; // "5" = 5xx
@@ -23,12 +23,11 @@ struct HttpMetricNames
 // Δ of one counter sample: c2 - c1, or c2 after a reset (c2 < c1), or c2 for a new series.
 double counter_delta(std::optional<double> before, double after);
 
-struct WindowStats
-{
+struct WindowStats {
   double requests = 0;
   double errors = 0;
-  bool has_requests_metric = false; // the counter was exposed at all
-  bool has_status_label = false;    // some series carried one of the status labels
+  bool has_requests_metric = false;    // the counter was exposed at all
+  bool has_status_label = false;       // some series carried one of the status labels
   std::vector<Bucket> latency_buckets; // Δ per le, summed over all series
   double latency_sum = 0;
   double latency_count = 0;
@@ -38,13 +37,13 @@ struct WindowStats
 };
 
 // `before` may be empty (one saved scrape judged against zero).
-WindowStats compute_window_stats(const Exposition& before, const Exposition& after,
-                                 const HttpMetricNames& names, double wall_window_seconds);
+WindowStats compute_window_stats(const Exposition &before, const Exposition &after, const HttpMetricNames &names,
+                                 double wall_window_seconds);
 
 // Built-in metric values; nullopt = no data (no requests, no buckets, NaN quantile).
-std::optional<double> error_rate(const WindowStats& stats);
-std::optional<double> request_rate(const WindowStats& stats);
-std::optional<double> latency_quantile(const WindowStats& stats, double q);
-std::optional<double> latency_mean(const WindowStats& stats);
+std::optional<double> error_rate(const WindowStats &stats);
+std::optional<double> request_rate(const WindowStats &stats);
+std::optional<double> latency_quantile(const WindowStats &stats, double q);
+std::optional<double> latency_mean(const WindowStats &stats);
 
 } // namespace relgate::slo

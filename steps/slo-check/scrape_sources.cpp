@@ -6,11 +6,13 @@
 
 #include <map>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
-void note_resets(const std::string& role, const WindowStats& stats, Measurement& measurement)
+void note_resets(const std::string &role, const WindowStats &stats, Measurement &measurement)
 {
   if (stats.counter_resets > 0) {
     measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
@@ -18,11 +20,12 @@ void note_resets(const std::string& role, const WindowStats& stats, Measurement&
   }
 }
 
-Result<Exposition> scrape(const Target& target, const HttpSettings& http, Clock::time_point deadline)
+Result<Exposition> scrape(const Target &target, const HttpSettings &http, Clock::time_point deadline)
 {
   HttpRequest request;
   request.url = target.url;
-  request.headers.push_back("Accept: text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1");
+  request.headers.push_back(
+      "Accept: text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1");
   request.bearer_token_env = http.bearer_token_env;
   request.basic_auth_env = http.basic_auth_env;
   request.ca_cert_path = http.ca_cert_path;
@@ -30,15 +33,17 @@ Result<Exposition> scrape(const Target& target, const HttpSettings& http, Clock:
   request.max_attempts = http.max_attempts;
   const std::string where = target.role + " " + redact_url(target.url);
   auto response = http_get(request);
-  if (!response) return make_error(where + ": unreachable: " + response.message());
+  if (!response)
+    return make_error(where + ": unreachable: " + response.message());
   if (response->status != 200) {
     const bool denied = response->status == 401 || response->status == 403;
-    return make_error(where + ": HTTP " + std::to_string(response->status) + " after " + std::to_string(response->attempts) +
-                      " attempt(s): '" + body_excerpt(response->body) + "'" +
+    return make_error(where + ": HTTP " + std::to_string(response->status) + " after " +
+                      std::to_string(response->attempts) + " attempt(s): '" + body_excerpt(response->body) + "'" +
                       (denied ? " (check --bearer-token-env / --basic-auth-env)" : ""));
   }
   auto parsed = parse_exposition(response->body, where);
-  if (!parsed) return make_error(parsed.message() + " (is this a Prometheus /metrics endpoint?)");
+  if (!parsed)
+    return make_error(parsed.message() + " (is this a Prometheus /metrics endpoint?)");
   return parsed;
 }
 
@@ -46,12 +51,12 @@ class ScrapeSource : public MetricSource
 {
 public:
   ScrapeSource(std::vector<Target> targets, HttpSettings http, SloPolicy policy)
-    : m_targets(std::move(targets)), m_http(std::move(http)), m_policy(std::move(policy))
+      : m_targets(std::move(targets)), m_http(std::move(http)), m_policy(std::move(policy))
   {
   }
   std::string kind() const override { return "metrics-url"; }
 
-  Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point deadline) override
+  Result<Measurement> measure(const std::vector<Objective> &objectives, Clock::time_point deadline) override
   {
     // Scrapes chain: the end of one measurement is the start of the next when it is recent
     // enough (interval <= window), which halves the scrapes of a long plan.
@@ -63,23 +68,26 @@ public:
       start = m_previous;
       start_time = m_previous_time;
     } else {
-      for (const auto& target : m_targets) {
+      for (const auto &target : m_targets) {
         RELGATE_ASSIGN_OR_RETURN(start[target.role], scrape(target, m_http, deadline));
       }
       start_time = Clock::now();
     }
-    RELGATE_TRY(sleep_until_or_deadline(start_time + m_policy.window, deadline, "waiting --window " + format_duration(m_policy.window) + " between scrapes"));
+    RELGATE_TRY(sleep_until_or_deadline(start_time + m_policy.window, deadline,
+                                        "waiting --window " + format_duration(m_policy.window) + " between scrapes"));
     std::map<std::string, Exposition> end;
-    for (const auto& target : m_targets) {
+    for (const auto &target : m_targets) {
       RELGATE_ASSIGN_OR_RETURN(end[target.role], scrape(target, m_http, deadline));
     }
     const auto end_time = Clock::now();
     Measurement measurement;
     measurement.window_seconds = std::chrono::duration<double>(end_time - start_time).count();
-    for (const auto& target : m_targets) {
-      WindowStats stats = compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
-      auto& readings = measurement.readings[target.role];
-      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+    for (const auto &target : m_targets) {
+      WindowStats stats =
+          compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
+      auto &readings = measurement.readings[target.role];
+      for (const auto &objective : objectives)
+        readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
       note_resets(target.role, stats, measurement);
       measurement.stats[target.role] = stats;
     }
@@ -101,16 +109,16 @@ class FileSource : public MetricSource
 {
 public:
   FileSource(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy)
-    : m_files(std::move(files_by_role)), m_policy(std::move(policy))
+      : m_files(std::move(files_by_role)), m_policy(std::move(policy))
   {
   }
   std::string kind() const override { return "metrics-file"; }
 
-  Result<Measurement> measure(const std::vector<Objective>& objectives, Clock::time_point) override
+  Result<Measurement> measure(const std::vector<Objective> &objectives, Clock::time_point) override
   {
     Measurement measurement;
     const double window = std::chrono::duration<double>(m_policy.window).count();
-    for (const auto& [role, files] : m_files) {
+    for (const auto &[role, files] : m_files) {
       Exposition before;
       if (files.size() == 2) {
         RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files[0]));
@@ -120,8 +128,9 @@ public:
       RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, files.back()));
       WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
       measurement.window_seconds = stats.window_seconds;
-      auto& readings = measurement.readings[role];
-      for (const auto& objective : objectives) readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+      auto &readings = measurement.readings[role];
+      for (const auto &objective : objectives)
+        readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
       note_resets(role, stats, measurement);
       measurement.stats[role] = stats;
     }
@@ -140,7 +149,8 @@ std::unique_ptr<MetricSource> make_scrape_source(std::vector<Target> targets, Ht
   return std::make_unique<ScrapeSource>(std::move(targets), std::move(http), std::move(policy));
 }
 
-std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role, SloPolicy policy)
+std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector<std::string>> files_by_role,
+                                               SloPolicy policy)
 {
   return std::make_unique<FileSource>(std::move(files_by_role), std::move(policy));
 }

@@ -9,13 +9,14 @@
 
 #include <ostream>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
 // How the plan went: measurements completed (-1 when a follow-up query failed), and the errors.
-struct PlanProgress
-{
+struct PlanProgress {
   explicit PlanProgress(int64_t consecutive_error_limit) : errors(consecutive_error_limit) {}
   int done = 0;
   bool permanent_error = false;
@@ -24,8 +25,9 @@ struct PlanProgress
 
 // The measurement loop: `count` successful measurements `interval` apart; an errored one is
 // retried (Argo) until consecutive_error_limit or the deadline.
-Result<void> run_measurements(StepContext& context, const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
-                              std::vector<ObjectiveResult>& results, RunInfo& run, PlanProgress& progress)
+Result<void> run_measurements(StepContext &context, const SloPolicy &policy, const SourceChoice &choice,
+                              Clock::time_point deadline, std::vector<ObjectiveResult> &results, RunInfo &run,
+                              PlanProgress &progress)
 {
   const bool tty = isatty(STDERR_FILENO) != 0;
   int attempt = 0;
@@ -36,25 +38,30 @@ Result<void> run_measurements(StepContext& context, const SloPolicy& policy, con
     entry.at = format_rfc3339(current_time());
     auto measurement = choice.source->measure(policy.objectives, deadline);
     if (!measurement) {
-      if (choice.source->kind() == "metrics-file") return measurement.error(); // bad input: nothing to retry
+      if (choice.source->kind() == "metrics-file")
+        return measurement.error(); // bad input: nothing to retry
       entry.error = measurement.message();
       run.log.push_back(std::move(entry));
       progress.errors.record_error(measurement.message());
-      if (tty) context.io.err << "slo-check: measurement error " << progress.errors.consecutive() << ": " << measurement.message() << "\n";
+      if (tty)
+        context.io.err << "slo-check: measurement error " << progress.errors.consecutive() << ": "
+                       << measurement.message() << "\n";
       if (is_permanent_query_error(measurement.message())) {
         progress.permanent_error = true;
         break;
       }
-      if (progress.errors.exhausted() || Clock::now() >= deadline) break;
+      if (progress.errors.exhausted() || Clock::now() >= deadline)
+        break;
       // Argo retries an errored measurement after the interval; without one, after a second.
       const Duration pause = policy.plan.interval.count() > 0 ? policy.plan.interval : Duration(1000);
-      if (!sleep_until_or_deadline(started + pause, deadline, "retrying")) break;
+      if (!sleep_until_or_deadline(started + pause, deadline, "retrying"))
+        break;
       continue;
     }
     progress.errors.record_success();
     std::vector<ObjectiveReading> readings;
-    const auto& judged = measurement->readings[choice.judged_role];
-    const std::vector<Reading>* baseline = choice.comparing ? &measurement->readings["baseline"] : nullptr;
+    const auto &judged = measurement->readings[choice.judged_role];
+    const std::vector<Reading> *baseline = choice.comparing ? &measurement->readings["baseline"] : nullptr;
     for (std::size_t i = 0; i < policy.objectives.size(); ++i) {
       auto reading = evaluate_reading(policy.objectives[i], judged[i], baseline ? &(*baseline)[i] : nullptr,
                                       results[i].last_allow_value, policy.canary);
@@ -62,11 +69,13 @@ Result<void> run_measurements(StepContext& context, const SloPolicy& policy, con
       readings.push_back(reading);
       results[i].readings.push_back(std::move(reading));
     }
-    for (const auto& warning : measurement->warnings) run.warnings.push_back(warning);
+    for (const auto &warning : measurement->warnings)
+      run.warnings.push_back(warning);
     entry.measurement = std::move(*measurement);
     run.log.push_back(std::move(entry));
     ++progress.done;
-    if (tty) context.io.err << progress_line(policy.objectives, readings, progress.done, policy.plan.count) << "\n";
+    if (tty)
+      context.io.err << progress_line(policy.objectives, readings, progress.done, policy.plan.count) << "\n";
     if (progress.done < policy.plan.count &&
         !sleep_until_or_deadline(started + policy.plan.interval, deadline, "waiting for the next measurement")) {
       break;
@@ -76,19 +85,21 @@ Result<void> run_measurements(StepContext& context, const SloPolicy& policy, con
 }
 
 // Burn rates are judged once, at the end, over their own windows (Prometheus only).
-std::vector<BurnRateEvaluation> judge_burn_rates(const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
-                                                 RunInfo& run, PlanProgress& progress)
+std::vector<BurnRateEvaluation> judge_burn_rates(const SloPolicy &policy, const SourceChoice &choice,
+                                                 Clock::time_point deadline, RunInfo &run, PlanProgress &progress)
 {
   std::vector<BurnRateEvaluation> burns;
-  if (!policy.burn_rate.enabled || progress.done != policy.plan.count) return burns;
+  if (!policy.burn_rate.enabled || progress.done != policy.plan.count)
+    return burns;
   if (choice.source->kind() != "prometheus") {
     run.warnings.push_back("[burn_rate] needs --prometheus (hours of history); not evaluated");
     return burns;
   }
-  const Target& judged_target = choice.targets[0];
-  for (const auto& window : policy.burn_rate.windows) {
+  const Target &judged_target = choice.targets[0];
+  for (const auto &window : policy.burn_rate.windows) {
     auto long_ratio = choice.source->error_ratio(judged_target, window.long_window, deadline);
-    auto short_ratio = long_ratio ? choice.source->error_ratio(judged_target, window.short_window, deadline) : long_ratio;
+    auto short_ratio =
+        long_ratio ? choice.source->error_ratio(judged_target, window.short_window, deadline) : long_ratio;
     if (!long_ratio || !short_ratio) {
       progress.errors.record_error("burn rate: " + (long_ratio ? short_ratio.message() : long_ratio.message()));
       progress.done = -1;
@@ -100,21 +111,24 @@ std::vector<BurnRateEvaluation> judge_burn_rates(const SloPolicy& policy, const 
 }
 
 // Canary comparison samples from range queries (Prometheus), when the policy asks for them.
-void collect_range_samples(const SloPolicy& policy, const SourceChoice& choice, Clock::time_point deadline,
-                           std::vector<ObjectiveResult>& results, RunInfo& run, PlanProgress& progress)
+void collect_range_samples(const SloPolicy &policy, const SourceChoice &choice, Clock::time_point deadline,
+                           std::vector<ObjectiveResult> &results, RunInfo &run, PlanProgress &progress)
 {
-  if (!choice.comparing || policy.canary.sample_range.count() <= 0 || progress.done != policy.plan.count) return;
+  if (!choice.comparing || policy.canary.sample_range.count() <= 0 || progress.done != policy.plan.count)
+    return;
   if (choice.source->kind() != "prometheus") {
     run.warnings.push_back("[canary] sample_range needs --prometheus; Mann-Whitney uses the per-measurement values");
     return;
   }
-  for (auto& result : results) {
-    if (result.objective->direction == Direction::none) continue;
+  for (auto &result : results) {
+    if (result.objective->direction == Direction::none)
+      continue;
     auto canary = choice.source->range_samples(*result.objective, choice.targets[0], policy.canary.sample_range,
                                                policy.canary.sample_step, deadline);
-    auto baseline = canary ? choice.source->range_samples(*result.objective, choice.targets[1], policy.canary.sample_range,
-                                                          policy.canary.sample_step, deadline)
-                           : canary;
+    auto baseline = canary
+                        ? choice.source->range_samples(*result.objective, choice.targets[1], policy.canary.sample_range,
+                                                       policy.canary.sample_step, deadline)
+                        : canary;
     if (!canary || !baseline) {
       progress.errors.record_error("canary samples: " + (canary ? baseline.message() : canary.message()));
       progress.done = -1;
@@ -125,17 +139,21 @@ void collect_range_samples(const SloPolicy& policy, const SourceChoice& choice, 
 }
 
 // Why an unfinished plan stopped, for the ERROR reason.
-std::string stop_reason(const PlanProgress& progress, const SloPolicy& policy, Duration budget)
+std::string stop_reason(const PlanProgress &progress, const SloPolicy &policy, Duration budget)
 {
-  const ErrorBudget& errors = progress.errors;
-  if (progress.permanent_error) return "the query was rejected (not retried): " + errors.last_error();
+  const ErrorBudget &errors = progress.errors;
+  if (progress.permanent_error)
+    return "the query was rejected (not retried): " + errors.last_error();
   if (errors.exhausted()) {
     return "source unreachable or failing: " + std::to_string(errors.consecutive()) +
-           " consecutive measurement errors > consecutive_error_limit " + std::to_string(errors.limit()) + "; last: " + errors.last_error();
+           " consecutive measurement errors > consecutive_error_limit " + std::to_string(errors.limit()) +
+           "; last: " + errors.last_error();
   }
-  if (progress.done < 0) return errors.last_error();
+  if (progress.done < 0)
+    return errors.last_error();
   return "--timeout " + format_duration(budget) + " reached after " + std::to_string(progress.done) + " of " +
-         std::to_string(policy.plan.count) + " measurements" + (errors.last_error().empty() ? "" : "; last error: " + errors.last_error());
+         std::to_string(policy.plan.count) + " measurements" +
+         (errors.last_error().empty() ? "" : "; last error: " + errors.last_error());
 }
 
 } // namespace
@@ -144,39 +162,43 @@ StepSpec slo_check_spec()
 {
   StepSpec spec;
   spec.name = "slo-check";
-  spec.usage = "slo-check (--prometheus URL | --metrics-url URL | --metrics-file FILE [--metrics-file FILE] | --canary-url URL --baseline-url URL) [options]";
+  spec.usage = "slo-check (--prometheus URL | --metrics-url URL | --metrics-file FILE [--metrics-file FILE] | "
+               "--canary-url URL --baseline-url URL) [options]";
   spec.description =
-    "Runtime health gate: measures error rate, latency percentiles, request rate and burn rate from Prometheus or a /metrics "
-    "endpoint, compares a canary with its baseline (ratio and Mann-Whitney U), and decides ALLOW (0), DENY (1) or "
-    "INCONCLUSIVE (3) by the policy; 2 when the source is unreachable or the input is bad.";
+      "Runtime health gate: measures error rate, latency percentiles, request rate and burn rate from Prometheus or a "
+      "/metrics "
+      "endpoint, compares a canary with its baseline (ratio and Mann-Whitney U), and decides ALLOW (0), DENY (1) or "
+      "INCONCLUSIVE (3) by the policy; 2 when the source is unreachable or the input is bad.";
   spec.options = {
-    value_option("prometheus", "URL", "Prometheus server root; objectives run as PromQL via /api/v1/query"),
-    value_option("metrics-url", "URL", "a /metrics endpoint, scraped twice --window apart"),
-    repeated_option("metrics-file", "FILE", "a saved scrape (text or OpenMetrics); two files give the delta between them"),
-    repeated_option("baseline-file", "FILE", "the baseline's saved scrape(s): --metrics-file is then the canary's"),
-    value_option("canary-url", "URL", "the canary's /metrics endpoint (judged)"),
-    value_option("baseline-url", "URL", "the baseline's /metrics endpoint (compared against)"),
-    value_option("canary-role", "VALUE", "Prometheus: what {{ role }} becomes for the canary"),
-    value_option("baseline-role", "VALUE", "Prometheus: what {{ role }} becomes for the baseline"),
-    value_option("window", "DURATION", "measurement window (policy [source] window, default 30s)"),
-    value_option("interval", "DURATION", "time between measurements (overrides [measurement] interval)"),
-    value_option("count", "N", "number of measurements (overrides [measurement] count)"),
-    value_option("timeout", "DURATION", "deadline for the whole step (default: the plan's duration + 2m)"),
-    value_option("request-timeout", "DURATION", "timeout of one HTTP request (default 10s)"),
-    value_option("attempts", "N", "HTTP attempts per request, with backoff (default 3)"),
-    value_option("bearer-token-env", "NAME", "environment variable holding a bearer token"),
-    value_option("basic-auth-env", "NAME", "environment variable holding user:password"),
-    value_option("cacert", "FILE", "CA bundle for a private CA (TLS is always verified)"),
+      value_option("prometheus", "URL", "Prometheus server root; objectives run as PromQL via /api/v1/query"),
+      value_option("metrics-url", "URL", "a /metrics endpoint, scraped twice --window apart"),
+      repeated_option("metrics-file", "FILE",
+                      "a saved scrape (text or OpenMetrics); two files give the delta between them"),
+      repeated_option("baseline-file", "FILE", "the baseline's saved scrape(s): --metrics-file is then the canary's"),
+      value_option("canary-url", "URL", "the canary's /metrics endpoint (judged)"),
+      value_option("baseline-url", "URL", "the baseline's /metrics endpoint (compared against)"),
+      value_option("canary-role", "VALUE", "Prometheus: what {{ role }} becomes for the canary"),
+      value_option("baseline-role", "VALUE", "Prometheus: what {{ role }} becomes for the baseline"),
+      value_option("window", "DURATION", "measurement window (policy [source] window, default 30s)"),
+      value_option("interval", "DURATION", "time between measurements (overrides [measurement] interval)"),
+      value_option("count", "N", "number of measurements (overrides [measurement] count)"),
+      value_option("timeout", "DURATION", "deadline for the whole step (default: the plan's duration + 2m)"),
+      value_option("request-timeout", "DURATION", "timeout of one HTTP request (default 10s)"),
+      value_option("attempts", "N", "HTTP attempts per request, with backoff (default 3)"),
+      value_option("bearer-token-env", "NAME", "environment variable holding a bearer token"),
+      value_option("basic-auth-env", "NAME", "environment variable holding user:password"),
+      value_option("cacert", "FILE", "CA bundle for a private CA (TLS is always verified)"),
   };
   spec.default_policy = "slo.toml";
   spec.run = run_slo_check;
   return spec;
 }
 
-Result<StepOutcome> run_slo_check(StepContext& context)
+Result<StepOutcome> run_slo_check(StepContext &context)
 {
-  const ParsedArgs& args = context.args;
-  const std::string policy_path = context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
+  const ParsedArgs &args = context.args;
+  const std::string policy_path =
+      context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
   RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
   HttpSettings http;
@@ -192,8 +214,8 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   RELGATE_ASSIGN_OR_RETURN(auto timeout, args.duration("timeout"));
   const Duration needed = planned_duration(policy, waits_window);
   if (timeout && *timeout <= needed) {
-    return make_error("--timeout " + format_duration(*timeout) + " is shorter than the plan needs (" + format_duration(needed) +
-                      ": count, interval and window); raise it or lower --count/--window");
+    return make_error("--timeout " + format_duration(*timeout) + " is shorter than the plan needs (" +
+                      format_duration(needed) + ": count, interval and window); raise it or lower --count/--window");
   }
   const Duration budget = timeout ? *timeout : needed + std::chrono::minutes(2);
   const auto deadline = Clock::now() + budget;
@@ -207,14 +229,16 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   run.window_seconds = std::chrono::duration<double>(policy.window).count();
 
   RELGATE_ASSIGN_OR_RETURN(auto last_allow, load_last_allow(context.common.evidence_path, context.common.scope));
-  if (last_allow) run.last_allow_at = last_allow->started_at;
+  if (last_allow)
+    run.last_allow_at = last_allow->started_at;
 
   std::vector<ObjectiveResult> results(policy.objectives.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
     results[i].objective = &policy.objectives[i];
     if (last_allow) {
       auto it = last_allow->values.find(policy.objectives[i].name);
-      if (it != last_allow->values.end()) results[i].last_allow_value = it->second;
+      if (it != last_allow->values.end())
+        results[i].last_allow_value = it->second;
     }
   }
 
@@ -225,7 +249,7 @@ Result<StepOutcome> run_slo_check(StepContext& context)
 
   StepOutcome outcome;
   outcome.policy = PolicyRef{loaded.path, loaded.sha256, loaded.version};
-  for (const auto& file : choice.files) {
+  for (const auto &file : choice.files) {
     RELGATE_ASSIGN_OR_RETURN(auto sha, sha256_file_hex(file));
     outcome.inputs.push_back({file, sha});
   }
@@ -245,7 +269,7 @@ Result<StepOutcome> run_slo_check(StepContext& context)
   Verdict verdict = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
   outcome.decision = verdict.decision;
   outcome.reasons = verdict.reasons;
-  for (const auto& result : verdict.objectives) {
+  for (const auto &result : verdict.objectives) {
     CheckResult check;
     check.name = result.objective->name;
     check.passed = result.phase != ObjectivePhase::failed;

@@ -3,9 +3,10 @@
 
 #include "step_main.hpp"
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 StepSpec slo_check_spec();
-Result<StepOutcome> run_slo_check(StepContext& context);
+Result<StepOutcome> run_slo_check(StepContext &context);
 
 } // namespace relgate::slo

@@ -12,29 +12,28 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
 enum class NoDataPolicy { deny, inconclusive, pass };
 enum class Direction { increase_is_bad, decrease_is_bad, none };
 enum class RelativeTo { baseline, last_allow };
 
 // Built-in metrics computed from the request counter and latency histogram, or a PromQL query.
-struct MetricSpec
-{
+struct MetricSpec {
   enum class Kind { error_rate, availability, request_rate, latency_quantile, latency_mean, query };
   Kind kind = Kind::error_rate;
-  double quantile = 0;   // latency_quantile: 0.99 for "p99_latency"
-  std::string query;     // Kind::query; may use {{ role }} and {{ window }}
-  std::string text;      // as written: "p99_latency"
+  double quantile = 0; // latency_quantile: 0.99 for "p99_latency"
+  std::string query;   // Kind::query; may use {{ role }} and {{ window }}
+  std::string text;    // as written: "p99_latency"
 };
 
 // "error_rate", "availability", "request_rate", "pNN_latency" (p99, p99.9), "mean_latency".
-Result<MetricSpec> parse_metric_name(const std::string& name);
-Unit default_unit(const MetricSpec& metric);
-Direction default_direction(const MetricSpec& metric);
+Result<MetricSpec> parse_metric_name(const std::string &name);
+Unit default_unit(const MetricSpec &metric);
+Direction default_direction(const MetricSpec &metric);
 
-struct Objective
-{
+struct Objective {
   std::string name;
   MetricSpec metric;
   Unit unit = Unit::number;
@@ -48,8 +47,7 @@ struct Objective
 };
 
 // Argo Rollouts' analysis semantics (limits are strict: failed > failure_limit fails).
-struct MeasurementPlan
-{
+struct MeasurementPlan {
   Duration interval = Duration(0);
   int64_t count = 1;
   int64_t failure_limit = 0;
@@ -57,11 +55,10 @@ struct MeasurementPlan
   int64_t consecutive_error_limit = 4;
 };
 
-struct CanaryComparison
-{
-  double confidence = 0.98; // Mann-Whitney, as Kayenta's default
-  double tolerance = 0.25;  // allowed shift, as a fraction of the baseline median
-  int64_t min_samples = 3;  // per side, else the ratio alone decides
+struct CanaryComparison {
+  double confidence = 0.98;             // Mann-Whitney, as Kayenta's default
+  double tolerance = 0.25;              // allowed shift, as a fraction of the baseline median
+  int64_t min_samples = 3;              // per side, else the ratio alone decides
   bool excuse_if_baseline_fails = true; // a canary merely as bad as the baseline is not blamed
   // Prometheus: take the Mann-Whitney samples from a range query over the last sample_range, one
   // per sample_step, instead of one per measurement (0 = per measurement).
@@ -69,29 +66,25 @@ struct CanaryComparison
   Duration sample_step = std::chrono::seconds(15);
 };
 
-struct BurnRateWindow
-{
+struct BurnRateWindow {
   Duration long_window = Duration(0);
   Duration short_window = Duration(0);
   double factor = 0;
 };
 
-struct BurnRatePolicy
-{
+struct BurnRatePolicy {
   bool enabled = false;
   double target = 0.999; // the SLO
   Duration period = std::chrono::hours(24 * 30);
   std::vector<BurnRateWindow> windows;
 };
 
-struct ScorePolicy
-{
+struct ScorePolicy {
   double pass = 90;    // percent
   double warning = 75; // percent
 };
 
-struct SloPolicy
-{
+struct SloPolicy {
   HttpMetricNames names;
   std::string prometheus_selector; // label matchers added to built-in queries; may use {{ role }}
   Duration window = std::chrono::seconds(30);
@@ -106,7 +99,7 @@ struct SloPolicy
 constexpr int64_t slo_policy_version = 1;
 
 // Reads the keys of an already loaded policy (common/policy load_policy) and checks the rest.
-Result<SloPolicy> read_slo_policy(const LoadedPolicy& loaded);
-Result<SloPolicy> load_slo_policy_text(const std::string& text, const std::string& source_name);
+Result<SloPolicy> read_slo_policy(const LoadedPolicy &loaded);
+Result<SloPolicy> load_slo_policy_text(const std::string &text, const std::string &source_name);
 
 } // namespace relgate::slo

@@ -4,18 +4,21 @@
 #include <cstdio>
 #include <utility>
 
-namespace relgate::slo {
+namespace relgate::slo
+{
 
-namespace {
+namespace
+{
 
 JsonValue number_or_null(std::optional<double> value)
 {
   JsonValue out;
-  if (value && std::isfinite(*value)) out.SetDouble(*value);
+  if (value && std::isfinite(*value))
+    out.SetDouble(*value);
   return out;
 }
 
-JsonValue plan_json(const MeasurementPlan& plan, JsonAllocator& a)
+JsonValue plan_json(const MeasurementPlan &plan, JsonAllocator &a)
 {
   JsonValue out(rapidjson::kObjectType);
   set_member(out, "interval_ms", JsonValue(static_cast<int64_t>(plan.interval.count())), a);
@@ -26,31 +29,39 @@ JsonValue plan_json(const MeasurementPlan& plan, JsonAllocator& a)
   return out;
 }
 
-JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
+JsonValue objective_json(const ObjectiveResult &result, JsonAllocator &a)
 {
-  const Objective& objective = *result.objective;
+  const Objective &objective = *result.objective;
   JsonValue out(rapidjson::kObjectType);
   set_member(out, "name", objective.name, a);
-  set_member(out, "metric", objective.metric.kind == MetricSpec::Kind::query ? objective.metric.query : objective.metric.text, a);
+  set_member(out, "metric",
+             objective.metric.kind == MetricSpec::Kind::query ? objective.metric.query : objective.metric.text, a);
   set_member(out, "unit", unit_name(objective.unit), a);
   set_member(out, "key", JsonValue(objective.key), a);
   set_member(out, "weight", JsonValue(objective.weight), a);
   set_member(out, "phase", result.tally.total() == 0 ? std::string_view("not_measured") : phase_name(result.phase), a);
   std::vector<std::string> pass;
-  for (const auto& c : objective.pass) pass.push_back(c.text);
+  for (const auto &c : objective.pass)
+    pass.push_back(c.text);
   set_member(out, "pass", json_string_array(pass, a), a);
   std::vector<double> values, baseline;
   JsonValue per_measurement(rapidjson::kArrayType);
-  for (const auto& reading : result.readings) {
-    if (reading.value) values.push_back(*reading.value);
-    if (reading.baseline_value) baseline.push_back(*reading.baseline_value);
+  for (const auto &reading : result.readings) {
+    if (reading.value)
+      values.push_back(*reading.value);
+    if (reading.baseline_value)
+      baseline.push_back(*reading.baseline_value);
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "value", number_or_null(reading.value), a);
-    if (reading.baseline_value) set_member(item, "baseline", number_or_null(reading.baseline_value), a);
+    if (reading.baseline_value)
+      set_member(item, "baseline", number_or_null(reading.baseline_value), a);
     set_member(item, "status", measurement_status_name(reading.status), a);
-    if (reading.excused) set_member(item, "excused", JsonValue(true), a);
-    if (reading.threshold) set_member(item, "threshold", number_or_null(reading.threshold), a);
-    if (!reading.note.empty()) set_member(item, "note", reading.note, a);
+    if (reading.excused)
+      set_member(item, "excused", JsonValue(true), a);
+    if (reading.threshold)
+      set_member(item, "threshold", number_or_null(reading.threshold), a);
+    if (!reading.note.empty())
+      set_member(item, "note", reading.note, a);
     per_measurement.PushBack(std::move(item), a);
   }
   // "value" is what a later check compares against (relative_to = last_allow): the median.
@@ -59,9 +70,11 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
     set_member(out, "baseline_value", number_or_null(median(baseline)), a);
     // canary / baseline, the ratio Kayenta and Flagger users read first (null when the baseline is 0)
     const double base = median(baseline);
-    if (!values.empty() && base != 0) set_member(out, "ratio_to_baseline", number_or_null(median(values) / base), a);
+    if (!values.empty() && base != 0)
+      set_member(out, "ratio_to_baseline", number_or_null(median(values) / base), a);
   }
-  if (result.last_allow_value) set_member(out, "last_allow_value", number_or_null(result.last_allow_value), a);
+  if (result.last_allow_value)
+    set_member(out, "last_allow_value", number_or_null(result.last_allow_value), a);
   JsonValue tally(rapidjson::kObjectType);
   set_member(tally, "passed", JsonValue(result.tally.passed), a);
   set_member(tally, "warnings", JsonValue(result.tally.warnings), a);
@@ -84,16 +97,19 @@ JsonValue objective_json(const ObjectiveResult& result, JsonAllocator& a)
     }
     set_member(out, "mann_whitney", std::move(mw), a);
   }
-  if (!result.reason.empty()) set_member(out, "reason", result.reason, a);
+  if (!result.reason.empty())
+    set_member(out, "reason", result.reason, a);
   return out;
 }
 
 // The canary judgement in the objective's unit: "Mann-Whitney High: p(higher)=0.0021, ...".
-std::string judgement_line(const CanaryJudgement& judgement, Unit unit)
+std::string judgement_line(const CanaryJudgement &judgement, Unit unit)
 {
-  if (judgement.classification == CanaryClass::nodata) return judgement.description;
+  if (judgement.classification == CanaryClass::nodata)
+    return judgement.description;
   char p_values[96];
-  std::snprintf(p_values, sizeof p_values, "p(higher)=%.2g, p(lower)=%.2g", judgement.test.p_greater, judgement.test.p_less);
+  std::snprintf(p_values, sizeof p_values, "p(higher)=%.2g, p(lower)=%.2g", judgement.test.p_greater,
+                judgement.test.p_less);
   const double shift = judgement.test.hodges_lehmann;
   return "Mann-Whitney " + std::string(canary_class_name(judgement.classification)) + ": " + p_values + ", shift " +
          (shift < 0 ? "-" : "+") + format_value(std::fabs(shift), unit);
@@ -101,13 +117,13 @@ std::string judgement_line(const CanaryJudgement& judgement, Unit unit)
 
 } // namespace
 
-JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Verdict& verdict)
+JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Verdict &verdict)
 {
   JsonDocument doc = empty_object();
-  auto& a = doc.GetAllocator();
+  auto &a = doc.GetAllocator();
   set_member(doc, "source", run.source, a);
   JsonValue targets(rapidjson::kObjectType);
-  for (const auto& target : run.targets) {
+  for (const auto &target : run.targets) {
     set_member(targets, target.role, target.url.empty() ? target.role_value : target.url, a);
   }
   set_member(doc, "targets", std::move(targets), a);
@@ -115,11 +131,12 @@ JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Ve
   set_member(doc, "window_ms", JsonValue(static_cast<int64_t>(std::llround(run.window_seconds * 1000.0))), a);
   set_member(doc, "plan", plan_json(policy.plan, a), a);
   JsonValue objectives(rapidjson::kArrayType);
-  for (const auto& result : verdict.objectives) objectives.PushBack(objective_json(result, a), a);
+  for (const auto &result : verdict.objectives)
+    objectives.PushBack(objective_json(result, a), a);
   set_member(doc, "objectives", std::move(objectives), a);
   JsonValue log(rapidjson::kArrayType);
   int completed = 0;
-  for (const auto& entry : run.log) {
+  for (const auto &entry : run.log) {
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "attempt", JsonValue(entry.attempt), a);
     set_member(item, "at", entry.at, a);
@@ -127,9 +144,10 @@ JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Ve
       set_member(item, "error", entry.error, a);
     } else {
       ++completed;
-      set_member(item, "window_ms", JsonValue(static_cast<int64_t>(std::llround(entry.measurement.window_seconds * 1000.0))), a);
+      set_member(item, "window_ms",
+                 JsonValue(static_cast<int64_t>(std::llround(entry.measurement.window_seconds * 1000.0))), a);
       JsonValue stats(rapidjson::kObjectType);
-      for (const auto& [role, s] : entry.measurement.stats) {
+      for (const auto &[role, s] : entry.measurement.stats) {
         JsonValue figures(rapidjson::kObjectType);
         set_member(figures, "requests", JsonValue(s.requests), a);
         set_member(figures, "errors", JsonValue(s.errors), a);
@@ -137,7 +155,8 @@ JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Ve
         set_member(figures, "counter_resets", JsonValue(s.counter_resets), a);
         set_member(stats, role, std::move(figures), a);
       }
-      if (!entry.measurement.stats.empty()) set_member(item, "figures", std::move(stats), a);
+      if (!entry.measurement.stats.empty())
+        set_member(item, "figures", std::move(stats), a);
     }
     log.PushBack(std::move(item), a);
   }
@@ -150,7 +169,7 @@ JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Ve
   set_member(doc, "score", std::move(score), a);
   if (!verdict.burn_rates.empty()) {
     JsonValue burns(rapidjson::kArrayType);
-    for (const auto& burn : verdict.burn_rates) {
+    for (const auto &burn : verdict.burn_rates) {
       JsonValue item(rapidjson::kObjectType);
       set_member(item, "long", format_duration(burn.window.long_window), a);
       set_member(item, "short", format_duration(burn.window.short_window), a);
@@ -162,61 +181,74 @@ JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Ve
     }
     set_member(doc, "burn_rate", std::move(burns), a);
   }
-  if (!run.last_allow_at.empty()) set_member(doc, "last_allow_record", run.last_allow_at, a);
-  if (!run.stop_reason.empty()) set_member(doc, "stopped", run.stop_reason, a);
+  if (!run.last_allow_at.empty())
+    set_member(doc, "last_allow_record", run.last_allow_at, a);
+  if (!run.stop_reason.empty())
+    set_member(doc, "stopped", run.stop_reason, a);
   set_member(doc, "warnings", json_string_array(run.warnings, a), a);
   return doc;
 }
 
-std::string build_text_details(const RunInfo& run, const Verdict& verdict)
+std::string build_text_details(const RunInfo &run, const Verdict &verdict)
 {
   std::string text;
   char line[512];
-  for (const auto& result : verdict.objectives) {
-    const Objective& objective = *result.objective;
+  for (const auto &result : verdict.objectives) {
+    const Objective &objective = *result.objective;
     std::vector<double> values, baseline;
-    for (const auto& reading : result.readings) {
-      if (reading.value) values.push_back(*reading.value);
-      if (reading.baseline_value) baseline.push_back(*reading.baseline_value);
+    for (const auto &reading : result.readings) {
+      if (reading.value)
+        values.push_back(*reading.value);
+      if (reading.baseline_value)
+        baseline.push_back(*reading.baseline_value);
     }
     std::string value = values.empty() ? "no data" : format_value(median(values), objective.unit);
     if (!baseline.empty()) {
       const double base = median(baseline);
       char ratio[32] = "";
-      if (!values.empty() && base != 0) std::snprintf(ratio, sizeof ratio, ", x%.3g", median(values) / base);
+      if (!values.empty() && base != 0)
+        std::snprintf(ratio, sizeof ratio, ", x%.3g", median(values) / base);
       value += " (baseline " + format_value(base, objective.unit) + ratio + ")";
     }
     std::string pass;
-    for (const auto& c : objective.pass) pass += (pass.empty() ? "" : ", ") + c.text;
+    for (const auto &c : objective.pass)
+      pass += (pass.empty() ? "" : ", ") + c.text;
     bool excused = false;
-    for (const auto& reading : result.readings) excused |= reading.excused;
-    const std::string phase = result.tally.total() == 0                               ? "not measured"
-                            : excused && result.phase == ObjectivePhase::passed ? "excused"
-                                                                                : std::string(phase_name(result.phase));
-    std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(), value.c_str(), pass.empty() ? "(informational)" : pass.c_str(),
-                  objective.key ? " [key]" : "");
+    for (const auto &reading : result.readings)
+      excused |= reading.excused;
+    const std::string phase = result.tally.total() == 0 ? "not measured"
+                              : excused && result.phase == ObjectivePhase::passed
+                                  ? "excused"
+                                  : std::string(phase_name(result.phase));
+    std::snprintf(line, sizeof line, "  %-24s %-12s %-32s pass: %s%s\n", objective.name.c_str(), phase.c_str(),
+                  value.c_str(), pass.empty() ? "(informational)" : pass.c_str(), objective.key ? " [key]" : "");
     text += line;
-    if (result.judgement) text += "  " + std::string(26, ' ') + judgement_line(*result.judgement, objective.unit) + "\n";
+    if (result.judgement)
+      text += "  " + std::string(26, ' ') + judgement_line(*result.judgement, objective.unit) + "\n";
   }
-  for (const auto& burn : verdict.burn_rates) text += "  " + burn.description + "\n";
+  for (const auto &burn : verdict.burn_rates)
+    text += "  " + burn.description + "\n";
   if (run.stop_reason.empty()) {
     std::snprintf(line, sizeof line, "  score %.4g%%, %zu measurement attempt(s), source %s\n", verdict.score.total,
                   run.log.size(), run.source.c_str());
   } else {
-    std::snprintf(line, sizeof line, "  stopped after %zu measurement attempt(s), source %s\n", run.log.size(), run.source.c_str());
+    std::snprintf(line, sizeof line, "  stopped after %zu measurement attempt(s), source %s\n", run.log.size(),
+                  run.source.c_str());
   }
   text += line;
-  for (const auto& warning : run.warnings) text += "  warning: " + warning + "\n";
+  for (const auto &warning : run.warnings)
+    text += "  warning: " + warning + "\n";
   return text;
 }
 
-std::string progress_line(const std::vector<Objective>& objectives, const std::vector<ObjectiveReading>& readings, int done,
-                          int64_t count)
+std::string progress_line(const std::vector<Objective> &objectives, const std::vector<ObjectiveReading> &readings,
+                          int done, int64_t count)
 {
   std::string text = "slo-check: measurement " + std::to_string(done) + "/" + std::to_string(count) + ":";
   for (std::size_t i = 0; i < objectives.size() && i < readings.size(); ++i) {
-    const auto& reading = readings[i];
-    text += " " + objectives[i].name + " " + (reading.value ? format_value(*reading.value, objectives[i].unit) : "no data") + " " +
+    const auto &reading = readings[i];
+    text += " " + objectives[i].name + " " +
+            (reading.value ? format_value(*reading.value, objectives[i].unit) : "no data") + " " +
             std::string(measurement_status_name(reading.status)) + (i + 1 < objectives.size() ? "," : "");
   }
   return text;

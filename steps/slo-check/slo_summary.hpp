@@ -9,33 +9,32 @@
 #include <string>
 #include <vector>
 
-namespace relgate::slo {
-
-struct MeasurementLog
+namespace relgate::slo
 {
-  int attempt = 0;        // 1-based, errors included
-  std::string at;         // RFC 3339
-  std::string error;      // empty when the measurement succeeded
+
+struct MeasurementLog {
+  int attempt = 0;   // 1-based, errors included
+  std::string at;    // RFC 3339
+  std::string error; // empty when the measurement succeeded
   Measurement measurement;
 };
 
-struct RunInfo
-{
-  std::string source;                         // prometheus | metrics-url | metrics-file
+struct RunInfo {
+  std::string source; // prometheus | metrics-url | metrics-file
   std::vector<Target> targets;
-  std::string judged_role;                    // canary / target
+  std::string judged_role; // canary / target
   bool comparing = false;
   double window_seconds = 0;
   std::vector<MeasurementLog> log;
   std::vector<std::string> warnings;
-  std::string last_allow_at;                  // record used for relative_to = last_allow
-  std::string stop_reason;                    // why the loop ended early (errors, timeout)
+  std::string last_allow_at; // record used for relative_to = last_allow
+  std::string stop_reason;   // why the loop ended early (errors, timeout)
 };
 
-JsonDocument build_summary(const SloPolicy& policy, const RunInfo& run, const Verdict& verdict);
-std::string build_text_details(const RunInfo& run, const Verdict& verdict);
+JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Verdict &verdict);
+std::string build_text_details(const RunInfo &run, const Verdict &verdict);
 // One line per measurement for a TTY: "measurement 2/5: error rate 0.4% ok, p99 latency 742 ms FAIL".
-std::string progress_line(const std::vector<Objective>& objectives, const std::vector<ObjectiveReading>& readings,
+std::string progress_line(const std::vector<Objective> &objectives, const std::vector<ObjectiveReading> &readings,
                           int done, int64_t count);
 
 } // namespace relgate::slo

@@ -13,22 +13,25 @@
 #include <unistd.h>
 #include <vector>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 Result<std::string> Artifact::digest(HashAlgorithm algorithm) const
 {
   auto found = digests.find(algorithm);
-  if (found != digests.end()) return found->second;
-  return make_error("the artifact's " + std::string(hash_algorithm_name(algorithm)) +
-                    " digest is needed but only " + primary_digest().str() +
-                    " was given; pass --artifact FILE instead of --digest");
+  if (found != digests.end())
+    return found->second;
+  return make_error("the artifact's " + std::string(hash_algorithm_name(algorithm)) + " digest is needed but only " +
+                    primary_digest().str() + " was given; pass --artifact FILE instead of --digest");
 }
 
 Digest Artifact::primary_digest() const
 {
   auto found = digests.find(HashAlgorithm::sha256);
-  if (found == digests.end()) found = digests.begin();
-  if (found == digests.end()) return Digest{};
+  if (found == digests.end())
+    found = digests.begin();
+  if (found == digests.end())
+    return Digest{};
   return Digest{found->first, hex_encode(found->second)};
 }
 
@@ -37,7 +40,7 @@ std::string Artifact::display_name() const
   return path.empty() ? primary_digest().str() : path;
 }
 
-Result<Artifact> hash_artifact_file(const std::string& path, const std::set<HashAlgorithm>& algorithms)
+Result<Artifact> hash_artifact_file(const std::string &path, const std::set<HashAlgorithm> &algorithms)
 {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -57,24 +60,26 @@ Result<Artifact> hash_artifact_file(const std::string& path, const std::set<Hash
   while (true) {
     ssize_t got = ::read(fd, buffer.get(), block);
     if (got < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int saved = errno;
       ::close(fd);
       return make_error("--artifact " + path + ": read failed: " + std::strerror(saved));
     }
-    if (got == 0) break;
-    for (auto& [algorithm, ctx] : contexts) {
+    if (got == 0)
+      break;
+    for (auto &[algorithm, ctx] : contexts) {
       EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<std::size_t>(got));
     }
   }
   ::close(fd);
   Artifact artifact;
   artifact.path = path;
-  for (auto& [algorithm, ctx] : contexts) {
+  for (auto &[algorithm, ctx] : contexts) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx.get(), out, &length);
-    artifact.digests[algorithm] = std::string(reinterpret_cast<char*>(out), length);
+    artifact.digests[algorithm] = std::string(reinterpret_cast<char *>(out), length);
   }
   return artifact;
 }
@@ -82,18 +87,21 @@ Result<Artifact> hash_artifact_file(const std::string& path, const std::set<Hash
 Result<Artifact> artifact_from_digest(std::string_view text)
 {
   auto parsed = parse_digest(text);
-  if (!parsed) return make_error("--digest: " + parsed.message());
+  if (!parsed)
+    return make_error("--digest: " + parsed.message());
   RELGATE_ASSIGN_OR_RETURN(std::string raw, hex_decode(parsed->hex));
   Artifact artifact;
   artifact.digests[parsed->algorithm] = raw;
   return artifact;
 }
 
-Result<MappedFile> MappedFile::open(const std::string& path)
+Result<MappedFile> MappedFile::open(const std::string &path)
 {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(path + ": cannot open: " + std::strerror(errno));
-  struct stat info {};
+  if (fd < 0)
+    return make_error(path + ": cannot open: " + std::strerror(errno));
+  struct stat info {
+  };
   if (::fstat(fd, &info) != 0) {
     ::close(fd);
     return make_error(path + ": cannot stat");
@@ -103,13 +111,14 @@ Result<MappedFile> MappedFile::open(const std::string& path)
     ::close(fd);
     return MappedFile(nullptr, 0);
   }
-  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void *data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (data == MAP_FAILED) return make_error(path + ": cannot map: " + std::strerror(errno));
-  return MappedFile(static_cast<const char*>(data), size);
+  if (data == MAP_FAILED)
+    return make_error(path + ": cannot map: " + std::strerror(errno));
+  return MappedFile(static_cast<const char *>(data), size);
 }
 
-MappedFile::MappedFile(MappedFile&& other) noexcept : m_data(other.m_data), m_size(other.m_size)
+MappedFile::MappedFile(MappedFile &&other) noexcept : m_data(other.m_data), m_size(other.m_size)
 {
   other.m_data = nullptr;
   other.m_size = 0;
@@ -117,7 +126,8 @@ MappedFile::MappedFile(MappedFile&& other) noexcept : m_data(other.m_data), m_si
 
 MappedFile::~MappedFile()
 {
-  if (m_data != nullptr) ::munmap(const_cast<char*>(m_data), m_size);
+  if (m_data != nullptr)
+    ::munmap(const_cast<char *>(m_data), m_size);
 }
 
 } // namespace relgate::sig

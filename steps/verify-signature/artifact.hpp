@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
-
-struct Artifact
+namespace relgate::sig
 {
-  std::string path;                              // "" when given as a digest
-  std::map<HashAlgorithm, std::string> digests;  // raw digest bytes
+
+struct Artifact {
+  std::string path;                             // "" when given as a digest
+  std::map<HashAlgorithm, std::string> digests; // raw digest bytes
 
   // The raw digest for `algorithm`, or an error saying how to get it.
   Result<std::string> digest(HashAlgorithm algorithm) const;
@@ -24,23 +24,23 @@ struct Artifact
 };
 
 // Reads in 1 MiB blocks (posix_fadvise sequential): constant memory, disk-speed hashing.
-Result<Artifact> hash_artifact_file(const std::string& path, const std::set<HashAlgorithm>& algorithms);
+Result<Artifact> hash_artifact_file(const std::string &path, const std::set<HashAlgorithm> &algorithms);
 Result<Artifact> artifact_from_digest(std::string_view text);
 
 // Read-only mapping of a file, for the one case that needs the message itself (Ed25519).
 class MappedFile
 {
 public:
-  static Result<MappedFile> open(const std::string& path);
-  MappedFile(MappedFile&& other) noexcept;
-  MappedFile& operator=(MappedFile&&) = delete;
-  MappedFile(const MappedFile&) = delete;
+  static Result<MappedFile> open(const std::string &path);
+  MappedFile(MappedFile &&other) noexcept;
+  MappedFile &operator=(MappedFile &&) = delete;
+  MappedFile(const MappedFile &) = delete;
   ~MappedFile();
   std::string_view bytes() const { return {m_data, m_size}; }
 
 private:
-  MappedFile(const char* data, std::size_t size) : m_data(data), m_size(size) {}
-  const char* m_data = nullptr;
+  MappedFile(const char *data, std::size_t size) : m_data(data), m_size(size) {}
+  const char *m_data = nullptr;
   std::size_t m_size = 0;
 };
 

@@ -14,38 +14,42 @@
 
 #include <algorithm>
 
-namespace relgate::sig {
-
-namespace {
-
-struct Content
+namespace relgate::sig
 {
-  const SigstoreBundle& bundle;
-  const Artifact& artifact;
+
+namespace
+{
+
+struct Content {
+  const SigstoreBundle &bundle;
+  const Artifact &artifact;
   std::string pae;
 
-  Result<void> verify_with(const PublicKey& key) const
+  Result<void> verify_with(const PublicKey &key) const
   {
-    if (bundle.message_signature) return verify_artifact_signature(key, artifact, bundle.message_signature->signature);
+    if (bundle.message_signature)
+      return verify_artifact_signature(key, artifact, bundle.message_signature->signature);
     return verify_message_signature(key, pae, bundle.dsse_envelope->signatures[0].sig);
   }
 };
 
-std::string join(const std::vector<std::string>& items, const std::string& separator = ", ")
+std::string join(const std::vector<std::string> &items, const std::string &separator = ", ")
 {
   std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
+  for (const auto &item : items)
+    text += (text.empty() ? "" : separator) + item;
   return text;
 }
 
-void add_check(BundleReport& report, const std::string& check)
+void add_check(BundleReport &report, const std::string &check)
 {
-  if (std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end()) report.checks.push_back(check);
+  if (std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end())
+    report.checks.push_back(check);
 }
 
 // Managed key: the first trusted key that verifies is the signer.
-const TrustedKey* verify_key_signer(const SigstoreBundle& bundle, const Content& content,
-                                    const std::vector<TrustedKey>& keys, BundleReport& report)
+const TrustedKey *verify_key_signer(const SigstoreBundle &bundle, const Content &content,
+                                    const std::vector<TrustedKey> &keys, BundleReport &report)
 {
   if (keys.empty()) {
     report.failures.push_back("bundle is signed with a managed key (hint " +
@@ -54,13 +58,13 @@ const TrustedKey* verify_key_signer(const SigstoreBundle& bundle, const Content&
     return nullptr;
   }
   std::vector<std::string> tried;
-  for (const auto& key : keys) {
+  for (const auto &key : keys) {
     auto checked = content.verify_with(*key.key);
     if (!checked) {
       tried.push_back(key.label() + ": " + checked.message());
       continue;
     }
-    const std::string& keyid = bundle.dsse_envelope ? bundle.dsse_envelope->signatures[0].keyid : std::string();
+    const std::string &keyid = bundle.dsse_envelope ? bundle.dsse_envelope->signatures[0].keyid : std::string();
     if (!bundle.public_key_hint.empty() && !keyid.empty() && keyid != bundle.public_key_hint) {
       report.failures.push_back("DSSE keyid '" + keyid + "' differs from the bundle's key hint '" +
                                 bundle.public_key_hint + "'");
@@ -74,7 +78,7 @@ const TrustedKey* verify_key_signer(const SigstoreBundle& bundle, const Content&
 }
 
 // Keyless: the signature verifies with the leaf certificate's key; roots never come from the bundle.
-X509Ptr verify_keyless_signature(const SigstoreBundle& bundle, const Content& content, BundleReport& report)
+X509Ptr verify_keyless_signature(const SigstoreBundle &bundle, const Content &content, BundleReport &report)
 {
   for (std::size_t i = 0; i < bundle.certificates.size(); ++i) {
     auto cert = parse_der_certificate(bundle.certificates[i], bundle.source + ": certificate " + std::to_string(i));
@@ -103,9 +107,10 @@ X509Ptr verify_keyless_signature(const SigstoreBundle& bundle, const Content& co
 }
 
 // messageDigest is only a hint, but a hint naming another artifact means a mixed-up bundle.
-void check_message_digest_hint(const SigstoreBundle& bundle, const Artifact& artifact, BundleReport& report)
+void check_message_digest_hint(const SigstoreBundle &bundle, const Artifact &artifact, BundleReport &report)
 {
-  if (!bundle.message_signature || !bundle.message_signature->digest_algorithm || bundle.message_signature->digest.empty()) {
+  if (!bundle.message_signature || !bundle.message_signature->digest_algorithm ||
+      bundle.message_signature->digest.empty()) {
     return;
   }
   auto ours = artifact.digests.find(*bundle.message_signature->digest_algorithm);
@@ -117,23 +122,26 @@ void check_message_digest_hint(const SigstoreBundle& bundle, const Artifact& art
 }
 
 // Log entries and RFC 3161 timestamps; every verified time lands in report.verified_times.
-void check_transparency(const SigstoreBundle& bundle, const TrustedRoot& root, const ExpectedBody& expected,
-                        BundleReport& report)
+void check_transparency(const SigstoreBundle &bundle, const TrustedRoot &root, const ExpectedBody &expected,
+                        BundleReport &report)
 {
   if (bundle.tlog_entries.empty()) {
     report.failures.push_back("bundle has no transparency log entry (signature not found in transparency log)");
   }
   std::vector<std::pair<int64_t, TimeRange>> unanchored_logs; // entries proven without a SET
-  for (const auto& entry : bundle.tlog_entries) {
+  for (const auto &entry : bundle.tlog_entries) {
     auto checked = verify_tlog_entry(entry, bundle.minor_version, root, expected);
     if (!checked) {
       report.failures.push_back(checked.message());
       continue;
     }
     report.log_indexes.push_back(entry.log_index);
-    for (const auto& check : checked->checks) add_check(report, check);
-    if (checked->verified_time) report.verified_times.push_back(*checked->verified_time);
-    else unanchored_logs.emplace_back(entry.log_index, checked->log_valid_for);
+    for (const auto &check : checked->checks)
+      add_check(report, check);
+    if (checked->verified_time)
+      report.verified_times.push_back(*checked->verified_time);
+    else
+      unanchored_logs.emplace_back(entry.log_index, checked->log_valid_for);
   }
   for (std::size_t i = 0; i < bundle.rfc3161_timestamps.size(); ++i) {
     auto stamp = verify_rfc3161_timestamp(bundle.rfc3161_timestamps[i], bundle.signature_bytes(), root);
@@ -146,7 +154,7 @@ void check_transparency(const SigstoreBundle& bundle, const TrustedRoot& root, c
     }
   }
   // Rekor v2 entries carry no time of their own: the log key must be valid at the stamped times.
-  for (const auto& [index, valid_for] : unanchored_logs) {
+  for (const auto &[index, valid_for] : unanchored_logs) {
     for (std::time_t time : report.verified_times) {
       if (!valid_for.contains(time)) {
         report.failures.push_back("log index " + std::to_string(index) + ": log key validity " + valid_for.describe() +
@@ -159,13 +167,14 @@ void check_transparency(const SigstoreBundle& bundle, const TrustedRoot& root, c
 
 // The certificate must chain to a trusted CA at every proven time, carry a valid SCT and name
 // an identity the policy trusts.
-void check_certificate(X509* leaf, const TrustedRoot& root, const std::vector<IdentityRule>& identities,
-                       BundleReport& report)
+void check_certificate(X509 *leaf, const TrustedRoot &root, const std::vector<IdentityRule> &identities,
+                       BundleReport &report)
 {
   if (report.verified_times.empty()) {
     std::string why = report.notes.empty() ? "" : " (" + join(report.notes, "; ") + ")";
     report.failures.push_back("no verified signing time: the bundle needs a signed entry timestamp (Rekor v1) "
-                              "or an RFC 3161 timestamp from a trusted TSA" + why);
+                              "or an RFC 3161 timestamp from a trusted TSA" +
+                              why);
     return;
   }
   X509Ptr issuer;
@@ -175,23 +184,27 @@ void check_certificate(X509* leaf, const TrustedRoot& root, const std::vector<Id
       report.failures.push_back("signing certificate: " + chain.message());
       return;
     }
-    if (!issuer) issuer = std::move(chain->issuer);
+    if (!issuer)
+      issuer = std::move(chain->issuer);
   }
   add_check(report, "certificate-chain");
   auto scts = verify_embedded_scts(leaf, issuer.get(), root);
-  if (scts) add_check(report, "sct");
-  else report.failures.push_back(scts.message());
+  if (scts)
+    add_check(report, "sct");
+  else
+    report.failures.push_back(scts.message());
   auto identity = certificate_identity(leaf);
   if (!identity) {
     report.failures.push_back(identity.message());
     return;
   }
-  bool matched = std::any_of(identities.begin(), identities.end(), [&](const IdentityRule& rule) {
+  bool matched = std::any_of(identities.begin(), identities.end(), [&](const IdentityRule &rule) {
     return rule.matches(identity->subjects, identity->issuer);
   });
   if (!matched) {
     std::vector<std::string> wanted;
-    for (const auto& rule : identities) wanted.push_back(rule.describe());
+    for (const auto &rule : identities)
+      wanted.push_back(rule.describe());
     report.failures.push_back("certificate identity " + join(identity->subjects) + " (issuer " + identity->issuer +
                               ") does not match " + join(wanted, " or "));
     return;
@@ -201,10 +214,11 @@ void check_certificate(X509* leaf, const TrustedRoot& root, const std::vector<Id
 }
 
 // A managed key counts only inside its validity window: at the proven times, or now.
-void check_key_window(const TrustedKey& key, std::time_t now, BundleReport& report)
+void check_key_window(const TrustedKey &key, std::time_t now, BundleReport &report)
 {
   std::vector<std::time_t> times = report.verified_times;
-  if (times.empty()) times.push_back(now);
+  if (times.empty())
+    times.push_back(now);
   for (std::time_t time : times) {
     std::string problem = key.window_problem(time);
     if (!problem.empty()) {
@@ -216,10 +230,10 @@ void check_key_window(const TrustedKey& key, std::time_t now, BundleReport& repo
 
 } // namespace
 
-Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact& artifact,
-                                   const BundleVerifyOptions& options)
+Result<BundleReport> verify_bundle(const SigstoreBundle &bundle, const Artifact &artifact,
+                                   const BundleVerifyOptions &options)
 {
-  const TrustedRoot* root = options.trusted_root;
+  const TrustedRoot *root = options.trusted_root;
   if (!bundle.has_public_key && root == nullptr) {
     return make_error(bundle.source + ": keyless bundle (certificate) needs --trusted-root FILE (trusted_root.json)");
   }
@@ -244,15 +258,17 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
   expected.dsse = bundle.dsse_envelope ? &*bundle.dsse_envelope : nullptr;
   expected.artifact_digests = artifact.digests;
   X509Ptr leaf;
-  const TrustedKey* signer_key = nullptr;
+  const TrustedKey *signer_key = nullptr;
   if (bundle.has_public_key) {
     signer_key = verify_key_signer(bundle, content, options.keys, report);
-    if (signer_key == nullptr) return report;
+    if (signer_key == nullptr)
+      return report;
     expected.verifier_is_certificate = false;
     expected.verifier_der = signer_key->key->spki_der();
   } else {
     leaf = verify_keyless_signature(bundle, content, report);
-    if (!leaf) return report;
+    if (!leaf)
+      return report;
     expected.verifier_der = bundle.certificates.front();
   }
   report.checks.push_back("signature");
@@ -268,12 +284,16 @@ Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact&
   }
 
   // 2. Transparency log and timestamps: only with a trusted root (offline trust anchors).
-  if (root != nullptr) check_transparency(bundle, *root, expected, report);
-  else report.notes.push_back("transparency log and timestamps not checked: no --trusted-root");
+  if (root != nullptr)
+    check_transparency(bundle, *root, expected, report);
+  else
+    report.notes.push_back("transparency log and timestamps not checked: no --trusted-root");
 
   // 3. The certificate at every proven time, or the managed key's validity window.
-  if (leaf) check_certificate(leaf.get(), *root, options.identities, report);
-  else check_key_window(*signer_key, options.now, report);
+  if (leaf)
+    check_certificate(leaf.get(), *root, options.identities, report);
+  else
+    check_key_window(*signer_key, options.now, report);
   return report;
 }
 

@@ -16,18 +16,17 @@
 #include <string>
 #include <vector>
 
-namespace relgate::sig {
-
-struct BundleVerifyOptions
+namespace relgate::sig
 {
-  const TrustedRoot* trusted_root = nullptr; // required for keyless bundles
+
+struct BundleVerifyOptions {
+  const TrustedRoot *trusted_root = nullptr; // required for keyless bundles
   std::vector<TrustedKey> keys;              // for managed-key bundles
   std::vector<IdentityRule> identities;      // keyless: one must match
   std::time_t now = 0;                       // key windows when no time is proven
 };
 
-struct BundleReport
-{
+struct BundleReport {
   std::vector<std::string> failures; // reasons; empty = verified
   std::vector<std::string> checks;   // checks that passed
   std::vector<std::string> notes;    // ignored material (unknown TSA, witness lines...)
@@ -42,7 +41,7 @@ struct BundleReport
 
 // Errors are for unusable input (no trusted root for a keyless bundle...); verification
 // problems are failures in the report.
-Result<BundleReport> verify_bundle(const SigstoreBundle& bundle, const Artifact& artifact,
-                                   const BundleVerifyOptions& options);
+Result<BundleReport> verify_bundle(const SigstoreBundle &bundle, const Artifact &artifact,
+                                   const BundleVerifyOptions &options);
 
 } // namespace relgate::sig

@@ -5,9 +5,11 @@
 
 #include <charconv>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-namespace {
+namespace
+{
 
 std::vector<std::string_view> split_lines(std::string_view text)
 {
@@ -38,9 +40,11 @@ Result<Checkpoint> parse_checkpoint(std::string_view text)
   Checkpoint checkpoint;
   checkpoint.signed_text = std::string(text.substr(0, separator + 1));
   auto body = split_lines(text.substr(0, separator));
-  if (body.size() < 3) return make_error("checkpoint: body needs origin, tree size and root hash lines");
+  if (body.size() < 3)
+    return make_error("checkpoint: body needs origin, tree size and root hash lines");
   checkpoint.origin = std::string(body[0]);
-  if (checkpoint.origin.empty()) return make_error("checkpoint: empty origin line");
+  if (checkpoint.origin.empty())
+    return make_error("checkpoint: empty origin line");
   std::string_view size_text = body[1];
   auto [end, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), checkpoint.tree_size);
   if (ec != std::errc() || end != size_text.data() + size_text.size() || size_text.empty()) {
@@ -48,14 +52,16 @@ Result<Checkpoint> parse_checkpoint(std::string_view text)
   }
   auto root = base64_decode(body[2]);
   if (!root || root->size() != 32) {
-    return make_error("checkpoint: third line must be the base64 SHA-256 root hash, got '" +
-                      std::string(body[2]) + "'");
+    return make_error("checkpoint: third line must be the base64 SHA-256 root hash, got '" + std::string(body[2]) +
+                      "'");
   }
   checkpoint.root_hash = *root;
-  for (std::size_t i = 3; i < body.size(); ++i) checkpoint.extra_lines.emplace_back(body[i]);
+  for (std::size_t i = 3; i < body.size(); ++i)
+    checkpoint.extra_lines.emplace_back(body[i]);
 
   for (std::string_view line : split_lines(text.substr(separator + 2))) {
-    if (line.empty()) continue;
+    if (line.empty())
+      continue;
     if (line.substr(0, em_dash_space.size()) != em_dash_space) {
       return make_error("checkpoint: signature line does not start with '\u2014 ': '" + std::string(line) + "'");
     }
@@ -65,23 +71,27 @@ Result<Checkpoint> parse_checkpoint(std::string_view text)
       return make_error("checkpoint: signature line needs '<name> <base64>'");
     }
     auto blob = base64_decode(line.substr(space + 1));
-    if (!blob || blob->size() < 5) return make_error("checkpoint: signature is not base64 of hint and signature");
+    if (!blob || blob->size() < 5)
+      return make_error("checkpoint: signature is not base64 of hint and signature");
     checkpoint.signatures.push_back(
         NoteSignature{std::string(line.substr(0, space)), blob->substr(0, 4), blob->substr(4)});
   }
-  if (checkpoint.signatures.empty()) return make_error("checkpoint: no signature lines");
+  if (checkpoint.signatures.empty())
+    return make_error("checkpoint: no signature lines");
   return checkpoint;
 }
 
-Result<void> verify_checkpoint_signature(const Checkpoint& checkpoint, const PublicKey& log_key,
+Result<void> verify_checkpoint_signature(const Checkpoint &checkpoint, const PublicKey &log_key,
                                          std::string_view log_id)
 {
   std::string hint(log_id.substr(0, 4));
   std::string host = checkpoint.origin.substr(0, checkpoint.origin.find(" - "));
   bool verified = false;
-  for (const auto& line : checkpoint.signatures) {
-    if (line.key_hint != hint) continue; // a witness or another key: not ours to judge
-    if (line.name != checkpoint.origin && line.name != host) continue;
+  for (const auto &line : checkpoint.signatures) {
+    if (line.key_hint != hint)
+      continue; // a witness or another key: not ours to judge
+    if (line.name != checkpoint.origin && line.name != host)
+      continue;
     auto checked = verify_message_signature(log_key, checkpoint.signed_text, line.signature);
     if (!checked) {
       return make_error("checkpoint signature by " + line.name + " does not verify with the log key");
@@ -89,8 +99,8 @@ Result<void> verify_checkpoint_signature(const Checkpoint& checkpoint, const Pub
     verified = true;
   }
   if (!verified) {
-    return make_error("checkpoint has no signature from the log (origin '" + checkpoint.origin +
-                      "', key hint " + hex_encode(hint) + ")");
+    return make_error("checkpoint has no signature from the log (origin '" + checkpoint.origin + "', key hint " +
+                      hex_encode(hint) + ")");
   }
   return ok_result();
 }

@@ -11,17 +11,16 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::sig {
-
-struct NoteSignature
+namespace relgate::sig
 {
+
+struct NoteSignature {
   std::string name;
   std::string key_hint;  // 4 bytes
   std::string signature; // raw
 };
 
-struct Checkpoint
-{
+struct Checkpoint {
   std::string origin;
   int64_t tree_size = 0;
   std::string root_hash; // raw
@@ -35,7 +34,7 @@ Result<Checkpoint> parse_checkpoint(std::string_view text);
 // Needs one signature line with the log's key hint (first 4 bytes of its key id) and a name
 // that is the origin (or the origin's host part for "host - treeID" origins) that verifies;
 // a line with the log's hint that fails verification is an error.
-Result<void> verify_checkpoint_signature(const Checkpoint& checkpoint, const PublicKey& log_key,
+Result<void> verify_checkpoint_signature(const Checkpoint &checkpoint, const PublicKey &log_key,
                                          std::string_view log_id);
 
 } // namespace relgate::sig

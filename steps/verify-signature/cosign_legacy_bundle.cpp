@@ -5,22 +5,24 @@
 
 #include <openssl/pem.h>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-bool is_cosign_legacy_bundle(const JsonValue& document)
+bool is_cosign_legacy_bundle(const JsonValue &document)
 {
   return document.IsObject() && find_member(document, "base64Signature") != nullptr &&
          find_member(document, "mediaType") == nullptr;
 }
 
-namespace {
+namespace
+{
 
 // cosign stores the certificate as base64 of its PEM text.
-Result<std::string> certificate_der_from_b64_pem(const std::string& b64, const std::string& where)
+Result<std::string> certificate_der_from_b64_pem(const std::string &b64, const std::string &where)
 {
   RELGATE_ASSIGN_OR_RETURN(auto pem, decode_b64_field(b64, where));
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO *bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509 *cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
   if (cert == nullptr) {
     openssl_errors();
@@ -33,14 +35,15 @@ Result<std::string> certificate_der_from_b64_pem(const std::string& b64, const s
 
 } // namespace
 
-Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue& document, const std::string& source)
+Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue &document, const std::string &source)
 {
   SigstoreBundle bundle;
   bundle.source = source;
   bundle.media_type = "cosign bundle (legacy)";
   bundle.minor_version = 1; // an inclusion promise is all it has
   auto signature = get_string(document, "base64Signature");
-  if (!signature) return make_error(source + ": base64Signature: expected a string");
+  if (!signature)
+    return make_error(source + ": base64Signature: expected a string");
   MessageSignature message;
   RELGATE_ASSIGN_OR_RETURN(message.signature, decode_b64_field(*signature, source + ": base64Signature"));
   bundle.message_signature = std::move(message);
@@ -51,9 +54,10 @@ Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue& document, con
   } else {
     bundle.has_public_key = true;
   }
-  const JsonValue* rekor = find_member(document, "rekorBundle");
-  if (rekor == nullptr || rekor->IsNull()) return bundle;
-  const JsonValue* payload = rekor->IsObject() ? find_member(*rekor, "Payload") : nullptr;
+  const JsonValue *rekor = find_member(document, "rekorBundle");
+  if (rekor == nullptr || rekor->IsNull())
+    return bundle;
+  const JsonValue *payload = rekor->IsObject() ? find_member(*rekor, "Payload") : nullptr;
   auto set = rekor->IsObject() ? get_string(*rekor, "SignedEntryTimestamp") : std::nullopt;
   if (payload == nullptr || !payload->IsObject() || !set) {
     return make_error(source + ": rekorBundle: expected SignedEntryTimestamp and Payload");
@@ -66,17 +70,21 @@ Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue& document, con
   if (!body || !integrated || !index || !log_id) {
     return make_error(source + ": rekorBundle.Payload: expected body, integratedTime, logIndex and logID");
   }
-  if (*index < 0) return make_error(source + ": rekorBundle.Payload.logIndex: must not be negative");
-  RELGATE_ASSIGN_OR_RETURN(entry.signed_entry_timestamp, decode_b64_field(*set, source + ": rekorBundle.SignedEntryTimestamp"));
+  if (*index < 0)
+    return make_error(source + ": rekorBundle.Payload.logIndex: must not be negative");
+  RELGATE_ASSIGN_OR_RETURN(entry.signed_entry_timestamp,
+                           decode_b64_field(*set, source + ": rekorBundle.SignedEntryTimestamp"));
   RELGATE_ASSIGN_OR_RETURN(entry.canonicalized_body, decode_b64_field(*body, source + ": rekorBundle.Payload.body"));
   auto raw_id = hex_decode(*log_id);
-  if (!raw_id) return make_error(source + ": rekorBundle.Payload.logID: expected hex");
+  if (!raw_id)
+    return make_error(source + ": rekorBundle.Payload.logID: expected hex");
   entry.log_id = *raw_id;
   entry.log_index = *index;
   entry.integrated_time = *integrated;
   entry.canonicalized_body_b64 = *body;
   auto parsed = parse_json(entry.canonicalized_body, source + ": rekorBundle.Payload.body");
-  if (!parsed) return parsed.error();
+  if (!parsed)
+    return parsed.error();
   entry.kind = get_string(*parsed, "kind").value_or("");
   entry.version = get_string(*parsed, "apiVersion").value_or("");
   bundle.tlog_entries.push_back(std::move(entry));

@@ -8,9 +8,10 @@
 
 #include <string>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-bool is_cosign_legacy_bundle(const JsonValue& document);
-Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue& document, const std::string& source);
+bool is_cosign_legacy_bundle(const JsonValue &document);
+Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue &document, const std::string &source);
 
 } // namespace relgate::sig

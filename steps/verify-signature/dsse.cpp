@@ -3,7 +3,8 @@
 #include "encoding.hpp"
 #include "json.hpp"
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 std::string dsse_pae(std::string_view payload_type, std::string_view payload)
 {
@@ -14,26 +15,30 @@ std::string dsse_pae(std::string_view payload_type, std::string_view payload)
   return pae;
 }
 
-Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string& source)
+Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string &source)
 {
   RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
-  if (!document.IsObject()) return make_error(source + ": expected a DSSE envelope object");
+  if (!document.IsObject())
+    return make_error(source + ": expected a DSSE envelope object");
   DsseEnvelope envelope;
   auto payload = get_string(document, "payload");
   auto type = get_string(document, "payloadType");
-  if (!payload || !type) return make_error(source + ": DSSE envelope needs payload and payloadType strings");
+  if (!payload || !type)
+    return make_error(source + ": DSSE envelope needs payload and payloadType strings");
   RELGATE_ASSIGN_OR_RETURN(envelope.payload, decode_b64_field(*payload, source + ": payload"));
   envelope.payload_type = *type;
-  const JsonValue* signatures = find_member(document, "signatures");
+  const JsonValue *signatures = find_member(document, "signatures");
   if (signatures == nullptr || !signatures->IsArray() || signatures->Empty()) {
     return make_error(source + ": signatures: expected a non-empty array");
   }
   for (rapidjson::SizeType i = 0; i < signatures->Size(); ++i) {
-    const JsonValue& item = (*signatures)[i];
+    const JsonValue &item = (*signatures)[i];
     auto sig = item.IsObject() ? get_string(item, "sig") : std::nullopt;
-    if (!sig) return make_error(source + ": signatures[" + std::to_string(i) + "].sig: missing");
+    if (!sig)
+      return make_error(source + ": signatures[" + std::to_string(i) + "].sig: missing");
     DsseSignature signature;
-    RELGATE_ASSIGN_OR_RETURN(signature.sig, decode_b64_field(*sig, source + ": signatures[" + std::to_string(i) + "].sig"));
+    RELGATE_ASSIGN_OR_RETURN(signature.sig,
+                             decode_b64_field(*sig, source + ": signatures[" + std::to_string(i) + "].sig"));
     signature.keyid = get_string(item, "keyid").value_or("");
     envelope.signatures.push_back(std::move(signature));
   }

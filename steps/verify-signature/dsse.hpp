@@ -8,12 +8,13 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 // "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, LEN in decimal bytes.
 std::string dsse_pae(std::string_view payload_type, std::string_view payload);
 
 // Standard or URL-safe base64, padded or not.
-Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string& source);
+Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string &source);
 
 } // namespace relgate::sig

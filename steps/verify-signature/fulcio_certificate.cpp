@@ -2,31 +2,39 @@
 
 #include <openssl/x509v3.h>
 
-namespace relgate::sig {
-
-namespace {
-
-struct GeneralNamesFree { void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); } };
-struct ExtKeyUsageFree { void operator()(EXTENDED_KEY_USAGE* p) const { EXTENDED_KEY_USAGE_free(p); } };
-
-std::string asn1_string_text(const ASN1_STRING* value)
+namespace relgate::sig
 {
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+
+namespace
+{
+
+struct GeneralNamesFree {
+  void operator()(GENERAL_NAMES *p) const { GENERAL_NAMES_free(p); }
+};
+struct ExtKeyUsageFree {
+  void operator()(EXTENDED_KEY_USAGE *p) const { EXTENDED_KEY_USAGE_free(p); }
+};
+
+std::string asn1_string_text(const ASN1_STRING *value)
+{
+  return std::string(reinterpret_cast<const char *>(ASN1_STRING_get0_data(value)),
                      static_cast<std::size_t>(ASN1_STRING_length(value)));
 }
 
 // The extension value: v2 (…1.8) is a DER UTF8String, the legacy one (…1.1) raw text.
-std::optional<std::string> extension_text(X509* cert, const char* oid, bool der_utf8)
+std::optional<std::string> extension_text(X509 *cert, const char *oid, bool der_utf8)
 {
-  ASN1_OBJECT* object = OBJ_txt2obj(oid, 1);
+  ASN1_OBJECT *object = OBJ_txt2obj(oid, 1);
   int index = X509_get_ext_by_OBJ(cert, object, -1);
   ASN1_OBJECT_free(object);
-  if (index < 0) return std::nullopt;
-  ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(cert, index));
+  if (index < 0)
+    return std::nullopt;
+  ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(X509_get_ext(cert, index));
   std::string raw = asn1_string_text(data);
-  if (!der_utf8) return raw;
-  const unsigned char* cursor = reinterpret_cast<const unsigned char*>(raw.data());
-  ASN1_UTF8STRING* text = d2i_ASN1_UTF8STRING(nullptr, &cursor, static_cast<long>(raw.size()));
+  if (!der_utf8)
+    return raw;
+  const unsigned char *cursor = reinterpret_cast<const unsigned char *>(raw.data());
+  ASN1_UTF8STRING *text = d2i_ASN1_UTF8STRING(nullptr, &cursor, static_cast<long>(raw.size()));
   if (text == nullptr) {
     openssl_errors();
     return std::nullopt;
@@ -36,32 +44,36 @@ std::optional<std::string> extension_text(X509* cert, const char* oid, bool der_
   return result;
 }
 
-bool has_code_signing(X509* cert)
+bool has_code_signing(X509 *cert)
 {
   std::unique_ptr<EXTENDED_KEY_USAGE, ExtKeyUsageFree> usages(
-      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
-  if (!usages) return false;
+      static_cast<EXTENDED_KEY_USAGE *>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
+  if (!usages)
+    return false;
   for (int i = 0; i < sk_ASN1_OBJECT_num(usages.get()); ++i) {
-    if (OBJ_obj2nid(sk_ASN1_OBJECT_value(usages.get(), i)) == NID_code_sign) return true;
+    if (OBJ_obj2nid(sk_ASN1_OBJECT_value(usages.get(), i)) == NID_code_sign)
+      return true;
   }
   return false;
 }
 
 } // namespace
 
-Result<CertificateIdentity> certificate_identity(X509* leaf)
+Result<CertificateIdentity> certificate_identity(X509 *leaf)
 {
   CertificateIdentity identity;
   std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
+      static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
   if (names) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
-      const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
-      if (name->type == GEN_URI) identity.subjects.push_back(asn1_string_text(name->d.uniformResourceIdentifier));
-      else if (name->type == GEN_EMAIL) identity.subjects.push_back(asn1_string_text(name->d.rfc822Name));
+      const GENERAL_NAME *name = sk_GENERAL_NAME_value(names.get(), i);
+      if (name->type == GEN_URI)
+        identity.subjects.push_back(asn1_string_text(name->d.uniformResourceIdentifier));
+      else if (name->type == GEN_EMAIL)
+        identity.subjects.push_back(asn1_string_text(name->d.rfc822Name));
       else if (name->type == GEN_OTHERNAME) {
         // Fulcio's username SAN: otherName 1.3.6.1.4.1.57264.1.7 holding a UTF8String.
-        const ASN1_TYPE* value = name->d.otherName->value;
+        const ASN1_TYPE *value = name->d.otherName->value;
         char oid[64] = {};
         OBJ_obj2txt(oid, sizeof oid, name->d.otherName->type_id, 1);
         if (std::string_view(oid) == "1.3.6.1.4.1.57264.1.7" && value != nullptr && value->type == V_ASN1_UTF8STRING) {
@@ -74,23 +86,25 @@ Result<CertificateIdentity> certificate_identity(X509* leaf)
     return make_error("signing certificate has no subject alternative name (identity)");
   }
   auto issuer = extension_text(leaf, "1.3.6.1.4.1.57264.1.8", true);
-  if (!issuer) issuer = extension_text(leaf, "1.3.6.1.4.1.57264.1.1", false);
+  if (!issuer)
+    issuer = extension_text(leaf, "1.3.6.1.4.1.57264.1.1", false);
   identity.issuer = issuer.value_or("");
   return identity;
 }
 
-Result<VerifiedChain> verify_certificate_chain(X509* leaf, const TrustedRoot& root, std::time_t at)
+Result<VerifiedChain> verify_certificate_chain(X509 *leaf, const TrustedRoot &root, std::time_t at)
 {
   if (!has_code_signing(leaf)) {
     return make_error("signing certificate lacks the codeSigning extended key usage");
   }
   std::string last_problem = "no certificate authority in " + root.source + " is valid at " + format_epoch(at);
-  for (const auto& authority : root.certificate_authorities) {
-    if (!authority.valid_for.contains(at) || authority.chain.empty()) continue;
+  for (const auto &authority : root.certificate_authorities) {
+    if (!authority.valid_for.contains(at) || authority.chain.empty())
+      continue;
     X509StorePtr store(X509_STORE_new());
     X509StackPtr untrusted(sk_X509_new_null());
     for (std::size_t i = 0; i < authority.chain.size(); ++i) {
-      X509* cert = authority.chain[i].get();
+      X509 *cert = authority.chain[i].get();
       if (i + 1 == authority.chain.size()) {
         X509_STORE_add_cert(store.get(), cert);
       } else {
@@ -100,21 +114,21 @@ Result<VerifiedChain> verify_certificate_chain(X509* leaf, const TrustedRoot& ro
     }
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
-    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, at);
     if (X509_verify_cert(ctx.get()) == 1) {
       VerifiedChain verified;
       verified.ca_uri = authority.uri;
-      STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+      STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx.get());
       if (sk_X509_num(chain) >= 2) {
-        X509* issuer = sk_X509_value(chain, 1);
+        X509 *issuer = sk_X509_value(chain, 1);
         X509_up_ref(issuer);
         verified.issuer.reset(issuer);
       }
       return verified;
     }
-    last_problem = "certificate chain to " + authority.uri + " does not verify at " + format_epoch(at) +
-                   ": " + X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+    last_problem = "certificate chain to " + authority.uri + " does not verify at " + format_epoch(at) + ": " +
+                   X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
     openssl_errors();
   }
   return make_error(last_problem);

@@ -12,16 +12,15 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::sig {
-
-struct StatementSubject
+namespace relgate::sig
 {
+
+struct StatementSubject {
   std::string name;
   std::map<std::string, std::string> digests; // algorithm -> lowercase hex
 };
 
-struct Statement
-{
+struct Statement {
   std::string type;
   std::vector<StatementSubject> subjects;
   std::string predicate_type;
@@ -30,11 +29,10 @@ struct Statement
 
 constexpr std::string_view in_toto_payload_type = "application/vnd.in-toto+json";
 
-Result<Statement> parse_statement(std::string_view payload, const std::string& source);
-bool statement_covers(const Statement& statement, const Digest& digest);
+Result<Statement> parse_statement(std::string_view payload, const std::string &source);
+bool statement_covers(const Statement &statement, const Digest &digest);
 
-struct ProvenanceFacts
-{
+struct ProvenanceFacts {
   std::string builder_id;
   std::string build_type;
   std::string source_repository; // normalised: "github.com/owner/repo"
@@ -42,21 +40,20 @@ struct ProvenanceFacts
 };
 
 // SLSA v1 (buildDefinition/runDetails) or v0.2 (builder/invocation.configSource).
-ProvenanceFacts provenance_facts(const Statement& statement);
+ProvenanceFacts provenance_facts(const Statement &statement);
 // "git+https://github.com/a/b.git@refs/x" -> "github.com/a/b"
 std::string normalize_repository(std::string_view uri);
 
-struct ProvenanceRequirements
-{
+struct ProvenanceRequirements {
   std::vector<std::string> predicate_types;
-  std::vector<std::string> builder_ids;  // exact, or a prefix when it ends in '@' or '/'
+  std::vector<std::string> builder_ids; // exact, or a prefix when it ends in '@' or '/'
   std::vector<std::string> build_types;
-  std::string source_repository;         // "" = any
-  std::string source_ref;                // "" = any
+  std::string source_repository; // "" = any
+  std::string source_ref;        // "" = any
   bool any() const;
 };
 
 // One reason per failed requirement, with expected vs actual.
-std::vector<std::string> check_provenance(const Statement& statement, const ProvenanceRequirements& required);
+std::vector<std::string> check_provenance(const Statement &statement, const ProvenanceRequirements &required);
 
 } // namespace relgate::sig

@@ -5,16 +5,21 @@
 
 #include <algorithm>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-Result<std::string> decode_signature_file(std::string_view content, const std::string& source)
+Result<std::string> decode_signature_file(std::string_view content, const std::string &source)
 {
   std::string_view trimmed = content;
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
-  if (trimmed.empty()) return make_error(source + ": signature file is empty");
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())))
+    trimmed.remove_suffix(1);
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
+    trimmed.remove_prefix(1);
+  if (trimmed.empty())
+    return make_error(source + ": signature file is empty");
   auto decoded = base64_decode(trimmed);
-  if (decoded && !decoded->empty()) return std::move(decoded).value();
+  if (decoded && !decoded->empty())
+    return std::move(decoded).value();
   bool printable = std::all_of(content.begin(), content.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
     return u == '\n' || u == '\r' || u == '\t' || (u >= 0x20 && u < 0x7f);
@@ -26,11 +31,12 @@ Result<std::string> decode_signature_file(std::string_view content, const std::s
   return std::string(content);
 }
 
-Result<void> verify_artifact_signature(const PublicKey& key, const Artifact& artifact, std::string_view signature)
+Result<void> verify_artifact_signature(const PublicKey &key, const Artifact &artifact, std::string_view signature)
 {
   auto algorithm = default_hash_for(key.kind);
   if (!algorithm) {
-    if (artifact.path.empty()) return make_error("Ed25519 signs the whole artifact: pass --artifact FILE, not --digest");
+    if (artifact.path.empty())
+      return make_error("Ed25519 signs the whole artifact: pass --artifact FILE, not --digest");
     RELGATE_ASSIGN_OR_RETURN(auto mapped, MappedFile::open(artifact.path));
     return verify_message_signature(key, mapped.bytes(), signature);
   }
@@ -38,15 +44,15 @@ Result<void> verify_artifact_signature(const PublicKey& key, const Artifact& art
   return verify_digest_signature(key, *algorithm, digest, signature);
 }
 
-DetachedSignatureReport verify_detached_signatures(const std::vector<std::pair<std::string, std::string>>& signatures,
-                                                   const std::vector<TrustedKey>& keys, const Artifact& artifact,
-                                                   const std::optional<std::string>& payload, std::time_t now)
+DetachedSignatureReport verify_detached_signatures(const std::vector<std::pair<std::string, std::string>> &signatures,
+                                                   const std::vector<TrustedKey> &keys, const Artifact &artifact,
+                                                   const std::optional<std::string> &payload, std::time_t now)
 {
   DetachedSignatureReport report;
-  for (const auto& [source, signature] : signatures) {
+  for (const auto &[source, signature] : signatures) {
     std::vector<std::string> tried;
     bool any = false;
-    for (const auto& key : keys) {
+    for (const auto &key : keys) {
       auto checked = payload ? verify_message_signature(*key.key, *payload, signature)
                              : verify_artifact_signature(*key.key, artifact, signature);
       if (!checked) {
@@ -65,7 +71,8 @@ DetachedSignatureReport verify_detached_signatures(const std::vector<std::pair<s
     }
     if (!any) {
       std::string text = source + ": ";
-      for (std::size_t i = 0; i < tried.size(); ++i) text += (i ? "; " : "") + tried[i];
+      for (std::size_t i = 0; i < tried.size(); ++i)
+        text += (i ? "; " : "") + tried[i];
       report.problems.push_back(text);
     }
   }

@@ -12,24 +12,24 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 // cosign writes base64 (often with a newline); raw binary signatures are accepted as they are.
 // Empty files and text that is not base64 are errors naming the file.
-Result<std::string> decode_signature_file(std::string_view content, const std::string& source);
+Result<std::string> decode_signature_file(std::string_view content, const std::string &source);
 
 // Over the artifact: prehashed with the key's hash (digest reused), or the mapped file for Ed25519.
-Result<void> verify_artifact_signature(const PublicKey& key, const Artifact& artifact, std::string_view signature);
+Result<void> verify_artifact_signature(const PublicKey &key, const Artifact &artifact, std::string_view signature);
 
-struct DetachedSignatureReport
-{
+struct DetachedSignatureReport {
   std::vector<std::string> verified_keys; // names of keys that verified one of the signatures
   std::vector<std::string> problems;      // per signature: why no key verified it
 };
 
 // `payload`: the signed bytes for the simple-signing form; nullopt = the artifact itself.
-DetachedSignatureReport verify_detached_signatures(const std::vector<std::pair<std::string, std::string>>& signatures,
-                                                   const std::vector<TrustedKey>& keys, const Artifact& artifact,
-                                                   const std::optional<std::string>& payload, std::time_t now);
+DetachedSignatureReport verify_detached_signatures(const std::vector<std::pair<std::string, std::string>> &signatures,
+                                                   const std::vector<TrustedKey> &keys, const Artifact &artifact,
+                                                   const std::optional<std::string> &payload, std::time_t now);
 
 } // namespace relgate::sig

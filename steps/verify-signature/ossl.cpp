@@ -7,27 +7,30 @@
 
 #include "time_util.hpp"
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 std::string openssl_errors()
 {
   std::string text;
   unsigned long code = 0;
-  const char* data = nullptr;
+  const char *data = nullptr;
   int flags = 0;
   while ((code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) != 0) {
-    if (!text.empty()) text += "; ";
-    const char* reason = ERR_reason_error_string(code);
+    if (!text.empty())
+      text += "; ";
+    const char *reason = ERR_reason_error_string(code);
     text += reason != nullptr ? reason : "error " + std::to_string(code);
     // The detail (e.g. "Verify error:certificate has expired") is what a person needs.
-    if ((flags & ERR_TXT_STRING) != 0 && data != nullptr && *data != '\0') text += std::string(" (") + data + ")";
+    if ((flags & ERR_TXT_STRING) != 0 && data != nullptr && *data != '\0')
+      text += std::string(" (") + data + ")";
   }
   return text;
 }
 
-Result<X509Ptr> parse_der_certificate(std::string_view der, const std::string& what)
+Result<X509Ptr> parse_der_certificate(std::string_view der, const std::string &what)
 {
-  const unsigned char* cursor = bytes_ptr(der);
+  const unsigned char *cursor = bytes_ptr(der);
   X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (!cert || cursor != bytes_ptr(der) + der.size()) {
     openssl_errors();
@@ -36,26 +39,28 @@ Result<X509Ptr> parse_der_certificate(std::string_view der, const std::string& w
   return cert;
 }
 
-std::string certificate_der(X509* cert)
+std::string certificate_der(X509 *cert)
 {
-  unsigned char* out = nullptr;
+  unsigned char *out = nullptr;
   int length = i2d_X509(cert, &out);
-  if (length <= 0) return {};
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(length));
+  if (length <= 0)
+    return {};
+  std::string der(reinterpret_cast<char *>(out), static_cast<std::size_t>(length));
   OPENSSL_free(out);
   return der;
 }
 
-std::string certificate_subject(X509* cert)
+std::string certificate_subject(X509 *cert)
 {
   char buffer[512];
   X509_NAME_oneline(X509_get_subject_name(cert), buffer, sizeof buffer);
   return buffer;
 }
 
-Result<std::time_t> asn1_time_to_epoch(const ASN1_TIME* time)
+Result<std::time_t> asn1_time_to_epoch(const ASN1_TIME *time)
 {
-  struct tm parts {};
+  struct tm parts {
+  };
   if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
     return make_error("invalid ASN.1 time");
   }
@@ -71,7 +76,7 @@ std::string sha256_bytes(std::string_view data)
 {
   unsigned char out[SHA256_DIGEST_LENGTH];
   SHA256(bytes_ptr(data), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
+  return std::string(reinterpret_cast<char *>(out), sizeof out);
 }
 
 } // namespace relgate::sig

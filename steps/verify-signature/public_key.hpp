@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 enum class KeyKind { ecdsa_p256, ecdsa_p384, ecdsa_p521, ed25519, rsa };
 
-struct PublicKey
-{
+struct PublicKey {
   PkeyPtr pkey;
   KeyKind kind = KeyKind::ecdsa_p256;
   int bits = 0;
@@ -23,7 +23,7 @@ struct PublicKey
 
   std::string kind_name() const; // "ecdsa-p256", "ed25519", "rsa-3072"
   // DER SubjectPublicKeyInfo; kept from parsing when possible (OpenSSL 3's encoder is slow).
-  const std::string& spki_der() const;
+  const std::string &spki_der() const;
   // base64(SHA-256(DER SPKI)): the bundle's publicKey.hint in practice.
   std::string hint() const;
 };
@@ -32,11 +32,11 @@ struct PublicKey
 // Ed25519, which signs the message itself.
 std::optional<HashAlgorithm> default_hash_for(KeyKind kind);
 
-Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string& source);
+Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string &source);
 // A key file as users have them: PEM, or binary DER (SPKI / PKCS#1) from `openssl pkey -outform DER`.
-Result<PublicKey> parse_public_key_file(std::string_view content, const std::string& source);
+Result<PublicKey> parse_public_key_file(std::string_view content, const std::string &source);
 // DER SPKI, or a DER PKCS#1 RSAPublicKey (trusted roots use both).
-Result<PublicKey> parse_public_key_der(std::string_view der, const std::string& source);
-Result<PublicKey> public_key_from_pkey(PkeyPtr pkey, const std::string& source);
+Result<PublicKey> parse_public_key_der(std::string_view der, const std::string &source);
+Result<PublicKey> public_key_from_pkey(PkeyPtr pkey, const std::string &source);
 
 } // namespace relgate::sig

@@ -9,14 +9,14 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 // Keys in byte order, integers as JSON numbers, logID as lowercase hex of the key id.
-std::string rekor_set_payload(std::string_view body_b64, int64_t integrated_time,
-                              std::string_view log_id, int64_t log_index);
+std::string rekor_set_payload(std::string_view body_b64, int64_t integrated_time, std::string_view log_id,
+                              int64_t log_index);
 
-Result<void> verify_signed_entry_timestamp(const PublicKey& log_key, std::string_view set,
-                                           std::string_view body_b64, int64_t integrated_time,
-                                           std::string_view log_id, int64_t log_index);
+Result<void> verify_signed_entry_timestamp(const PublicKey &log_key, std::string_view set, std::string_view body_b64,
+                                           int64_t integrated_time, std::string_view log_id, int64_t log_index);
 
 } // namespace relgate::sig

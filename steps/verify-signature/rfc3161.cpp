@@ -3,26 +3,37 @@
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-namespace {
+namespace
+{
 
-struct TsRespFree { void operator()(TS_RESP* p) const { TS_RESP_free(p); } };
-struct Pkcs7Free { void operator()(PKCS7* p) const { PKCS7_free(p); } };
-struct TstInfoFree { void operator()(TS_TST_INFO* p) const { TS_TST_INFO_free(p); } };
-struct TsVerifyCtxFree { void operator()(TS_VERIFY_CTX* p) const { TS_VERIFY_CTX_free(p); } };
+struct TsRespFree {
+  void operator()(TS_RESP *p) const { TS_RESP_free(p); }
+};
+struct Pkcs7Free {
+  void operator()(PKCS7 *p) const { PKCS7_free(p); }
+};
+struct TstInfoFree {
+  void operator()(TS_TST_INFO *p) const { TS_TST_INFO_free(p); }
+};
+struct TsVerifyCtxFree {
+  void operator()(TS_VERIFY_CTX *p) const { TS_VERIFY_CTX_free(p); }
+};
 
 } // namespace
 
 Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, std::string_view signed_data,
-                                                   const TrustedRoot& root)
+                                                   const TrustedRoot &root)
 {
-  const unsigned char* cursor = bytes_ptr(response);
+  const unsigned char *cursor = bytes_ptr(response);
   std::unique_ptr<PKCS7, Pkcs7Free> token;
   std::unique_ptr<TS_RESP, TsRespFree> parsed(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(response.size())));
   if (parsed) {
-    PKCS7* inner = TS_RESP_get_token(parsed.get());
-    if (inner == nullptr) return make_error("timestamp response carries no token (status not granted)");
+    PKCS7 *inner = TS_RESP_get_token(parsed.get());
+    if (inner == nullptr)
+      return make_error("timestamp response carries no token (status not granted)");
     token.reset(PKCS7_dup(inner));
   } else {
     openssl_errors();
@@ -41,18 +52,19 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
   RELGATE_ASSIGN_OR_RETURN(std::time_t time, asn1_time_to_epoch(TS_TST_INFO_get_time(info.get())));
 
   std::string problems;
-  for (const auto& authority : root.timestamp_authorities) {
-    if (authority.chain.empty()) continue; // cannot have signed anything
+  for (const auto &authority : root.timestamp_authorities) {
+    if (authority.chain.empty())
+      continue; // cannot have signed anything
     if (!authority.valid_for.contains(time)) {
       problems += authority.uri + ": time " + format_epoch(time) + " outside its validity " +
                   authority.valid_for.describe() + "; ";
       continue;
     }
     std::unique_ptr<TS_VERIFY_CTX, TsVerifyCtxFree> ctx(TS_VERIFY_CTX_new());
-    X509_STORE* store = X509_STORE_new();
-    STACK_OF(X509)* certs = sk_X509_new_null();
+    X509_STORE *store = X509_STORE_new();
+    STACK_OF(X509) *certs = sk_X509_new_null();
     for (std::size_t i = 0; i < authority.chain.size(); ++i) {
-      X509* cert = authority.chain[i].get();
+      X509 *cert = authority.chain[i].get();
       if (i + 1 == authority.chain.size()) {
         X509_STORE_add_cert(store, cert);
       } else {
@@ -64,7 +76,7 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
     X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), time);
     TS_VERIFY_CTX_set_store(ctx.get(), store);
     TS_VERIFY_CTX_set_certs(ctx.get(), certs);
-    BIO* data = BIO_new_mem_buf(signed_data.data(), static_cast<int>(signed_data.size()));
+    BIO *data = BIO_new_mem_buf(signed_data.data(), static_cast<int>(signed_data.size()));
     TS_VERIFY_CTX_set_data(ctx.get(), data);
     TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA);
     if (TS_RESP_verify_token(ctx.get(), token.get()) == 1) {
@@ -72,9 +84,10 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
     }
     problems += authority.uri + ": " + openssl_errors() + "; ";
   }
-  if (root.timestamp_authorities.empty()) problems = "the trusted root lists no timestamp authority; ";
-  return make_error("timestamp of " + format_epoch(time) + " does not verify: " +
-                    problems.substr(0, problems.size() - 2));
+  if (root.timestamp_authorities.empty())
+    problems = "the trusted root lists no timestamp authority; ";
+  return make_error("timestamp of " + format_epoch(time) +
+                    " does not verify: " + problems.substr(0, problems.size() - 2));
 }
 
 } // namespace relgate::sig

@@ -10,16 +10,16 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
-
-struct VerifiedTimestamp
+namespace relgate::sig
 {
+
+struct VerifiedTimestamp {
   std::time_t time = 0;
   std::string tsa_uri;
 };
 
 // `response` is a DER TimeStampResp (a bare TimeStampToken is accepted too).
 Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, std::string_view signed_data,
-                                                   const TrustedRoot& root);
+                                                   const TrustedRoot &root);
 
 } // namespace relgate::sig

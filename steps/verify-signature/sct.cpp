@@ -5,35 +5,43 @@
 #include <openssl/ct.h>
 #include <openssl/x509v3.h>
 
-namespace relgate::sig {
-
-namespace {
-
-struct SctStackFree { void operator()(STACK_OF(SCT)* p) const { SCT_LIST_free(p); } };
-
-void put_integer(std::string& out, uint64_t value, int bytes)
+namespace relgate::sig
 {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+
+namespace
+{
+
+struct SctStackFree {
+  void operator()(STACK_OF(SCT) * p) const { SCT_LIST_free(p); }
+};
+
+void put_integer(std::string &out, uint64_t value, int bytes)
+{
+  for (int i = bytes - 1; i >= 0; --i)
+    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
-Result<std::string> precert_tbs(X509* leaf)
+Result<std::string> precert_tbs(X509 *leaf)
 {
   X509Ptr copy(X509_dup(leaf));
-  if (!copy) return make_error("cannot copy the signing certificate");
+  if (!copy)
+    return make_error("cannot copy the signing certificate");
   int index = X509_get_ext_by_NID(copy.get(), NID_ct_precert_scts, -1);
-  if (index >= 0) X509_EXTENSION_free(X509_delete_ext(copy.get(), index));
-  unsigned char* out = nullptr;
+  if (index >= 0)
+    X509_EXTENSION_free(X509_delete_ext(copy.get(), index));
+  unsigned char *out = nullptr;
   int length = i2d_re_X509_tbs(copy.get(), &out);
-  if (length <= 0) return make_error("cannot re-encode the certificate TBS");
-  std::string tbs(reinterpret_cast<char*>(out), static_cast<std::size_t>(length));
+  if (length <= 0)
+    return make_error("cannot re-encode the certificate TBS");
+  std::string tbs(reinterpret_cast<char *>(out), static_cast<std::size_t>(length));
   OPENSSL_free(out);
   return tbs;
 }
 
 } // namespace
 
-std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_hash,
-                            std::string_view precert_tbs_bytes, std::string_view extensions)
+std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_hash, std::string_view precert_tbs_bytes,
+                            std::string_view extensions)
 {
   std::string data;
   data.push_back(0); // version v1
@@ -48,30 +56,31 @@ std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_h
   return data;
 }
 
-Result<SctReport> verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root)
+Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRoot &root)
 {
   std::unique_ptr<STACK_OF(SCT), SctStackFree> scts(
-      static_cast<STACK_OF(SCT)*>(X509_get_ext_d2i(leaf, NID_ct_precert_scts, nullptr, nullptr)));
+      static_cast<STACK_OF(SCT) *>(X509_get_ext_d2i(leaf, NID_ct_precert_scts, nullptr, nullptr)));
   openssl_errors();
   if (!scts || sk_SCT_num(scts.get()) == 0) {
     return make_error("signing certificate has no embedded SCT (certificate transparency proof)");
   }
-  if (issuer == nullptr) return make_error("cannot check SCTs: the certificate issuer is unknown");
-  unsigned char* spki = nullptr;
+  if (issuer == nullptr)
+    return make_error("cannot check SCTs: the certificate issuer is unknown");
+  unsigned char *spki = nullptr;
   int spki_length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
-  std::string issuer_key_hash = sha256_bytes(std::string_view(reinterpret_cast<char*>(spki),
-                                                              static_cast<std::size_t>(spki_length)));
+  std::string issuer_key_hash =
+      sha256_bytes(std::string_view(reinterpret_cast<char *>(spki), static_cast<std::size_t>(spki_length)));
   OPENSSL_free(spki);
   RELGATE_ASSIGN_OR_RETURN(std::string tbs, precert_tbs(leaf));
 
   SctReport report;
   std::string problems;
   for (int i = 0; i < sk_SCT_num(scts.get()); ++i) {
-    SCT* sct = sk_SCT_value(scts.get(), i);
-    unsigned char* log_id = nullptr;
+    SCT *sct = sk_SCT_value(scts.get(), i);
+    unsigned char *log_id = nullptr;
     std::size_t log_id_length = SCT_get0_log_id(sct, &log_id);
-    std::string id(reinterpret_cast<char*>(log_id), log_id_length);
-    const TransparencyLogKey* log = root.find_ctlog(id);
+    std::string id(reinterpret_cast<char *>(log_id), log_id_length);
+    const TransparencyLogKey *log = root.find_ctlog(id);
     if (log == nullptr) {
       problems += "SCT " + std::to_string(i) + ": log not in the trusted root; ";
       continue;
@@ -79,22 +88,22 @@ Result<SctReport> verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRo
     uint64_t timestamp = SCT_get_timestamp(sct);
     auto seconds = static_cast<std::time_t>(timestamp / 1000);
     if (!log->valid_for.contains(seconds)) {
-      problems += "SCT " + std::to_string(i) + ": time " + format_epoch(seconds) +
-                  " outside the CT log key validity " + log->valid_for.describe() + "; ";
+      problems += "SCT " + std::to_string(i) + ": time " + format_epoch(seconds) + " outside the CT log key validity " +
+                  log->valid_for.describe() + "; ";
       continue;
     }
-    unsigned char* extensions = nullptr;
+    unsigned char *extensions = nullptr;
     std::size_t extensions_length = SCT_get0_extensions(sct, &extensions);
-    unsigned char* signature = nullptr;
+    unsigned char *signature = nullptr;
     std::size_t signature_length = SCT_get0_signature(sct, &signature);
-    std::string data = sct_signed_data(
-        timestamp, issuer_key_hash, tbs,
-        std::string_view(reinterpret_cast<char*>(extensions), extensions_length));
-    auto checked = verify_message_signature(
-        *log->key, data, std::string_view(reinterpret_cast<char*>(signature), signature_length),
-        HashAlgorithm::sha256);
+    std::string data = sct_signed_data(timestamp, issuer_key_hash, tbs,
+                                       std::string_view(reinterpret_cast<char *>(extensions), extensions_length));
+    auto checked = verify_message_signature(*log->key, data,
+                                            std::string_view(reinterpret_cast<char *>(signature), signature_length),
+                                            HashAlgorithm::sha256);
     if (checked) {
-      if (report.verified++ == 0) report.log_url = log->base_url;
+      if (report.verified++ == 0)
+        report.log_url = log->base_url;
     } else {
       problems += "SCT " + std::to_string(i) + " from " + log->base_url + ": " + checked.message() + "; ";
     }

@@ -10,19 +10,19 @@
 #include <cstdint>
 #include <string>
 
-namespace relgate::sig {
-
-struct SctReport
+namespace relgate::sig
 {
+
+struct SctReport {
   int verified = 0;
   std::string log_url; // of the first verified SCT
 };
 
 // At least one SCT must verify with a ctlog whose validFor covers the SCT timestamp.
-Result<SctReport> verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root);
+Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRoot &root);
 
 // The bytes an SCT signs (exposed for tests).
-std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_hash,
-                            std::string_view precert_tbs, std::string_view extensions);
+std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_hash, std::string_view precert_tbs,
+                            std::string_view extensions);
 
 } // namespace relgate::sig

@@ -5,20 +5,24 @@
 
 #include <filesystem>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-namespace {
+namespace
+{
 
-Result<std::optional<std::time_t>> time_key(PolicyTable& table, const std::string& key)
+Result<std::optional<std::time_t>> time_key(PolicyTable &table, const std::string &key)
 {
   RELGATE_ASSIGN_OR_RETURN(auto when, table.time(key));
-  if (!when) return std::optional<std::time_t>();
+  if (!when)
+    return std::optional<std::time_t>();
   return std::optional<std::time_t>(std::chrono::system_clock::to_time_t(*when));
 }
 
-std::string resolve(const std::string& base_dir, const std::string& path)
+std::string resolve(const std::string &base_dir, const std::string &path)
 {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  if (path.empty() || std::filesystem::path(path).is_absolute())
+    return path;
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();
 }
 
@@ -27,7 +31,7 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
   SignaturePolicy policy;
   policy.ref = PolicyRef{loaded.path, loaded.sha256, loaded.version};
   std::string base_dir = std::filesystem::path(loaded.path).parent_path().string();
-  PolicyTable& root = *loaded.root;
+  PolicyTable &root = *loaded.root;
 
   RELGATE_ASSIGN_OR_RETURN(auto threshold, root.integer("threshold", 1, 1000));
   policy.threshold = threshold.value_or(1);
@@ -35,14 +39,17 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
   policy.trusted_root = resolve(base_dir, trusted_root.value_or(""));
 
   RELGATE_ASSIGN_OR_RETURN(auto keys, root.array_of_tables("keys"));
-  for (auto& table : keys) {
+  for (auto &table : keys) {
     TrustedKey key;
     RELGATE_ASSIGN_OR_RETURN(auto name, table.string("name"));
     RELGATE_ASSIGN_OR_RETURN(auto path, table.string("path"));
-    if (!name || name->empty()) return table.error_at("name", "[[keys]] needs a name (e.g. \"prod-2025\")");
-    if (!path || path->empty()) return table.error_at("path", "[[keys]] needs a path to a PEM public key");
-    for (const auto& other : policy.keys) {
-      if (other.name == *name) return table.error_at("name", "duplicate key name '" + *name + "'");
+    if (!name || name->empty())
+      return table.error_at("name", "[[keys]] needs a name (e.g. \"prod-2025\")");
+    if (!path || path->empty())
+      return table.error_at("path", "[[keys]] needs a path to a PEM public key");
+    for (const auto &other : policy.keys) {
+      if (other.name == *name)
+        return table.error_at("name", "duplicate key name '" + *name + "'");
     }
     key.name = *name;
     key.path = resolve(base_dir, *path);
@@ -50,9 +57,10 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
     RELGATE_ASSIGN_OR_RETURN(key.not_after, time_key(table, "not_after"));
     RELGATE_TRY(table.finish());
     auto loaded_key = load_public_key_file(key.path);
-    if (!loaded_key) return make_error(table.location_of("path") + ": key " + key.name + ": " + loaded_key.message());
+    if (!loaded_key)
+      return make_error(table.location_of("path") + ": key " + key.name + ": " + loaded_key.message());
     key.key = *loaded_key;
-    for (const auto& other : policy.keys) {
+    for (const auto &other : policy.keys) {
       if (other.key->spki_der() == key.key->spki_der()) {
         return table.error_at("path", "key " + key.name + " is the same key as " + other.name +
                                           " (a key counts once towards the threshold)");
@@ -66,15 +74,15 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
   }
 
   RELGATE_ASSIGN_OR_RETURN(auto identities, root.array_of_tables("identities"));
-  for (auto& table : identities) {
+  for (auto &table : identities) {
     RELGATE_ASSIGN_OR_RETURN(auto subject, table.string("subject"));
     RELGATE_ASSIGN_OR_RETURN(auto subject_regexp, table.string("subject_regexp"));
     RELGATE_ASSIGN_OR_RETURN(auto issuer, table.string("issuer"));
     RELGATE_ASSIGN_OR_RETURN(auto issuer_regexp, table.string("issuer_regexp"));
     RELGATE_TRY(table.finish());
-    RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(subject.value_or(""), subject_regexp.value_or(""),
-                                                           issuer.value_or(""), issuer_regexp.value_or(""),
-                                                           table.location()));
+    RELGATE_ASSIGN_OR_RETURN(auto rule,
+                             make_identity_rule(subject.value_or(""), subject_regexp.value_or(""), issuer.value_or(""),
+                                                issuer_regexp.value_or(""), table.location()));
     policy.identities.push_back(std::move(rule));
   }
 
@@ -98,13 +106,13 @@ Result<SignaturePolicy> read_policy(LoadedPolicy loaded)
 
 } // namespace
 
-Result<SignaturePolicy> load_signature_policy(const std::string& path)
+Result<SignaturePolicy> load_signature_policy(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(path, signature_policy_version));
   return read_policy(std::move(loaded));
 }
 
-Result<SignaturePolicy> parse_signature_policy_text(const std::string& text, const std::string& source)
+Result<SignaturePolicy> parse_signature_policy_text(const std::string &text, const std::string &source)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy_text(text, source, signature_policy_version));
   return read_policy(std::move(loaded));

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::sig {
-
-struct SignaturePolicy
+namespace relgate::sig
 {
+
+struct SignaturePolicy {
   PolicyRef ref;
   std::vector<TrustedKey> keys;
   int64_t threshold = 1;
@@ -25,7 +25,7 @@ struct SignaturePolicy
 
 constexpr int64_t signature_policy_version = 1;
 
-Result<SignaturePolicy> load_signature_policy(const std::string& path);
-Result<SignaturePolicy> parse_signature_policy_text(const std::string& text, const std::string& source);
+Result<SignaturePolicy> load_signature_policy(const std::string &path);
+Result<SignaturePolicy> parse_signature_policy_text(const std::string &text, const std::string &source);
 
 } // namespace relgate::sig

@@ -10,18 +10,18 @@
 #include <string>
 #include <string_view>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-const EVP_MD* evp_md_for(HashAlgorithm algorithm);
+const EVP_MD *evp_md_for(HashAlgorithm algorithm);
 std::string hash_bytes(HashAlgorithm algorithm, std::string_view data); // raw digest
 
 // The error message says why, for a reason line: "signature does not verify", "not an ECDSA
 // signature (neither DER nor r||s of 64 bytes)". RSA accepts PKCS#1 v1.5 and PSS.
-Result<void> verify_digest_signature(const PublicKey& key, HashAlgorithm algorithm,
-                                     std::string_view digest, std::string_view signature);
+Result<void> verify_digest_signature(const PublicKey &key, HashAlgorithm algorithm, std::string_view digest,
+                                     std::string_view signature);
 // Hashes the message with `algorithm` (default: the key's) or, for Ed25519, signs it whole.
-Result<void> verify_message_signature(const PublicKey& key, std::string_view message,
-                                      std::string_view signature,
+Result<void> verify_message_signature(const PublicKey &key, std::string_view message, std::string_view signature,
                                       std::optional<HashAlgorithm> algorithm = std::nullopt);
 
 } // namespace relgate::sig

@@ -7,74 +7,84 @@
 
 #include <charconv>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-Result<std::string> decode_b64_field(std::string_view text, const std::string& where)
+Result<std::string> decode_b64_field(std::string_view text, const std::string &where)
 {
   auto decoded = base64_decode(text);
-  if (!decoded) return make_error(where + ": not valid base64");
+  if (!decoded)
+    return make_error(where + ": not valid base64");
   return std::move(decoded).value();
 }
 
-const std::string& SigstoreBundle::signature_bytes() const
+const std::string &SigstoreBundle::signature_bytes() const
 {
   static const std::string empty;
-  if (message_signature) return message_signature->signature;
-  if (dsse_envelope && !dsse_envelope->signatures.empty()) return dsse_envelope->signatures[0].sig;
+  if (message_signature)
+    return message_signature->signature;
+  if (dsse_envelope && !dsse_envelope->signatures.empty())
+    return dsse_envelope->signatures[0].sig;
   return empty;
 }
 
-namespace {
-
-struct Reader
+namespace
 {
+
+struct Reader {
   std::string source;
 
-  Error error(const std::string& field, const std::string& problem) const
+  Error error(const std::string &field, const std::string &problem) const
   {
     return make_error(source + ": " + field + ": " + problem);
   }
 
-  Result<const JsonValue*> object(const JsonValue& parent, std::string_view key,
-                                  const std::string& field, bool required) const
+  Result<const JsonValue *> object(const JsonValue &parent, std::string_view key, const std::string &field,
+                                   bool required) const
   {
-    const JsonValue* value = find_member(parent, key);
+    const JsonValue *value = find_member(parent, key);
     if (value == nullptr) {
-      if (required) return error(field, "missing");
-      return static_cast<const JsonValue*>(nullptr);
+      if (required)
+        return error(field, "missing");
+      return static_cast<const JsonValue *>(nullptr);
     }
-    if (!value->IsObject()) return error(field, "expected an object");
+    if (!value->IsObject())
+      return error(field, "expected an object");
     return value;
   }
 
   // Absent optional strings read as "" (every optional string field treats empty as unset).
-  Result<std::string> string(const JsonValue& parent, std::string_view key, const std::string& field,
+  Result<std::string> string(const JsonValue &parent, std::string_view key, const std::string &field,
                              bool required) const
   {
-    const JsonValue* value = find_member(parent, key);
+    const JsonValue *value = find_member(parent, key);
     if (value == nullptr) {
-      if (required) return error(field, "missing");
+      if (required)
+        return error(field, "missing");
       return std::string();
     }
-    if (!value->IsString()) return error(field, "expected a string");
+    if (!value->IsString())
+      return error(field, "expected a string");
     return std::string(value->GetString(), value->GetStringLength());
   }
 
-  Result<std::string> bytes(const JsonValue& parent, std::string_view key, const std::string& field) const
+  Result<std::string> bytes(const JsonValue &parent, std::string_view key, const std::string &field) const
   {
     RELGATE_ASSIGN_OR_RETURN(auto text, string(parent, key, field, true));
     auto decoded = base64_decode(text);
-    if (!decoded) return error(field, "not valid base64");
+    if (!decoded)
+      return error(field, "not valid base64");
     return std::move(decoded).value();
   }
 
   // proto3 JSON writes int64 as a string; a number is accepted too. Negative values are refused.
-  Result<std::optional<int64_t>> int64(const JsonValue& parent, std::string_view key,
-                                       const std::string& field, bool required) const
+  Result<std::optional<int64_t>> int64(const JsonValue &parent, std::string_view key, const std::string &field,
+                                       bool required) const
   {
-    const JsonValue* value = find_member(parent, key);
+    const JsonValue *value = find_member(parent, key);
     if (value == nullptr) {
-      if (required) return error(field, "missing");
+      if (required)
+        return error(field, "missing");
       return std::optional<int64_t>();
     }
     int64_t number = 0;
@@ -89,15 +99,18 @@ struct Reader
     } else {
       return error(field, "expected an integer");
     }
-    if (number < 0) return error(field, "must not be negative (got " + std::to_string(number) + ")");
+    if (number < 0)
+      return error(field, "must not be negative (got " + std::to_string(number) + ")");
     return std::optional<int64_t>(number);
   }
 };
 
-Result<int> media_type_version(const std::string& media_type, const Reader& reader)
+Result<int> media_type_version(const std::string &media_type, const Reader &reader)
 {
-  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.1") return 1;
-  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.2") return 2;
+  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.1")
+    return 1;
+  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.2")
+    return 2;
   if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.3" ||
       media_type == "application/vnd.dev.sigstore.bundle.v0.3+json") {
     return 3;
@@ -107,9 +120,10 @@ Result<int> media_type_version(const std::string& media_type, const Reader& read
                                        "or ...bundle+json;version=0.1|0.2|0.3");
 }
 
-Result<TlogEntry> parse_tlog_entry(const JsonValue& value, const std::string& field, const Reader& reader)
+Result<TlogEntry> parse_tlog_entry(const JsonValue &value, const std::string &field, const Reader &reader)
 {
-  if (!value.IsObject()) return reader.error(field, "expected an object");
+  if (!value.IsObject())
+    return reader.error(field, "expected an object");
   TlogEntry entry;
   RELGATE_ASSIGN_OR_RETURN(auto index, reader.int64(value, "logIndex", field + ".logIndex", true));
   entry.log_index = *index;
@@ -121,11 +135,12 @@ Result<TlogEntry> parse_tlog_entry(const JsonValue& value, const std::string& fi
   entry.kind = kind;
   entry.version = version;
   RELGATE_ASSIGN_OR_RETURN(auto integrated, reader.int64(value, "integratedTime", field + ".integratedTime", false));
-  if (integrated && *integrated != 0) entry.integrated_time = *integrated;
+  if (integrated && *integrated != 0)
+    entry.integrated_time = *integrated;
   RELGATE_ASSIGN_OR_RETURN(auto promise, reader.object(value, "inclusionPromise", field + ".inclusionPromise", false));
   if (promise != nullptr) {
-    RELGATE_ASSIGN_OR_RETURN(auto set, reader.bytes(*promise, "signedEntryTimestamp",
-                                                    field + ".inclusionPromise.signedEntryTimestamp"));
+    RELGATE_ASSIGN_OR_RETURN(
+        auto set, reader.bytes(*promise, "signedEntryTimestamp", field + ".inclusionPromise.signedEntryTimestamp"));
     entry.signed_entry_timestamp = set;
   }
   RELGATE_ASSIGN_OR_RETURN(auto proof_json, reader.object(value, "inclusionProof", field + ".inclusionProof", false));
@@ -137,36 +152,42 @@ Result<TlogEntry> parse_tlog_entry(const JsonValue& value, const std::string& fi
     proof.log_index = *proof_index;
     proof.tree_size = *tree_size;
     RELGATE_ASSIGN_OR_RETURN(proof.root_hash, reader.bytes(*proof_json, "rootHash", where + ".rootHash"));
-    const JsonValue* hashes = find_member(*proof_json, "hashes");
+    const JsonValue *hashes = find_member(*proof_json, "hashes");
     if (hashes != nullptr) {
-      if (!hashes->IsArray()) return reader.error(where + ".hashes", "expected an array");
+      if (!hashes->IsArray())
+        return reader.error(where + ".hashes", "expected an array");
       for (rapidjson::SizeType i = 0; i < hashes->Size(); ++i) {
-        const JsonValue& item = (*hashes)[i];
-        if (!item.IsString()) return reader.error(where + ".hashes", "expected base64 strings");
-        RELGATE_ASSIGN_OR_RETURN(auto hash, decode_b64_field(item.GetString(), where + ".hashes[" + std::to_string(i) + "]"));
+        const JsonValue &item = (*hashes)[i];
+        if (!item.IsString())
+          return reader.error(where + ".hashes", "expected base64 strings");
+        RELGATE_ASSIGN_OR_RETURN(auto hash,
+                                 decode_b64_field(item.GetString(), where + ".hashes[" + std::to_string(i) + "]"));
         proof.hashes.push_back(std::move(hash));
       }
     }
     RELGATE_ASSIGN_OR_RETURN(auto checkpoint, reader.object(*proof_json, "checkpoint", where + ".checkpoint", false));
     if (checkpoint != nullptr) {
-      RELGATE_ASSIGN_OR_RETURN(auto envelope, reader.string(*checkpoint, "envelope", where + ".checkpoint.envelope", true));
+      RELGATE_ASSIGN_OR_RETURN(auto envelope,
+                               reader.string(*checkpoint, "envelope", where + ".checkpoint.envelope", true));
       proof.checkpoint = envelope;
     }
     entry.inclusion_proof = std::move(proof);
   }
-  RELGATE_ASSIGN_OR_RETURN(auto body_b64, reader.string(value, "canonicalizedBody", field + ".canonicalizedBody", true));
+  RELGATE_ASSIGN_OR_RETURN(auto body_b64,
+                           reader.string(value, "canonicalizedBody", field + ".canonicalizedBody", true));
   entry.canonicalized_body_b64 = body_b64;
   RELGATE_ASSIGN_OR_RETURN(entry.canonicalized_body,
                            decode_b64_field(body_b64, reader.source + ": " + field + ".canonicalizedBody"));
   return entry;
 }
 
-Result<void> parse_material(const JsonValue& material, SigstoreBundle& bundle, const Reader& reader)
+Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, const Reader &reader)
 {
   RELGATE_ASSIGN_OR_RETURN(auto key, reader.object(material, "publicKey", "verificationMaterial.publicKey", false));
-  RELGATE_ASSIGN_OR_RETURN(auto chain, reader.object(material, "x509CertificateChain",
-                                                     "verificationMaterial.x509CertificateChain", false));
-  RELGATE_ASSIGN_OR_RETURN(auto cert, reader.object(material, "certificate", "verificationMaterial.certificate", false));
+  RELGATE_ASSIGN_OR_RETURN(
+      auto chain, reader.object(material, "x509CertificateChain", "verificationMaterial.x509CertificateChain", false));
+  RELGATE_ASSIGN_OR_RETURN(auto cert,
+                           reader.object(material, "certificate", "verificationMaterial.certificate", false));
   int present = (key != nullptr) + (chain != nullptr) + (cert != nullptr);
   if (present != 1) {
     return reader.error("verificationMaterial", "expected exactly one of publicKey, x509CertificateChain, certificate");
@@ -186,35 +207,40 @@ Result<void> parse_material(const JsonValue& material, SigstoreBundle& bundle, c
       return reader.error("verificationMaterial.x509CertificateChain",
                           "not allowed in v0.3 bundles (use verificationMaterial.certificate)");
     }
-    const JsonValue* certs = find_member(*chain, "certificates");
+    const JsonValue *certs = find_member(*chain, "certificates");
     if (certs == nullptr || !certs->IsArray() || certs->Empty()) {
       return reader.error("verificationMaterial.x509CertificateChain.certificates",
                           "empty certificate chain: a keyless bundle needs the signing certificate");
     }
     for (rapidjson::SizeType i = 0; i < certs->Size(); ++i) {
       std::string field = "verificationMaterial.x509CertificateChain.certificates[" + std::to_string(i) + "]";
-      if (!(*certs)[i].IsObject()) return reader.error(field, "expected an object");
+      if (!(*certs)[i].IsObject())
+        return reader.error(field, "expected an object");
       RELGATE_ASSIGN_OR_RETURN(auto der, reader.bytes((*certs)[i], "rawBytes", field + ".rawBytes"));
       bundle.certificates.push_back(std::move(der));
     }
   }
-  const JsonValue* entries = find_member(material, "tlogEntries");
+  const JsonValue *entries = find_member(material, "tlogEntries");
   if (entries != nullptr) {
-    if (!entries->IsArray()) return reader.error("verificationMaterial.tlogEntries", "expected an array");
+    if (!entries->IsArray())
+      return reader.error("verificationMaterial.tlogEntries", "expected an array");
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
-      RELGATE_ASSIGN_OR_RETURN(auto entry, parse_tlog_entry((*entries)[i],
-                               "verificationMaterial.tlogEntries[" + std::to_string(i) + "]", reader));
+      RELGATE_ASSIGN_OR_RETURN(
+          auto entry,
+          parse_tlog_entry((*entries)[i], "verificationMaterial.tlogEntries[" + std::to_string(i) + "]", reader));
       bundle.tlog_entries.push_back(std::move(entry));
     }
   }
   RELGATE_ASSIGN_OR_RETURN(auto tsa, reader.object(material, "timestampVerificationData",
                                                    "verificationMaterial.timestampVerificationData", false));
   if (tsa != nullptr) {
-    const JsonValue* stamps = find_member(*tsa, "rfc3161Timestamps");
+    const JsonValue *stamps = find_member(*tsa, "rfc3161Timestamps");
     if (stamps != nullptr && stamps->IsArray()) {
       for (rapidjson::SizeType i = 0; i < stamps->Size(); ++i) {
-        std::string field = "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]";
-        if (!(*stamps)[i].IsObject()) return reader.error(field, "expected an object");
+        std::string field =
+            "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]";
+        if (!(*stamps)[i].IsObject())
+          return reader.error(field, "expected an object");
         RELGATE_ASSIGN_OR_RETURN(auto der, reader.bytes((*stamps)[i], "signedTimestamp", field + ".signedTimestamp"));
         bundle.rfc3161_timestamps.push_back(std::move(der));
       }
@@ -223,7 +249,7 @@ Result<void> parse_material(const JsonValue& material, SigstoreBundle& bundle, c
   return ok_result();
 }
 
-Result<void> parse_content(const JsonValue& root, SigstoreBundle& bundle, const Reader& reader)
+Result<void> parse_content(const JsonValue &root, SigstoreBundle &bundle, const Reader &reader)
 {
   RELGATE_ASSIGN_OR_RETURN(auto message, reader.object(root, "messageSignature", "messageSignature", false));
   RELGATE_ASSIGN_OR_RETURN(auto dsse, reader.object(root, "dsseEnvelope", "dsseEnvelope", false));
@@ -233,13 +259,19 @@ Result<void> parse_content(const JsonValue& root, SigstoreBundle& bundle, const 
   if (message != nullptr) {
     MessageSignature content;
     RELGATE_ASSIGN_OR_RETURN(content.signature, reader.bytes(*message, "signature", "messageSignature.signature"));
-    RELGATE_ASSIGN_OR_RETURN(auto digest, reader.object(*message, "messageDigest", "messageSignature.messageDigest", true));
+    RELGATE_ASSIGN_OR_RETURN(auto digest,
+                             reader.object(*message, "messageDigest", "messageSignature.messageDigest", true));
     {
-      RELGATE_ASSIGN_OR_RETURN(auto algorithm, reader.string(*digest, "algorithm", "messageSignature.messageDigest.algorithm", false));
-      if (algorithm == "SHA2_256") content.digest_algorithm = HashAlgorithm::sha256;
-      else if (algorithm == "SHA2_384") content.digest_algorithm = HashAlgorithm::sha384;
-      else if (algorithm == "SHA2_512") content.digest_algorithm = HashAlgorithm::sha512;
-      RELGATE_ASSIGN_OR_RETURN(content.digest, reader.bytes(*digest, "digest", "messageSignature.messageDigest.digest"));
+      RELGATE_ASSIGN_OR_RETURN(auto algorithm,
+                               reader.string(*digest, "algorithm", "messageSignature.messageDigest.algorithm", false));
+      if (algorithm == "SHA2_256")
+        content.digest_algorithm = HashAlgorithm::sha256;
+      else if (algorithm == "SHA2_384")
+        content.digest_algorithm = HashAlgorithm::sha384;
+      else if (algorithm == "SHA2_512")
+        content.digest_algorithm = HashAlgorithm::sha512;
+      RELGATE_ASSIGN_OR_RETURN(content.digest,
+                               reader.bytes(*digest, "digest", "messageSignature.messageDigest.digest"));
     }
     bundle.message_signature = std::move(content);
     return ok_result();
@@ -248,13 +280,14 @@ Result<void> parse_content(const JsonValue& root, SigstoreBundle& bundle, const 
   RELGATE_ASSIGN_OR_RETURN(envelope.payload, reader.bytes(*dsse, "payload", "dsseEnvelope.payload"));
   RELGATE_ASSIGN_OR_RETURN(auto type, reader.string(*dsse, "payloadType", "dsseEnvelope.payloadType", true));
   envelope.payload_type = type;
-  const JsonValue* signatures = find_member(*dsse, "signatures");
+  const JsonValue *signatures = find_member(*dsse, "signatures");
   if (signatures == nullptr || !signatures->IsArray()) {
     return reader.error("dsseEnvelope.signatures", "missing or not an array");
   }
   for (rapidjson::SizeType i = 0; i < signatures->Size(); ++i) {
     std::string field = "dsseEnvelope.signatures[" + std::to_string(i) + "]";
-    if (!(*signatures)[i].IsObject()) return reader.error(field, "expected an object");
+    if (!(*signatures)[i].IsObject())
+      return reader.error(field, "expected an object");
     DsseSignature signature;
     RELGATE_ASSIGN_OR_RETURN(signature.sig, reader.bytes((*signatures)[i], "sig", field + ".sig"));
     RELGATE_ASSIGN_OR_RETURN(auto keyid, reader.string((*signatures)[i], "keyid", field + ".keyid", false));
@@ -267,24 +300,27 @@ Result<void> parse_content(const JsonValue& root, SigstoreBundle& bundle, const 
 
 } // namespace
 
-Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string& source)
+Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string &source)
 {
   RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
   Reader reader{source};
-  if (!document.IsObject()) return reader.error("(root)", "expected a JSON object");
-  if (is_cosign_legacy_bundle(document)) return parse_cosign_legacy_bundle(document, source);
+  if (!document.IsObject())
+    return reader.error("(root)", "expected a JSON object");
+  if (is_cosign_legacy_bundle(document))
+    return parse_cosign_legacy_bundle(document, source);
   SigstoreBundle bundle;
   bundle.source = source;
   RELGATE_ASSIGN_OR_RETURN(auto media_type, reader.string(document, "mediaType", "mediaType", true));
   bundle.media_type = media_type;
   RELGATE_ASSIGN_OR_RETURN(bundle.minor_version, media_type_version(bundle.media_type, reader));
-  RELGATE_ASSIGN_OR_RETURN(auto material, reader.object(document, "verificationMaterial", "verificationMaterial", true));
+  RELGATE_ASSIGN_OR_RETURN(auto material,
+                           reader.object(document, "verificationMaterial", "verificationMaterial", true));
   RELGATE_TRY(parse_material(*material, bundle, reader));
   RELGATE_TRY(parse_content(document, bundle, reader));
   return bundle;
 }
 
-Result<SigstoreBundle> load_bundle(const std::string& path)
+Result<SigstoreBundle> load_bundle(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   return parse_bundle(text, path);

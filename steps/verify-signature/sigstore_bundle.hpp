@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-namespace relgate::sig {
-
-struct InclusionProof
+namespace relgate::sig
 {
+
+struct InclusionProof {
   int64_t log_index = 0; // index within the (shard's) tree
   std::string root_hash; // raw
   int64_t tree_size = 0;
@@ -22,8 +22,7 @@ struct InclusionProof
   std::string checkpoint;          // signed note text; "" when absent
 };
 
-struct TlogEntry
-{
+struct TlogEntry {
   int64_t log_index = 0; // global index (what the SET signs)
   std::string log_id;    // raw key id
   std::string kind;      // "hashedrekord", "dsse", "intoto"
@@ -35,28 +34,24 @@ struct TlogEntry
   std::string canonicalized_body_b64;
 };
 
-struct DsseSignature
-{
+struct DsseSignature {
   std::string sig; // raw
   std::string keyid;
 };
 
-struct DsseEnvelope
-{
+struct DsseEnvelope {
   std::string payload; // raw bytes, exactly as signed
   std::string payload_type;
   std::vector<DsseSignature> signatures;
 };
 
-struct MessageSignature
-{
+struct MessageSignature {
   std::optional<HashAlgorithm> digest_algorithm;
   std::string digest;    // raw, a hint only
   std::string signature; // raw
 };
 
-struct SigstoreBundle
-{
+struct SigstoreBundle {
   std::string source;
   std::string media_type;
   int minor_version = 3; // 0.1 -> 1, 0.2 -> 2, 0.3 -> 3
@@ -69,13 +64,13 @@ struct SigstoreBundle
   std::optional<DsseEnvelope> dsse_envelope;
 
   // The bytes a timestamp or log entry must cover: the message or DSSE signature.
-  const std::string& signature_bytes() const;
+  const std::string &signature_bytes() const;
 };
 
-Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string& source);
-Result<SigstoreBundle> load_bundle(const std::string& path);
+Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string &source);
+Result<SigstoreBundle> load_bundle(const std::string &path);
 
 // Strict base64 for bundle fields; names the field in the error.
-Result<std::string> decode_b64_field(std::string_view text, const std::string& where);
+Result<std::string> decode_b64_field(std::string_view text, const std::string &where);
 
 } // namespace relgate::sig

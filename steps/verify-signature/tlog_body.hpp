@@ -10,17 +10,17 @@
 #include <map>
 #include <string>
 
-namespace relgate::sig {
-
-struct ExpectedBody
+namespace relgate::sig
 {
-  std::string signature;       // raw bundle signature (message or DSSE)
-  std::string verifier_der;    // DER certificate (keyless) or DER SPKI (key)
+
+struct ExpectedBody {
+  std::string signature;    // raw bundle signature (message or DSSE)
+  std::string verifier_der; // DER certificate (keyless) or DER SPKI (key)
   bool verifier_is_certificate = true;
   std::map<HashAlgorithm, std::string> artifact_digests; // raw; message bundles (hashed once)
-  const DsseEnvelope* dsse = nullptr;
+  const DsseEnvelope *dsse = nullptr;
 };
 
-Result<void> check_tlog_body(const TlogEntry& entry, const ExpectedBody& expected);
+Result<void> check_tlog_body(const TlogEntry &entry, const ExpectedBody &expected);
 
 } // namespace relgate::sig

@@ -12,17 +12,17 @@
 #include <string>
 #include <vector>
 
-namespace relgate::sig {
-
-struct TlogEntryReport
+namespace relgate::sig
 {
+
+struct TlogEntryReport {
   std::string log_url;
   std::optional<std::time_t> verified_time; // integratedTime proven by a SET
   TimeRange log_valid_for;                  // checked later against timestamps when no SET
   std::vector<std::string> checks;          // "set", "inclusion-proof", "checkpoint", "log-body"
 };
 
-Result<TlogEntryReport> verify_tlog_entry(const TlogEntry& entry, int bundle_minor_version,
-                                          const TrustedRoot& root, const ExpectedBody& expected);
+Result<TlogEntryReport> verify_tlog_entry(const TlogEntry &entry, int bundle_minor_version, const TrustedRoot &root,
+                                          const ExpectedBody &expected);
 
 } // namespace relgate::sig

@@ -3,7 +3,8 @@
 #include "file_io.hpp"
 #include "ossl.hpp"
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 std::string TrustedKey::label() const
 {
@@ -21,12 +22,14 @@ std::string TrustedKey::window_problem(std::time_t time) const
   return {};
 }
 
-bool IdentityRule::matches(const std::vector<std::string>& sans, const std::string& cert_issuer) const
+bool IdentityRule::matches(const std::vector<std::string> &sans, const std::string &cert_issuer) const
 {
   bool issuer_ok = issuer_pattern ? std::regex_match(cert_issuer, *issuer_pattern) : cert_issuer == issuer;
-  if (!issuer_ok) return false;
-  for (const auto& san : sans) {
-    if (subject_pattern ? std::regex_match(san, *subject_pattern) : san == subject) return true;
+  if (!issuer_ok)
+    return false;
+  for (const auto &san : sans) {
+    if (subject_pattern ? std::regex_match(san, *subject_pattern) : san == subject)
+      return true;
   }
   return false;
 }
@@ -39,7 +42,7 @@ std::string IdentityRule::describe() const
 }
 
 Result<IdentityRule> make_identity_rule(std::string subject, std::string subject_regexp, std::string issuer,
-                                        std::string issuer_regexp, const std::string& where)
+                                        std::string issuer_regexp, const std::string &where)
 {
   if (subject.empty() == subject_regexp.empty()) {
     return make_error(where + ": give exactly one of certificate identity or identity regexp "
@@ -55,12 +58,13 @@ Result<IdentityRule> make_identity_rule(std::string subject, std::string subject
   rule.issuer = std::move(issuer);
   rule.issuer_regexp = std::move(issuer_regexp);
   // std::regex reports bad patterns only by throwing: this is the one wrapper that converts it.
-  auto compile = [&](const std::string& pattern, std::shared_ptr<std::regex>& out) -> Result<void> {
-    if (pattern.empty()) return ok_result();
+  auto compile = [&](const std::string &pattern, std::shared_ptr<std::regex> &out) -> Result<void> {
+    if (pattern.empty())
+      return ok_result();
     std::regex_constants::syntax_option_type flags = std::regex::ECMAScript;
     try {
       out = std::make_shared<std::regex>(pattern, flags);
-    } catch (const std::regex_error& error) {
+    } catch (const std::regex_error &error) {
       return make_error(where + ": invalid regexp '" + pattern + "': " + error.what());
     }
     return ok_result();
@@ -70,7 +74,7 @@ Result<IdentityRule> make_identity_rule(std::string subject, std::string subject
   return rule;
 }
 
-Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string& path)
+Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   RELGATE_ASSIGN_OR_RETURN(auto key, parse_public_key_file(text, path));

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-namespace relgate::sig {
-
-struct TrustedKey
+namespace relgate::sig
 {
+
+struct TrustedKey {
   std::string name; // policy name, or the file name for --key
   std::string path;
   std::shared_ptr<PublicKey> key;
@@ -27,8 +27,7 @@ struct TrustedKey
   std::string window_problem(std::time_t time) const;
 };
 
-struct IdentityRule
-{
+struct IdentityRule {
   std::string subject;        // exact SAN
   std::string subject_regexp; // anchored: the whole SAN must match
   std::string issuer;
@@ -36,14 +35,14 @@ struct IdentityRule
   std::shared_ptr<std::regex> subject_pattern;
   std::shared_ptr<std::regex> issuer_pattern;
 
-  bool matches(const std::vector<std::string>& sans, const std::string& cert_issuer) const;
+  bool matches(const std::vector<std::string> &sans, const std::string &cert_issuer) const;
   std::string describe() const;
 };
 
 // Compiles the regexps; exactly one of subject/subject_regexp and of issuer/issuer_regexp.
 Result<IdentityRule> make_identity_rule(std::string subject, std::string subject_regexp, std::string issuer,
-                                        std::string issuer_regexp, const std::string& where);
+                                        std::string issuer_regexp, const std::string &where);
 
-Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string& path);
+Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string &path);
 
 } // namespace relgate::sig

@@ -9,44 +9,48 @@
 #include <filesystem>
 #include <set>
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
-namespace {
+namespace
+{
 
-void add_file_ref(Inputs& inputs, const std::string& path, std::string_view content)
+void add_file_ref(Inputs &inputs, const std::string &path, std::string_view content)
 {
   inputs.files.push_back(FileRef{path, sha256_hex(content)});
 }
 
-Result<std::string> read_input(Inputs& inputs, const std::string& path, const std::string& flag)
+Result<std::string> read_input(Inputs &inputs, const std::string &path, const std::string &flag)
 {
   auto content = read_file(path);
-  if (!content) return make_error(flag + ": " + content.message());
+  if (!content)
+    return make_error(flag + ": " + content.message());
   add_file_ref(inputs, path, *content);
   return std::move(content).value();
 }
 
 } // namespace
 
-Result<Inputs> gather_inputs(StepContext& context)
+Result<Inputs> gather_inputs(StepContext &context)
 {
-  const ParsedArgs& args = context.args;
+  const ParsedArgs &args = context.args;
   Inputs inputs;
   RELGATE_ASSIGN_OR_RETURN(inputs.policy, load_signature_policy(context.common.policy_path));
   inputs.keys = inputs.policy.keys;
-  for (const auto& path : args.values("key")) {
+  for (const auto &path : args.values("key")) {
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--key"));
     auto key = parse_public_key_file(content, "--key " + path);
-    if (!key) return key.error();
+    if (!key)
+      return key.error();
     TrustedKey trusted;
     trusted.name = std::filesystem::path(path).filename().string();
     trusted.path = path;
     trusted.key = std::make_shared<PublicKey>(std::move(key).value());
     // A key listed twice must not count twice towards the threshold: the policy entry wins.
-    bool known = std::any_of(inputs.keys.begin(), inputs.keys.end(), [&](const TrustedKey& other) {
-      return other.key->spki_der() == trusted.key->spki_der();
-    });
-    if (!known) inputs.keys.push_back(std::move(trusted));
+    bool known = std::any_of(inputs.keys.begin(), inputs.keys.end(),
+                             [&](const TrustedKey &other) { return other.key->spki_der() == trusted.key->spki_der(); });
+    if (!known)
+      inputs.keys.push_back(std::move(trusted));
   }
 
   bool identity_flags = args.has("certificate-identity") || args.has("certificate-identity-regexp") ||
@@ -57,11 +61,11 @@ Result<Inputs> gather_inputs(StepContext& context)
                       "verify with a key or keyless, not both (the policy can list both kinds)");
   }
   if (identity_flags) {
-    RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(args.value_or("certificate-identity", ""),
-                                                           args.value_or("certificate-identity-regexp", ""),
-                                                           args.value_or("certificate-oidc-issuer", ""),
-                                                           args.value_or("certificate-oidc-issuer-regexp", ""),
-                                                           "flags"));
+    RELGATE_ASSIGN_OR_RETURN(auto rule,
+                             make_identity_rule(args.value_or("certificate-identity", ""),
+                                                args.value_or("certificate-identity-regexp", ""),
+                                                args.value_or("certificate-oidc-issuer", ""),
+                                                args.value_or("certificate-oidc-issuer-regexp", ""), "flags"));
     inputs.identities.push_back(std::move(rule));
   } else {
     inputs.identities = inputs.policy.identities;
@@ -77,7 +81,7 @@ Result<Inputs> gather_inputs(StepContext& context)
   RELGATE_ASSIGN_OR_RETURN(auto threshold, args.integer("threshold", 1, 1000));
   inputs.threshold = threshold.value_or(inputs.policy.threshold);
 
-  for (const auto& path : args.values("signature")) {
+  for (const auto &path : args.values("signature")) {
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--signature"));
     RELGATE_ASSIGN_OR_RETURN(auto raw, decode_signature_file(content, "--signature " + path));
     inputs.signatures.emplace_back(path, std::move(raw));
@@ -86,13 +90,13 @@ Result<Inputs> gather_inputs(StepContext& context)
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, *payload, "--payload"));
     inputs.payload = std::move(content);
   }
-  for (const auto& path : args.values("bundle")) {
+  for (const auto &path : args.values("bundle")) {
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--bundle"));
     RELGATE_ASSIGN_OR_RETURN(auto bundle, parse_bundle(content, path));
     inputs.bundles.push_back(std::move(bundle));
   }
 
-  for (const auto& path : args.values("attestation")) {
+  for (const auto &path : args.values("attestation")) {
     RELGATE_ASSIGN_OR_RETURN(auto content, read_input(inputs, path, "--attestation"));
     RELGATE_ASSIGN_OR_RETURN(auto envelope, parse_attestation_file(content, path));
     inputs.attestations.emplace_back(path, std::move(envelope));
@@ -105,9 +109,11 @@ Result<Inputs> gather_inputs(StepContext& context)
     return make_error("--signature and --attestation need a trusted key: pass --key PEM or list [[keys]] in " +
                       context.common.policy_path);
   }
-  if (inputs.payload && inputs.signatures.empty()) return make_error("--payload needs --signature");
-  bool any_keyed = !inputs.signatures.empty() || !inputs.attestations.empty() ||
-                   std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
+  if (inputs.payload && inputs.signatures.empty())
+    return make_error("--payload needs --signature");
+  bool any_keyed =
+      !inputs.signatures.empty() || !inputs.attestations.empty() ||
+      std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto &b) { return b.has_public_key; });
   if (any_keyed && !inputs.keys.empty() && inputs.threshold > static_cast<int64_t>(inputs.keys.size())) {
     return make_error("threshold " + std::to_string(inputs.threshold) + " exceeds the " +
                       std::to_string(inputs.keys.size()) + " trusted keys");
@@ -116,40 +122,49 @@ Result<Inputs> gather_inputs(StepContext& context)
 }
 
 // Hash once, for every algorithm some key or certificate needs.
-Result<Artifact> load_artifact(const ParsedArgs& args, const Inputs& inputs)
+Result<Artifact> load_artifact(const ParsedArgs &args, const Inputs &inputs)
 {
   auto artifact_path = args.value("artifact");
   auto digest_text = args.value("digest");
   if (artifact_path.has_value() == digest_text.has_value()) {
     return make_error("give exactly one of --artifact FILE or --digest sha256:HEX");
   }
-  if (digest_text) return artifact_from_digest(*digest_text);
+  if (digest_text)
+    return artifact_from_digest(*digest_text);
   std::set<HashAlgorithm> algorithms;
-  for (const auto& key : inputs.keys) {
-    if (auto algorithm = default_hash_for(key.key->kind)) algorithms.insert(*algorithm);
+  for (const auto &key : inputs.keys) {
+    if (auto algorithm = default_hash_for(key.key->kind))
+      algorithms.insert(*algorithm);
   }
-  for (const auto& bundle : inputs.bundles) {
-    if (bundle.certificates.empty()) continue;
+  for (const auto &bundle : inputs.bundles) {
+    if (bundle.certificates.empty())
+      continue;
     auto cert = parse_der_certificate(bundle.certificates.front(), bundle.source);
-    if (!cert) continue;
+    if (!cert)
+      continue;
     auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(cert->get())), bundle.source);
     if (key) {
-      if (auto algorithm = default_hash_for(key->kind)) algorithms.insert(*algorithm);
+      if (auto algorithm = default_hash_for(key->kind))
+        algorithms.insert(*algorithm);
     }
   }
   return hash_artifact_file(*artifact_path, algorithms);
 }
 
-ProvenanceRequirements provenance_requirements(const ParsedArgs& args, const SignaturePolicy& policy)
+ProvenanceRequirements provenance_requirements(const ParsedArgs &args, const SignaturePolicy &policy)
 {
   ProvenanceRequirements required = policy.provenance;
-  if (args.has("predicate-type")) required.predicate_types = args.values("predicate-type");
-  if (args.has("builder-id")) required.builder_ids = args.values("builder-id");
-  if (auto uri = args.value("source-uri")) required.source_repository = *uri;
-  if (auto tag = args.value("source-tag")) required.source_ref = "refs/tags/" + *tag;
-  if (auto branch = args.value("source-branch")) required.source_ref = "refs/heads/" + *branch;
+  if (args.has("predicate-type"))
+    required.predicate_types = args.values("predicate-type");
+  if (args.has("builder-id"))
+    required.builder_ids = args.values("builder-id");
+  if (auto uri = args.value("source-uri"))
+    required.source_repository = *uri;
+  if (auto tag = args.value("source-tag"))
+    required.source_ref = "refs/tags/" + *tag;
+  if (auto branch = args.value("source-branch"))
+    required.source_ref = "refs/heads/" + *branch;
   return required;
 }
-
 
 } // namespace relgate::sig

@@ -17,10 +17,10 @@
 #include <utility>
 #include <vector>
 
-namespace relgate::sig {
-
-struct Inputs
+namespace relgate::sig
 {
+
+struct Inputs {
   SignaturePolicy policy;
   std::vector<TrustedKey> keys;
   std::vector<IdentityRule> identities;
@@ -34,8 +34,8 @@ struct Inputs
 };
 
 // Usage and input errors (exit 2) name the flag and file.
-Result<Inputs> gather_inputs(StepContext& context);
-Result<Artifact> load_artifact(const ParsedArgs& args, const Inputs& inputs);
-ProvenanceRequirements provenance_requirements(const ParsedArgs& args, const SignaturePolicy& policy);
+Result<Inputs> gather_inputs(StepContext &context);
+Result<Artifact> load_artifact(const ParsedArgs &args, const Inputs &inputs);
+ProvenanceRequirements provenance_requirements(const ParsedArgs &args, const SignaturePolicy &policy);
 
 } // namespace relgate::sig

@@ -9,25 +9,29 @@
 
 #include <algorithm>
 
-namespace relgate::sig {
-
-namespace {
-
-template<typename T> void add_unique(std::vector<T>& items, const T& item)
+namespace relgate::sig
 {
-  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+
+namespace
+{
+
+template <typename T> void add_unique(std::vector<T> &items, const T &item)
+{
+  if (std::find(items.begin(), items.end(), item) == items.end())
+    items.push_back(item);
 }
 
-JsonValue int_array(const std::vector<int64_t>& items, JsonAllocator& allocator)
+JsonValue int_array(const std::vector<int64_t> &items, JsonAllocator &allocator)
 {
   JsonValue array(rapidjson::kArrayType);
-  for (int64_t item : items) array.PushBack(JsonValue(static_cast<int64_t>(item)), allocator);
+  for (int64_t item : items)
+    array.PushBack(JsonValue(static_cast<int64_t>(item)), allocator);
   return array;
 }
 
 } // namespace
 
-Result<StepOutcome> run_verify_signature(StepContext& context)
+Result<StepOutcome> run_verify_signature(StepContext &context)
 {
   RELGATE_ASSIGN_OR_RETURN(Inputs inputs, gather_inputs(context));
   RELGATE_ASSIGN_OR_RETURN(Artifact artifact, load_artifact(context.args, inputs));
@@ -45,21 +49,24 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   std::vector<std::string> signature_problems; // detached signatures no trusted key verified
 
   if (!inputs.signatures.empty()) {
-    DetachedSignatureReport report = verify_detached_signatures(inputs.signatures, inputs.keys, artifact,
-                                                                inputs.payload, now);
-    for (const auto& name : report.verified_keys) add_unique(verified_keys, name);
+    DetachedSignatureReport report =
+        verify_detached_signatures(inputs.signatures, inputs.keys, artifact, inputs.payload, now);
+    for (const auto &name : report.verified_keys)
+      add_unique(verified_keys, name);
     checks.push_back("key-signature");
-    outcome.checks.push_back(CheckResult{"key-signature", report.problems.empty(),
-                                         report.problems.empty() ? "" : report.problems.front()});
+    outcome.checks.push_back(
+        CheckResult{"key-signature", report.problems.empty(), report.problems.empty() ? "" : report.problems.front()});
     // Extra signatures nobody trusts cannot lower trust; they only matter if the threshold fails.
     signature_problems = report.problems;
     notes.insert(notes.end(), report.problems.begin(), report.problems.end());
     if (inputs.payload) {
       auto named = simple_signing_digest(*inputs.payload, context.args.value_or("payload", ""));
-      if (!named) return named.error();
+      if (!named)
+        return named.error();
       std::string mismatch = simple_signing_mismatch(*named, artifact.primary_digest());
       outcome.checks.push_back(CheckResult{"simple-signing-digest", mismatch.empty(), mismatch});
-      if (!mismatch.empty()) failures.push_back(mismatch);
+      if (!mismatch.empty())
+        failures.push_back(mismatch);
       checks.push_back("simple-signing-digest");
     }
   }
@@ -69,25 +76,33 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   options.keys = inputs.keys;
   options.identities = inputs.identities;
   options.now = now;
-  for (const auto& bundle : inputs.bundles) {
+  for (const auto &bundle : inputs.bundles) {
     RELGATE_ASSIGN_OR_RETURN(BundleReport report, verify_bundle(bundle, artifact, options));
-    for (const auto& failure : report.failures) failures.push_back(bundle.source + ": " + failure);
-    for (const auto& note : report.notes) notes.push_back(bundle.source + ": " + note);
-    for (const auto& check : report.checks) add_unique(checks, check);
+    for (const auto &failure : report.failures)
+      failures.push_back(bundle.source + ": " + failure);
+    for (const auto &note : report.notes)
+      notes.push_back(bundle.source + ": " + note);
+    for (const auto &check : report.checks)
+      add_unique(checks, check);
     outcome.checks.push_back(CheckResult{"bundle " + bundle.source, report.verified(),
                                          report.verified() ? report.signer : report.failures.front()});
-    if (!report.verified()) continue;
+    if (!report.verified())
+      continue;
     log_indexes.insert(log_indexes.end(), report.log_indexes.begin(), report.log_indexes.end());
-    if (!report.key_name.empty()) add_unique(verified_keys, report.key_name);
-    else if (!report.signer.empty()) add_unique(identities, report.signer);
-    if (report.statement) statements.push_back(*report.statement);
+    if (!report.key_name.empty())
+      add_unique(verified_keys, report.key_name);
+    else if (!report.signer.empty())
+      add_unique(identities, report.signer);
+    if (report.statement)
+      statements.push_back(*report.statement);
   }
 
-  for (const auto& [source, envelope] : inputs.attestations) {
+  for (const auto &[source, envelope] : inputs.attestations) {
     AttestationReport report = verify_attestation(envelope, source, inputs.keys, artifact, now);
     bool verified = report.failures.empty();
     outcome.checks.push_back(CheckResult{"attestation " + source, verified, verified ? "" : report.failures.front()});
-    for (const auto& name : report.verified_keys) add_unique(verified_keys, name);
+    for (const auto &name : report.verified_keys)
+      add_unique(verified_keys, name);
     if (!verified) {
       failures.insert(failures.end(), report.failures.begin(), report.failures.end());
       continue;
@@ -97,18 +112,21 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
     statements.push_back(*report.statement);
   }
 
-  bool keyed = !inputs.signatures.empty() || !inputs.attestations.empty() ||
-               std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto& b) { return b.has_public_key; });
+  bool keyed =
+      !inputs.signatures.empty() || !inputs.attestations.empty() ||
+      std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto &b) { return b.has_public_key; });
   if (keyed) {
     bool met = static_cast<int64_t>(verified_keys.size()) >= inputs.threshold;
     std::string verified_list;
-    for (const auto& name : verified_keys) verified_list += (verified_list.empty() ? "" : ", ") + name;
+    for (const auto &name : verified_keys)
+      verified_list += (verified_list.empty() ? "" : ", ") + name;
     std::string message = std::to_string(verified_keys.size()) + " of " + std::to_string(inputs.threshold) +
                           " required trusted keys signed" + (verified_list.empty() ? "" : " (" + verified_list + ")");
     outcome.checks.push_back(CheckResult{"threshold", met, message});
     if (!met) {
       // The specific problems first ("signature does not verify with key ..."), then the count.
-      for (const auto& problem : signature_problems) failures.push_back(problem);
+      for (const auto &problem : signature_problems)
+        failures.push_back(problem);
       failures.push_back("only " + message);
     }
   }
@@ -116,30 +134,36 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   if (required.any()) {
     std::vector<std::string> problems;
     bool satisfied = false;
-    for (const auto& statement : statements) {
+    for (const auto &statement : statements) {
       auto found = check_provenance(statement, required);
-      if (found.empty()) satisfied = true;
+      if (found.empty())
+        satisfied = true;
       problems.insert(problems.end(), found.begin(), found.end());
     }
-    if (statements.empty()) problems.push_back("no verified attestation carries provenance; the policy requires it");
+    if (statements.empty())
+      problems.push_back("no verified attestation carries provenance; the policy requires it");
     outcome.checks.push_back(CheckResult{"provenance", satisfied, satisfied ? "" : problems.front()});
-    if (!satisfied) failures.insert(failures.end(), problems.begin(), problems.end());
-    else checks.push_back("provenance");
+    if (!satisfied)
+      failures.insert(failures.end(), problems.begin(), problems.end());
+    else
+      checks.push_back("provenance");
   }
 
   Digest digest = artifact.primary_digest();
   outcome.decision = failures.empty() ? Decision::allow : Decision::deny;
   if (failures.empty()) {
     std::string who;
-    for (const auto& name : verified_keys) who += (who.empty() ? "key " : ", key ") + name;
-    for (const auto& identity : identities) who += (who.empty() ? "" : ", ") + identity;
+    for (const auto &name : verified_keys)
+      who += (who.empty() ? "key " : ", key ") + name;
+    for (const auto &identity : identities)
+      who += (who.empty() ? "" : ", ") + identity;
     std::string what = artifact.path.empty() ? digest.str() : artifact.path + " (" + digest.str() + ")";
     outcome.reasons.push_back(what + " is signed by " + who);
   } else {
     outcome.reasons = failures;
   }
 
-  JsonAllocator& allocator = outcome.summary.GetAllocator();
+  JsonAllocator &allocator = outcome.summary.GetAllocator();
   set_member(outcome.summary, "digest", digest.str(), allocator);
   set_member(outcome.summary, "checks", json_string_array(checks, allocator), allocator);
   set_member(outcome.summary, "verified_keys", json_string_array(verified_keys, allocator), allocator);
@@ -147,22 +171,28 @@ Result<StepOutcome> run_verify_signature(StepContext& context)
   set_member(outcome.summary, "log_indexes", int_array(log_indexes, allocator), allocator);
   set_member(outcome.summary, "threshold", JsonValue(static_cast<int64_t>(inputs.threshold)), allocator);
   std::vector<std::string> predicate_types;
-  for (const auto& statement : statements) add_unique(predicate_types, statement.predicate_type);
+  for (const auto &statement : statements)
+    add_unique(predicate_types, statement.predicate_type);
   set_member(outcome.summary, "predicate_types", json_string_array(predicate_types, allocator), allocator);
-  if (!notes.empty()) set_member(outcome.summary, "notes", json_string_array(notes, allocator), allocator);
+  if (!notes.empty())
+    set_member(outcome.summary, "notes", json_string_array(notes, allocator), allocator);
 
   outcome.policy = inputs.policy.ref;
   outcome.inputs = inputs.files;
-  if (!artifact.path.empty()) outcome.inputs.push_back(FileRef{artifact.path, digest.hex});
+  if (!artifact.path.empty())
+    outcome.inputs.push_back(FileRef{artifact.path, digest.hex});
   outcome.judged_digest = digest;
   outcome.outputs.emplace_back("digest", digest.str());
   std::string details = "checks: ";
-  for (std::size_t i = 0; i < checks.size(); ++i) details += (i ? ", " : "") + checks[i];
+  for (std::size_t i = 0; i < checks.size(); ++i)
+    details += (i ? ", " : "") + checks[i];
   if (!log_indexes.empty()) {
     details += "\nlog indexes: ";
-    for (std::size_t i = 0; i < log_indexes.size(); ++i) details += (i ? ", " : "") + std::to_string(log_indexes[i]);
+    for (std::size_t i = 0; i < log_indexes.size(); ++i)
+      details += (i ? ", " : "") + std::to_string(log_indexes[i]);
   }
-  for (const auto& note : notes) details += "\nnote: " + note;
+  for (const auto &note : notes)
+    details += "\nnote: " + note;
   outcome.text_details = details + "\n";
   return outcome;
 }
@@ -173,11 +203,10 @@ StepSpec verify_signature_spec()
   spec.name = "verify-signature";
   spec.usage = "verify-signature (--artifact FILE | --digest sha256:HEX) "
                "(--key PEM --signature FILE | --bundle FILE | --key PEM --attestation FILE) [options]";
-  spec.description =
-      "Checks, offline, that an artifact is signed by someone the policy trusts: cosign key signatures "
-      "(sign-blob, simple-signing payloads), Sigstore bundles v0.1-v0.3 with a key or keyless "
-      "(Fulcio certificate, SCT, Rekor v1/v2 log proofs, RFC 3161 timestamps against --trusted-root), "
-      "and DSSE / in-toto / SLSA provenance. Never touches the network.";
+  spec.description = "Checks, offline, that an artifact is signed by someone the policy trusts: cosign key signatures "
+                     "(sign-blob, simple-signing payloads), Sigstore bundles v0.1-v0.3 with a key or keyless "
+                     "(Fulcio certificate, SCT, Rekor v1/v2 log proofs, RFC 3161 timestamps against --trusted-root), "
+                     "and DSSE / in-toto / SLSA provenance. Never touches the network.";
   spec.options = {
       value_option("artifact", "FILE", "the artifact to verify (hashed once, streamed)"),
       value_option("digest", "DIGEST", "the artifact's digest (sha256:HEX) when the file is not at hand"),

@@ -3,9 +3,10 @@
 
 #include "step_main.hpp"
 
-namespace relgate::sig {
+namespace relgate::sig
+{
 
 StepSpec verify_signature_spec();
-Result<StepOutcome> run_verify_signature(StepContext& context);
+Result<StepOutcome> run_verify_signature(StepContext &context);
 
 } // namespace relgate::sig

@@ -8,22 +8,27 @@
 #include <string_view>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string_view text(reinterpret_cast<const char *>(data), size);
   auto parsed = relgate::parse_evidence(text, "fuzz.json");
-  if (!parsed) return 0;
+  if (!parsed)
+    return 0;
   const relgate::ChainReport report = relgate::verify_chain(*parsed, {});
-  if (!report.intact && !report.first_bad_index) std::abort(); // a broken chain always names a record
+  if (!report.intact && !report.first_bad_index)
+    std::abort(); // a broken chain always names a record
 
   const std::string written = relgate::serialize_evidence(*parsed);
   auto reread = relgate::parse_evidence(written, "fuzz-roundtrip.json");
-  if (!reread) std::abort();
-  if (relgate::serialize_evidence(*reread) != written) std::abort();
+  if (!reread)
+    std::abort();
+  if (relgate::serialize_evidence(*reread) != written)
+    std::abort();
   const relgate::ChainReport again = relgate::verify_chain(*reread, {});
-  if (again.intact != report.intact || again.first_bad_index != report.first_bad_index) std::abort();
+  if (again.intact != report.intact || again.first_bad_index != report.first_bad_index)
+    std::abort();
 
-  for (const auto& record : parsed->records) {
+  for (const auto &record : parsed->records) {
     (void)relgate::find_latest_record(*parsed, record.step, record.scope.env, record.scope.stage);
   }
   if (report.intact && parsed->records.size() < 64) {
@@ -32,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     inputs.push_back(std::move(*reread));
     auto merged = relgate::merge_evidence(inputs);
     // Merging an intact file with itself drops every duplicate and keeps a valid chain.
-    if (merged && !relgate::verify_chain(*merged, {}).intact) std::abort();
+    if (merged && !relgate::verify_chain(*merged, {}).intact)
+      std::abort();
   }
   return 0;
 }

@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  std::string text(reinterpret_cast<const char*>(data), size);
+  std::string text(reinterpret_cast<const char *>(data), size);
   relgate::scan::VexSet vex;
   if (vex.add_document(text, "fuzz.vex.json")) {
     relgate::scan::Finding finding;
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   (void)relgate::scan::parse_kev(text, "fuzz.kev.json");
   (void)relgate::scan::load_scan_policy_text(text, "fuzz.toml");
   if (!text.empty()) {
-    std::FILE* file = fmemopen(text.data(), text.size(), "r");
+    std::FILE *file = fmemopen(text.data(), text.size(), "r");
     if (file) {
       (void)relgate::scan::read_epss(file, "fuzz.csv", nullptr);
       std::fclose(file);

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::string_view bytes(reinterpret_cast<const char *>(data), size);
   relgate::scan::FindingSet set;
-  auto sink = [&](const relgate::scan::Finding& finding) { set.add(finding, 0); };
+  auto sink = [&](const relgate::scan::Finding &finding) { set.add(finding, 0); };
   (void)relgate::scan::read_report_bytes(bytes, "fuzz.json", std::nullopt, sink);
   // The first byte also forces each reader on the rest, past detection.
   if (size > 0) {

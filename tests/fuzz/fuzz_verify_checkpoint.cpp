@@ -5,13 +5,14 @@
 #include <cstdint>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   using namespace relgate::sig;
-  auto checkpoint = parse_checkpoint(std::string_view(reinterpret_cast<const char*>(data), size));
+  auto checkpoint = parse_checkpoint(std::string_view(reinterpret_cast<const char *>(data), size));
   if (checkpoint) {
     // Selection runs before any key is needed: an unmatched hint must be reported, not crash.
-    for (const auto& line : checkpoint->signatures) (void)line.key_hint.size();
+    for (const auto &line : checkpoint->signatures)
+      (void)line.key_hint.size();
   }
   return 0;
 }

@@ -11,15 +11,17 @@
 #include <cstdint>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   using namespace relgate::sig;
-  std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::string_view text(reinterpret_cast<const char *>(data), size);
   auto pem = parse_public_key_pem(text, "fuzz.pub");
   auto der = parse_public_key_der(text, "fuzz.der");
   auto signature = decode_signature_file(text, "fuzz.sig");
-  if (pem && signature) (void)verify_message_signature(*pem, "message", *signature);
-  if (der && signature) (void)verify_message_signature(*der, "message", *signature);
+  if (pem && signature)
+    (void)verify_message_signature(*pem, "message", *signature);
+  if (der && signature)
+    (void)verify_message_signature(*der, "message", *signature);
   (void)parse_trusted_root(text, "fuzz-root.json");
   (void)simple_signing_digest(text, "fuzz-payload.json");
   (void)parse_dsse_envelope(text, "fuzz-envelope.json");

@@ -5,11 +5,12 @@
 #include <filesystem>
 #include <string>
 
-namespace relgate::test {
-
-inline std::string scratch_path(const std::string& name)
+namespace relgate::test
 {
-  const char* dir = std::getenv("RELGATE_TEST_TMP");
+
+inline std::string scratch_path(const std::string &name)
+{
+  const char *dir = std::getenv("RELGATE_TEST_TMP");
   const std::filesystem::path base = dir ? dir : std::filesystem::temp_directory_path() / "relgate-unit";
   std::filesystem::create_directories(base);
   return (base / name).string();

@@ -4,13 +4,14 @@
 
 using namespace relgate;
 
-namespace {
+namespace
+{
 std::vector<OptionSpec> specs()
 {
-  return {flag_option("push", "push"), value_option("window", "DURATION", "w", "30s"),
-          value_option("count", "N", "c"), repeated_option("report", "FILE", "r")};
+  return {flag_option("push", "push"), value_option("window", "DURATION", "w", "30s"), value_option("count", "N", "c"),
+          repeated_option("report", "FILE", "r")};
 }
-Result<ParsedArgs> parse(std::vector<const char*> argv, bool positional = false)
+Result<ParsedArgs> parse(std::vector<const char *> argv, bool positional = false)
 {
   argv.insert(argv.begin(), "step");
   return parse_command_line(static_cast<int>(argv.size()), argv.data(), specs(), positional);

@@ -10,7 +10,8 @@
 
 using namespace relgate;
 
-namespace {
+namespace
+{
 const std::string hex64 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 }
 

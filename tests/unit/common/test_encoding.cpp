@@ -26,8 +26,8 @@ TEST_CASE("base64 encodes RFC 4648 vectors and decodes both alphabets")
     REQUIRE(decoded);
     CHECK(*decoded == text);
   }
-  CHECK(*base64_decode("Zm9vYg") == "foob");           // unpadded
-  CHECK(*base64_decode("Zm9v\nYmFy\n") == "foobar");    // line breaks as in signature files
+  CHECK(*base64_decode("Zm9vYg") == "foob");                  // unpadded
+  CHECK(*base64_decode("Zm9v\nYmFy\n") == "foobar");          // line breaks as in signature files
   CHECK(*base64_decode("-_8") == std::string("\xfb\xff", 2)); // URL-safe alphabet
   CHECK(*base64_decode("+/8=") == std::string("\xfb\xff", 2));
   CHECK_FALSE(base64_decode("Zm9v!"));

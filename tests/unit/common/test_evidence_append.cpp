@@ -36,8 +36,10 @@ TEST_CASE("append: a missing file without a subject says how to create it")
   const std::string path = scratch_dir("append-missing") + "/e.json";
   auto result = append_record(path, make_record("step", Decision::allow, "2026-02-11T09:00:00Z"), {});
   REQUIRE_FALSE(result.ok());
-  CHECK(result.message() == path + ": no such evidence file (pass --subject NAME@DIGEST to create it, or run "
-                                   "`evidence init --evidence " + path + " --subject NAME@DIGEST` first)");
+  CHECK(result.message() == path +
+                                ": no such evidence file (pass --subject NAME@DIGEST to create it, or run "
+                                "`evidence init --evidence " +
+                                path + " --subject NAME@DIGEST` first)");
   CHECK_FALSE(file_exists(path));
 }
 
@@ -52,8 +54,8 @@ TEST_CASE("append: the judged artifact and the given subject must match the file
   auto mismatch = append_record(path, make_record("scan-gate", Decision::allow, "2026-02-11T09:00:00Z"), judged);
   REQUIRE_FALSE(mismatch.ok());
   CHECK(mismatch.message() == path + ": artifact sha256:" + std::string(64, 'b') +
-                                " does not match the evidence subject sha256:" + std::string(64, 'a') +
-                                " (judge the artifact this file is for, or use its own evidence file)");
+                                  " does not match the evidence subject sha256:" + std::string(64, 'a') +
+                                  " (judge the artifact this file is for, or use its own evidence file)");
 
   AppendOptions other_subject;
   other_subject.create_with_subject = test_subject('c');
@@ -130,13 +132,15 @@ TEST_CASE("append: threads appending at once (each with its own lock descriptor)
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 5; ++i) {
-        auto result = append_record(path, make_record("t" + std::to_string(t), Decision::allow,
-                                                      "2026-02-11T09:00:00Z", std::to_string(i)), {});
-        if (!result.ok()) ++failures;
+        auto result = append_record(
+            path, make_record("t" + std::to_string(t), Decision::allow, "2026-02-11T09:00:00Z", std::to_string(i)), {});
+        if (!result.ok())
+          ++failures;
       }
     });
   }
-  for (auto& thread : threads) thread.join();
+  for (auto &thread : threads)
+    thread.join();
   CHECK(failures.load() == 0);
   auto file = load_evidence(path);
   REQUIRE(file.ok());
@@ -156,7 +160,7 @@ TEST_CASE("init: idempotent for the same subject, refused for another")
   auto other = init_evidence(path, test_subject('b'), "");
   REQUIRE_FALSE(other.ok());
   CHECK(other.message() == path + ": subject ghcr.io/acme/api@sha256:" + std::string(64, 'b') +
-                             " does not match the evidence subject ghcr.io/acme/api@sha256:" + std::string(64, 'a') +
-                             " (use a separate evidence file per release candidate)");
+                               " does not match the evidence subject ghcr.io/acme/api@sha256:" + std::string(64, 'a') +
+                               " (use a separate evidence file per release candidate)");
   CHECK_FALSE(init_evidence(path, test_subject(), "rel-2").ok());
 }

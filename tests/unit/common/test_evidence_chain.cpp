@@ -8,17 +8,18 @@
 using namespace relgate;
 using namespace relgate::evidence_test;
 
-namespace {
+namespace
+{
 
 // Round-trips through text so the tampered file is what a reader would see.
-EvidenceFile reparse(const EvidenceFile& file)
+EvidenceFile reparse(const EvidenceFile &file)
 {
   auto parsed = parse_evidence(serialize_evidence(file), "e.json");
   REQUIRE_MESSAGE(parsed.ok(), error_of(parsed));
   return std::move(*parsed);
 }
 
-void check_broken_at(const EvidenceFile& file, std::size_t index, const std::string& problem_part)
+void check_broken_at(const EvidenceFile &file, std::size_t index, const std::string &problem_part)
 {
   ChainReport report = verify_chain(reparse(file), {});
   CHECK_FALSE(report.intact);
@@ -55,7 +56,7 @@ TEST_CASE("chain: an edited record is reported at its own index, wherever it is"
     }
     {
       EvidenceFile file = make_file(5);
-      auto& summary = file.records[index].summary;
+      auto &summary = file.records[index].summary;
       set_member(summary, "critical", JsonValue(0), summary.GetAllocator());
       check_broken_at(file, index, "edited");
     }

@@ -11,14 +11,16 @@
 using namespace relgate;
 using namespace relgate::evidence_test;
 
-namespace {
+namespace
+{
 
 EvidenceRecord rich_record()
 {
-  EvidenceRecord record = make_record("scan-gate", Decision::deny, "2026-02-11T09:30:00.123Z", "CVE-2024-1 is critical");
+  EvidenceRecord record =
+      make_record("scan-gate", Decision::deny, "2026-02-11T09:30:00.123Z", "CVE-2024-1 is critical");
   record.reasons.push_back("upgrade openssl to 3.0.14");
-  auto summary = parse_json(R"({"critical":1,"ratio":0.1,"nested":{"b":[1,2.5,"x"],"a":null},"big":12345678901234})",
-                            "summary");
+  auto summary =
+      parse_json(R"({"critical":1,"ratio":0.1,"nested":{"b":[1,2.5,"x"],"a":null},"big":12345678901234})", "summary");
   REQUIRE(summary.ok());
   record.summary = std::move(*summary);
   record.scope.env = "staging";
@@ -32,7 +34,7 @@ EvidenceRecord rich_record()
   return record;
 }
 
-std::string replace_once(std::string text, const std::string& from, const std::string& to)
+std::string replace_once(std::string text, const std::string &from, const std::string &to)
 {
   auto at = text.find(from);
   REQUIRE(at != std::string::npos);
@@ -50,7 +52,7 @@ TEST_CASE("evidence: a file with every field survives serialize -> parse byte fo
   REQUIRE_MESSAGE(parsed.ok(), error_of(parsed));
   CHECK(serialize_evidence(*parsed) == text);
   REQUIRE(parsed->records.size() == 2);
-  const EvidenceRecord& record = parsed->records[1];
+  const EvidenceRecord &record = parsed->records[1];
   CHECK(record.step == "scan-gate");
   CHECK(record.decision == Decision::deny);
   CHECK(record.reasons.size() == 2);
@@ -73,7 +75,7 @@ TEST_CASE("evidence: a file with every field survives serialize -> parse byte fo
 TEST_CASE("evidence: canonical bytes are sorted compact JSON; signed bytes leave out prev, signature and hash")
 {
   EvidenceFile file = make_file(1);
-  const EvidenceRecord& record = file.records[0];
+  const EvidenceRecord &record = file.records[0];
   const std::string chain = record_chain_bytes(record);
   const std::string signed_bytes = record_signed_bytes(record);
   CHECK(chain.rfind("{\"ci\":null,\"decision\":\"ALLOW\",\"duration_ms\":42,", 0) == 0);
@@ -94,8 +96,8 @@ TEST_CASE("evidence: numbers and unicode in summaries keep their hash through a 
 {
   EvidenceFile file = make_file(0);
   EvidenceRecord record = make_record("slo-check", Decision::allow, "2026-02-11T09:30:00Z");
-  auto summary = parse_json(R"({"p99":0.30000000000000004,"tiny":1e-300,"neg":-0.0,"name":"caf\u00e9 \ud83d\ude80"})",
-                            "summary");
+  auto summary =
+      parse_json(R"({"p99":0.30000000000000004,"tiny":1e-300,"neg":-0.0,"name":"caf\u00e9 \ud83d\ude80"})", "summary");
   REQUIRE(summary.ok());
   record.summary = std::move(*summary);
   chain_append(file, std::move(record));
@@ -125,7 +127,8 @@ TEST_CASE("evidence: 2.0 and 2 are the same number, so a JSON tool that rewrites
 TEST_CASE("evidence: long and extreme numbers are read exactly, never crash the reader (rapidjson#1251)")
 {
   const std::string tiny = "0." + std::string(300, '0') + "1";
-  const std::string text = R"({"a":)" + tiny + R"(,"b":128.74836467836484838364836483643636483648e-336,)"
+  const std::string text = R"({"a":)" + tiny +
+                           R"(,"b":128.74836467836484838364836483643636483648e-336,)"
                            R"("c":18446744073709551615,"d":-9223372036854775808,"e":1e308})";
   auto parsed = parse_json(text, "s.json");
   REQUIRE_MESSAGE(parsed.ok(), error_of(parsed));
@@ -164,8 +167,8 @@ TEST_CASE("evidence: strict parsing names the file, the record and the field")
   }
   SUBCASE("an unknown field is refused, not dropped (a dropped field would escape the hash)")
   {
-    auto result = parse_evidence(replace_once(text, "\"step\": \"step-1\"", "\"step\": \"step-1\", \"extra\": 1"),
-                                 "e.json");
+    auto result =
+        parse_evidence(replace_once(text, "\"step\": \"step-1\"", "\"step\": \"step-1\", \"extra\": 1"), "e.json");
     REQUIRE_FALSE(result.ok());
     CHECK(result.message() ==
           "e.json: records[1]: unknown field \"extra\" (remove it, or upgrade relgate if a newer version wrote it)");
@@ -173,7 +176,7 @@ TEST_CASE("evidence: strict parsing names the file, the record and the field")
   SUBCASE("a duplicate key is refused")
   {
     auto result = parse_evidence(
-      replace_once(text, "\"decision\": \"ALLOW\"", "\"decision\": \"ALLOW\", \"decision\": \"DENY\""), "e.json");
+        replace_once(text, "\"decision\": \"ALLOW\"", "\"decision\": \"ALLOW\", \"decision\": \"DENY\""), "e.json");
     REQUIRE_FALSE(result.ok());
     CHECK(result.message() == "e.json: records[0]: field \"decision\" appears twice (keep one)");
   }
@@ -208,14 +211,14 @@ TEST_CASE("evidence: the subject must be pinned by an immutable digest")
 {
   const std::string text = serialize_evidence(make_file(0));
   const std::string digest = "sha256:" + std::string(64, 'a');
-  for (const std::string& bad : {std::string("latest"), std::string("sha256:abc"), "sha256:" + std::string(64, 'A'),
-                                "md5:" + std::string(32, 'a'), "sha256:" + std::string(63, 'a') + "g"}) {
+  for (const std::string &bad : {std::string("latest"), std::string("sha256:abc"), "sha256:" + std::string(64, 'A'),
+                                 "md5:" + std::string(32, 'a'), "sha256:" + std::string(63, 'a') + "g"}) {
     CAPTURE(bad);
     auto result = parse_evidence(replace_once(text, digest, bad), "e.json");
     REQUIRE_FALSE(result.ok());
     CHECK(result.message().rfind("e.json: subject.digest: ", 0) == 0);
   }
-  for (const std::string& good : {"sha384:" + std::string(96, 'a'), "sha512:" + std::string(128, 'f')}) {
+  for (const std::string &good : {"sha384:" + std::string(96, 'a'), "sha512:" + std::string(128, 'f')}) {
     CAPTURE(good);
     auto result = parse_evidence(replace_once(text, digest, good), "e.json");
     CHECK_MESSAGE(result.ok(), error_of(result));
@@ -239,7 +242,7 @@ TEST_CASE("evidence: find_latest_record picks the newest record with exactly the
   chain_append(file, std::move(newer_deny));
   chain_append(file, std::move(prod));
 
-  const EvidenceRecord* staging = find_latest_record(file, "slo-check", "staging", 10);
+  const EvidenceRecord *staging = find_latest_record(file, "slo-check", "staging", 10);
   REQUIRE(staging != nullptr);
   CHECK(staging->decision == Decision::deny);
   CHECK(find_latest_record(file, "slo-check", "staging", 25) == nullptr);

@@ -7,10 +7,11 @@
 #include <filesystem>
 #include <string>
 
-namespace relgate::evidence_test {
+namespace relgate::evidence_test
+{
 
 // For *_MESSAGE assertions: the error text of a failed Result, "" otherwise.
-template<typename T> std::string error_of(const Result<T>& result)
+template <typename T> std::string error_of(const Result<T> &result)
 {
   return result.ok() ? std::string() : result.message();
 }
@@ -20,13 +21,14 @@ inline Subject test_subject(char fill = 'a')
   return Subject{"ghcr.io/acme/api", Digest{HashAlgorithm::sha256, std::string(64, fill)}};
 }
 
-inline EvidenceRecord make_record(const std::string& step, Decision decision, const std::string& started_at,
-                                  const std::string& reason = "")
+inline EvidenceRecord make_record(const std::string &step, Decision decision, const std::string &started_at,
+                                  const std::string &reason = "")
 {
   EvidenceRecord record;
   record.step = step;
   record.decision = decision;
-  if (!reason.empty()) record.reasons.push_back(reason);
+  if (!reason.empty())
+    record.reasons.push_back(reason);
   record.summary = empty_object();
   record.tool_version = "0.1.0";
   record.started_at = started_at;
@@ -35,7 +37,7 @@ inline EvidenceRecord make_record(const std::string& step, Decision decision, co
 }
 
 // Appends in memory exactly as append_record does on disk (without the lock and the file).
-inline void chain_append(EvidenceFile& file, EvidenceRecord record)
+inline void chain_append(EvidenceFile &file, EvidenceRecord record)
 {
   record.prev = file.records.empty() ? genesis_prev(file) : file.records.back().hash;
   record.hash = record_hash(record);
@@ -56,21 +58,22 @@ inline EvidenceFile make_file(std::size_t record_count, char subject_fill = 'a')
   return file;
 }
 
-inline EvidenceFile copy_evidence_for_test(const EvidenceFile& file)
+inline EvidenceFile copy_evidence_for_test(const EvidenceFile &file)
 {
   EvidenceFile copy;
   copy.schema = file.schema;
   copy.subject = file.subject;
   copy.release_id = file.release_id;
   copy.created_at = file.created_at;
-  for (const auto& record : file.records) copy.records.push_back(copy_record(record));
+  for (const auto &record : file.records)
+    copy.records.push_back(copy_record(record));
   return copy;
 }
 
 // A fresh, empty folder under the ctest scratch dir (or /tmp when run by hand).
-inline std::string scratch_dir(const std::string& name)
+inline std::string scratch_dir(const std::string &name)
 {
-  const char* base = std::getenv("RELGATE_TEST_TMP");
+  const char *base = std::getenv("RELGATE_TEST_TMP");
   std::filesystem::path dir = std::filesystem::path(base ? base : "/tmp/relgate-unit") / ("evidence-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

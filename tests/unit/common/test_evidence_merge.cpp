@@ -9,21 +9,23 @@
 using namespace relgate;
 using namespace relgate::evidence_test;
 
-namespace {
+namespace
+{
 
-EvidenceFile file_with(const std::vector<std::pair<std::string, std::string>>& steps_and_times, char fill = 'a')
+EvidenceFile file_with(const std::vector<std::pair<std::string, std::string>> &steps_and_times, char fill = 'a')
 {
   EvidenceFile file = make_file(0, fill);
-  for (const auto& [step, time] : steps_and_times) {
+  for (const auto &[step, time] : steps_and_times) {
     chain_append(file, make_record(step, Decision::allow, time, step + " passed"));
   }
   return file;
 }
 
-std::vector<std::string> steps_of(const EvidenceFile& file)
+std::vector<std::string> steps_of(const EvidenceFile &file)
 {
   std::vector<std::string> steps;
-  for (const auto& record : file.records) steps.push_back(record.step);
+  for (const auto &record : file.records)
+    steps.push_back(record.step);
   return steps;
 }
 

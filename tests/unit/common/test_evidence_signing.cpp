@@ -11,24 +11,24 @@
 using namespace relgate;
 using namespace relgate::evidence_test;
 
-namespace {
-
-struct KeyPair
+namespace
 {
+
+struct KeyPair {
   std::string private_path;
   std::string public_path;
   std::string private_pem;
   std::string public_pem;
 };
 
-void run_ok(const std::vector<std::string>& argv)
+void run_ok(const std::vector<std::string> &argv)
 {
   auto result = run_process(argv);
   REQUIRE_MESSAGE(result.ok(), error_of(result));
   REQUIRE_MESSAGE(result->exit_code == 0, (argv[0] + " " + argv[1] + ": " + result->stderr_text));
 }
 
-KeyPair generate_key(const std::string& dir, const std::string& name, std::vector<std::string> genpkey_args)
+KeyPair generate_key(const std::string &dir, const std::string &name, std::vector<std::string> genpkey_args)
 {
   KeyPair key{dir + "/" + name + ".key", dir + "/" + name + ".pub", "", ""};
   std::vector<std::string> argv{"openssl", "genpkey"};
@@ -41,22 +41,22 @@ KeyPair generate_key(const std::string& dir, const std::string& name, std::vecto
   return key;
 }
 
-KeyPair ed25519_key(const std::string& dir, const std::string& name = "ed")
+KeyPair ed25519_key(const std::string &dir, const std::string &name = "ed")
 {
   return generate_key(dir, name, {"-algorithm", "ed25519"});
 }
 
-KeyPair p256_key(const std::string& dir, const std::string& name = "p256")
+KeyPair p256_key(const std::string &dir, const std::string &name = "p256")
 {
   return generate_key(dir, name, {"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"});
 }
 
-EvidenceFile signed_file(const KeyPair& key, std::size_t count)
+EvidenceFile signed_file(const KeyPair &key, std::size_t count)
 {
   EvidenceFile file = make_file(0);
   for (std::size_t i = 0; i < count; ++i) {
-    EvidenceRecord record = make_record("step-" + std::to_string(i), Decision::allow,
-                                        "2026-02-11T09:0" + std::to_string(i) + ":00Z", "ok");
+    EvidenceRecord record =
+        make_record("step-" + std::to_string(i), Decision::allow, "2026-02-11T09:0" + std::to_string(i) + ":00Z", "ok");
     auto signature = sign_record(record, key.private_pem, key.private_path);
     REQUIRE_MESSAGE(signature.ok(), error_of(signature));
     record.signature = *signature;
@@ -72,7 +72,7 @@ TEST_CASE("signing: Ed25519 and P-256 records verify against their public key an
   const std::string dir = scratch_dir("signing-roundtrip");
   const KeyPair ed = ed25519_key(dir);
   const KeyPair p256 = p256_key(dir);
-  for (const KeyPair* key : {&ed, &p256}) {
+  for (const KeyPair *key : {&ed, &p256}) {
     CAPTURE(key->private_path);
     EvidenceFile file = signed_file(*key, 3);
     CHECK(file.records[0].signature->algorithm == (key == &ed ? "ed25519" : "ecdsa-p256-sha256"));
@@ -81,7 +81,7 @@ TEST_CASE("signing: Ed25519 and P-256 records verify against their public key an
     CHECK(report.signed_records == 3);
     CHECK(verify_chain(file, {}).signed_records == 3);
 
-    const KeyPair& other = key == &ed ? p256 : ed;
+    const KeyPair &other = key == &ed ? p256 : ed;
     ChainReport untrusted = verify_chain(file, {other.public_pem});
     CHECK_FALSE(untrusted.intact);
     CHECK(untrusted.first_bad_index == 0u);
@@ -105,16 +105,17 @@ TEST_CASE("signing: openssl itself verifies our signatures over record_signed_by
   const std::string dir = scratch_dir("signing-interop");
   const KeyPair ed = ed25519_key(dir);
   const KeyPair p256 = p256_key(dir);
-  for (const KeyPair* key : {&ed, &p256}) {
+  for (const KeyPair *key : {&ed, &p256}) {
     EvidenceFile file = signed_file(*key, 1);
-    const EvidenceRecord& record = file.records[0];
+    const EvidenceRecord &record = file.records[0];
     REQUIRE(write_file_atomic(dir + "/message", record_signed_bytes(record)).ok());
     REQUIRE(write_file_atomic(dir + "/signature", *base64_decode(record.signature->value)).ok());
     std::vector<std::string> argv =
-      key == &ed ? std::vector<std::string>{"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key->public_path,
-                                            "-rawin", "-in", dir + "/message", "-sigfile", dir + "/signature"}
-                 : std::vector<std::string>{"openssl", "dgst", "-sha256", "-verify", key->public_path,
-                                            "-signature", dir + "/signature", dir + "/message"};
+        key == &ed ? std::vector<std::string>{"openssl",        "pkeyutl",        "-verify",         "-pubin",
+                                              "-inkey",         key->public_path, "-rawin",          "-in",
+                                              dir + "/message", "-sigfile",       dir + "/signature"}
+                   : std::vector<std::string>{"openssl",        "dgst",       "-sha256",          "-verify",
+                                              key->public_path, "-signature", dir + "/signature", dir + "/message"};
     auto result = run_process(argv);
     REQUIRE(result.ok());
     CHECK_MESSAGE(result->exit_code == 0, (result->stdout_text + result->stderr_text));
@@ -128,7 +129,7 @@ TEST_CASE("signing: an edited signed record fails even when the chain is rebuilt
   EvidenceFile file = signed_file(ed, 3);
   file.records[1].decision = Decision::deny;
   std::string prev = genesis_prev(file);
-  for (auto& record : file.records) { // what a forger who knows the format would do
+  for (auto &record : file.records) { // what a forger who knows the format would do
     record.prev = prev;
     record.hash = record_hash(record);
     prev = record.hash;
@@ -159,8 +160,8 @@ TEST_CASE("signing: unsupported or unusable keys are refused with the file named
   const KeyPair p384 = generate_key(dir, "p384", {"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"});
   auto refused = sign_record(record, p384.private_pem, p384.private_path);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.message() == p384.private_path +
-                               ": key type is not supported for evidence signing (use Ed25519 or ECDSA P-256)");
+  CHECK(refused.message() ==
+        p384.private_path + ": key type is not supported for evidence signing (use Ed25519 or ECDSA P-256)");
   CHECK_FALSE(public_key_id(p384.public_pem, "p384.pub").ok());
 
   // An encrypted key must be refused, never prompt for a passphrase.

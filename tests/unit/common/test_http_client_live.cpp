@@ -9,10 +9,11 @@
 
 using namespace relgate;
 
-namespace {
-std::string env(const char* name)
+namespace
 {
-  const char* value = std::getenv(name);
+std::string env(const char *name)
+{
+  const char *value = std::getenv(name);
   REQUIRE_MESSAGE(value, (std::string("run through tests/integration/http_client.sh: ") + name + " is unset"));
   return value;
 }

@@ -4,8 +4,9 @@
 
 using namespace relgate;
 
-namespace {
-LoadedPolicy load(const std::string& text)
+namespace
+{
+LoadedPolicy load(const std::string &text)
 {
   auto policy = load_policy_text(text, "policies/test.toml", 1);
   REQUIRE_MESSAGE(policy, (policy ? "" : policy.message()));
@@ -20,7 +21,8 @@ TEST_CASE("version is required and newer versions are refused")
   CHECK(missing.message() == "p.toml: missing 'version' key (add `version = 1` at the top of the policy)");
   auto newer = load_policy_text("version = 2\n", "p.toml", 1);
   REQUIRE_FALSE(newer);
-  CHECK(newer.message() == "p.toml:1:11: version: policy version 2 is newer than this relgate supports (1): upgrade relgate");
+  CHECK(newer.message() ==
+        "p.toml:1:11: version: policy version 2 is newer than this relgate supports (1): upgrade relgate");
   auto wrong_type = load_policy_text("version = \"1\"\n", "p.toml", 1);
   REQUIRE_FALSE(wrong_type);
   CHECK(wrong_type.message().find("expected an integer from 1 to 1000000, got a string") != std::string::npos);
@@ -38,7 +40,7 @@ TEST_CASE("typed accessors with ranges, names and positions")
 {
   auto policy = load("version = 1\nname = \"x\"\nratio = 0.5\nlimit = 3\nwindow = \"5m\"\nflag = true\n"
                      "ids = [\"a\", \"b\"]\nmode = \"deny\"\n[max]\ncritical = -1\n");
-  PolicyTable& root = *policy.root;
+  PolicyTable &root = *policy.root;
   CHECK(policy.version == 1);
   CHECK(policy.sha256.size() == 64);
   CHECK(*root.string("name") == std::optional<std::string>("x"));
@@ -62,16 +64,18 @@ TEST_CASE("typed accessors with ranges, names and positions")
 TEST_CASE("wrong types and bad choices name the key")
 {
   auto policy = load("version = 1\nwindow = 5\nmode = \"maybe\"\nlimit = \"3\"\n");
-  PolicyTable& root = *policy.root;
-  CHECK(root.duration("window").message().find("window: expected a duration string like \"30s\", got an integer") != std::string::npos);
-  CHECK(root.choice("mode", {"deny", "pass"}).message() == "policies/test.toml:3:8: mode: expected one of: deny, pass; got 'maybe'");
+  PolicyTable &root = *policy.root;
+  CHECK(root.duration("window").message().find("window: expected a duration string like \"30s\", got an integer") !=
+        std::string::npos);
+  CHECK(root.choice("mode", {"deny", "pass"}).message() ==
+        "policies/test.toml:3:8: mode: expected one of: deny, pass; got 'maybe'");
   CHECK(root.integer("limit", 0, 5).message().find("got a string") != std::string::npos);
 }
 
 TEST_CASE("unknown keys fail with the known ones listed")
 {
   auto policy = load("version = 1\n[max]\ncritical = 0\ncritcal = 1\n");
-  PolicyTable& root = *policy.root;
+  PolicyTable &root = *policy.root;
   auto max = root.table("max");
   REQUIRE(max);
   REQUIRE(*max);
@@ -99,7 +103,7 @@ TEST_CASE("times: TOML dates, offset date-times and RFC 3339 strings")
 {
   auto policy = load("version = 1\nday = 2026-06-30\nat = 2026-06-30T10:00:00+02:00\ntext = \"2026-06-30T08:00:00Z\"\n"
                      "local = 2026-06-30T10:00:00\nbad = \"30/06/2026\"\nnumber = 5\n");
-  PolicyTable& root = *policy.root;
+  PolicyTable &root = *policy.root;
   CHECK(format_rfc3339(**root.time("day")) == "2026-06-30T00:00:00Z");
   CHECK(format_rfc3339(**root.time("at")) == "2026-06-30T08:00:00Z");
   CHECK(format_rfc3339(**root.time("text")) == "2026-06-30T08:00:00Z");

@@ -12,9 +12,10 @@
 
 using namespace relgate;
 
-namespace {
+namespace
+{
 
-std::string scratch(const std::string& name)
+std::string scratch(const std::string &name)
 {
   return relgate::test::scratch_path(name);
 }
@@ -30,17 +31,17 @@ StepOutcome denied()
   return outcome;
 }
 
-struct ScopedEnv
-{
+struct ScopedEnv {
   std::vector<std::string> names;
-  void set(const std::string& name, const std::string& value)
+  void set(const std::string &name, const std::string &value)
   {
     ::setenv(name.c_str(), value.c_str(), 1);
     names.push_back(name);
   }
   ~ScopedEnv()
   {
-    for (const auto& name : names) ::unsetenv(name.c_str());
+    for (const auto &name : names)
+      ::unsetenv(name.c_str());
   }
 };
 
@@ -115,8 +116,9 @@ TEST_CASE("GitHub Actions: outputs, step summary and annotations")
   CHECK(outputs.find("decision=DENY\n") == 0);
   CHECK(outputs.find("exit-code=1\n") != std::string::npos);
   CHECK(outputs.find("critical=2\n") != std::string::npos);
-  CHECK(outputs.find("reasons<<RELGATE_EOF\n2 critical findings > max 0\nCVE-2024-1 is in the KEV catalogue\nRELGATE_EOF\n")
-        != std::string::npos);
+  CHECK(outputs.find(
+            "reasons<<RELGATE_EOF\n2 critical findings > max 0\nCVE-2024-1 is in the KEV catalogue\nRELGATE_EOF\n") !=
+        std::string::npos);
   const std::string markdown = *read_file(summary);
   CHECK(markdown.find("### relgate scan-gate: DENY") == 0);
   CHECK(markdown.find("| max.critical | **fail** | 2 > 0 |") != std::string::npos);

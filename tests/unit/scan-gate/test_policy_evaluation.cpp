@@ -11,9 +11,10 @@
 
 using namespace relgate::scan;
 
-namespace {
+namespace
+{
 
-Finding make(const std::string& id, const std::string& package, const std::string& version, Severity severity,
+Finding make(const std::string &id, const std::string &package, const std::string &version, Severity severity,
              FixState fix = FixState::fixed)
 {
   Finding f;
@@ -22,25 +23,27 @@ Finding make(const std::string& id, const std::string& package, const std::strin
   f.version = version;
   f.severity = severity;
   f.fix = fix;
-  if (fix == FixState::fixed) f.fixed_version = version + "-fix";
+  if (fix == FixState::fixed)
+    f.fixed_version = version + "-fix";
   return f;
 }
 
-ScanPolicy policy_from(const std::string& text)
+ScanPolicy policy_from(const std::string &text)
 {
   auto policy = load_scan_policy_text(text, "scan.toml");
   REQUIRE_MESSAGE(policy, (policy ? "" : policy.message()));
   return *policy;
 }
 
-relgate::TimePoint at(const char* date)
+relgate::TimePoint at(const char *date)
 {
   return *relgate::parse_rfc3339(date);
 }
 
-Evaluation run(const FindingSet& set, const ScanPolicy& policy, EvaluationInputs inputs = {})
+Evaluation run(const FindingSet &set, const ScanPolicy &policy, EvaluationInputs inputs = {})
 {
-  if (inputs.now == relgate::TimePoint{}) inputs.now = at("2026-02-11T00:00:00Z");
+  if (inputs.now == relgate::TimePoint{})
+    inputs.now = at("2026-02-11T00:00:00Z");
   return evaluate(set.findings(), policy, inputs);
 }
 
@@ -57,11 +60,11 @@ TEST_CASE("merge: once per (id, package, version) across targets and reports, wo
   b.aliases = {"GHSA-1"};
   set.add(a, 0);
   set.add(b, 1);
-  set.add(make("CVE-1", "musl", "1.2", Severity::low), 0);   // another version
+  set.add(make("CVE-1", "musl", "1.2", Severity::low), 0);       // another version
   set.add(make("CVE-1", "musl-utils", "1.1", Severity::low), 0); // another package
   REQUIRE(set.findings().size() == 3);
   CHECK(set.records_added() == 4);
-  const Finding& merged = set.findings()[0];
+  const Finding &merged = set.findings()[0];
   CHECK(merged.severity == Severity::high);
   CHECK(merged.fix == FixState::fixed);
   CHECK(merged.fixed_version == "1.1-fix");
@@ -105,8 +108,8 @@ TEST_CASE("policy loading is strict")
   auto no_reason = load_scan_policy_text("version = 1\n[[allow]]\nid = \"CVE-1\"\n", "scan.toml");
   REQUIRE_FALSE(no_reason);
   CHECK(no_reason.message().find("reason is required") != std::string::npos);
-  auto both = load_scan_policy_text("version = 1\n[deny]\nids = [\"CVE-1\"]\n[[allow]]\nid = \"CVE-1\"\nreason = \"x\"\n",
-                                    "scan.toml");
+  auto both = load_scan_policy_text(
+      "version = 1\n[deny]\nids = [\"CVE-1\"]\n[[allow]]\nid = \"CVE-1\"\nreason = \"x\"\n", "scan.toml");
   REQUIRE_FALSE(both);
   CHECK(both.message().find("both in [deny] ids and in [[allow]]") != std::string::npos);
   auto full = policy_from("version = 1\n[max]\ncritical = 0\n[count]\nonly_fixable = true\n"
@@ -140,22 +143,26 @@ TEST_CASE("allow-list: id with aliases, optional package, expiry; expired or unp
   set.add(ghsa, 0);
   std::string head = "version = 1\n[max]\ncritical = 0\n";
 
-  auto current = run(set, policy_from(head + "[[allow]]\nid = \"CVE-2019-10744\"\nreason = \"prototype pollution not reachable\"\n"
-                                             "expires = \"2026-06-30\"\n"));
+  auto current =
+      run(set, policy_from(head + "[[allow]]\nid = \"CVE-2019-10744\"\nreason = \"prototype pollution not reachable\"\n"
+                                  "expires = \"2026-06-30\"\n"));
   CHECK(current.allowed());
   CHECK(current.counts[0].suppressed == 1);
   REQUIRE(current.suppressed.size() == 1);
   CHECK(current.suppressed[0].suppressed_by == "[[allow]] entry 1: prototype pollution not reachable");
 
-  auto other_package = run(set, policy_from(head + "[[allow]]\nid = \"GHSA-1\"\npackage = \"underscore\"\nreason = \"r\"\n"));
+  auto other_package =
+      run(set, policy_from(head + "[[allow]]\nid = \"GHSA-1\"\npackage = \"underscore\"\nreason = \"r\"\n"));
   CHECK_FALSE(other_package.allowed());
-  auto by_purl = run(set, policy_from(head + "[[allow]]\nid = \"GHSA-1\"\npackage = \"pkg:npm/lodash\"\nreason = \"r\"\n"));
+  auto by_purl =
+      run(set, policy_from(head + "[[allow]]\nid = \"GHSA-1\"\npackage = \"pkg:npm/lodash\"\nreason = \"r\"\n"));
   CHECK(by_purl.allowed());
 
   auto expired = run(set, policy_from(head + "[[allow]]\nid = \"GHSA-1\"\nreason = \"r\"\nexpires = \"2026-01-31\"\n"));
   REQUIRE_FALSE(expired.allowed());
   bool names_expiry = false;
-  for (const auto& reason : expired.reasons) names_expiry = names_expiry || reason.find("expired on 2026-01-31") != std::string::npos;
+  for (const auto &reason : expired.reasons)
+    names_expiry = names_expiry || reason.find("expired on 2026-01-31") != std::string::npos;
   CHECK(names_expiry);
   CHECK(expired.counts[0].counted == 1); // the expired entry suppresses nothing
 
@@ -188,8 +195,10 @@ TEST_CASE("deny rules: KEV (by alias), EPSS, CVSS, ids, unknown severity")
   CHECK(none.allowed());
   CHECK(none.kev_matches == 1);
 
-  auto e = run(set, policy_from("version = 1\n[deny]\nkev = true\nepss = 0.5\ncvss = 9.0\nunknown_severity = true\n"
-                                "ids = [\"CVE-2021-44228\"]\n"), inputs);
+  auto e = run(set,
+               policy_from("version = 1\n[deny]\nkev = true\nepss = 0.5\ncvss = 9.0\nunknown_severity = true\n"
+                           "ids = [\"CVE-2021-44228\"]\n"),
+               inputs);
   REQUIRE(e.reasons.size() == 5);
   CHECK(e.reasons[0].find("is in CISA KEV 2025.08.25") != std::string::npos);
   CHECK(e.reasons[1].find("EPSS above 0.5000") != std::string::npos);
@@ -212,14 +221,15 @@ TEST_CASE("OpenVEX: version-less product purls, subcomponents, aliases, later st
     {"vulnerability":{"name":"CVE-2024-1"},"products":[{"@id":"pkg:npm/a@1.0.0"}],"status":"not_affected",
      "impact_statement":"not called"},
     {"vulnerability":{"name":"CVE-2024-1"},"products":[{"@id":"pkg:npm/a"}],"status":"affected","action_statement":"upgrade"},
-    {"vulnerability":{"name":"CVE-2024-2"},"status":"fixed"}]})", "trivy.openvex.json");
+    {"vulnerability":{"name":"CVE-2024-2"},"status":"fixed"}]})",
+                                "trivy.openvex.json");
   REQUIRE(added);
   CHECK(vex.statement_count() == 3);
   CHECK(vex.ignored_without_products() == 1);
 
   Finding helm = make("CVE-2024-26147", "helm.sh/helm/v3", "v3.14.1", Severity::high);
   helm.purl = "pkg:golang/helm.sh/helm/v3@v3.14.1";
-  const VexStatement* statement = vex.match(helm);
+  const VexStatement *statement = vex.match(helm);
   REQUIRE(statement);
   CHECK(statement->suppresses);
   Finding a = make("CVE-2024-1", "a", "1.0.0", Severity::high);
@@ -232,7 +242,8 @@ TEST_CASE("OpenVEX: version-less product purls, subcomponents, aliases, later st
 
   VexSet bad;
   auto missing = bad.add_document(R"({"statements":[{"vulnerability":{"name":"CVE-1"},"products":["pkg:npm/a"],
-    "status":"not_affected"}]})", "bad.json");
+    "status":"not_affected"}]})",
+                                  "bad.json");
   REQUIRE_FALSE(missing);
   CHECK(missing.message().find("needs a justification") != std::string::npos);
 }
@@ -244,7 +255,8 @@ TEST_CASE("CycloneDX VEX: analysis states and bom-link refs")
     "components":[{"bom-ref":"comp-1","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}],
     "vulnerabilities":[{"id":"CVE-2021-44228","analysis":{"state":"not_affected","justification":"code_not_reachable"},
       "affects":[{"ref":"urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#comp-1"}]},
-     {"id":"CVE-2021-45046","analysis":{"state":"exploitable"},"affects":[{"ref":"comp-1"}]}]})", "vex.cdx.json");
+     {"id":"CVE-2021-45046","analysis":{"state":"exploitable"},"affects":[{"ref":"comp-1"}]}]})",
+                                "vex.cdx.json");
   REQUIRE(added);
   Finding log4j = make("CVE-2021-44228", "log4j-core", "2.14.1", Severity::critical);
   log4j.purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
@@ -258,7 +270,8 @@ TEST_CASE("CycloneDX VEX: analysis states and bom-link refs")
 TEST_CASE("KEV catalogue parsing is strict")
 {
   auto kev = parse_kev(R"({"catalogVersion":"2025.08.25","dateReleased":"2025-08-25T17:04:19Z","vulnerabilities":[
-    {"cveID":"CVE-2021-44228","dateAdded":"2021-12-10","knownRansomwareCampaignUse":"Known"}]})", "kev.json");
+    {"cveID":"CVE-2021-44228","dateAdded":"2021-12-10","knownRansomwareCampaignUse":"Known"}]})",
+                       "kev.json");
   REQUIRE(kev);
   CHECK(kev->catalog_version == "2025.08.25");
   REQUIRE(kev->find("CVE-2021-44228"));
@@ -274,7 +287,7 @@ TEST_CASE("EPSS CSV: model version and date, only wanted rows, errors with line 
 {
   std::string csv = "#model_version:v2025.03.14,score_date:2026-05-18T00:00:00Z\ncve,epss,percentile\n"
                     "CVE-1999-0001,0.0046,0.7385\r\nCVE-2021-44228,0.97,0.9999\n";
-  std::FILE* file = fmemopen(csv.data(), csv.size(), "r");
+  std::FILE *file = fmemopen(csv.data(), csv.size(), "r");
   std::unordered_set<std::string> wanted{"CVE-2021-44228"};
   auto scores = read_epss(file, "epss.csv", &wanted);
   std::fclose(file);

@@ -18,7 +18,8 @@ using scan_test::trivy_vuln;
 TEST_CASE("Trivy: vulnerabilities, severity, fix state, CVSS, purl and digest")
 {
   std::string json = R"({"SchemaVersion":2,"Trivy":{"Version":"0.50.1"},"ArtifactName":"ghcr.io/acme/api:1",
-    "Metadata":{"RepoDigests":["ghcr.io/acme/api@sha256:)" + std::string(64, 'a') + R"("]},
+    "Metadata":{"RepoDigests":["ghcr.io/acme/api@sha256:)" +
+                     std::string(64, 'a') + R"("]},
     "Results":[{"Target":"api alpine-3.19","Class":"os-pkgs","Vulnerabilities":[
       {"VulnerabilityID":"CVE-2019-1549","PkgName":"libcrypto1.1","InstalledVersion":"1.1.1b-r1",
        "PkgIdentifier":{"PURL":"pkg:apk/alpine/libcrypto1.1@1.1.1b-r1","UID":"3148053bd3cfcabf"},"FixedVersion":"1.1.1d-r2,1.0.2u",
@@ -32,7 +33,7 @@ TEST_CASE("Trivy: vulnerabilities, severity, fix state, CVSS, purl and digest")
   CHECK(report.info->artifact_digest == "sha256:" + std::string(64, 'a'));
   CHECK(report.info->sha256 == relgate::sha256_hex(json));
   REQUIRE(report.findings.size() == 2);
-  const Finding& first = report.findings[0];
+  const Finding &first = report.findings[0];
   CHECK(first.id == "CVE-2019-1549");
   CHECK(first.package == "libcrypto1.1");
   CHECK(first.version == "1.1.1b-r1");
@@ -57,8 +58,9 @@ TEST_CASE("Trivy edge reports: empty Results, missing or null Vulnerabilities, u
   auto missing = read_text(trivy_report(R"({"Target":"a","Class":"os-pkgs"},{"Target":"b","Vulnerabilities":null})"));
   REQUIRE(missing.info);
   CHECK(missing.findings.empty());
-  auto unknown = read_text(trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "SEVERE") +
-                                        "," + trivy_vuln("CVE-2", "p", "1", "UNKNOWN") + "]}"));
+  auto unknown =
+      read_text(trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "SEVERE") + "," +
+                             trivy_vuln("CVE-2", "p", "1", "UNKNOWN") + "]}"));
   REQUIRE(unknown.info);
   REQUIRE(unknown.findings.size() == 2);
   CHECK(unknown.findings[0].severity == Severity::unknown);
@@ -84,7 +86,8 @@ TEST_CASE("Trivy misconfigurations (FAIL only) and secrets are findings too")
 
 TEST_CASE("malformed reports fail with the byte offset and what was expected")
 {
-  std::string good = trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "HIGH") + "]}");
+  std::string good =
+      trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "HIGH") + "]}");
   auto truncated = read_text(good.substr(0, good.size() - 7));
   REQUIRE_FALSE(truncated.info);
   CHECK(truncated.info.message().find("report.json: invalid JSON at byte") == 0);
@@ -158,7 +161,7 @@ TEST_CASE("Grype: primary severity, related ids as aliases, fix, CVSS, KEV and E
   CHECK(report.info->scanner == "grype 0.64.2");
   CHECK_FALSE(report.info->artifact_digest.has_value());
   REQUIRE(report.findings.size() == 2);
-  const Finding& jwt = report.findings[0];
+  const Finding &jwt = report.findings[0];
   CHECK(jwt.severity == Severity::critical); // the primary record's, not the related High
   CHECK(jwt.aliases == std::vector<std::string>{"CVE-2015-9235"});
   CHECK(jwt.fixed_version == "4.2.2, 5.0.0");
@@ -166,10 +169,10 @@ TEST_CASE("Grype: primary severity, related ids as aliases, fix, CVSS, KEV and E
   CHECK(jwt.kev_in_report);
   CHECK(jwt.epss_in_report == doctest::Approx(0.42));
   CHECK(jwt.target == "/app/node_modules/jsonwebtoken/package.json");
-  const Finding& ssl = report.findings[1];
+  const Finding &ssl = report.findings[1];
   CHECK(ssl.severity == Severity::negligible);
   CHECK(ssl.fix == FixState::not_fixed);
-  CHECK(ssl.aliases.empty()); // the same id is not an alias
+  CHECK(ssl.aliases.empty());              // the same id is not an alias
   CHECK(ssl.cvss == doctest::Approx(5.8)); // from the related record when the primary has none
 }
 
@@ -196,7 +199,8 @@ TEST_CASE("SARIF: security-severity, level fallbacks, kinds, rules after results
   CHECK(report.findings[1].package == "src/a.c");
   CHECK(report.findings[2].severity == Severity::low);
 
-  auto no_rule = read_text(R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"?"}}]}]})");
+  auto no_rule = read_text(
+      R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"?"}}]}]})");
   REQUIRE_FALSE(no_rule.info);
   CHECK(no_rule.info.message().find("runs[0].results[0]") != std::string::npos);
 }
@@ -225,11 +229,12 @@ TEST_CASE("CycloneDX: components after vulnerabilities, the source's own rating,
 
 TEST_CASE("a mapped file whose size is a whole number of pages parses and hashes correctly")
 {
-  std::string body = trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "HIGH") + "]}");
+  std::string body =
+      trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "HIGH") + "]}");
   std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   body += std::string(2 * page - body.size(), ' ');
   REQUIRE(body.size() % page == 0);
-  const char* tmp = std::getenv("RELGATE_TEST_TMP");
+  const char *tmp = std::getenv("RELGATE_TEST_TMP");
   std::string dir = tmp ? tmp : "/tmp";
   std::string path = dir + "/page-sized-report.json";
   std::filesystem::create_directories(dir);
@@ -238,14 +243,14 @@ TEST_CASE("a mapped file whose size is a whole number of pages parses and hashes
     out << body;
   }
   std::vector<Finding> findings;
-  auto info = read_report_file(path, std::nullopt, [&](const Finding& f) { findings.push_back(f); });
+  auto info = read_report_file(path, std::nullopt, [&](const Finding &f) { findings.push_back(f); });
   REQUIRE(info);
   CHECK(findings.size() == 1);
   CHECK(info->sha256 == relgate::sha256_hex(body));
   CHECK(info->bytes == body.size());
   std::remove(path.c_str());
 
-  auto missing = read_report_file(dir + "/does-not-exist.json", std::nullopt, [](const Finding&) {});
+  auto missing = read_report_file(dir + "/does-not-exist.json", std::nullopt, [](const Finding &) {});
   REQUIRE_FALSE(missing);
   CHECK(missing.message().find("cannot open report") != std::string::npos);
 }
@@ -254,12 +259,13 @@ TEST_CASE("a report larger than the release interval keeps its hash exact")
 {
   std::string vulns;
   for (int i = 0; vulns.size() < release_interval + 100000; ++i) {
-    if (i) vulns += ",";
+    if (i)
+      vulns += ",";
     vulns += trivy_vuln("CVE-2020-" + std::to_string(10000 + i), "pkg", "1", "LOW",
                         "\"Description\":\"" + std::string(400, 'd') + "\"");
   }
   std::string body = trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + vulns + "]}");
-  const char* tmp = std::getenv("RELGATE_TEST_TMP");
+  const char *tmp = std::getenv("RELGATE_TEST_TMP");
   std::string dir = tmp ? tmp : "/tmp";
   std::filesystem::create_directories(dir);
   std::string path = dir + "/large-report.json";
@@ -268,7 +274,7 @@ TEST_CASE("a report larger than the release interval keeps its hash exact")
     out << body;
   }
   std::size_t count = 0;
-  auto info = read_report_file(path, std::nullopt, [&](const Finding&) { ++count; });
+  auto info = read_report_file(path, std::nullopt, [&](const Finding &) { ++count; });
   REQUIRE(info);
   CHECK(count > 15000);
   CHECK(info->sha256 == relgate::sha256_hex(body));

@@ -25,7 +25,7 @@ TEST_CASE("criteria: absolute with units, relative with a sign")
   CHECK(*criterion_threshold(*minus, 200.0) == doctest::Approx(190));
   auto plus_ms = parse_criterion("<= +50ms");
   CHECK(*criterion_threshold(*plus_ms, 0.2) == doctest::Approx(0.25));
-  for (const char* bad : {"500ms", "<= fast", "<=", "~ 3", "<= -", "<= 5 ms s", "<= -3"}) {
+  for (const char *bad : {"500ms", "<= fast", "<=", "~ 3", "<= -", "<= 5 ms s", "<= -3"}) {
     INFO(bad);
     auto parsed = parse_criterion(bad);
     if (std::string(bad) == "<= -3") {
@@ -55,7 +55,8 @@ TEST_CASE("metric names")
   CHECK(parse_metric_name("p99.9_latency")->quantile == 0.999); // the same double as PromQL's 0.999
   CHECK(parse_metric_name("p5_latency")->quantile == 0.05);
   CHECK(parse_metric_name("error_rate")->kind == MetricSpec::Kind::error_rate);
-  for (const char* bad : {"p100_latency", "p_latency", "p9x_latency", "p99.", "latency", "p-1_latency", "p999_latency"}) {
+  for (const char *bad :
+       {"p100_latency", "p_latency", "p9x_latency", "p99.", "latency", "p-1_latency", "p999_latency"}) {
     INFO(bad);
     CHECK_FALSE(parse_metric_name(bad));
   }
@@ -90,7 +91,8 @@ target = 0.999
 [score]
 pass = 80
 warning = 60
-)", "p.toml");
+)",
+                                     "p.toml");
   REQUIRE_MESSAGE(policy, (policy ? "" : policy.message()));
   CHECK(policy->names.requests_total == "reqs_total");
   CHECK(policy->window == std::chrono::minutes(1));
@@ -111,25 +113,28 @@ warning = 60
 
 TEST_CASE("policy errors name the place and the fix")
 {
-  struct Case
-  {
-    const char* text;
-    const char* needle;
+  struct Case {
+    const char *text;
+    const char *needle;
   };
   const Case cases[] = {
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"p99_latency\"\npass = [\"< fast\"]\n", "p.toml:"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"p99_latncy\"\n", "unknown metric 'p99_latncy'"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\n", "needs metric"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nquery = \"up\"\n", "not both"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n", "duplicate objective name"},
-    {"version = 1\n[measurement]\ncount = 3\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n", "count > 1 needs an interval"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nthreshold = 3\n", "threshold"},
-    {"version = 1\n", "nothing to check"},
-    {"version = 2\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n", "newer"},
-    {"version = 1\n[score]\npass = 50\nwarning = 70\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n", "must be <= pass"},
-    {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nno_data = \"maybe\"\n", "deny"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"p99_latency\"\npass = [\"< fast\"]\n", "p.toml:"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"p99_latncy\"\n", "unknown metric 'p99_latncy'"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\n", "needs metric"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nquery = \"up\"\n", "not both"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n[[objectives]]\nname = \"x\"\nmetric = "
+       "\"error_rate\"\n",
+       "duplicate objective name"},
+      {"version = 1\n[measurement]\ncount = 3\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n",
+       "count > 1 needs an interval"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nthreshold = 3\n", "threshold"},
+      {"version = 1\n", "nothing to check"},
+      {"version = 2\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n", "newer"},
+      {"version = 1\n[score]\npass = 50\nwarning = 70\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\n",
+       "must be <= pass"},
+      {"version = 1\n[[objectives]]\nname = \"x\"\nmetric = \"error_rate\"\nno_data = \"maybe\"\n", "deny"},
   };
-  for (const auto& c : cases) {
+  for (const auto &c : cases) {
     auto policy = load_slo_policy_text(c.text, "p.toml");
     INFO(c.text);
     REQUIRE_FALSE(policy);

@@ -6,7 +6,8 @@
 using namespace relgate;
 using namespace relgate::slo;
 
-namespace {
+namespace
+{
 
 Objective latency_objective(std::vector<std::string> pass, bool key = true)
 {
@@ -14,7 +15,8 @@ Objective latency_objective(std::vector<std::string> pass, bool key = true)
   objective.name = "p99 latency";
   objective.metric = *parse_metric_name("p99_latency");
   objective.unit = Unit::seconds;
-  for (const auto& text : pass) objective.pass.push_back(*parse_criterion(text));
+  for (const auto &text : pass)
+    objective.pass.push_back(*parse_criterion(text));
   objective.key = key;
   return objective;
 }
@@ -74,9 +76,11 @@ TEST_CASE("warning criteria and the canary excuse")
   CHECK(excused.excused);
   CHECK(excused.note.find("not blamed") != std::string::npos);
   // Much worse than an already bad baseline: blamed.
-  CHECK(evaluate_reading(objective, value(2.0), &slow_baseline, std::nullopt, canary).status == MeasurementStatus::failed);
+  CHECK(evaluate_reading(objective, value(2.0), &slow_baseline, std::nullopt, canary).status ==
+        MeasurementStatus::failed);
   canary.excuse_if_baseline_fails = false;
-  CHECK(evaluate_reading(objective, value(0.75), &slow_baseline, std::nullopt, canary).status == MeasurementStatus::failed);
+  CHECK(evaluate_reading(objective, value(0.75), &slow_baseline, std::nullopt, canary).status ==
+        MeasurementStatus::failed);
 }
 
 TEST_CASE("the verdict: reasons carry value, threshold, role and counts")
@@ -112,7 +116,8 @@ TEST_CASE("inconclusive, burn rate and canary comparison verdicts")
   std::vector<ObjectiveResult> results(1);
   results[0].objective = &policy.objectives[0];
   CanaryComparison canary;
-  auto reading = evaluate_reading(policy.objectives[0], Reading{std::nullopt, "no observations in the window"}, nullptr, std::nullopt, canary);
+  auto reading = evaluate_reading(policy.objectives[0], Reading{std::nullopt, "no observations in the window"}, nullptr,
+                                  std::nullopt, canary);
   results[0].tally.add(reading.status);
   results[0].readings.push_back(reading);
   Verdict unknown = judge(policy, results, {}, "target", false);
@@ -146,13 +151,14 @@ TEST_CASE("inconclusive, burn rate and canary comparison verdicts")
 TEST_CASE("the last ALLOW of the same env is found in the evidence")
 {
   EvidenceFile file;
-  auto add = [&](Decision decision, const char* env, double value, const char* at) {
+  auto add = [&](Decision decision, const char *env, double value, const char *at) {
     EvidenceRecord record;
     record.step = "slo-check";
     record.decision = decision;
     record.scope.env = env;
     record.started_at = at;
-    auto parsed = parse_json(std::string(R"({"objectives":[{"name":"p99 latency","value":)") + std::to_string(value) + "}]}", "t");
+    auto parsed = parse_json(
+        std::string(R"({"objectives":[{"name":"p99 latency","value":)") + std::to_string(value) + "}]}", "t");
     REQUIRE(parsed);
     record.summary = std::move(*parsed);
     file.records.push_back(std::move(record));

@@ -8,7 +8,7 @@ using namespace relgate::slo;
 
 TEST_CASE("text format 0.0.4: labels, escapes, special values, timestamps")
 {
-  const char* text = "# HELP http_requests_total Total.\n"
+  const char *text = "# HELP http_requests_total Total.\n"
                      "# TYPE http_requests_total counter\n"
                      "http_requests_total{method=\"GET\",path=\"/a\\\"b\\\\c\\n\",code=\"200\"} 1027 1395066363000\n"
                      "http_requests_total{ code = \"500\" , method=\"POST\", } 3\n"
@@ -20,7 +20,7 @@ TEST_CASE("text format 0.0.4: labels, escapes, special values, timestamps")
   auto parsed = parse_exposition(text, "m.txt");
   REQUIRE_MESSAGE(parsed, (parsed ? "" : parsed.message()));
   REQUIRE(parsed->samples.size() == 7);
-  const auto& first = parsed->samples[0];
+  const auto &first = parsed->samples[0];
   CHECK(first.name == "http_requests_total");
   CHECK(*label_value(first.labels, "path") == "/a\"b\\c\n");
   CHECK(first.labels.front().first == "code"); // sorted
@@ -37,7 +37,7 @@ TEST_CASE("text format 0.0.4: labels, escapes, special values, timestamps")
 
 TEST_CASE("OpenMetrics: seconds timestamps, exemplars, # EOF")
 {
-  const char* text = "# TYPE rpc_seconds histogram\n"
+  const char *text = "# TYPE rpc_seconds histogram\n"
                      "# UNIT rpc_seconds seconds\n"
                      "rpc_seconds_bucket{le=\"0.5\"} 3 1700000000.5 # {trace_id=\"abc\"} 0.4 1700000000.1\n"
                      "rpc_seconds_bucket{le=\"+Inf\"} 4 1700000000.5\n"
@@ -54,25 +54,24 @@ TEST_CASE("OpenMetrics: seconds timestamps, exemplars, # EOF")
 
 TEST_CASE("errors name the file, line and what was expected")
 {
-  struct Case
-  {
-    const char* text;
-    const char* needle;
+  struct Case {
+    const char *text;
+    const char *needle;
   };
   const Case cases[] = {
-    {"ok 1\nbad{le=\"1\" 2\n", "m.prom:2: expected ',' or '}'"},
-    {"x{a=1} 2\n", "expected '\"' to open the value of label 'a'"},
-    {"x{a=\"1} 2\n", "unterminated value of label 'a'"},
-    {"x{a=\"\\t\"} 2\n", "invalid escape"},
-    {"x{a=\"1\",a=\"2\"} 2\n", "duplicate label 'a'"},
-    {"x twelve\n", "invalid value 'twelve' for x"},
-    {"x 1 soon\n", "invalid timestamp 'soon'"},
-    {"x 1 2 3\n", "unexpected text after the value"},
-    {"9x 1\n", "expected a metric name"},
-    {"# TYPE x countr\n", "unknown metric type 'countr'"},
-    {"x\n", "expected a space before the value of x"},
+      {"ok 1\nbad{le=\"1\" 2\n", "m.prom:2: expected ',' or '}'"},
+      {"x{a=1} 2\n", "expected '\"' to open the value of label 'a'"},
+      {"x{a=\"1} 2\n", "unterminated value of label 'a'"},
+      {"x{a=\"\\t\"} 2\n", "invalid escape"},
+      {"x{a=\"1\",a=\"2\"} 2\n", "duplicate label 'a'"},
+      {"x twelve\n", "invalid value 'twelve' for x"},
+      {"x 1 soon\n", "invalid timestamp 'soon'"},
+      {"x 1 2 3\n", "unexpected text after the value"},
+      {"9x 1\n", "expected a metric name"},
+      {"# TYPE x countr\n", "unknown metric type 'countr'"},
+      {"x\n", "expected a space before the value of x"},
   };
-  for (const auto& c : cases) {
+  for (const auto &c : cases) {
     auto parsed = parse_exposition(c.text, "m.prom");
     INFO(c.text);
     REQUIRE_FALSE(parsed);

@@ -16,12 +16,14 @@
 using namespace relgate;
 using namespace relgate::slo;
 
-namespace {
-
-std::string oracle_path(const std::string& name)
+namespace
 {
-  const char* source = std::getenv("RELGATE_SOURCE_DIR");
-  if (source) return std::string(source) + "/tests/unit/slo-check/oracle/" + name;
+
+std::string oracle_path(const std::string &name)
+{
+  const char *source = std::getenv("RELGATE_SOURCE_DIR");
+  if (source)
+    return std::string(source) + "/tests/unit/slo-check/oracle/" + name;
   return (std::filesystem::path(__FILE__).parent_path() / "oracle" / name).string();
 }
 
@@ -49,9 +51,9 @@ TEST_CASE("special cases of q and of the buckets")
   CHECK(histogram_quantile(-0.1, buckets) == -INFINITY);
   CHECK(histogram_quantile(1.1, buckets) == INFINITY);
   CHECK(std::isnan(histogram_quantile(0.5, {})));
-  CHECK(std::isnan(histogram_quantile(0.5, {{1, 5}, {2, 10}})));      // no +Inf bucket
-  CHECK(std::isnan(histogram_quantile(0.5, {{INFINITY, 10}})));        // a single bucket
-  CHECK(std::isnan(histogram_quantile(0.5, {{1, 0}, {INFINITY, 0}}))); // no observations
+  CHECK(std::isnan(histogram_quantile(0.5, {{1, 5}, {2, 10}})));         // no +Inf bucket
+  CHECK(std::isnan(histogram_quantile(0.5, {{INFINITY, 10}})));          // a single bucket
+  CHECK(std::isnan(histogram_quantile(0.5, {{1, 0}, {INFINITY, 0}})));   // no observations
   CHECK(histogram_quantile(0.9, {{1, 5}, {2, 8}, {INFINITY, 10}}) == 2); // rank in +Inf: 2nd highest bound
 }
 
@@ -63,7 +65,7 @@ TEST_CASE("every oracle answer from Prometheus 2.42 is reproduced exactly")
   REQUIRE_MESSAGE(exposition, (exposition ? "" : exposition.message()));
   CHECK(exposition->openmetrics);
   std::map<std::string, std::vector<Bucket>> histograms;
-  for (const auto& sample : exposition->samples) {
+  for (const auto &sample : exposition->samples) {
     auto le = parse_prometheus_float(*label_value(sample.labels, "le"));
     REQUIRE(le);
     histograms[sample.name].push_back({*le, sample.value});
@@ -77,7 +79,8 @@ TEST_CASE("every oracle answer from Prometheus 2.42 is reproduced exactly")
     std::istringstream fields(line);
     std::string name, q_text, expected_text;
     fields >> name >> q_text >> expected_text;
-    if (expected_text.empty()) expected_text = "NaN"; // Prometheus answered no series
+    if (expected_text.empty())
+      expected_text = "NaN"; // Prometheus answered no series
     const double q = *parse_prometheus_float(q_text);
     const double expected = *parse_prometheus_float(expected_text);
     const double actual = histogram_quantile(q, histograms[name]);

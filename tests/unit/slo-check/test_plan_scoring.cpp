@@ -16,7 +16,8 @@ TEST_CASE("Argo limits are strict: failed > failure_limit")
   plan.count = 5;
   plan.failure_limit = 1;
   ObjectiveTally tally;
-  for (int i = 0; i < 4; ++i) tally.add(MeasurementStatus::passed);
+  for (int i = 0; i < 4; ++i)
+    tally.add(MeasurementStatus::passed);
   tally.add(MeasurementStatus::failed);
   CHECK(assess_objective(tally, plan) == ObjectivePhase::warning); // 1 failure tolerated, noted
   tally.add(MeasurementStatus::failed);
@@ -54,7 +55,8 @@ TEST_CASE("Keptn-style score: pass = weight, warning = half, key failures deny")
   CHECK_FALSE(score.key_failed);
   CHECK(compute_score({{1, true, true, ObjectivePhase::failed}}).key_failed);
   CHECK(compute_score({}).total == 100);
-  auto with_unknown = compute_score({{1, false, true, ObjectivePhase::passed}, {1, false, true, ObjectivePhase::inconclusive}});
+  auto with_unknown =
+      compute_score({{1, false, true, ObjectivePhase::passed}, {1, false, true, ObjectivePhase::inconclusive}});
   CHECK(with_unknown.total == 100);
   CHECK(with_unknown.inconclusive == 1);
   ScorePolicy bands{90, 75};
@@ -74,7 +76,8 @@ TEST_CASE("burn rates: both windows must exceed the factor")
   auto none = evaluate_burn_window(page, 0.999, std::nullopt, 0.5);
   CHECK_FALSE(none.firing);
   CHECK(none.description.find("no data") != std::string::npos);
-  CHECK(evaluate_burn_window(page, 0.999, 0.02, 0.03).description.find("1h/5m burn rate 20/30 > 14.4") != std::string::npos);
+  CHECK(evaluate_burn_window(page, 0.999, 0.02, 0.03).description.find("1h/5m burn rate 20/30 > 14.4") !=
+        std::string::npos);
 }
 
 TEST_CASE("Mann-Whitney U: the normal approximation of R wilcox.test (tie and continuity corrections)")

@@ -6,16 +6,17 @@
 
 using namespace relgate::slo;
 
-namespace {
+namespace
+{
 
-PromQueryResult ok(const char* body)
+PromQueryResult ok(const char *body)
 {
   auto result = parse_prometheus_response(200, "application/json", body, "prometheus test");
   REQUIRE_MESSAGE(result, (result ? "" : result.message()));
   return *result;
 }
 
-std::string error_of(long status, const char* content_type, const char* body)
+std::string error_of(long status, const char *content_type, const char *body)
 {
   auto result = parse_prometheus_response(status, content_type, body, "prometheus http://p");
   REQUIRE_FALSE(result);
@@ -60,7 +61,8 @@ TEST_CASE("single_value: empty, one series, several series")
   CHECK_FALSE(*none);
   auto one = ok(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.02"]}]}})");
   CHECK(**single_value(one, "q") == 0.02);
-  auto two = ok(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}})");
+  auto two = ok(
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}})");
   auto several = single_value(two, "rate(x[1m])");
   REQUIRE_FALSE(several);
   CHECK(several.message().find("returned 2 series; aggregate it") != std::string::npos);
@@ -68,35 +70,44 @@ TEST_CASE("single_value: empty, one series, several series")
 
 TEST_CASE("warnings are kept")
 {
-  auto result = ok(R"({"status":"success","warnings":["PromQL info: metric might not be a counter"],"data":{"resultType":"vector","result":[]}})");
+  auto result = ok(
+      R"({"status":"success","warnings":["PromQL info: metric might not be a counter"],"data":{"resultType":"vector","result":[]}})");
   REQUIRE(result.warnings.size() == 1);
   CHECK(result.warnings[0].find("might not be a counter") != std::string::npos);
 }
 
 TEST_CASE("error bodies, HTML pages and garbage become clear errors")
 {
-  auto bad_data = error_of(400, "application/json",
-                           R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:17: parse error"})");
-  CHECK(bad_data.find("Prometheus error (HTTP 400, errorType bad_data): invalid parameter \"query\": 1:17: parse error") != std::string::npos);
+  auto bad_data =
+      error_of(400, "application/json",
+               R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:17: parse error"})");
+  CHECK(bad_data.find(
+            "Prometheus error (HTTP 400, errorType bad_data): invalid parameter \"query\": 1:17: parse error") !=
+        std::string::npos);
   CHECK(is_permanent_query_error(bad_data));
-  auto timeout = error_of(503, "application/json", R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})");
+  auto timeout =
+      error_of(503, "application/json",
+               R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})");
   CHECK(timeout.find("errorType timeout") != std::string::npos);
   CHECK_FALSE(is_permanent_query_error(timeout));
   auto html = error_of(502, "text/html", "<html>\n<body><h1>502 Bad Gateway</h1></body></html>");
-  CHECK(html.find("HTTP 502 (text/html) is not a Prometheus API response: '<html> <body><h1>502 Bad Gateway") != std::string::npos);
+  CHECK(html.find("HTTP 502 (text/html) is not a Prometheus API response: '<html> <body><h1>502 Bad Gateway") !=
+        std::string::npos);
   auto garbage = error_of(200, "application/json", R"({"status":"success","data":{"resultType":)");
   CHECK(garbage.find("is not a Prometheus API response") != std::string::npos);
   CHECK(garbage.find("server root") != std::string::npos);
   CHECK(error_of(200, "application/json", R"({"data":{}})").find("without a \"status\"") != std::string::npos);
   CHECK(error_of(200, "application/json", R"({"status":"success"})").find("without a \"data\"") != std::string::npos);
-  CHECK(error_of(200, "application/json", R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}})")
-          .find("'x' is not a number") != std::string::npos);
+  CHECK(error_of(200, "application/json",
+                 R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}})")
+            .find("'x' is not a number") != std::string::npos);
   CHECK(error_of(200, "application/json", R"({"status":"success","data":{"resultType":"string","result":[1,"hello"]}})")
-          .find("returned a string") != std::string::npos);
-  CHECK(error_of(200, "application/json", R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"histogram":[1,{}]}]}})")
-          .find("native histogram") != std::string::npos);
+            .find("returned a string") != std::string::npos);
+  CHECK(error_of(200, "application/json",
+                 R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"histogram":[1,{}]}]}})")
+            .find("native histogram") != std::string::npos);
   CHECK(error_of(500, "application/json", R"({"status":"success","data":{"resultType":"vector","result":[]}})")
-          .find("inconsistent") != std::string::npos);
+            .find("inconsistent") != std::string::npos);
 }
 
 TEST_CASE("body excerpts are short and printable")

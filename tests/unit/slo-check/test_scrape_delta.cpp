@@ -6,16 +6,17 @@
 
 using namespace relgate::slo;
 
-namespace {
+namespace
+{
 
-Exposition parse(const char* text)
+Exposition parse(const char *text)
 {
   auto parsed = parse_exposition(text, "test");
   REQUIRE_MESSAGE(parsed, (parsed ? "" : parsed.message()));
   return *parsed;
 }
 
-const char* before_text = R"(http_requests_total{method="GET",status_code="200"} 100
+const char *before_text = R"(http_requests_total{method="GET",status_code="200"} 100
 http_requests_total{method="GET",status_code="503"} 10
 http_request_duration_seconds_bucket{path="/a",le="0.1"} 10
 http_request_duration_seconds_bucket{path="/a",le="0.5"} 20

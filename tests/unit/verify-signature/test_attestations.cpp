@@ -1,10 +1,10 @@
 #include "attestation.hpp"
 #include "dsse.hpp"
 #include "encoding.hpp"
-#include "signature_verify.hpp"
-#include "tlog_body.hpp"
 #include "in_toto.hpp"
+#include "signature_verify.hpp"
 #include "simple_signing.hpp"
+#include "tlog_body.hpp"
 #include "trust_config.hpp"
 
 #include <doctest/doctest.h>
@@ -14,28 +14,31 @@ using namespace relgate::sig;
 
 TEST_CASE("DSSE PAE matches the specification's test vector")
 {
-  CHECK(dsse_pae("http://example.com/HelloWorld", "hello world") == "DSSEv1 29 http://example.com/HelloWorld 11 hello world");
+  CHECK(dsse_pae("http://example.com/HelloWorld", "hello world") ==
+        "DSSEv1 29 http://example.com/HelloWorld 11 hello world");
   CHECK(dsse_pae("", "") == "DSSEv1 0  0 ");
 }
 
 TEST_CASE("DSSE envelopes accept URL-safe base64")
 {
   // payload bytes 0xfb 0xff encode as "-_8" in URL-safe base64.
-  auto envelope = parse_dsse_envelope(R"({"payload":"-_8","payloadType":"t","signatures":[{"sig":"AQ","keyid":"k"}]})", "e.json");
+  auto envelope =
+      parse_dsse_envelope(R"({"payload":"-_8","payloadType":"t","signatures":[{"sig":"AQ","keyid":"k"}]})", "e.json");
   REQUIRE(envelope.ok());
   CHECK(envelope->payload == "\xfb\xff");
   CHECK(envelope->signatures[0].sig == "\x01");
   CHECK_FALSE(parse_dsse_envelope(R"({"payload":"AA","payloadType":"t","signatures":[]})", "e.json").ok());
 }
 
-namespace {
-const char* slsa_v1 = R"({"_type":"https://in-toto.io/Statement/v1",
+namespace
+{
+const char *slsa_v1 = R"({"_type":"https://in-toto.io/Statement/v1",
  "subject":[{"name":"app.tar","digest":{"sha256":"ABCDEF"}}],
  "predicateType":"https://slsa.dev/provenance/v1",
  "predicate":{"buildDefinition":{"buildType":"https://actions.github.io/buildtypes/workflow/v1",
    "externalParameters":{"workflow":{"ref":"refs/tags/v1.2.3","repository":"https://github.com/acme/api"}}},
   "runDetails":{"builder":{"id":"https://github.com/slsa-framework/gen.yml@refs/tags/v2.0.0"}}}})";
-const char* slsa_v02 = R"({"_type":"https://in-toto.io/Statement/v0.1",
+const char *slsa_v02 = R"({"_type":"https://in-toto.io/Statement/v0.1",
  "subject":[{"name":"a","digest":{"sha256":"01"}}],"predicateType":"https://slsa.dev/provenance/v0.2",
  "predicate":{"builder":{"id":"https://builder/v0"},"buildType":"bt",
   "invocation":{"configSource":{"uri":"git+https://github.com/acme/api.git@refs/heads/main"}}}})";
@@ -115,7 +118,8 @@ TEST_CASE("simple-signing payloads: case-insensitive keys, type required")
   REQUIRE(digest.ok());
   CHECK(digest->hex == "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   CHECK(simple_signing_mismatch(*digest, *digest).empty());
-  CHECK_FALSE(simple_signing_digest(R"({"critical":{"image":{"docker-manifest-digest":"sha256:00"},"type":"x"}})", "p").ok());
+  CHECK_FALSE(
+      simple_signing_digest(R"({"critical":{"image":{"docker-manifest-digest":"sha256:00"},"type":"x"}})", "p").ok());
 }
 
 TEST_CASE("attestation files: envelope JSON or JSON lines")
@@ -132,7 +136,8 @@ TEST_CASE("statement_for_artifact names the subjects when the artifact is not on
 {
   DsseEnvelope envelope;
   envelope.payload_type = "application/vnd.in-toto+json";
-  envelope.payload = R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"x","digest":{"sha256":"00"}}],"predicateType":"p"})";
+  envelope.payload =
+      R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"x","digest":{"sha256":"00"}}],"predicateType":"p"})";
   Artifact artifact;
   artifact.digests[HashAlgorithm::sha256] = std::string(32, '\x11');
   auto refused = statement_for_artifact(envelope, artifact, "a.json");
@@ -150,20 +155,22 @@ TEST_CASE("log bodies: hashedrekord over DSSE commits to the PAE hash")
   envelope.signatures.push_back(DsseSignature{"sig", ""});
   std::string cert_der = "certificate-der";
   std::string pem = "-----BEGIN CERTIFICATE-----\n" + base64_encode(cert_der) + "\n-----END CERTIFICATE-----\n";
-  auto body_with = [&](const std::string& hex) {
+  auto body_with = [&](const std::string &hex) {
     TlogEntry entry;
     entry.kind = "hashedrekord";
     entry.version = "0.0.1";
-    entry.canonicalized_body = R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" +
-                               hex + R"("}},"signature":{"content":")" + base64_encode("sig") +
-                               R"(","publicKey":{"content":")" + base64_encode(pem) + R"("}}}})";
+    entry.canonicalized_body =
+        R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" + hex +
+        R"("}},"signature":{"content":")" + base64_encode("sig") + R"(","publicKey":{"content":")" +
+        base64_encode(pem) + R"("}}}})";
     return entry;
   };
   ExpectedBody expected;
   expected.signature = "sig";
   expected.verifier_der = cert_der;
   expected.dsse = &envelope;
-  std::string pae_hash = hex_encode(hash_bytes(HashAlgorithm::sha256, dsse_pae(envelope.payload_type, envelope.payload)));
+  std::string pae_hash =
+      hex_encode(hash_bytes(HashAlgorithm::sha256, dsse_pae(envelope.payload_type, envelope.payload)));
   CHECK(check_tlog_body(body_with(pae_hash), expected).ok());
   auto other = check_tlog_body(body_with(std::string(64, '0')), expected);
   REQUIRE_FALSE(other.ok());

@@ -14,36 +14,37 @@
 using namespace relgate;
 using namespace relgate::sig;
 
-namespace {
+namespace
+{
 
 constexpr std::time_t signed_at = 1750000000; // 2025-06-15
 const std::string identity = "https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1";
 const std::string issuer = "https://token.actions.githubusercontent.com";
 
-void add_ext(X509* cert, X509* issuer_cert, int nid, const char* value)
+void add_ext(X509 *cert, X509 *issuer_cert, int nid, const char *value)
 {
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer_cert, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+  X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
   X509_add_ext(cert, ext, -1);
   X509_EXTENSION_free(ext);
 }
 
-X509Ptr make_cert(const char* cn, EVP_PKEY* subject_key, X509* issuer_cert, EVP_PKEY* issuer_key, bool ca,
+X509Ptr make_cert(const char *cn, EVP_PKEY *subject_key, X509 *issuer_cert, EVP_PKEY *issuer_key, bool ca,
                   std::time_t not_before, std::time_t not_after)
 {
   X509Ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), static_cast<long>(not_before % 100000));
-  X509_NAME* name = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_NAME *name = X509_NAME_new();
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>(cn), -1, -1, 0);
   X509_set_subject_name(cert.get(), name);
   X509_set_issuer_name(cert.get(), issuer_cert != nullptr ? X509_get_subject_name(issuer_cert) : name);
   X509_NAME_free(name);
   ASN1_TIME_set(X509_getm_notBefore(cert.get()), not_before);
   ASN1_TIME_set(X509_getm_notAfter(cert.get()), not_after);
   X509_set_pubkey(cert.get(), subject_key);
-  X509* effective_issuer = issuer_cert != nullptr ? issuer_cert : cert.get();
+  X509 *effective_issuer = issuer_cert != nullptr ? issuer_cert : cert.get();
   if (ca) {
     add_ext(cert.get(), effective_issuer, NID_basic_constraints, "critical,CA:TRUE");
     add_ext(cert.get(), effective_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -54,10 +55,10 @@ X509Ptr make_cert(const char* cn, EVP_PKEY* subject_key, X509* issuer_cert, EVP_
     add_ext(cert.get(), effective_issuer, NID_subject_alt_name, ("critical,URI:" + identity).c_str());
     // OIDC issuer, v2 form: a DER UTF8String in 1.3.6.1.4.1.57264.1.8.
     std::string der = std::string("\x0c", 1) + static_cast<char>(issuer.size()) + issuer;
-    ASN1_OCTET_STRING* data = ASN1_OCTET_STRING_new();
+    ASN1_OCTET_STRING *data = ASN1_OCTET_STRING_new();
     ASN1_OCTET_STRING_set(data, bytes_ptr(der), static_cast<int>(der.size()));
-    ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.57264.1.8", 1);
-    X509_EXTENSION* ext = X509_EXTENSION_create_by_OBJ(nullptr, oid, 0, data);
+    ASN1_OBJECT *oid = OBJ_txt2obj("1.3.6.1.4.1.57264.1.8", 1);
+    X509_EXTENSION *ext = X509_EXTENSION_create_by_OBJ(nullptr, oid, 0, data);
     X509_add_ext(cert.get(), ext, -1);
     X509_EXTENSION_free(ext);
     ASN1_OBJECT_free(oid);
@@ -68,8 +69,7 @@ X509Ptr make_cert(const char* cn, EVP_PKEY* subject_key, X509* issuer_cert, EVP_
   return cert;
 }
 
-struct Pki
-{
+struct Pki {
   PkeyPtr root_key = test::generate("EC", "P-256");
   PkeyPtr intermediate_key = test::generate("EC", "P-256");
   PkeyPtr leaf_key = test::generate("EC", "P-256");
@@ -80,7 +80,7 @@ struct Pki
   SigstoreBundle bundle;
   Artifact artifact;
 
-  static TransparencyLogKey log_of(EVP_PKEY* key, const std::string& url)
+  static TransparencyLogKey log_of(EVP_PKEY *key, const std::string &url)
   {
     TransparencyLogKey log;
     log.base_url = url;
@@ -93,37 +93,39 @@ struct Pki
   // Signs the leaf, then embeds an SCT over its precertificate TBS and signs it again.
   void embed_sct(std::time_t sct_time)
   {
-    unsigned char* tbs = nullptr;
+    unsigned char *tbs = nullptr;
     int tbs_length = i2d_re_X509_tbs(leaf.get(), &tbs);
-    std::string precert(reinterpret_cast<char*>(tbs), static_cast<std::size_t>(tbs_length));
+    std::string precert(reinterpret_cast<char *>(tbs), static_cast<std::size_t>(tbs_length));
     OPENSSL_free(tbs);
-    unsigned char* spki = nullptr;
+    unsigned char *spki = nullptr;
     int spki_length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(intermediate.get()), &spki);
-    std::string issuer_hash = sha256_bytes(std::string(reinterpret_cast<char*>(spki), static_cast<std::size_t>(spki_length)));
+    std::string issuer_hash =
+        sha256_bytes(std::string(reinterpret_cast<char *>(spki), static_cast<std::size_t>(spki_length)));
     OPENSSL_free(spki);
     uint64_t ms = static_cast<uint64_t>(sct_time) * 1000;
     std::string signature = test::sign(ct_key.get(), EVP_sha256(), sct_signed_data(ms, issuer_hash, precert, ""));
     std::string log_id = log_of(ct_key.get(), "ct").log_id;
-    SCT* sct = SCT_new();
+    SCT *sct = SCT_new();
     SCT_set_version(sct, SCT_VERSION_V1);
     SCT_set1_log_id(sct, bytes_ptr(log_id), log_id.size());
     SCT_set_timestamp(sct, ms);
     SCT_set_signature_nid(sct, NID_ecdsa_with_SHA256);
     SCT_set1_signature(sct, bytes_ptr(signature), signature.size());
-    STACK_OF(SCT)* list = sk_SCT_new_null();
+    STACK_OF(SCT) *list = sk_SCT_new_null();
     sk_SCT_push(list, sct);
     X509_add1_ext_i2d(leaf.get(), NID_ct_precert_scts, list, 0, X509V3_ADD_DEFAULT);
     SCT_LIST_free(list);
     X509_sign(leaf.get(), intermediate_key.get(), EVP_sha256());
   }
 
-  void log_entry(int64_t integrated_time, const std::string& signature)
+  void log_entry(int64_t integrated_time, const std::string &signature)
   {
     std::string cert_der = certificate_der(leaf.get());
     std::string pem = "-----BEGIN CERTIFICATE-----\n" + base64_encode(cert_der) + "\n-----END CERTIFICATE-----\n";
-    std::string body = R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" +
-                       hex_encode(artifact.digests.at(HashAlgorithm::sha256)) + R"("}},"signature":{"content":")" +
-                       base64_encode(signature) + R"(","publicKey":{"content":")" + base64_encode(pem) + R"("}}}})";
+    std::string body =
+        R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" +
+        hex_encode(artifact.digests.at(HashAlgorithm::sha256)) + R"("}},"signature":{"content":")" +
+        base64_encode(signature) + R"(","publicKey":{"content":")" + base64_encode(pem) + R"("}}}})";
     TlogEntry entry;
     entry.log_index = 42;
     entry.log_id = trusted.tlogs[0].log_id;
@@ -132,17 +134,19 @@ struct Pki
     entry.integrated_time = integrated_time;
     entry.canonicalized_body = body;
     entry.canonicalized_body_b64 = base64_encode(body);
-    entry.signed_entry_timestamp = test::sign(rekor_key.get(), EVP_sha256(),
-                                              rekor_set_payload(base64_encode(body), integrated_time, entry.log_id, 42));
+    entry.signed_entry_timestamp = test::sign(
+        rekor_key.get(), EVP_sha256(), rekor_set_payload(base64_encode(body), integrated_time, entry.log_id, 42));
     bundle.tlog_entries = {entry};
   }
 
   explicit Pki(std::time_t leaf_start = signed_at - 60)
   {
-    root = make_cert("root", root_key.get(), nullptr, root_key.get(), true, signed_at - 86400 * 365, signed_at + 86400 * 365);
+    root = make_cert("root", root_key.get(), nullptr, root_key.get(), true, signed_at - 86400 * 365,
+                     signed_at + 86400 * 365);
     intermediate = make_cert("intermediate", intermediate_key.get(), root.get(), root_key.get(), true,
                              signed_at - 86400 * 365, signed_at + 86400 * 365);
-    leaf = make_cert("", leaf_key.get(), intermediate.get(), intermediate_key.get(), false, leaf_start, leaf_start + 600);
+    leaf =
+        make_cert("", leaf_key.get(), intermediate.get(), intermediate_key.get(), false, leaf_start, leaf_start + 600);
     embed_sct(leaf_start);
     CertificateAuthority ca;
     ca.uri = "https://fulcio.test";
@@ -164,7 +168,7 @@ struct Pki
     log_entry(signed_at, signature);
   }
 
-  BundleVerifyOptions options(const std::string& subject_regexp = "https://github.com/acme/.+") const
+  BundleVerifyOptions options(const std::string &subject_regexp = "https://github.com/acme/.+") const
   {
     BundleVerifyOptions result;
     result.trusted_root = &trusted;
@@ -173,7 +177,7 @@ struct Pki
     return result;
   }
 
-  BundleReport verify(const BundleVerifyOptions& with) const
+  BundleReport verify(const BundleVerifyOptions &with) const
   {
     auto report = verify_bundle(bundle, artifact, with);
     REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.message()));
@@ -181,10 +185,11 @@ struct Pki
   }
 };
 
-bool has_failure(const BundleReport& report, const std::string& needle)
+bool has_failure(const BundleReport &report, const std::string &needle)
 {
-  for (const auto& failure : report.failures) {
-    if (failure.find(needle) != std::string::npos) return true;
+  for (const auto &failure : report.failures) {
+    if (failure.find(needle) != std::string::npos)
+      return true;
   }
   return false;
 }
@@ -197,7 +202,8 @@ TEST_CASE("keyless happy path: signature, SET, chain at the logged time, SCT, id
   BundleReport report = pki.verify(pki.options());
   CHECK_MESSAGE(report.verified(), (report.failures.empty() ? "" : report.failures.front()));
   CHECK(report.log_indexes == std::vector<int64_t>{42});
-  for (const char* check : {"signature", "log-body", "signed-entry-timestamp", "certificate-chain", "sct", "identity"}) {
+  for (const char *check :
+       {"signature", "log-body", "signed-entry-timestamp", "certificate-chain", "sct", "identity"}) {
     CHECK(std::find(report.checks.begin(), report.checks.end(), check) != report.checks.end());
   }
   CHECK(report.signer.find(identity) != std::string::npos);

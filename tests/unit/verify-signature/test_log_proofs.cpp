@@ -12,26 +12,31 @@
 using namespace relgate;
 using namespace relgate::sig;
 
-namespace {
+namespace
+{
 
 // RFC 6962 §2.1 reference: MTH and PATH, written recursively.
 std::size_t split_point(std::size_t n)
 {
   std::size_t k = 1;
-  while (k * 2 < n) k *= 2;
+  while (k * 2 < n)
+    k *= 2;
   return k;
 }
 
-std::string tree_hash(const std::vector<std::string>& leaves, std::size_t begin, std::size_t end)
+std::string tree_hash(const std::vector<std::string> &leaves, std::size_t begin, std::size_t end)
 {
-  if (end - begin == 1) return merkle_leaf_hash(leaves[begin]);
+  if (end - begin == 1)
+    return merkle_leaf_hash(leaves[begin]);
   std::size_t k = split_point(end - begin);
   return merkle_node_hash(tree_hash(leaves, begin, begin + k), tree_hash(leaves, begin + k, end));
 }
 
-std::vector<std::string> audit_path(const std::vector<std::string>& leaves, std::size_t m, std::size_t begin, std::size_t end)
+std::vector<std::string> audit_path(const std::vector<std::string> &leaves, std::size_t m, std::size_t begin,
+                                    std::size_t end)
 {
-  if (end - begin == 1) return {};
+  if (end - begin == 1)
+    return {};
   std::size_t k = split_point(end - begin);
   std::vector<std::string> path;
   if (m < k) {
@@ -50,7 +55,8 @@ TEST_CASE("inclusion proofs verify for every leaf of trees of size 1..33")
 {
   for (std::size_t size = 1; size <= 33; ++size) {
     std::vector<std::string> leaves;
-    for (std::size_t i = 0; i < size; ++i) leaves.push_back("entry-" + std::to_string(i));
+    for (std::size_t i = 0; i < size; ++i)
+      leaves.push_back("entry-" + std::to_string(i));
     std::string root = tree_hash(leaves, 0, size);
     for (std::size_t index = 0; index < size; ++index) {
       CAPTURE(size);
@@ -61,13 +67,15 @@ TEST_CASE("inclusion proofs verify for every leaf of trees of size 1..33")
       if (!proof.empty()) {
         auto corrupted = proof;
         corrupted[0][5] ^= 1;
-        CHECK_FALSE(verify_inclusion(static_cast<int64_t>(index), static_cast<int64_t>(size), leaf, corrupted, root).ok());
+        CHECK_FALSE(
+            verify_inclusion(static_cast<int64_t>(index), static_cast<int64_t>(size), leaf, corrupted, root).ok());
         auto longer = proof;
         longer.push_back(std::string(32, 'x'));
         CHECK_FALSE(verify_inclusion(static_cast<int64_t>(index), static_cast<int64_t>(size), leaf, longer, root).ok());
         auto shorter = proof;
         shorter.pop_back();
-        CHECK_FALSE(verify_inclusion(static_cast<int64_t>(index), static_cast<int64_t>(size), leaf, shorter, root).ok());
+        CHECK_FALSE(
+            verify_inclusion(static_cast<int64_t>(index), static_cast<int64_t>(size), leaf, shorter, root).ok());
       }
     }
   }
@@ -86,7 +94,8 @@ TEST_CASE("checkpoints: log line found among witness lines, bad signatures refus
   std::string body = "log.example.dev\n42\n" + base64_encode(root) + "\n";
   std::string good = base64_encode(log_id.substr(0, 4) + test::sign(key.get(), nullptr, body));
   std::string witness = base64_encode(std::string("\x01\x02\x03\x04", 4) + std::string(72, 'w'));
-  std::string note = body + "\n\xE2\x80\x94 witness.example " + witness + "\n\xE2\x80\x94 log.example.dev " + good + "\n";
+  std::string note =
+      body + "\n\xE2\x80\x94 witness.example " + witness + "\n\xE2\x80\x94 log.example.dev " + good + "\n";
   auto checkpoint = parse_checkpoint(note);
   REQUIRE(checkpoint.ok());
   CHECK(checkpoint->origin == "log.example.dev");
@@ -131,12 +140,13 @@ TEST_CASE("trusted root validity: closed interval, start required, null end open
   CHECK_FALSE(range.contains(99));
   auto key = test::generate("EC", "P-256");
   std::string der = base64_encode(test::public_of(key.get()).spki_der());
-  auto root_with = [&](const std::string& valid_for) {
+  auto root_with = [&](const std::string &valid_for) {
     return R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{"baseUrl":"https://log",)"
-           R"("hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":")" + der + R"(","keyDetails":"PKIX_ECDSA_P256_SHA_256",)" +
-           valid_for + R"(},"logId":{"keyId":"AAAA"}}]})";
+           R"("hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":")" +
+           der + R"(","keyDetails":"PKIX_ECDSA_P256_SHA_256",)" + valid_for + R"(},"logId":{"keyId":"AAAA"}}]})";
   };
-  auto open_end = parse_trusted_root(root_with(R"("validFor":{"start":"2021-01-01T00:00:00Z","end":null})"), "root.json");
+  auto open_end =
+      parse_trusted_root(root_with(R"("validFor":{"start":"2021-01-01T00:00:00Z","end":null})"), "root.json");
   REQUIRE(open_end.ok());
   CHECK_FALSE(open_end->tlogs[0].valid_for.end.has_value());
   auto no_start = parse_trusted_root(root_with(R"("validFor":{"end":"2030-01-01T00:00:00Z"})"), "root.json");
