@@ -3,6 +3,9 @@ find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(Threads REQUIRED)
+# RE2 (libre2-dev): identity patterns in cosign's Go syntax, matched in linear time.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 add_library(relgate_rapidjson INTERFACE)

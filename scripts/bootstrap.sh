@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ cmake ninja-build pkg-config
   libboost-program-options-dev rapidjson-dev libcurl4-openssl-dev libssl-dev
-  libtomlplusplus-dev doctest-dev
+  libtomlplusplus-dev doctest-dev libre2-dev
   git jq openssl curl ca-certificates python3 procps rsync strace
   prometheus nginx wrk hyperfine time
   clang libclang-rt-14-dev

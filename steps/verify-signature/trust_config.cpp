@@ -24,11 +24,11 @@ std::string TrustedKey::window_problem(std::time_t time) const
 
 bool IdentityRule::matches(const std::vector<std::string> &sans, const std::string &cert_issuer) const
 {
-  bool issuer_ok = issuer_pattern ? std::regex_match(cert_issuer, *issuer_pattern) : cert_issuer == issuer;
+  bool issuer_ok = issuer_pattern ? issuer_pattern->matches_whole(cert_issuer) : cert_issuer == issuer;
   if (!issuer_ok)
     return false;
   for (const auto &san : sans) {
-    if (subject_pattern ? std::regex_match(san, *subject_pattern) : san == subject)
+    if (subject_pattern ? subject_pattern->matches_whole(san) : san == subject)
       return true;
   }
   return false;
@@ -36,13 +36,20 @@ bool IdentityRule::matches(const std::vector<std::string> &sans, const std::stri
 
 std::string IdentityRule::describe() const
 {
-  std::string text = subject_pattern ? "identity matching ^" + subject_regexp + "$" : "identity " + subject;
-  text += issuer_pattern ? ", issuer matching ^" + issuer_regexp + "$" : ", issuer " + issuer;
+  // Shown as the anchored pattern it is: ^(?:a|b)$, not the misleading ^a|b$.
+  std::string text = subject_pattern ? "identity matching ^(?:" + subject_regexp + ")$" : "identity " + subject;
+  text += issuer_pattern ? ", issuer matching ^(?:" + issuer_regexp + ")$" : ", issuer " + issuer;
   return text;
 }
 
+IdentityFieldNames identity_flag_names()
+{
+  return IdentityFieldNames{"--certificate-identity-regexp", "--certificate-oidc-issuer-regexp"};
+}
+
 Result<IdentityRule> make_identity_rule(std::string subject, std::string subject_regexp, std::string issuer,
-                                        std::string issuer_regexp, const std::string &where)
+                                        std::string issuer_regexp, const std::string &where,
+                                        const IdentityFieldNames &fields)
 {
   if (subject.empty() == subject_regexp.empty()) {
     return make_error(where + ": give exactly one of certificate identity or identity regexp "
@@ -57,20 +64,14 @@ Result<IdentityRule> make_identity_rule(std::string subject, std::string subject
   rule.subject_regexp = std::move(subject_regexp);
   rule.issuer = std::move(issuer);
   rule.issuer_regexp = std::move(issuer_regexp);
-  // std::regex reports bad patterns only by throwing: this is the one wrapper that converts it.
-  auto compile = [&](const std::string &pattern, std::shared_ptr<std::regex> &out) -> Result<void> {
-    if (pattern.empty())
-      return ok_result();
-    std::regex_constants::syntax_option_type flags = std::regex::ECMAScript;
-    try {
-      out = std::make_shared<std::regex>(pattern, flags);
-    } catch (const std::regex_error &error) {
-      return make_error(where + ": invalid regexp '" + pattern + "': " + error.what());
-    }
-    return ok_result();
-  };
-  RELGATE_TRY(compile(rule.subject_regexp, rule.subject_pattern));
-  RELGATE_TRY(compile(rule.issuer_regexp, rule.issuer_pattern));
+  if (!rule.subject_regexp.empty()) {
+    RELGATE_ASSIGN_OR_RETURN(rule.subject_pattern,
+                             IdentityPattern::compile(rule.subject_regexp, where + ": " + fields.subject_regexp));
+  }
+  if (!rule.issuer_regexp.empty()) {
+    RELGATE_ASSIGN_OR_RETURN(rule.issuer_pattern,
+                             IdentityPattern::compile(rule.issuer_regexp, where + ": " + fields.issuer_regexp));
+  }
   return rule;
 }
 

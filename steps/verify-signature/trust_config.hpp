@@ -1,14 +1,14 @@
 // What the verifier trusts, from the policy and the flags: named keys with optional validity
-// windows, and keyless identities (SAN + OIDC issuer, exact or anchored regexp).
+// windows, and keyless identities (SAN + OIDC issuer, exact or anchored RE2 regexp).
 #pragma once
 
+#include "identity_pattern.hpp"
 #include "public_key.hpp"
 #include "result.hpp"
 
 #include <ctime>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -32,16 +32,24 @@ struct IdentityRule {
   std::string subject_regexp; // anchored: the whole SAN must match
   std::string issuer;
   std::string issuer_regexp;
-  std::shared_ptr<std::regex> subject_pattern;
-  std::shared_ptr<std::regex> issuer_pattern;
+  std::optional<IdentityPattern> subject_pattern;
+  std::optional<IdentityPattern> issuer_pattern;
 
   bool matches(const std::vector<std::string> &sans, const std::string &cert_issuer) const;
   std::string describe() const;
 };
 
+// How the two regexps are called where they came from, so an error names the flag or the key.
+struct IdentityFieldNames {
+  std::string subject_regexp = "subject_regexp";
+  std::string issuer_regexp = "issuer_regexp";
+};
+IdentityFieldNames identity_flag_names(); // --certificate-identity-regexp, --certificate-oidc-issuer-regexp
+
 // Compiles the regexps; exactly one of subject/subject_regexp and of issuer/issuer_regexp.
 Result<IdentityRule> make_identity_rule(std::string subject, std::string subject_regexp, std::string issuer,
-                                        std::string issuer_regexp, const std::string &where);
+                                        std::string issuer_regexp, const std::string &where,
+                                        const IdentityFieldNames &fields = IdentityFieldNames{});
 
 Result<std::shared_ptr<PublicKey>> load_public_key_file(const std::string &path);
 

@@ -61,11 +61,11 @@ Result<Inputs> gather_inputs(StepContext &context)
                       "verify with a key or keyless, not both (the policy can list both kinds)");
   }
   if (identity_flags) {
-    RELGATE_ASSIGN_OR_RETURN(auto rule,
-                             make_identity_rule(args.value_or("certificate-identity", ""),
-                                                args.value_or("certificate-identity-regexp", ""),
-                                                args.value_or("certificate-oidc-issuer", ""),
-                                                args.value_or("certificate-oidc-issuer-regexp", ""), "flags"));
+    RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(args.value_or("certificate-identity", ""),
+                                                           args.value_or("certificate-identity-regexp", ""),
+                                                           args.value_or("certificate-oidc-issuer", ""),
+                                                           args.value_or("certificate-oidc-issuer-regexp", ""),
+                                                           "command line", identity_flag_names()));
     inputs.identities.push_back(std::move(rule));
   } else {
     inputs.identities = inputs.policy.identities;

@@ -70,7 +70,7 @@ if [ -d "$happy" ]; then
   run verify-signature --bundle "$happy/bundle.sigstore.json" --trusted-root "$PUBLIC_GOOD" --artifact "$CASES/a.txt" \
       --certificate-identity-regexp 'https://github.com/sigstore-conformance/' --certificate-oidc-issuer "$DEFAULT_ISSUER"
   expect_rc 1 "unanchored-looking regexp is anchored"
-  expect_contains "$out" "does not match identity matching ^https://github.com/sigstore-conformance/\$" "identity reason"
+  expect_contains "$out" "does not match identity matching ^(?:https://github.com/sigstore-conformance/)\$" "identity reason"
 fi
 
 # cosign's legacy --bundle format, converted at test time from the v0.1 case (CVE-2022-36056: a
