@@ -2,30 +2,52 @@
 
 namespace relgate::gitops
 {
+std::string message_line(std::string_view text)
+{
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string line;
+  line.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      line += "\\x";
+      line += hex[byte >> 4];
+      line += hex[byte & 0xF];
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
 namespace
 {
 
 std::string single_line(std::string_view text)
 {
-  std::string line(text);
-  for (char &c : line) {
-    if (c == '\n' || c == '\r')
-      c = ' ';
-  }
-  return line;
+  return message_line(text);
 }
 
 } // namespace
 
-std::string commit_message(std::string_view title, std::string_view body, const CommitTrailers &trailers)
+std::string commit_message(std::string_view title, const std::vector<std::string> &body_lines,
+                           const CommitTrailers &trailers)
 {
   std::string message = single_line(title) + "\n\n";
-  if (!body.empty()) {
-    message += std::string(body);
-    if (message.back() != '\n')
-      message += '\n';
-    message += '\n';
+  bool any = false;
+  for (const auto &line : body_lines) {
+    // An empty line would end a paragraph: keep the body one paragraph.
+    if (line.find_first_not_of(" \t") == std::string::npos)
+      continue;
+    message += single_line(line) + "\n";
+    any = true;
   }
+  if (any)
+    message += '\n';
   message += "Relgate-Release: " + single_line(trailers.release_id) + "\n";
   message += "Relgate-Env: " + single_line(trailers.env) + "\n";
   message += "Relgate-Digest: " + single_line(trailers.digest) + "\n";

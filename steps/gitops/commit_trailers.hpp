@@ -22,9 +22,14 @@ struct CommitTrailers {
   std::string rollback_of; // "" = not shown
 };
 
-// "<title>\n\n<body>\n\nRelgate-Release: ...". Newlines in title/body lines are kept; the trailer
-// values come from validated data (ids, digests) and never contain newlines.
-std::string commit_message(std::string_view title, std::string_view body, const CommitTrailers &trailers);
+// "<title>\n\n<body lines>\n\nRelgate-Release: ...". The title, every body line and every trailer
+// value go through message_line: data (a reason, an approver, an image name) can never start a
+// line of its own, so it can neither add a trailer nor end the paragraph the trailers are in.
+std::string commit_message(std::string_view title, const std::vector<std::string> &body_lines,
+                           const CommitTrailers &trailers);
+
+// One line of a commit message: CR, LF, other control bytes and DEL are written as \n, \r, \xHH.
+std::string message_line(std::string_view text);
 
 // Trailers ("Key: value" lines of the last paragraph) of a commit message, keyed by name.
 std::map<std::string, std::string> parse_trailers(std::string_view message);

@@ -2,7 +2,9 @@
 
 #include "digest.hpp"
 #include "file_io.hpp"
+#include "image_name.hpp"
 #include "json.hpp"
+#include "release_id.hpp"
 #include "repo_layout.hpp"
 
 namespace relgate::gitops
@@ -38,6 +40,11 @@ Result<std::optional<ReleaseRef>> release_from_json(const JsonValue &root, std::
   auto parsed = parse_digest(*digest);
   if (!parsed)
     return make_error(field + ".digest: " + parsed.message());
+  if (parsed->algorithm != HashAlgorithm::sha256)
+    return make_error(field + ".digest: only sha256 digests are promoted; restore the file from git history");
+  auto id = parse_release_id(*release);
+  if (!id)
+    return make_error(field + ".release: " + id.message());
   ref.release_id = *release;
   ref.digest = *digest;
   ref.since = *since;
@@ -81,6 +88,9 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   }
   state.env = *env;
   state.image = *image;
+  auto valid_image = validate_image_name(state.image, source_name + ": .image");
+  if (!valid_image)
+    return make_error(valid_image.message());
   state.canary_weight = *weight;
   state.ledger_seq = *seq;
   state.updated_at = get_string(doc, "updated_at").value_or("");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace relgate::gitops
@@ -36,5 +37,12 @@ int git_process_count();
 
 // "git clone" of a local repository into a fresh folder (drills, tests).
 Result<void> git_clone(const std::string &source, const std::string &destination);
+
+// Values from flags or from git's output that become git operands are validated first: nothing
+// that starts with '-' (an option), contains control characters or whitespace, or names a remote
+// helper ("ext::sh -c ..."). Every git call also puts "--" before its operands.
+Result<void> validate_remote(std::string_view remote);  // a remote name, URL or path
+Result<void> validate_branch(std::string_view branch);  // a branch name (no "refs/heads/")
+Result<void> validate_commit_id(std::string_view text); // 40 or 64 lower-case hex
 
 } // namespace relgate::gitops

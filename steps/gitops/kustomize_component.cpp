@@ -1,5 +1,7 @@
 #include "kustomize_component.hpp"
 
+#include "yaml_scalar.hpp"
+
 namespace relgate::gitops
 {
 
@@ -16,10 +18,10 @@ std::string render_component(const EnvState &state)
     return text;
   }
   text += "images:\n";
-  // Image names and digests are validated (subject / digest parsers), so no YAML quoting is needed;
-  // quotes are kept anyway so a ':' in a registry port stays a plain string.
-  text += "- name: \"" + state.image + "\"\n";
-  text += "  digest: \"" + state.stable->digest + "\"\n";
+  // Names and digests are validated where they enter, and still go through the one escaping
+  // writer: a value must never be able to add a key (e.g. a second newName:) to this file.
+  text += "- name: " + yaml_quoted(state.image) + "\n";
+  text += "  digest: " + yaml_quoted(state.stable->digest) + "\n";
   return text;
 }
 

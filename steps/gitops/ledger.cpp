@@ -4,6 +4,8 @@
 #include "json.hpp"
 #include "repo_layout.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -29,6 +31,8 @@ std::string ledger_line(const LedgerEntry &entry)
   set_member(doc, "reason", entry.reason, allocator);
   if (!entry.rollback_of.empty())
     set_member(doc, "rollback_of", entry.rollback_of, allocator);
+  if (!entry.evidence_trust.empty())
+    set_member(doc, "evidence_trust", entry.evidence_trust, allocator);
   return to_json(doc) + "\n";
 }
 
@@ -58,6 +62,7 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &
   entry.outcome = get_string(doc, "outcome").value_or("");
   entry.reason = get_string(doc, "reason").value_or("");
   entry.rollback_of = get_string(doc, "rollback_of").value_or("");
+  entry.evidence_trust = get_string(doc, "evidence_trust").value_or("");
   if (const JsonValue *approvers = find_member(doc, "approvers"); approvers && approvers->IsArray()) {
     for (const auto &item : approvers->GetArray()) {
       if (item.IsString())
@@ -69,6 +74,13 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &
 
 Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &path)
 {
+  // A FIFO or device in the work tree would block or never end the tail read below.
+  struct stat info {
+  };
+  if (::lstat(path.c_str(), &info) != 0)
+    return std::optional<LedgerEntry>(); // no ledger yet
+  if (!S_ISREG(info.st_mode))
+    return make_error(path + " is not a regular file: restore the ledger from git history");
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return std::optional<LedgerEntry>(); // no ledger yet

@@ -27,7 +27,8 @@ struct LedgerEntry {
   std::string time;    // RFC 3339
   std::string outcome; // canary | stable | rolled-back
   std::string reason;
-  std::string rollback_of; // release id rolled back (rollback only)
+  std::string rollback_of;    // release id rolled back (rollback only)
+  std::string evidence_trust; // "signed", or "unsigned (allow_unsigned = true)"; "" = no evidence read
 };
 
 std::string ledger_line(const LedgerEntry &entry); // compact JSON + "\n"

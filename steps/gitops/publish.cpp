@@ -4,6 +4,7 @@
 #include "repo_layout.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,14 +33,45 @@ bool is_remote_moved(const ProcessResult &push)
 // The remote branch head after a fetch, or "" when the branch does not exist there yet.
 Result<std::string> fetch_remote_head(const GitRepo &repo, const std::string &remote, const std::string &branch)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto fetch, repo.run({"fetch", "--quiet", remote, "refs/heads/" + branch}));
+  RELGATE_TRY(validate_remote(remote));
+  RELGATE_TRY(validate_branch(branch));
+  RELGATE_ASSIGN_OR_RETURN(auto fetch, repo.run({"fetch", "--quiet", "--", remote, "refs/heads/" + branch}));
   if (fetch.exit_code != 0) {
     if (fetch.stderr_text.find("couldn't find remote ref") != std::string::npos)
       return std::string();
     return make_error(repo.work_tree() + ": git fetch " + remote + " " + branch + " failed: " + fetch.stderr_text +
                       "check the remote name (--remote) and your credentials");
   }
-  return repo.line({"rev-parse", "--verify", "FETCH_HEAD^{commit}"});
+  RELGATE_ASSIGN_OR_RETURN(auto head, repo.line({"rev-parse", "--verify", "FETCH_HEAD^{commit}"}));
+  RELGATE_TRY(validate_commit_id(head));
+  return head;
+}
+
+// Ledgers are JSON lines: an append must start on a line of its own. A file whose last line lost
+// its newline (a hand edit, a tool that strips it) gets it back in the same commit instead of
+// gluing the new entry onto the old one, which would make every later run fail to read it.
+Result<std::string> line_append_bytes(const std::string &path, const std::string &content)
+{
+  struct stat info {
+  };
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT)
+      return content;
+    return make_error(path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(info.st_mode))
+    return make_error(path + " is not a regular file: restore it from git history");
+  if (info.st_size == 0)
+    return content;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0)
+    return make_error(path + ": cannot read: " + std::strerror(errno));
+  char last = '\n';
+  const ssize_t n = ::pread(fd, &last, 1, info.st_size - 1);
+  ::close(fd);
+  if (n != 1)
+    return make_error(path + ": cannot read its last byte");
+  return last == '\n' ? content : "\n" + content;
 }
 
 // Work-tree files need no fsync or rename: the commit is what must be durable (git's objects),
@@ -126,7 +158,8 @@ Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &pla
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
     if (error)
       return make_error(path + ": cannot create its folder: " + error.message());
-    RELGATE_TRY(append_file(path, append.content));
+    RELGATE_ASSIGN_OR_RETURN(auto bytes, line_append_bytes(path, append.content));
+    RELGATE_TRY(append_file(path, bytes));
     paths.insert(append.path);
   }
   std::vector<std::string> add{"add", "--"};
@@ -148,6 +181,8 @@ Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &pla
 Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options, const PlanFunction &plan)
 {
   PublishResult result;
+  if (options.push)
+    RELGATE_TRY(validate_remote(options.remote));
   RELGATE_TRY(check_repository(repo));
   RELGATE_TRY(check_relgate_files_clean(repo));
 
@@ -157,10 +192,11 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
     if (!branch || branch->empty()) {
       return make_error(repo.work_tree() + ": HEAD is detached: check out the branch to push (e.g. git checkout main)");
     }
+    RELGATE_TRY(validate_branch(*branch));
     result.branch = *branch;
     RELGATE_ASSIGN_OR_RETURN(remote_head, fetch_remote_head(repo, options.remote, result.branch));
     if (!remote_head.empty()) {
-      RELGATE_ASSIGN_OR_RETURN(auto ancestor, repo.run({"merge-base", "--is-ancestor", "HEAD", remote_head}));
+      RELGATE_ASSIGN_OR_RETURN(auto ancestor, repo.run({"merge-base", "--is-ancestor", "--", "HEAD", remote_head}));
       if (ancestor.exit_code != 0) {
         return make_error(repo.work_tree() + ": branch " + result.branch + " has commits that are not on " +
                           options.remote + "/" + result.branch +
@@ -168,7 +204,7 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
                           options.remote + " HEAD:" + result.branch + "`) or drop them (`git -C " + repo.work_tree() +
                           " reset --keep " + options.remote + "/" + result.branch + "`), then run again");
       }
-      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", remote_head}));
+      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", remote_head, "--"}));
     }
   }
 
@@ -182,8 +218,8 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
     if (!options.push)
       return result;
 
-    RELGATE_ASSIGN_OR_RETURN(auto push,
-                             repo.run({"push", "--porcelain", options.remote, "HEAD:refs/heads/" + result.branch}));
+    RELGATE_ASSIGN_OR_RETURN(
+        auto push, repo.run({"push", "--porcelain", "--", options.remote, "HEAD:refs/heads/" + result.branch}));
     if (push.exit_code == 0) {
       result.pushed = true;
       return result;
@@ -193,7 +229,7 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
     RELGATE_ASSIGN_OR_RETURN(auto new_head, fetch_remote_head(repo, options.remote, result.branch));
     const std::string &reset_to = new_head.empty() ? remote_head : new_head;
     if (!reset_to.empty())
-      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", reset_to}));
+      RELGATE_TRY(repo.check({"reset", "--quiet", "--keep", reset_to, "--"}));
     result.committed = false;
     result.commit.clear();
     if (!moved) {

@@ -64,8 +64,14 @@ Result<std::string> next_release_id(std::string_view last, TimePoint now)
   int number = 1;
   if (!last.empty()) {
     RELGATE_ASSIGN_OR_RETURN(auto previous, parse_release_id(last));
-    if (previous.date == today)
+    // Never behind the last id: a pipeline may have chosen an id dated later than today (or a
+    // clock went back), and restarting that day's count at 01 would hand out an existing id.
+    if (previous.date >= today) {
+      if (previous.number >= 999999)
+        return make_error("release id " + std::string(last) + " is the last of its day: relgate cannot count on");
+      today = previous.date;
       number = previous.number + 1;
+    }
   }
   return ReleaseId{today, number}.str();
 }

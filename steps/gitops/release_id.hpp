@@ -20,7 +20,8 @@ struct ReleaseId {
 Result<ReleaseId> parse_release_id(std::string_view text);
 // Order of ids by (day, number); "" sorts first. Malformed ids sort first too.
 bool release_id_before(std::string_view a, std::string_view b);
-// The next id after `last` (may be empty) for the UTC day of `now`.
+// The next id after `last` (may be empty) for the UTC day of `now`; never an id that sorts before
+// or equal to `last` (a `last` dated after today continues that day's count).
 Result<std::string> next_release_id(std::string_view last, TimePoint now);
 
 } // namespace relgate::gitops

@@ -1,7 +1,9 @@
 #include "release_index.hpp"
 
+#include "digest.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
+#include "release_id.hpp"
 #include "repo_layout.hpp"
 
 #include <algorithm>
@@ -25,6 +27,10 @@ std::string serialize_releases_index(const ReleasesIndex &index)
     set_member(rejected, digest, std::move(item), allocator);
   }
   set_member(doc, "rejected", std::move(rejected), allocator);
+  JsonValue ids(rapidjson::kObjectType);
+  for (const auto &[id, digest] : index.release_digests)
+    set_member(ids, id, digest, allocator);
+  set_member(doc, "release_digests", std::move(ids), allocator);
   return to_pretty_json(doc) + "\n";
 }
 
@@ -49,6 +55,19 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
       entry.reason = get_string(member.value, "reason").value_or("");
       entry.time = get_string(member.value, "time").value_or("");
       index.rejected.emplace(std::string(member.name.GetString(), member.name.GetStringLength()), std::move(entry));
+    }
+  }
+  if (const JsonValue *ids = find_member(doc, "release_digests"); ids != nullptr) {
+    if (!ids->IsObject())
+      return make_error(source_name + ": .release_digests must be an object (release id -> digest)");
+    for (const auto &member : ids->GetObject()) {
+      std::string id(member.name.GetString(), member.name.GetStringLength());
+      auto digest = member.value.IsString() ? parse_digest(member.value.GetString()) : make_error("not a string");
+      if (!parse_release_id(id) || !digest || digest->algorithm != HashAlgorithm::sha256) {
+        return make_error(source_name + ": .release_digests['" + id +
+                          "'] must map a release id to a sha256 digest; restore the file from git history");
+      }
+      index.release_digests.emplace(std::move(id), digest->str());
     }
   }
   return index;
@@ -95,6 +114,11 @@ Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string
     auto digest = item.IsObject() ? get_string(item, "digest") : std::nullopt;
     if (!release || !digest)
       return make_error(source_name + ": each of .releases needs release and digest");
+    auto parsed = parse_digest(*digest);
+    if (!parsed || parsed->algorithm != HashAlgorithm::sha256 || !parse_release_id(*release)) {
+      return make_error(source_name + ": .releases entry '" + *release +
+                        "' needs a release id and a sha256 digest; restore the file from git history");
+    }
     index.releases.push_back(ReleaseRef{*release, *digest, get_string(item, "since").value_or("")});
   }
   return index;
@@ -108,6 +132,25 @@ Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::strin
     return KnownGoodIndex{};
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
   return parse_known_good(text, path);
+}
+
+Result<bool> bind_release_id(ReleasesIndex &index, const std::string &release_id, const std::string &digest)
+{
+  RELGATE_TRY(parse_release_id(release_id));
+  auto found = index.release_digests.find(release_id);
+  if (found != index.release_digests.end() && found->second != digest) {
+    return make_error("release id " + release_id + " already belongs to " + found->second + " in " + releases_path() +
+                      ": a release id names one digest for good; create the evidence with another --release "
+                      "(or none: relgate then hands out the next id)");
+  }
+  bool changed = found == index.release_digests.end();
+  if (changed)
+    index.release_digests.emplace(release_id, digest);
+  if (release_id_before(index.last_release_id, release_id)) {
+    index.last_release_id = release_id;
+    changed = true;
+  }
+  return changed;
 }
 
 void remember_known_good(KnownGoodIndex &index, const ReleaseRef &release)

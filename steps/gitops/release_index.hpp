@@ -27,7 +27,14 @@ struct RejectedRelease {
 struct ReleasesIndex {
   std::string last_release_id;                     // "" before the first promotion
   std::map<std::string, RejectedRelease> rejected; // by digest
+  // Every release id handed out or accepted in this repository -> its digest: an id names one
+  // digest for good, whichever environment or evidence file brings it.
+  std::map<std::string, std::string> release_digests;
 };
+
+// Binds id to digest (and moves last_release_id forward, never back). Refuses an id that already
+// belongs to another digest. Returns whether the index changed.
+Result<bool> bind_release_id(ReleasesIndex &index, const std::string &release_id, const std::string &digest);
 
 std::string serialize_releases_index(const ReleasesIndex &index);
 Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string &source_name);

@@ -28,6 +28,25 @@ std::string known_names(const TemplateVariables &variables)
   return names;
 }
 
+// Templates put values anywhere (inside quotes, in a URL, a YAML key): no escaping fits every
+// place, so values are restricted to the characters image names, digests and ids are made of.
+Result<void> check_plain_values(const TemplateVariables &variables)
+{
+  for (const auto &[name, value] : variables) {
+    for (char c : value) {
+      bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                   c == '_' || c == ':' || c == '/' || c == '@';
+      if (!plain) {
+        return make_error("template variable '" + name +
+                          "' holds a character templates may not receive (only letters, digits and . - _ : / @): "
+                          "check relgate/" +
+                          variables.at("env") + "/state.json");
+      }
+    }
+  }
+  return ok_result();
+}
+
 } // namespace
 
 TemplateVariables template_variables(const EnvState &state)
@@ -92,6 +111,8 @@ Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, co
   }
   std::sort(names.begin(), names.end()); // stable commit content whatever the directory order
   auto variables = template_variables(state);
+  if (!names.empty())
+    RELGATE_TRY(check_plain_values(variables));
   for (const auto &name : names) {
     RELGATE_ASSIGN_OR_RETURN(auto source, safe_path(repo, templates_dir() + "/" + name));
     RELGATE_ASSIGN_OR_RETURN(auto text, read_file(source));

@@ -1,6 +1,9 @@
 #include "admission.hpp"
 
+#include "commit_trailers.hpp"
 #include "freeze_window.hpp"
+#include "image_name.hpp"
+#include "release_id.hpp"
 
 #include <algorithm>
 
@@ -30,26 +33,45 @@ CheckResult check_immutable_digest(const AdmissionInput &input)
   auto last_slash = subject.name.rfind('/');
   auto colon = subject.name.find(':', last_slash == std::string::npos ? 0 : last_slash);
   if (colon != std::string::npos || subject.name.find('@') != std::string::npos) {
-    return fail("immutable-digest",
-                "subject " + subject.name + " carries a tag: only NAME@sha256:<digest> is promoted");
+    return fail("immutable-digest", "subject " + gitops::message_line(subject.name) +
+                                        " carries a tag: only NAME@sha256:<digest> is promoted");
+  }
+  auto valid = gitops::validate_image_name(subject.name, "subject name");
+  if (!valid)
+    return fail("immutable-digest", valid.message());
+  // The rejected list, the state files and every comparison speak sha256.
+  if (subject.digest.algorithm != HashAlgorithm::sha256) {
+    return fail("immutable-digest", "subject digest " + subject.digest.str().substr(0, 19) +
+                                        "... is not sha256: only NAME@sha256:<64 hex> is promoted");
   }
   return pass("immutable-digest", subject.digest.str());
 }
 
 CheckResult check_evidence_chain(const AdmissionInput &input)
 {
-  if (!input.chain.intact) {
-    return fail("evidence-chain", "the evidence chain is broken (" + input.chain.problem +
-                                      "): rebuild the evidence from the pipeline, never edit it");
-  }
-  if (!input.policy.trusted_key_paths.empty() && input.chain.signed_records < input.evidence.records.size()) {
-    return fail("evidence-chain", "the policy requires evidence signed by a trusted key, but only " +
-                                      std::to_string(input.chain.signed_records) + " of " +
-                                      std::to_string(input.evidence.records.size()) +
-                                      " records are: set RELGATE_EVIDENCE_KEY in every step");
-  }
+  if (!input.chain.problem.empty())
+    return fail("evidence-chain", input.chain.problem);
   return pass("evidence-chain", std::to_string(input.evidence.records.size()) + " records, chain intact" +
-                                    (input.policy.trusted_key_paths.empty() ? "" : ", signed by trusted keys"));
+                                    (input.chain.unsigned_allowed ? ", UNSIGNED (allow_unsigned = true)"
+                                                                  : ", every record signed by a trusted key"));
+}
+
+// An id names one digest for good: evidence that claims an id another digest already has would
+// put two releases under one name in the ledger and the rejected list.
+CheckResult check_release_id(const AdmissionInput &input)
+{
+  const std::string &id = input.evidence.release_id;
+  if (id.empty())
+    return pass("release-id", "relgate assigns the id");
+  auto parsed = gitops::parse_release_id(id);
+  if (!parsed)
+    return fail("release-id", parsed.message());
+  auto found = input.releases.release_digests.find(id);
+  if (found != input.releases.release_digests.end() && found->second != input.evidence.subject.digest.str()) {
+    return fail("release-id", "release id " + id + " already belongs to " + found->second +
+                                  ": an id names one digest for good; create the evidence with another --release");
+  }
+  return pass("release-id", id);
 }
 
 CheckResult check_required_evidence(const AdmissionInput &input)
@@ -139,6 +161,8 @@ CheckResult check_approvals(const AdmissionInput &input, AdmissionReport &report
     }
   }
   auto needed = static_cast<std::size_t>(input.env_policy.approvals);
+  if (input.request.no_change)
+    return pass("approvals", "nothing changes: no approval needed");
   if (report.valid_approvers.size() < needed) {
     std::string note = input.request.env + " needs " + std::to_string(needed) +
                        " approval(s) from [approvals] approvers, got " + std::to_string(report.valid_approvers.size());
@@ -156,6 +180,8 @@ CheckResult check_approvals(const AdmissionInput &input, AdmissionReport &report
 
 CheckResult check_freeze(const AdmissionInput &input, AdmissionReport &report)
 {
+  if (input.request.no_change)
+    return pass("freeze-window", "nothing changes");
   for (const auto &window : input.env_policy.freezes) {
     auto active = freeze_active(window, input.now);
     if (!active)
@@ -167,13 +193,18 @@ CheckResult check_freeze(const AdmissionInput &input, AdmissionReport &report)
       return fail("freeze-window",
                   what + ": wait until it ends, or pass --override-freeze with --reason and --approved-by");
     }
-    if (input.request.reason.empty() || report.valid_approvers.empty()) {
-      return fail("freeze-window",
-                  what + ": --override-freeze needs --reason TEXT and an --approved-by from [approvals] approvers");
+    // valid_approvers admits anyone when there is no allow-list; an override never does.
+    const auto &list = input.policy.approvers;
+    auto listed = std::find_if(report.valid_approvers.begin(), report.valid_approvers.end(),
+                               [&](const auto &who) { return std::find(list.begin(), list.end(), who) != list.end(); });
+    if (input.request.reason.empty() || listed == report.valid_approvers.end()) {
+      return fail("freeze-window", what +
+                                       ": --override-freeze needs --reason TEXT and an --approved-by from "
+                                       "[approvals] approvers" +
+                                       (list.empty() ? " (the policy has no allow-list: no override possible)" : ""));
     }
     report.freeze_overridden = true;
-    return pass("freeze-window",
-                what + "; overridden by " + report.valid_approvers.front() + ": " + input.request.reason);
+    return pass("freeze-window", what + "; overridden by " + *listed + ": " + input.request.reason);
   }
   return pass("freeze-window", "no freeze window active");
 }
@@ -203,7 +234,15 @@ CheckResult check_canary_stage(const AdmissionInput &input)
   }
   const std::string digest = input.evidence.subject.digest.str();
   const auto &current = input.current;
+  if (input.request.no_change)
+    return pass("canary-stage", "already at 100% in " + input.request.env + ": nothing moves");
   bool same_canary = current && current->canary && current->canary->digest == digest;
+  // A canary of the release that already runs as stable would make a rollback of that "canary"
+  // reject the running release.
+  if (current && current->stable && current->stable->digest == digest && !same_canary) {
+    return fail("canary-stage", "this digest already runs at 100% in " + input.request.env + " as " +
+                                    current->stable->release_id + ": nothing to roll out as a canary");
+  }
   if (current && current->canary && !same_canary) {
     return fail("canary-stage", "conflict: " + input.request.env + " already runs canary " +
                                     current->canary->release_id + " at " + std::to_string(current->canary_weight) +
@@ -257,6 +296,7 @@ AdmissionReport run_admission_checks(const AdmissionInput &input)
   AdmissionReport report;
   report.checks.push_back(check_immutable_digest(input));
   report.checks.push_back(check_evidence_chain(input));
+  report.checks.push_back(check_release_id(input));
   report.checks.push_back(check_not_rejected(input));
   report.checks.push_back(check_image_allowed(input));
   report.checks.push_back(check_required_evidence(input));

@@ -22,13 +22,23 @@ struct PromotionRequest {
   std::vector<std::string> approvers; // --approved-by, as given
   bool override_freeze = false;
   std::string reason;
+  // The digest already runs at 100% here: the checks still decide, but canary-stage and the
+  // freeze window judge a change that does not happen.
+  bool no_change = false;
+};
+
+// The evidence file's trust, established once per run (gitops/evidence_trust.hpp).
+struct EvidenceCheck {
+  std::string problem;           // "" = chain intact, every record signed by a trusted key, anchors present
+  bool unsigned_allowed = false; // no trusted key; the policy opted out with allow_unsigned
+  std::size_t records = 0;
 };
 
 struct AdmissionInput {
   const PromotionPolicy &policy;
   const EnvPolicy &env_policy;
   const EvidenceFile &evidence;
-  const ChainReport &chain;
+  const EvidenceCheck &chain;
   const std::optional<gitops::EnvState> &current;    // this environment, if promoted before
   const gitops::KnownGoodIndex &upstream_known_good; // of env_policy.after (empty if none)
   const gitops::ReleasesIndex &releases;

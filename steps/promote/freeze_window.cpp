@@ -2,10 +2,15 @@
 
 #include "file_io.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
+#include <string_view>
 
 namespace relgate::promote
 {
@@ -26,6 +31,21 @@ std::string zoneinfo_dir()
 {
   const char *dir = std::getenv("TZDIR");
   return dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+}
+
+bool is_tzif_file(const std::string &path)
+{
+  struct stat info {
+  };
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+    return false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return false;
+  char magic[4] = {};
+  const ssize_t n = ::read(fd, magic, sizeof magic);
+  ::close(fd);
+  return n == 4 && std::string_view(magic, 4) == "TZif";
 }
 
 std::string two_digits(int value)
@@ -72,7 +92,8 @@ Result<void> validate_timezone(const std::string &name)
   for (char c : name) {
     safe = safe && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
   }
-  if (!safe || !file_exists(zoneinfo_dir() + "/" + name)) {
+  // A directory ("Asia") or any file that is not TZif data makes glibc fall back to UTC silently.
+  if (!safe || !is_tzif_file(zoneinfo_dir() + "/" + name)) {
     return make_error("time zone '" + name + "' is not in the TZ database (" + zoneinfo_dir() +
                       "): use an IANA name like Europe/Berlin or America/New_York (install tzdata if missing)");
   }

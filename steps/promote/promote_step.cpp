@@ -1,6 +1,7 @@
 #include "promote_step.hpp"
 
 #include "digest.hpp"
+#include "evidence_trust.hpp"
 #include "file_io.hpp"
 #include "git_cli.hpp"
 #include "promotion_plan.hpp"
@@ -15,16 +16,16 @@ namespace relgate::promote
 namespace
 {
 
-Result<std::vector<std::string>> read_trusted_keys(const PromotionPolicy &policy)
+// Free text from flags ends up in the ledger, the commit message and CI logs: one line only.
+Result<void> require_single_line(const std::string &flag, const std::string &value)
 {
-  std::vector<std::string> pems;
-  for (const auto &path : policy.trusted_key_paths) {
-    auto pem = read_file(path);
-    if (!pem)
-      return make_error(policy.ref.path + ": [evidence] trusted_keys: " + pem.message());
-    pems.push_back(std::move(*pem));
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      return make_error(flag + " contains a newline or another control character: give it as one line of text");
+    }
   }
-  return pems;
+  return ok_result();
 }
 
 Result<const EnvPolicy *> find_environment(const PromotionPolicy &policy, const std::string &env)
@@ -69,6 +70,12 @@ StepSpec promote_spec()
       value_option("reason", "TEXT", "why (recorded in the ledger and commit; needed to override a freeze)"),
       flag_option("override-freeze", "promote inside a freeze window (needs --reason and --approved-by)"),
       value_option("weight", "PERCENT", "the canary weight to move to; same as --stage (one of the policy's stages)"),
+      repeated_option("trusted-key", "PEM",
+                      "a public key the evidence records must be signed with, besides [evidence] trusted_keys "
+                      "(repeatable; a file may hold several keys)"),
+      repeated_option("expect-evidence-head", "ID",
+                      "a record id (the evidence-head output of a gate step) the evidence must still contain: "
+                      "records cut off the end are refused (repeatable)"),
   };
   spec.default_policy = "promotion.toml";
   spec.run = run_promote;
@@ -103,23 +110,40 @@ Result<StepOutcome> run_promote(StepContext &context)
     return make_error("--stage " + std::to_string(*stage) + ": not a stage of " + env + " (stages: " + list + ")");
   }
 
-  RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
-  RELGATE_ASSIGN_OR_RETURN(auto key_pems, read_trusted_keys(policy));
-  ChainReport chain = verify_chain(evidence, key_pems);
-  RELGATE_ASSIGN_OR_RETURN(auto evidence_hex, sha256_file_hex(context.common.evidence_path));
-
   PromotionRequest request;
   request.env = env;
   request.target_weight = stage.value_or(0);
   request.approvers = args.values("approved-by");
   request.override_freeze = args.has("override-freeze");
   request.reason = args.value_or("reason", "");
+  RELGATE_TRY(require_single_line("--reason", request.reason));
+  for (const auto &who : request.approvers)
+    RELGATE_TRY(require_single_line("--approved-by", who));
+  const auto expected_heads = args.values("expect-evidence-head");
+  RELGATE_TRY(gitops::validate_evidence_head_ids(expected_heads));
 
   gitops::GitRepo repo(repo_path);
   gitops::PublishOptions publish_options;
   publish_options.push = args.has("push");
   publish_options.remote = args.value_or("remote", "origin");
   publish_options.max_attempts = static_cast<int>(policy.push_attempts);
+  if (publish_options.push)
+    RELGATE_TRY(gitops::validate_remote(publish_options.remote));
+
+  // Everything that can fail after the push is checked before anything is committed: the
+  // signing key of the record appended at the end, and the trusted keys.
+  RELGATE_TRY(gitops::check_evidence_signing_key());
+  RELGATE_ASSIGN_OR_RETURN(
+      auto trust, gitops::load_evidence_trust(policy.evidence, policy.ref.path, args.values("trusted-key"), "promote"));
+  RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
+  RELGATE_ASSIGN_OR_RETURN(auto evidence_hex, sha256_file_hex(context.common.evidence_path));
+  EvidenceCheck chain;
+  chain.problem = gitops::evidence_trust_problem(evidence, trust, expected_heads);
+  chain.unsigned_allowed = trust.allow_unsigned;
+  chain.records = evidence.records.size();
+  const bool chain_intact = verify_chain(evidence).intact;
+  if (trust.allow_unsigned)
+    context.io.err << gitops::unsigned_evidence_warning(policy.ref.path) << "\n";
 
   std::optional<PromotionPlan> last_plan;
   auto plan_attempt = [&](int) -> Result<std::optional<gitops::PlannedCommit>> {
@@ -140,8 +164,8 @@ Result<StepOutcome> run_promote(StepContext &context)
   outcome.judged_digest = evidence.subject.digest;
   outcome.checks = plan.admission.checks;
   // A broken chain cannot take one more record; the DENY still reaches stdout and the exit code.
-  outcome.append_to_evidence = chain.intact;
-  if (!plan.no_change) {
+  outcome.append_to_evidence = chain_intact;
+  {
     outcome.text_details = "  checks:\n";
     for (const auto &check : plan.admission.checks) {
       outcome.text_details +=
@@ -151,6 +175,7 @@ Result<StepOutcome> run_promote(StepContext &context)
   const std::string digest = evidence.subject.digest.str();
   if (plan.no_change) {
     outcome.decision = Decision::allow;
+    outcome.text_details.clear();
     outcome.reasons.push_back(digest + " already runs at 100% in " + env + " as " + plan.release_id +
                               ": nothing to change");
   } else if (!plan.admission.passed()) {
@@ -180,6 +205,10 @@ Result<StepOutcome> run_promote(StepContext &context)
   set_member(outcome.summary, "pushed", JsonValue(published.pushed), allocator);
   set_member(outcome.summary, "attempts", JsonValue(published.attempts), allocator);
   set_member(outcome.summary, "push_conflicts", JsonValue(published.conflicts), allocator);
+  set_member(outcome.summary, "evidence_trust",
+             trust.allow_unsigned ? std::string("unsigned (allow_unsigned = true)") : std::string("signed"), allocator);
+  if (trust.allow_unsigned)
+    set_member(outcome.summary, "warning", gitops::unsigned_evidence_warning(policy.ref.path), allocator);
   if (plan.before)
     add_state_summary(outcome.summary, "before", *plan.before, allocator);
   add_state_summary(outcome.summary, "after", plan.after, allocator);

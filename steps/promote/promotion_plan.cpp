@@ -23,26 +23,31 @@ Result<std::string> choose_release_id(const PlanInputs &inputs, const std::optio
 {
   const std::string digest = inputs.evidence.subject.digest.str();
   allocated = false;
+  // Every id used is bound to its digest in releases.json (refused when another digest has it),
+  // and the counter only moves forward.
+  auto bound = [&](const std::string &id) -> Result<std::string> {
+    RELGATE_ASSIGN_OR_RETURN(bool changed, gitops::bind_release_id(releases, id, digest));
+    allocated = allocated || changed;
+    return id;
+  };
   if (current && current->canary && current->canary->digest == digest)
-    return current->canary->release_id;
-  if (!inputs.evidence.release_id.empty() && gitops::parse_release_id(inputs.evidence.release_id)) {
-    // Later ids handed out by relgate must not collide with one the pipeline chose.
-    if (gitops::release_id_before(releases.last_release_id, inputs.evidence.release_id)) {
-      releases.last_release_id = inputs.evidence.release_id;
-      allocated = true;
-    }
-    return inputs.evidence.release_id;
-  }
+    return bound(current->canary->release_id);
+  if (!inputs.evidence.release_id.empty())
+    return bound(inputs.evidence.release_id);
   for (auto it = upstream.releases.rbegin(); it != upstream.releases.rend(); ++it) {
     if (it->digest == digest)
-      return it->release_id;
+      return bound(it->release_id);
   }
   if (current && current->stable && current->stable->digest == digest)
-    return current->stable->release_id;
-  RELGATE_ASSIGN_OR_RETURN(auto id, gitops::next_release_id(releases.last_release_id, inputs.now));
-  releases.last_release_id = id;
-  allocated = true;
-  return id;
+    return bound(current->stable->release_id);
+  std::string last = releases.last_release_id;
+  for (int tries = 0; tries < 1000; ++tries) {
+    RELGATE_ASSIGN_OR_RETURN(auto id, gitops::next_release_id(last, inputs.now));
+    if (!releases.release_digests.count(id))
+      return bound(id);
+    last = id; // taken (an id a pipeline chose): count on
+  }
+  return make_error(gitops::releases_path() + ": no free release id after " + releases.last_release_id);
 }
 
 std::string short_digest(const std::string &digest)
@@ -68,23 +73,24 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   }
 
   PromotionRequest request = inputs.request;
-  if (request.target_weight == 0) {
-    auto next = next_stage_weight(inputs.env_policy, plan.before, digest);
-    if (!next) {
-      plan.no_change = true;
-      plan.release_id = plan.before->stable->release_id;
-      plan.weight = 100;
-      plan.after = *plan.before;
-      return plan;
-    }
-    request.target_weight = *next;
-  } else if (plan.before && plan.before->stable && plan.before->stable->digest == digest && !plan.before->canary &&
-             request.target_weight == 100) {
-    plan.no_change = true;
+  const bool already_stable =
+      plan.before && plan.before->stable && plan.before->stable->digest == digest && !plan.before->canary;
+  if (already_stable && (request.target_weight == 0 || request.target_weight == 100)) {
+    // Nothing moves, but an ALLOW still vouches for the evidence: the same checks decide.
+    request.no_change = true;
+    request.target_weight = 100;
     plan.release_id = plan.before->stable->release_id;
     plan.weight = 100;
     plan.after = *plan.before;
+    AdmissionInput admission_input{inputs.policy, inputs.env_policy, inputs.evidence, inputs.chain, plan.before,
+                                   upstream,      releases,          inputs.now,      request};
+    plan.admission = run_admission_checks(admission_input);
+    plan.no_change = plan.admission.passed();
     return plan;
+  }
+  if (request.target_weight == 0) {
+    auto next = next_stage_weight(inputs.env_policy, plan.before, digest);
+    request.target_weight = next.value_or(inputs.env_policy.stages.front());
   }
   plan.weight = request.target_weight;
 
@@ -136,6 +142,7 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   entry.reason = request.reason;
   if (plan.admission.freeze_overridden)
     entry.reason = "freeze override: " + request.reason;
+  entry.evidence_trust = inputs.chain.unsigned_allowed ? "unsigned (allow_unsigned = true)" : "signed";
 
   gitops::PlannedCommit commit;
   commit.writes.push_back({paths.state, gitops::serialize_state(after)});
@@ -152,17 +159,17 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   std::string title = "promote " + after.image + "@" + short_digest(digest) + " to " + env +
                       (plan.weight == 100 ? "" : " at " + std::to_string(plan.weight) + "%") + " (" + plan.release_id +
                       ")";
-  std::string body;
+  std::vector<std::string> body;
   for (const auto &check : plan.admission.checks)
-    body += "- " + check.name + ": " + check.message + "\n";
+    body.push_back("- " + check.name + ": " + check.message);
   if (!entry.approvers.empty()) {
-    body += "Approved-by:";
+    std::string line = "Approved-by:";
     for (const auto &who : entry.approvers)
-      body += " " + who;
-    body += "\n";
+      line += " " + who;
+    body.push_back(line);
   }
   if (!entry.reason.empty())
-    body += "Reason: " + entry.reason + "\n";
+    body.push_back("Reason: " + entry.reason);
   gitops::CommitTrailers trailers{
       plan.release_id, env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), ""};
   commit.message = gitops::commit_message(title, body, trailers);

@@ -20,7 +20,7 @@ struct PlanInputs {
   const PromotionPolicy &policy;
   const EnvPolicy &env_policy;
   const EvidenceFile &evidence;
-  const ChainReport &chain;
+  const EvidenceCheck &chain;
   std::string evidence_sha256; // "sha256:<hex>"
   PromotionRequest request;    // target_weight 0 = next stage
   TimePoint now;

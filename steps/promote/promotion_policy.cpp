@@ -1,6 +1,7 @@
 #include "promotion_policy.hpp"
 
 #include "freeze_window.hpp"
+#include "image_name.hpp"
 #include "policy.hpp"
 #include "repo_layout.hpp"
 
@@ -101,6 +102,11 @@ Result<EnvPolicy> read_environment(PolicyTable &table, const std::string &name)
   env.stage_gate = gate.value_or("slo-check");
   env.approvals = approvals.value_or(0);
   env.image_name = image.value_or("");
+  if (!env.image_name.empty()) {
+    auto valid = gitops::validate_image_name(env.image_name, "image");
+    if (!valid)
+      return table.error_at("image", valid.message());
+  }
   if (env.soak.count() > 0 && env.after.empty()) {
     return table.error_at("soak", "a soak time needs 'after' (the environment the digest must soak in)");
   }
@@ -144,20 +150,20 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
     policy.allowed_registries = registries.value_or(std::vector<std::string>{});
     policy.allowed_names = names.value_or(std::vector<std::string>{});
   }
-  RELGATE_ASSIGN_OR_RETURN(auto evidence, root.table("evidence"));
-  if (evidence) {
-    RELGATE_ASSIGN_OR_RETURN(auto keys, evidence->string_array("trusted_keys"));
-    RELGATE_TRY(evidence->finish());
-    auto dir = loaded.path.substr(0, loaded.path.rfind('/') == std::string::npos ? 0 : loaded.path.rfind('/') + 1);
-    for (const auto &key : keys.value_or(std::vector<std::string>{})) {
-      policy.trusted_key_paths.push_back(!key.empty() && key.front() == '/' ? key : dir + key);
-    }
-  }
+  RELGATE_ASSIGN_OR_RETURN(policy.evidence, gitops::read_evidence_policy(root, loaded.path));
   RELGATE_ASSIGN_OR_RETURN(auto approvals, root.table("approvals"));
   if (approvals) {
     RELGATE_ASSIGN_OR_RETURN(auto approvers, approvals->string_array("approvers"));
     RELGATE_TRY(approvals->finish());
     policy.approvers = approvers.value_or(std::vector<std::string>{});
+    for (const auto &who : policy.approvers) {
+      bool plain = !who.empty();
+      for (char c : who)
+        plain = plain && static_cast<unsigned char>(c) > 0x20 && c != 0x7F;
+      if (!plain)
+        return approvals->error_at("approvers",
+                                   "'" + who + "': an approver name is one word without control characters");
+    }
   }
   RELGATE_ASSIGN_OR_RETURN(auto push, root.table("push"));
   if (push) {

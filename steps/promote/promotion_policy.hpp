@@ -5,6 +5,7 @@
 
 #include "duration.hpp"
 #include "evidence.hpp"
+#include "evidence_trust.hpp"
 #include "result.hpp"
 #include "time_util.hpp"
 
@@ -53,7 +54,7 @@ struct PromotionPolicy {
   PolicyRef ref;
   std::vector<std::string> allowed_registries; // empty = any
   std::vector<std::string> allowed_names;      // globs with '*'; empty = any
-  std::vector<std::string> trusted_key_paths;  // PEM public keys; non-empty = signed evidence only
+  gitops::EvidencePolicy evidence;             // trusted_keys (none = refused unless allow_unsigned)
   std::vector<std::string> approvers;          // allow-list for --approved-by
   int64_t push_attempts = 12;
   std::map<std::string, EnvPolicy> environments;

@@ -3,6 +3,7 @@
 #include "file_io.hpp"
 #include "git_cli.hpp"
 #include "repo_layout.hpp"
+#include "yaml_scalar.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -46,7 +47,7 @@ Result<std::string> check_rolled_back(const std::string &repo, const std::string
     return make_error("post-check: stable is " + actual + ", expected " + expected);
   RELGATE_ASSIGN_OR_RETURN(auto component_path, gitops::safe_path(repo, gitops::env_paths(env).component));
   RELGATE_ASSIGN_OR_RETURN(auto component, read_file(component_path));
-  if (!expected.empty() && component.find("digest: \"" + expected + "\"") == std::string::npos) {
+  if (!expected.empty() && component.find("digest: " + gitops::yaml_quoted(expected) + "\n") == std::string::npos) {
     return make_error("post-check: " + gitops::env_paths(env).component + " does not pin " + expected);
   }
   return "state and Component pin " + (expected.empty() ? std::string("no release") : expected) + ", no canary";

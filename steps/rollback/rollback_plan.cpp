@@ -133,7 +133,7 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
 
   std::string title = "rollback " + request.env + ": " + plan.bad.release_id + " -> " +
                       (plan.target ? plan.target->release_id : std::string("no release"));
-  std::string body = "Rejected " + plan.bad.release_id + " (" + plan.bad.digest + "): " + reason + "\n";
+  std::vector<std::string> body{"Rejected " + plan.bad.release_id + " (" + plan.bad.digest + "): " + reason};
   gitops::CommitTrailers trailers{entry.release_id.empty() ? "none" : entry.release_id,
                                   request.env,
                                   entry.digest.empty() ? "none" : entry.digest,

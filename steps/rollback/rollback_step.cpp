@@ -1,6 +1,8 @@
 #include "rollback_step.hpp"
 
 #include "digest.hpp"
+#include "env_state.hpp"
+#include "evidence_trust.hpp"
 #include "git_cli.hpp"
 #include "publish.hpp"
 #include "repo_layout.hpp"
@@ -29,18 +31,28 @@ std::string target_text(const RollbackPlan &plan)
   return plan.target ? plan.target->release_id + " (" + plan.target->digest + ")" : std::string("no release");
 }
 
-// --if-denied: roll back only when the newest slo-check record for this environment is DENY.
-Result<std::optional<std::string>> skip_reason_if_not_denied(const StepContext &context, const std::string &env)
+// --if-denied: roll back only when the newest slo-check record for this environment is DENY and
+// that record's release (the evidence subject) is what the environment runs now: the canary, or
+// the stable release when no canary runs. A retried job, or evidence of another release, finds
+// its release gone and does nothing, instead of rolling back (and rejecting) a healthy one.
+Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &context, const std::string &env,
+                                                             const std::string &repo_path)
 {
+  const auto &args = context.args;
   if (context.common.evidence_path.empty()) {
     return make_error("--if-denied needs --evidence FILE (the slo-check records decide)");
   }
+  const auto expected_heads = args.values("expect-evidence-head");
+  RELGATE_TRY(gitops::validate_evidence_head_ids(expected_heads));
+  RELGATE_ASSIGN_OR_RETURN(auto evidence_policy, gitops::load_evidence_policy(context.common.policy_path));
+  RELGATE_ASSIGN_OR_RETURN(auto trust, gitops::load_evidence_trust(evidence_policy, context.common.policy_path,
+                                                                   args.values("trusted-key"), "rollback --if-denied"));
+  if (trust.allow_unsigned)
+    context.io.err << gitops::unsigned_evidence_warning(context.common.policy_path) << "\n";
   RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
-  auto chain = verify_chain(evidence, {});
-  if (!chain.intact) {
-    return make_error(context.common.evidence_path + ": evidence chain broken (" + chain.problem +
-                      "): cannot trust its slo-check records");
-  }
+  auto problem = gitops::evidence_trust_problem(evidence, trust, expected_heads);
+  if (!problem.empty())
+    return make_error(context.common.evidence_path + ": " + problem + ": cannot trust its slo-check records");
   const EvidenceRecord *record = find_latest_record(evidence, "slo-check", env);
   if (record == nullptr) {
     return std::optional<std::string>("no slo-check record for " + env + " in " + context.common.evidence_path +
@@ -49,6 +61,18 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(const StepContext &
   if (record->decision != Decision::deny) {
     return std::optional<std::string>("newest slo-check for " + env + " is " +
                                       std::string(decision_name(record->decision)) + ": no rollback needed");
+  }
+  const std::string denied = evidence.subject.digest.str();
+  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, env));
+  const bool runs_as_canary = state && state->canary && state->canary->digest == denied;
+  const bool runs_as_stable = state && !state->canary && state->stable && state->stable->digest == denied;
+  if (!runs_as_canary && !runs_as_stable) {
+    std::string running = !state          ? std::string("nothing")
+                          : state->canary ? "canary " + state->canary->digest
+                          : state->stable ? "stable " + state->stable->digest
+                                          : std::string("nothing");
+    return std::optional<std::string>("the slo-check DENY concerns " + denied + ", which is not what " + env +
+                                      " runs now (" + running + "): already rolled back or replaced, no rollback");
   }
   return std::optional<std::string>();
 }
@@ -73,7 +97,14 @@ StepSpec rollback_spec()
       value_option("remote", "NAME", "remote to push to", "origin"),
       flag_option("if-denied", "roll back only when the newest slo-check record for --env in --evidence is DENY"),
       flag_option("drill", "rehearse in a scratch clone (never pushed): time it and check the result"),
+      repeated_option("trusted-key", "PEM",
+                      "with --if-denied: a public key the evidence must be signed with, besides the policy's "
+                      "[evidence] trusted_keys (repeatable)"),
+      repeated_option("expect-evidence-head", "ID",
+                      "with --if-denied: a record id the evidence must still contain (repeatable)"),
   };
+  // Only its [evidence] table is read: the keys that --if-denied trusts.
+  spec.default_policy = "promotion.toml";
   spec.run = run_rollback;
   return spec;
 }
@@ -89,10 +120,22 @@ Result<StepOutcome> run_rollback(StepContext &context)
   if (args.has("drill") && args.has("push"))
     return make_error("--drill never pushes: drop --push");
 
+  const std::string reason_flag = args.value_or("reason", "");
+  for (char c : reason_flag) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      return make_error("--reason contains a newline or another control character: give it as one line of text");
+  }
+  if (!args.has("if-denied") && (args.has("expect-evidence-head") || args.has("trusted-key")))
+    return make_error("--expect-evidence-head and --trusted-key apply to --if-denied (the evidence it reads)");
+  if (args.has("push"))
+    RELGATE_TRY(gitops::validate_remote(args.value_or("remote", "origin")));
   StepOutcome outcome;
   outcome.append_to_evidence = !context.common.evidence_path.empty() && !args.has("drill");
+  // The record appended after the push must not fail on a bad key: check it first.
+  if (outcome.append_to_evidence)
+    RELGATE_TRY(gitops::check_evidence_signing_key());
   if (args.has("if-denied")) {
-    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, env));
+    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, env, repo_path));
     if (skip) {
       outcome.decision = Decision::allow;
       outcome.reasons.push_back(*skip);
