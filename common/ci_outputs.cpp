@@ -3,8 +3,13 @@
 #include "ci_context.hpp"
 #include "file_io.hpp"
 
+#include <openssl/rand.h>
+
 #include <cctype>
 #include <filesystem>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace relgate
 {
@@ -12,29 +17,74 @@ namespace relgate
 namespace
 {
 
+// GitHub renders the summary as Markdown with inline HTML: every ASCII punctuation character that
+// Markdown gives a meaning gets a backslash, and <, >, & become entities, so a finding cannot add
+// a link, an image (a tracking pixel), a table cell or HTML.
 std::string markdown_cell(const std::string &text)
 {
   std::string out;
   for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
+    switch (c) {
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '\n':
       out += "<br>";
-    else
+      break;
+    case '\r':
+      out += ' ';
+      break;
+    default:
+      if (std::string_view("\\`*_{}[]()#+-.!|~$").find(c) != std::string_view::npos)
+        out += '\\';
       out += c;
+    }
   }
   return out;
 }
 
-// GitHub's multi-line output syntax needs a delimiter the value cannot contain.
-std::string output_line(const std::string &key, const std::string &value)
+Result<std::string> random_delimiter()
 {
-  if (value.find('\n') == std::string::npos)
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    return make_error("no random bytes from OpenSSL for a $GITHUB_OUTPUT delimiter");
+  std::string hex = "ghadelimiter_";
+  static const char digits[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    hex += digits[b >> 4];
+    hex += digits[b & 15];
+  }
+  return hex;
+}
+
+// $GITHUB_OUTPUT: `k=v` only when the value cannot end the line (the runner splits on CR too),
+// else `k<<DELIM` with a random delimiter the value does not contain, so no value adds a key.
+Result<std::string> output_line(const std::string &key, const std::string &value)
+{
+  if (value.find_first_of("\r\n") == std::string::npos)
     return key + "=" + value + "\n";
-  std::string delimiter = "RELGATE_EOF";
-  while (value.find(delimiter) != std::string::npos)
-    delimiter += "_";
+  std::string delimiter;
+  do {
+    RELGATE_ASSIGN_OR_RETURN(delimiter, random_delimiter());
+  } while (value.find(delimiter) != std::string::npos);
   return key + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
+}
+
+bool is_output_name(const std::string &key)
+{
+  if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key[0])) || key[0] == '_'))
+    return false;
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
+      return false;
+  }
+  return true;
 }
 
 std::string single_line(const std::string &value)
@@ -103,6 +153,23 @@ std::string escape_workflow_command(const std::string &text, bool property)
   return out;
 }
 
+std::string dotenv_value(std::string_view value)
+{
+  std::string out;
+  static const char digits[] = "0123456789ABCDEF";
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || std::string_view("._:/@+,-~_").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += digits[byte >> 4];
+      out += digits[byte & 15];
+    }
+  }
+  return out;
+}
+
 std::string dotenv_key(const std::string &step, const std::string &name)
 {
   std::string key = "RELGATE_";
@@ -130,14 +197,22 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
   }
 
   if (const std::string path = env_or_empty("GITHUB_OUTPUT"); !path.empty()) {
-    std::string content = output_line("decision", decision);
-    content += output_line("exit-code", std::to_string(exit_code_for(outcome.decision)));
+    std::string content;
     std::string reasons;
     for (const auto &reason : outcome.reasons)
       reasons += (reasons.empty() ? "" : "\n") + reason;
-    content += output_line("reasons", reasons);
-    for (const auto &[key, value] : outcome.outputs)
-      content += output_line(key, value);
+    std::vector<std::pair<std::string, std::string>> outputs = {
+        {"decision", decision}, {"exit-code", std::to_string(exit_code_for(outcome.decision))}, {"reasons", reasons}};
+    for (const auto &[key, value] : outcome.outputs) {
+      // A step's own name cannot replace the decision, nor inject a line through the key.
+      if (!is_output_name(key) || key == "decision" || key == "exit-code" || key == "reasons")
+        return make_error("$GITHUB_OUTPUT: invalid or reserved output name '" + single_line(key) + "'");
+      outputs.emplace_back(key, value);
+    }
+    for (const auto &[key, value] : outputs) {
+      RELGATE_ASSIGN_OR_RETURN(auto line, output_line(key, value));
+      content += line;
+    }
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
@@ -205,9 +280,13 @@ Result<void> write_gitlab_outputs(const std::string &step, const StepOutcome &ou
     dir = "relgate-reports";
   std::error_code ignored; // a failure shows up as the write error below, with the path
   std::filesystem::create_directories(dir, ignored);
-  std::string dotenv = dotenv_key(step, "decision") + "=" + std::string(decision_name(outcome.decision)) + "\n";
-  for (const auto &[key, value] : outcome.outputs)
-    dotenv += dotenv_key(step, key) + "=" + single_line(value) + "\n";
+  const std::string decision_key = dotenv_key(step, "decision");
+  std::string dotenv = decision_key + "=" + std::string(decision_name(outcome.decision)) + "\n";
+  for (const auto &[key, value] : outcome.outputs) {
+    if (dotenv_key(step, key) == decision_key)
+      return make_error("dotenv: output '" + single_line(key) + "' would replace " + decision_key);
+    dotenv += dotenv_key(step, key) + "=" + dotenv_value(value) + "\n";
+  }
   RELGATE_TRY(write_file_atomic(dir + "/" + step + ".env", dotenv));
   RELGATE_TRY(write_file_atomic(dir + "/" + step + ".junit.xml", render_junit(step, outcome)));
   return {};

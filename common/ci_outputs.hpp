@@ -13,7 +13,8 @@
 namespace relgate
 {
 
-// Workflow commands on `annotations`, files named by the GITHUB_* variables.
+// Workflow commands (escaped) on `annotations` (stderr, so stdout JSON stays valid), files named
+// by the GITHUB_* variables through escaping writers.
 Result<void> write_github_outputs(const std::string &step, const StepOutcome &outcome, std::ostream &annotations);
 // Files in $RELGATE_REPORT_DIR (default "relgate-reports"): <step>.env and <step>.junit.xml.
 Result<void> write_gitlab_outputs(const std::string &step, const StepOutcome &outcome);
@@ -22,5 +23,9 @@ std::string render_junit(const std::string &step, const StepOutcome &outcome);
 std::string xml_escape(std::string_view text); // for attributes and text; control characters become spaces
 std::string escape_workflow_command(const std::string &text, bool property);
 std::string dotenv_key(const std::string &step, const std::string &name); // RELGATE_SCAN_GATE_DECISION
+// Dotenv parsers differ on quotes, '#', '$', backslashes and blanks (GitLab, gitlab-ci-local's
+// `dotenv`): anything beyond [A-Za-z0-9._:/@+,~_-] is percent-encoded, so no value ends early,
+// spans lines or adds a variable. Digests, numbers and decisions stay as they are.
+std::string dotenv_value(std::string_view value);
 
 } // namespace relgate

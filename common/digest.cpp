@@ -1,6 +1,7 @@
 #include "digest.hpp"
 
 #include "encoding.hpp"
+#include "file_io.hpp"
 
 #include <openssl/evp.h>
 
@@ -115,10 +116,8 @@ std::string sha256_hex(std::string_view data)
 
 Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &path)
 {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return make_error(path + ": cannot open: " + std::strerror(errno));
-  }
+  RELGATE_ASSIGN_OR_RETURN(InputFile file, InputFile::open(path));
+  const int fd = file.fd();
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   MdContext context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(context.get(), evp_for(algorithm), nullptr);
@@ -128,15 +127,12 @@ Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &pa
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      return make_error(path + ": read failed: " + reason);
+      return make_error(path + ": read failed: " + std::strerror(errno));
     }
     if (n == 0)
       break;
     EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
   }
-  ::close(fd);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context.get(), out, &length);

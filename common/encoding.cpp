@@ -130,4 +130,13 @@ Result<std::string> base64_decode(std::string_view text)
   return out;
 }
 
+std::string dsse_pae(std::string_view payload_type, std::string_view payload)
+{
+  std::string pae = "DSSEv1 " + std::to_string(payload_type.size()) + " ";
+  pae.append(payload_type);
+  pae += " " + std::to_string(payload.size()) + " ";
+  pae.append(payload);
+  return pae;
+}
+
 } // namespace relgate

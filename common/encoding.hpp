@@ -17,4 +17,8 @@ std::string base64_encode(std::string_view bytes);
 // whitespace (signature files often end in a newline). Anything else is an error.
 Result<std::string> base64_decode(std::string_view text);
 
+// DSSE pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, LEN in
+// decimal bytes. What DSSE signatures (in-toto attestations, evidence records) are made over.
+std::string dsse_pae(std::string_view payload_type, std::string_view payload);
+
 } // namespace relgate

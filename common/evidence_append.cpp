@@ -40,7 +40,7 @@ void remove_stale_temp_files(const std::string &path)
 Result<EvidenceFile> load_checked(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
-  ChainReport report = verify_chain(file, {});
+  ChainReport report = verify_chain(file);
   if (!report.intact) {
     return make_error(path + ": chain is broken at " + report.problem +
                       " (refusing to append to a damaged file; inspect it with `evidence verify --evidence " + path +
@@ -97,10 +97,7 @@ Result<EvidenceRecord> append_record(const std::string &path, EvidenceRecord rec
   }
   std::string signing_pem;
   if (!options.signing_key_path.empty()) {
-    auto pem = read_file(options.signing_key_path);
-    if (!pem)
-      return make_error("RELGATE_EVIDENCE_KEY: " + pem.message());
-    signing_pem = std::move(*pem);
+    RELGATE_ASSIGN_OR_RETURN(signing_pem, read_signing_key(options.signing_key_path, "RELGATE_EVIDENCE_KEY"));
   }
 
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));

@@ -1,6 +1,7 @@
 // Chain verification: each record's hash covers its own content, each prev names the record
 // before it (record 0: the file header), so an edited, removed, inserted or reordered record
-// is reported at its own index.
+// is reported at its own index. With trusted keys, every signature must verify too; a signature
+// covers prev, so a signed record cannot be moved, copied from another file or re-chained.
 #include "evidence.hpp"
 
 #include <map>
@@ -18,32 +19,20 @@ ChainReport broken_at(ChainReport report, std::size_t index, std::string problem
   return report;
 }
 
-} // namespace
+using KeysById = std::map<std::string, const std::string *>;
 
-ChainReport verify_chain(const EvidenceFile &file, const std::vector<std::string> &trusted_key_pems)
+ChainReport walk_chain(const EvidenceFile &file, const KeysById &trusted_by_id)
 {
   ChainReport report;
-  std::map<std::string, const std::string *> trusted_by_id;
-  for (std::size_t k = 0; k < trusted_key_pems.size(); ++k) {
-    auto id = public_key_id(trusted_key_pems[k], "trusted key " + std::to_string(k + 1));
-    if (!id) {
-      report.intact = false;
-      report.problem = id.message();
-      return report;
-    }
-    trusted_by_id[*id] = &trusted_key_pems[k];
-  }
-
   std::string expected_prev = genesis_prev(file);
   for (std::size_t i = 0; i < file.records.size(); ++i) {
     const EvidenceRecord &record = file.records[i];
     const std::string actual_hash = record_hash(record);
     if (record.prev != expected_prev) {
-      std::string problem = i == 0
-                                ? "prev does not match the file header (subject or release edited, or records removed "
-                                  "from the start)"
-                                : "prev does not match record " + std::to_string(i - 1) +
-                                      " (a record was removed, inserted or reordered here)";
+      std::string problem = i == 0 ? "prev does not match the file header (subject or release edited, or records "
+                                     "removed from the start)"
+                                   : "prev does not match record " + std::to_string(i - 1) +
+                                         " (a record was removed, inserted or reordered here)";
       return broken_at(std::move(report), i, std::move(problem));
     }
     if (record.hash != actual_hash) {
@@ -60,15 +49,36 @@ ChainReport verify_chain(const EvidenceFile &file, const std::vector<std::string
         return broken_at(std::move(report), i,
                          "signed by key " + record.signature->key_id + ", which is not one of the trusted keys");
       }
-      if (!verify_record_signature(record, *key->second)) {
+      auto verified = verify_record_signature(record, *key->second);
+      if (!verified) {
         return broken_at(std::move(report), i,
                          "signature by " + record.signature->key_id +
-                             " does not verify (the record was edited after signing)");
+                             " does not verify (the record, its place in the chain or the subject was changed "
+                             "after signing): " +
+                             verified.message());
       }
     }
     expected_prev = actual_hash;
   }
   return report;
+}
+
+} // namespace
+
+ChainReport verify_chain(const EvidenceFile &file)
+{
+  return walk_chain(file, {});
+}
+
+Result<ChainReport> verify_chain_with_keys(const EvidenceFile &file, const std::vector<std::string> &trusted_key_pems)
+{
+  KeysById trusted_by_id;
+  for (std::size_t k = 0; k < trusted_key_pems.size(); ++k) {
+    RELGATE_ASSIGN_OR_RETURN(std::string id,
+                             public_key_id(trusted_key_pems[k], "trusted key " + std::to_string(k + 1)));
+    trusted_by_id[id] = &trusted_key_pems[k];
+  }
+  return walk_chain(file, trusted_by_id);
 }
 
 } // namespace relgate

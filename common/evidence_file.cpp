@@ -5,6 +5,8 @@
 #include "digest.hpp"
 #include "file_io.hpp"
 
+#include <algorithm>
+
 namespace relgate
 {
 namespace
@@ -36,15 +38,24 @@ Result<void> check_schema(const JsonValue &root, const std::string &source)
                                "`evidence init --evidence FILE --subject NAME@DIGEST`)");
   }
   std::string_view name(schema->GetString(), schema->GetStringLength());
-  if (name == evidence_schema_v1)
+  if (name == evidence_schema)
     return ok_result();
+  if (name == evidence_schema_v1) {
+    // v1 signatures covered the record body only: a signed v1 file could be re-pointed at another
+    // subject or have its records reordered. Migrating would launder that, so it is refused.
+    return make_error(source + ": schema " + std::string(evidence_schema_v1) +
+                      " was written by relgate 0.1, whose signatures do not cover the subject or the record's "
+                      "place in the chain; this relgate reads " +
+                      std::string(evidence_schema) +
+                      " only. Start a new evidence file for the release (`evidence init`) and run its gates again");
+  }
   if (name.substr(0, schema_prefix.size()) == schema_prefix) {
     return make_error(source + ": schema \"" + std::string(name) +
-                      "\" was written by a newer relgate (this one reads " + std::string(evidence_schema_v1) +
+                      "\" was written by a newer relgate (this one reads " + std::string(evidence_schema) +
                       "; upgrade relgate)");
   }
   return make_error(source + ": schema \"" + std::string(name) + "\" is not a relgate evidence schema (expected " +
-                    std::string(evidence_schema_v1) + ")");
+                    std::string(evidence_schema) + ")");
 }
 
 Result<Subject> parse_subject_object(const JsonValue &root, const std::string &source)
@@ -56,10 +67,10 @@ Result<Subject> parse_subject_object(const JsonValue &root, const std::string &s
   RELGATE_TRY(check_object_keys(*subject, where, {"name", "digest"}));
   RELGATE_ASSIGN_OR_RETURN(std::string name, required_string(*subject, "name", where));
   RELGATE_ASSIGN_OR_RETURN(std::string digest_text, required_string(*subject, "digest", where));
-  auto digest = parse_digest(digest_text);
-  if (!digest)
-    return make_error(where + ".digest: " + digest.message());
-  return Subject{std::move(name), std::move(*digest)};
+  auto subject_value = make_subject(name, digest_text);
+  if (!subject_value)
+    return make_error(where + ": " + subject_value.message());
+  return std::move(*subject_value);
 }
 
 } // namespace
@@ -120,8 +131,36 @@ Result<EvidenceFile> parse_evidence(std::string_view text, const std::string &so
 
 Result<EvidenceFile> load_evidence(const std::string &path)
 {
-  RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path, max_evidence_bytes, Symlinks::refuse));
   return parse_evidence(text, path);
+}
+
+std::string evidence_head(const EvidenceFile &file)
+{
+  return file.records.empty() ? std::string() : record_id(file.records.back());
+}
+
+Result<void> require_evidence_anchors(const EvidenceFile &file, const std::vector<std::string> &record_ids)
+{
+  std::vector<std::string> present;
+  present.reserve(file.records.size());
+  for (const auto &record : file.records)
+    present.push_back(record_id(record));
+  for (const auto &id : record_ids) {
+    if (std::find(present.begin(), present.end(), id) == present.end()) {
+      return make_error("evidence head " + id + " is not in the evidence (" + std::to_string(file.records.size()) +
+                        " records): records a gate job published were cut off or the file was replaced; use the "
+                        "evidence file that job wrote");
+    }
+  }
+  return ok_result();
+}
+
+bool is_reserved_step_name(std::string_view step)
+{
+  static constexpr std::string_view reserved[] = {"verify-signature", "scan-gate", "slo-check", "promote",
+                                                  "rollback",         "evidence",  "audit"};
+  return std::find(std::begin(reserved), std::end(reserved), step) != std::end(reserved);
 }
 
 const EvidenceRecord *find_latest_record(const EvidenceFile &file, std::string_view step, std::string_view env,

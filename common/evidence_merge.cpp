@@ -20,9 +20,55 @@ struct MergeCandidate {
   const EvidenceRecord *record;
 };
 
+// Links every record to the one before it. A signature covers prev, so a signed record whose
+// place changed is checked against the key that made it, then signed again with the merging key:
+// merge never turns an unverified record into a signed one.
+Result<void> rebuild_chain(EvidenceFile &merged, const MergeKeys &keys)
+{
+  std::map<std::string, std::string> pem_by_id;
+  for (std::size_t k = 0; k < keys.trusted_key_pems.size(); ++k) {
+    RELGATE_ASSIGN_OR_RETURN(std::string id,
+                             public_key_id(keys.trusted_key_pems[k], "trusted key " + std::to_string(k + 1)));
+    pem_by_id[id] = keys.trusted_key_pems[k];
+  }
+  if (!keys.signing_key_pem.empty()) {
+    RELGATE_ASSIGN_OR_RETURN(std::string public_pem, public_key_of(keys.signing_key_pem, keys.signing_key_source));
+    RELGATE_ASSIGN_OR_RETURN(std::string id, public_key_id(public_pem, keys.signing_key_source));
+    pem_by_id[id] = public_pem;
+  }
+  std::string prev = genesis_prev(merged);
+  for (std::size_t i = 0; i < merged.records.size(); ++i) {
+    EvidenceRecord &record = merged.records[i];
+    if (record.signature && record.prev != prev) {
+      const std::string which =
+          "record " + std::to_string(i) + " (" + record.step + ", signed by " + record.signature->key_id + ")";
+      if (keys.signing_key_pem.empty()) {
+        return make_error(which + " moves to a new place in the merged chain, and its signature covers its place: set "
+                                  "RELGATE_EVIDENCE_KEY (or --signing-key) so merge can verify and re-sign it");
+      }
+      auto key = pem_by_id.find(record.signature->key_id);
+      if (key == pem_by_id.end()) {
+        return make_error(which + ": signed by a key merge cannot check (pass its public key with --key)");
+      }
+      if (auto verified = verify_record_signature(record, key->second); !verified) {
+        return make_error(which + ": signature does not verify: " + verified.message() +
+                          " (refusing to re-sign a forged or edited record)");
+      }
+      record.prev = prev;
+      RELGATE_ASSIGN_OR_RETURN(RecordSignature signature,
+                               sign_record(record, keys.signing_key_pem, keys.signing_key_source));
+      record.signature = std::move(signature);
+    }
+    record.prev = prev;
+    record.hash = record_hash(record);
+    prev = record.hash;
+  }
+  return ok_result();
+}
+
 } // namespace
 
-Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs)
+Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs, const MergeKeys &keys)
 {
   if (inputs.empty())
     return make_error("evidence merge: no input files (name at least one)");
@@ -51,7 +97,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs)
     if (!input.created_at.empty() && (merged.created_at.empty() || input.created_at < merged.created_at)) {
       merged.created_at = input.created_at;
     }
-    ChainReport report = verify_chain(input, {});
+    ChainReport report = verify_chain(input);
     if (!report.intact) {
       return make_error(which + ": chain is broken at " + report.problem +
                         " (merging would launder the damage; run `evidence verify` on it)");
@@ -68,21 +114,23 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs)
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const MergeCandidate &a, const MergeCandidate &b) { return a.started < b.started; });
 
-  // A duplicate is the same signed content copied into several files (the base every job
+  // A duplicate is the same record content copied into several files (the base every job
   // started from). Copies count as a multiset: a record that appears k times in one input
   // (appended twice, legitimately) appears k times in the output; a signed copy wins.
-  std::vector<std::string> kept_bytes;
+  std::vector<std::string> kept_ids;
   std::map<std::string, std::size_t> emitted;
   std::map<std::pair<std::size_t, std::string>, std::size_t> seen_in_input;
   for (const auto &candidate : candidates) {
-    std::string bytes = record_signed_bytes(*candidate.record);
-    const std::size_t occurrence = ++seen_in_input[{candidate.input, bytes}];
-    std::size_t &emitted_count = emitted[bytes];
+    std::string id = record_id(*candidate.record);
+    const std::size_t occurrence = ++seen_in_input[{candidate.input, id}];
+    std::size_t &emitted_count = emitted[id];
     if (occurrence <= emitted_count) {
       if (candidate.record->signature) {
-        for (std::size_t k = 0; k < kept_bytes.size(); ++k) {
-          if (kept_bytes[k] == bytes && !merged.records[k].signature) {
+        for (std::size_t k = 0; k < kept_ids.size(); ++k) {
+          if (kept_ids[k] == id && !merged.records[k].signature) {
+            // Its prev goes with the signature: the chain rebuild below re-signs if it moved.
             merged.records[k].signature = candidate.record->signature;
+            merged.records[k].prev = candidate.record->prev;
             break;
           }
         }
@@ -90,20 +138,15 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs)
       continue;
     }
     ++emitted_count;
-    kept_bytes.push_back(std::move(bytes));
+    kept_ids.push_back(std::move(id));
     merged.records.push_back(copy_record(*candidate.record));
   }
-
-  std::string prev = genesis_prev(merged);
-  for (auto &record : merged.records) {
-    record.prev = prev;
-    record.hash = record_hash(record);
-    prev = record.hash;
-  }
+  RELGATE_TRY(rebuild_chain(merged, keys));
   return merged;
 }
 
-Result<MergeSummary> merge_evidence_files(const std::string &output_path, const std::vector<std::string> &input_paths)
+Result<MergeSummary> merge_evidence_files(const std::string &output_path, const std::vector<std::string> &input_paths,
+                                          const MergeKeys &keys)
 {
   if (input_paths.empty()) {
     return make_error("evidence merge: no input files (usage: evidence merge --evidence OUT IN...)");
@@ -122,7 +165,7 @@ Result<MergeSummary> merge_evidence_files(const std::string &output_path, const 
     summary.input_records += file.records.size();
     files.push_back(std::move(file));
   }
-  auto merged = merge_evidence(files);
+  auto merged = merge_evidence(files, keys);
   if (!merged) {
     // merge_evidence names inputs by position; name the file instead.
     std::string message = merged.message();
@@ -134,6 +177,17 @@ Result<MergeSummary> merge_evidence_files(const std::string &output_path, const 
     return merged.error();
   }
   summary.merged_records = merged->records.size();
+  for (std::size_t i = 0; i < merged->records.size(); ++i) {
+    bool same_signature = false;
+    for (const auto &file : files) {
+      for (const auto &record : file.records) {
+        same_signature = same_signature || (record.signature && merged->records[i].signature &&
+                                            record.signature->value == merged->records[i].signature->value);
+      }
+    }
+    if (merged->records[i].signature && !same_signature)
+      ++summary.resigned_records;
+  }
   RELGATE_TRY(write_file_atomic(output_path, serialize_evidence(*merged)));
   return summary;
 }

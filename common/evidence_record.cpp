@@ -3,6 +3,7 @@
 #include "evidence_json_fields.hpp"
 
 #include "digest.hpp"
+#include "encoding.hpp"
 #include "time_util.hpp"
 
 #include <algorithm>
@@ -13,7 +14,9 @@ namespace relgate
 namespace
 {
 
-enum class RecordPart { full, chain, signed_content };
+// What each view of a record leaves out: content (record_id) drops prev, signature and hash;
+// signed drops signature and hash; chain drops hash; full drops nothing.
+enum class RecordPart { full, chain, signed_content, content };
 
 bool is_lower_hex(std::string_view text, std::size_t length)
 {
@@ -99,9 +102,14 @@ JsonDocument record_json(const EvidenceRecord &record, RecordPart part)
   set_member(doc, "ci", record.ci.IsObject() ? normalized_copy(record.ci, alloc) : JsonValue(rapidjson::kNullType),
              alloc);
 
-  if (part == RecordPart::signed_content)
+  if (record.pinned_clock)
+    set_member(doc, "pinned_clock", JsonValue(true), alloc);
+
+  if (part == RecordPart::content)
     return doc;
   set_member(doc, "prev", record.prev, alloc);
+  if (part == RecordPart::signed_content)
+    return doc;
   if (record.signature) {
     JsonValue signature(rapidjson::kObjectType);
     set_member(signature, "key_id", record.signature->key_id, alloc);
@@ -162,7 +170,12 @@ std::string record_chain_bytes(const EvidenceRecord &record)
 
 std::string record_signed_bytes(const EvidenceRecord &record)
 {
-  return to_canonical_json(record_json(record, RecordPart::signed_content));
+  return dsse_pae(evidence_record_payload_type, to_canonical_json(record_json(record, RecordPart::signed_content)));
+}
+
+std::string record_id(const EvidenceRecord &record)
+{
+  return "sha256:" + sha256_hex(to_canonical_json(record_json(record, RecordPart::content)));
 }
 
 std::string record_hash(const EvidenceRecord &record)
@@ -184,6 +197,7 @@ EvidenceRecord copy_record(const EvidenceRecord &record)
   copy.started_at = record.started_at;
   copy.duration_ms = record.duration_ms;
   copy.ci.CopyFrom(record.ci, copy.ci.GetAllocator());
+  copy.pinned_clock = record.pinned_clock;
   copy.prev = record.prev;
   copy.signature = record.signature;
   copy.hash = record.hash;
@@ -196,7 +210,7 @@ Result<EvidenceRecord> record_from_json(const JsonValue &value, const std::strin
     return make_error(where + ": must be a JSON object");
   RELGATE_TRY(check_object_keys(value, where,
                                 {"step", "decision", "reasons", "summary", "scope", "policy", "inputs", "tool",
-                                 "started_at", "duration_ms", "ci", "prev", "signature", "hash"}));
+                                 "started_at", "duration_ms", "ci", "pinned_clock", "prev", "signature", "hash"}));
   EvidenceRecord record;
   RELGATE_ASSIGN_OR_RETURN(record.step, required_string(value, "step", where));
   if (record.step.empty())
@@ -281,6 +295,11 @@ Result<EvidenceRecord> record_from_json(const JsonValue &value, const std::strin
   if (!ci->IsNull() && !ci->IsObject())
     return make_error(where + ".ci: must be an object or null");
   record.ci.CopyFrom(*ci, record.ci.GetAllocator());
+  if (const JsonValue *pinned = find_member(value, "pinned_clock")) {
+    if (!pinned->IsTrue())
+      return make_error(where + ".pinned_clock: must be true when present (omit it otherwise)");
+    record.pinned_clock = true;
+  }
 
   RELGATE_ASSIGN_OR_RETURN(record.prev, required_string(value, "prev", where));
   if (const JsonValue *signature = find_member(value, "signature")) {

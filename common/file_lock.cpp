@@ -12,7 +12,8 @@ namespace relgate
 
 Result<FileLock> FileLock::acquire(const std::string &lock_path)
 {
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a planted symlink must not make us create or lock a file elsewhere.
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
     return make_error(lock_path + ": cannot create the lock file: " + std::strerror(errno) +
                       " (the folder must exist and be writable)");

@@ -19,11 +19,39 @@ using JsonDocument = rapidjson::Document;
 using JsonValue = rapidjson::Value;
 using JsonAllocator = rapidjson::Document::AllocatorType;
 
+// The rules every relgate JSON reader shares (parse_json here, scan-gate's streaming walkers):
+// RapidJSON hands numbers over as text and keeps its parse stack on the heap, because its
+// full-precision number path reads out of bounds on long mantissas (Tencent/rapidjson#1251, #1441)
+// and its recursive parser overflows the thread stack on deep nesting. Numbers are then converted
+// by convert_json_number, and JsonDepthLimit refuses nesting deeper than max_json_depth.
+constexpr unsigned json_reader_flags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
+constexpr int max_json_depth = 64;
+
+// A JSON number converted exactly (strtoll / strtoull / strtod on the whole text).
+struct JsonNumber {
+  std::optional<int64_t> integer;           // when the text is an integer that fits int64
+  std::optional<uint64_t> unsigned_integer; // a non-negative integer above INT64_MAX
+  double value = 0;                         // always set, finite
+};
+// An error for a number no double holds ("number 1e999 is too large for a double"), or for text
+// that is not a JSON number at all.
+Result<JsonNumber> convert_json_number(std::string_view text);
+
+// Counts open objects and arrays; enter() is false past max_json_depth (then problem() says why).
+class JsonDepthLimit
+{
+public:
+  bool enter() { return ++m_depth <= max_json_depth; }
+  void leave() { --m_depth; }
+  static std::string problem();
+
+private:
+  int m_depth = 0;
+};
+
 // source_name is the file name (or "stdin", "response from URL") used in the error message:
 // "<source>: invalid JSON at byte 1234: Missing a comma or '}' after an object member".
-// Numbers are converted exactly (strtod/strtoll), encoding is validated, and nesting deeper than
-// max_json_depth is refused so later recursive walks cannot exhaust the stack.
-constexpr int max_json_depth = 64;
+// Uses json_reader_flags and validates the encoding.
 Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name);
 Result<JsonDocument> parse_json_file(const std::string &path);
 

@@ -34,40 +34,28 @@ public:
   bool StartObject() { return enter() && m_doc.StartObject(); }
   bool EndObject(rapidjson::SizeType count)
   {
-    --m_depth;
+    m_depth.leave();
     return m_doc.EndObject(count);
   }
   bool StartArray() { return enter() && m_doc.StartArray(); }
   bool EndArray(rapidjson::SizeType count)
   {
-    --m_depth;
+    m_depth.leave();
     return m_doc.EndArray(count);
   }
 
   bool RawNumber(const char *raw, rapidjson::SizeType length, bool)
   {
-    const std::string text(raw, length);
-    const bool integral = text.find_first_of(".eE") == std::string::npos;
-    errno = 0;
-    char *end = nullptr;
-    if (integral) {
-      const long long value = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0)
-        return m_doc.Int64(value);
-      if (text[0] != '-') {
-        errno = 0;
-        const unsigned long long unsigned_value = std::strtoull(text.c_str(), &end, 10);
-        if (errno == 0)
-          return m_doc.Uint64(unsigned_value);
-      }
-      errno = 0;
-    }
-    const double value = std::strtod(text.c_str(), &end);
-    if (!std::isfinite(value)) {
-      m_problem = "number " + text.substr(0, 40) + " is too large for a double";
+    auto number = convert_json_number(std::string_view(raw, length));
+    if (!number) {
+      m_problem = number.message();
       return false;
     }
-    return m_doc.Double(value);
+    if (number->integer)
+      return m_doc.Int64(*number->integer);
+    if (number->unsigned_integer)
+      return m_doc.Uint64(*number->unsigned_integer);
+    return m_doc.Double(number->value);
   }
 
   const std::string &problem() const { return m_problem; }
@@ -75,14 +63,14 @@ public:
 private:
   bool enter()
   {
-    if (++m_depth <= max_json_depth)
+    if (m_depth.enter())
       return true;
-    m_problem = "nested deeper than " + std::to_string(max_json_depth) + " levels";
+    m_problem = JsonDepthLimit::problem();
     return false;
   }
 
   JsonDocument &m_doc;
-  int m_depth = 0;
+  JsonDepthLimit m_depth;
   std::string m_problem;
 };
 
@@ -93,8 +81,7 @@ struct ExactParse {
 
   bool operator()(JsonDocument &doc)
   {
-    constexpr unsigned flags =
-        rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+    constexpr unsigned flags = json_reader_flags | rapidjson::kParseValidateEncodingFlag;
     ExactNumberHandler handler(doc);
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(stream);
@@ -106,6 +93,50 @@ struct ExactParse {
 };
 
 } // namespace
+
+std::string JsonDepthLimit::problem()
+{
+  return "nested deeper than " + std::to_string(max_json_depth) + " levels";
+}
+
+Result<JsonNumber> convert_json_number(std::string_view raw)
+{
+  // RapidJSON has checked the grammar; this guards direct callers (and the NUL strtod needs).
+  const bool grammar = !raw.empty() && raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
+                       (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'));
+  const std::string text(raw.substr(0, grammar ? raw.size() : 40));
+  if (!grammar)
+    return make_error("'" + text + "' is not a JSON number");
+  JsonNumber number;
+  const bool integral = text.find_first_of(".eE") == std::string::npos;
+  char *end = nullptr;
+  if (integral) {
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (errno == 0 && *end == '\0') {
+      number.integer = value;
+      number.value = static_cast<double>(value);
+      return number;
+    }
+    if (text[0] != '-') {
+      errno = 0;
+      const unsigned long long unsigned_value = std::strtoull(text.c_str(), &end, 10);
+      if (errno == 0 && *end == '\0') {
+        number.unsigned_integer = unsigned_value;
+        number.value = static_cast<double>(unsigned_value);
+        return number;
+      }
+    }
+  }
+  errno = 0;
+  const double value = std::strtod(text.c_str(), &end);
+  if (*end != '\0')
+    return make_error("'" + text.substr(0, 40) + "' is not a JSON number");
+  if (!std::isfinite(value))
+    return make_error("number " + text.substr(0, 40) + " is too large for a double");
+  number.value = value;
+  return number;
+}
 
 Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name)
 {

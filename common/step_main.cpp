@@ -1,6 +1,7 @@
 #include "step_main.hpp"
 
 #include "ci_context.hpp"
+#include "ci_log_guard.hpp"
 #include "ci_outputs.hpp"
 #include "file_io.hpp"
 #include "report_render.hpp"
@@ -12,6 +13,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace relgate
@@ -32,6 +34,7 @@ std::vector<OptionSpec> common_option_specs()
       value_option("env", "NAME", "environment the decision applies to (recorded in the evidence)"),
       value_option("stage", "N", "canary stage (percent) the decision applies to (recorded in the evidence)"),
       flag_option("no-color", "never colour the text output"),
+      value_option("now", "TIME", "pin the clock to this RFC 3339 time (tests, drills); recorded in the evidence"),
   };
 }
 
@@ -72,6 +75,8 @@ Result<CommonOptions> read_common_options(const StepSpec &spec, const ParsedArgs
   }
   common.scope.env = args.value_or("env", "");
   RELGATE_ASSIGN_OR_RETURN(common.scope.stage, args.integer("stage", 0, 100));
+  if (const auto now = args.value("now"))
+    RELGATE_TRY(pin_clock(*now));
   common.color = !args.has("no-color") && std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO) == 1;
   return common;
 }
@@ -91,29 +96,31 @@ EvidenceRecord make_record(const std::string &step, const CommonOptions &common,
   record.started_at = started_at;
   record.duration_ms = duration_ms;
   record.ci = collect_ci_context();
+  record.pinned_clock = clock_is_pinned();
   return record;
 }
 
-Result<std::string> append_evidence(const std::string &step, const CommonOptions &common, const StepOutcome &outcome,
-                                    const std::string &started_at, int64_t duration_ms)
+Result<EvidenceRecord> append_evidence(const std::string &step, const CommonOptions &common, const StepOutcome &outcome,
+                                       const std::string &started_at, int64_t duration_ms)
 {
   AppendOptions options;
   options.create_with_subject = common.subject;
   options.judged_digest = outcome.judged_digest;
   options.signing_key_path = env_or_empty("RELGATE_EVIDENCE_KEY");
-  RELGATE_ASSIGN_OR_RETURN(
-      auto appended,
-      append_record(common.evidence_path, make_record(step, common, outcome, started_at, duration_ms), options));
-  return common.evidence_path + ": appended " + step + " " + std::string(decision_name(appended.decision)) + " record";
+  return append_record(common.evidence_path, make_record(step, common, outcome, started_at, duration_ms), options);
 }
 
 void emit_ci_outputs(const std::string &step, const StepOutcome &outcome, const StepIo &io)
 {
   Result<void> written;
   switch (detect_ci_provider()) {
-  case CiProvider::github:
-    written = write_github_outputs(step, outcome, io.out);
+  case CiProvider::github: {
+    // Annotations on stderr, around the log guard: stdout stays the report (valid JSON/SARIF).
+    std::ostringstream annotations;
+    written = write_github_outputs(step, outcome, annotations);
+    write_workflow_commands(io.err, annotations.str());
     break;
+  }
   case CiProvider::gitlab:
     written = write_gitlab_outputs(step, outcome);
     break;
@@ -123,6 +130,21 @@ void emit_ci_outputs(const std::string &step, const StepOutcome &outcome, const 
   // CI files are a convenience; the exit code and stdout already carry the decision.
   if (!written)
     io.err << step << ": warning: CI outputs not written: " << written.message() << "\n";
+}
+
+Result<void> preflight(const CommonOptions &common)
+{
+  const std::string key_path = env_or_empty("RELGATE_EVIDENCE_KEY");
+  if (!common.evidence_path.empty() && !key_path.empty())
+    RELGATE_TRY(read_signing_key(key_path, "RELGATE_EVIDENCE_KEY"));
+  return ok_result();
+}
+
+// On a guarded stream, JSON and XML are neutralised in their own escapes (\u005b, &#91;) so the
+// data survives parsing; the guard would otherwise rewrite it as text.
+std::string guarded_rendering(const std::ostream &out, std::string rendering)
+{
+  return is_guarded(out) ? neutralize_workflow_commands(rendering, dialect_of(rendering)) : rendering;
 }
 
 std::string usage_text(const StepSpec &spec)
@@ -166,7 +188,10 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
     if (!appended) {
       outcome = make_error("evidence: " + appended.message());
     } else {
-      evidence_note = *appended;
+      evidence_note = common.evidence_path + ": appended " + spec.name + " " +
+                      std::string(decision_name(appended->decision)) + " record";
+      // The anchor a later job can demand (promote --expect-evidence-head): cut records show.
+      outcome->outputs.emplace_back("evidence-head", record_id(*appended));
     }
   }
 
@@ -176,10 +201,11 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
     failed.decision = Decision::error;
     failed.reasons = {outcome.message()};
     if (!common.evidence_path.empty() && (common.subject || file_exists(common.evidence_path))) {
-      (void)append_evidence(spec.name, common, failed, started_at, duration_ms);
+      if (auto appended = append_evidence(spec.name, common, failed, started_at, duration_ms))
+        failed.outputs.emplace_back("evidence-head", record_id(*appended));
     }
     if (common.format == "json") {
-      io.out << render_json(spec.name, failed, "");
+      io.out << guarded_rendering(io.out, render_json(spec.name, failed, ""));
     }
     io.err << spec.name << ": error: " << outcome.message() << "\n";
     emit_ci_outputs(spec.name, failed, io);
@@ -187,9 +213,9 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
   }
 
   if (!outcome->custom_rendering.empty()) {
-    io.out << outcome->custom_rendering;
+    io.out << guarded_rendering(io.out, outcome->custom_rendering);
   } else if (common.format == "json") {
-    io.out << render_json(spec.name, *outcome, evidence_note);
+    io.out << guarded_rendering(io.out, render_json(spec.name, *outcome, evidence_note));
   } else {
     io.out << render_text(spec.name, *outcome, common.color);
   }
@@ -199,6 +225,7 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
 
 int step_main(const StepSpec &spec, int argc, const char *const *argv)
 {
+  const GithubLogGuard log_guard; // no printed data becomes a workflow command (docs/ci.md)
   StepIo io{std::cout, std::cerr};
   std::vector<OptionSpec> all = spec.options;
   for (auto &option : common_option_specs())
@@ -217,6 +244,10 @@ int step_main(const StepSpec &spec, int argc, const char *const *argv)
     return exit_allow;
   }
   auto common = read_common_options(spec, *args);
+  if (common) {
+    if (auto clock = refuse_clock_environment(); !clock)
+      common = clock.error();
+  }
   if (!common) {
     io.err << spec.name << ": error: " << common.message() << "\n";
     return exit_error;
@@ -227,7 +258,11 @@ int step_main(const StepSpec &spec, int argc, const char *const *argv)
   StepContext context{spec.name, std::move(*args), *common, io};
   Result<StepOutcome> outcome = make_error("internal error: step did not run");
   try {
-    outcome = spec.run(context);
+    // Checked before the step acts: a bad key must not surface after a push (promote, rollback).
+    if (auto problem = preflight(*common); !problem)
+      outcome = problem.error();
+    else
+      outcome = spec.run(context);
   } catch (const std::exception &exception) {
     outcome = make_error(std::string("internal error: ") + exception.what());
   }

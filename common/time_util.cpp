@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
 namespace relgate
 {
@@ -116,13 +117,39 @@ Result<TimePoint> parse_rfc3339(std::string_view text)
   return time_point_cast<system_clock::duration>(total + duration_cast<system_clock::duration>(nanoseconds(nanos)));
 }
 
+namespace
+{
+std::optional<TimePoint> pinned_now; // set once, by --now, before a step runs
+} // namespace
+
 TimePoint current_time()
 {
-  if (const char *pinned = std::getenv("RELGATE_NOW"); pinned && *pinned) {
-    if (auto parsed = parse_rfc3339(pinned))
-      return *parsed;
+  return pinned_now ? *pinned_now : std::chrono::system_clock::now();
+}
+
+Result<void> pin_clock(std::string_view text)
+{
+  auto parsed = parse_rfc3339(text);
+  if (!parsed)
+    return make_error("--now: " + parsed.message());
+  pinned_now = *parsed;
+  return ok_result();
+}
+
+bool clock_is_pinned()
+{
+  return pinned_now.has_value();
+}
+
+Result<void> refuse_clock_environment()
+{
+  // The clock once came from this variable; a pipeline input could set it to dodge a freeze
+  // window or a soak time, so it is refused rather than silently ignored.
+  if (const char *legacy = std::getenv("RELGATE_NOW"); legacy != nullptr) {
+    return make_error("RELGATE_NOW is set, but relgate no longer reads the clock from the environment; unset it "
+                      "(tests and drills pin the clock with --now TIME, which the evidence records)");
   }
-  return std::chrono::system_clock::now();
+  return ok_result();
 }
 
 } // namespace relgate

@@ -18,7 +18,11 @@ std::string format_rfc3339(TimePoint time);
 // (midnight UTC), which policies use for expiry dates.
 Result<TimePoint> parse_rfc3339(std::string_view text);
 
-// Now, unless RELGATE_NOW (RFC 3339) is set: tests and drills pin the clock through it.
+// Now, unless the clock was pinned (--now): tests and drills pin it, and the evidence records it.
 TimePoint current_time();
+Result<void> pin_clock(std::string_view rfc3339);
+bool clock_is_pinned();
+// An error while the retired RELGATE_NOW variable is set (see time_util.cpp).
+Result<void> refuse_clock_environment();
 
 } // namespace relgate

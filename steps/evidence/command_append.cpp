@@ -24,6 +24,12 @@ Result<void> check_step_name(const std::string &step)
   for (char c : step) {
     valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
   }
+  if (valid && is_reserved_step_name(step)) {
+    return make_error("--step: '" + step +
+                      "' is reserved for relgate's own step (run the step itself; a result recorded by hand needs "
+                      "another name, e.g. manual-" +
+                      step + ")");
+  }
   if (valid)
     return ok_result();
   return make_error("--step: '" + step +
@@ -67,6 +73,7 @@ Result<EvidenceRecord> record_from_args(const ParsedArgs &args)
   RELGATE_ASSIGN_OR_RETURN(auto duration, args.integer("duration-ms", 0, INT64_MAX));
   record.duration_ms = duration.value_or(0);
   record.ci = collect_ci_context();
+  record.pinned_clock = clock_is_pinned();
   return record;
 }
 
@@ -100,11 +107,12 @@ Result<int> run_append(const ParsedArgs &args, CommandIo &io)
     set_member(doc, "step", appended.step, alloc);
     set_member(doc, "decision", decision_name(appended.decision), alloc);
     set_member(doc, "hash", appended.hash, alloc);
+    set_member(doc, "head", record_id(appended), alloc);
     set_member(doc, "signed", JsonValue(appended.signature.has_value()), alloc);
     io.out << to_json(doc) << "\n";
   } else {
-    io.out << path << ": appended " << appended.step << " " << decision_name(appended.decision) << " (" << appended.hash
-           << (appended.signature ? ", signed" : "") << ")\n";
+    io.out << path << ": appended " << appended.step << " " << decision_name(appended.decision) << " (head "
+           << record_id(appended) << (appended.signature ? ", signed" : "") << ")\n";
   }
   return exit_allow;
 }

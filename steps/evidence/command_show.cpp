@@ -52,7 +52,7 @@ Result<int> run_show(const ParsedArgs &args, CommandIo &io)
   if (format == "json") {
     io.out << serialize_evidence(file);
   } else {
-    print_text(path, file, verify_chain(file, {}), io.out);
+    print_text(path, file, verify_chain(file), io.out);
   }
   return exit_allow;
 }

@@ -17,14 +17,16 @@ Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));
-  std::vector<std::string> trusted_keys;
-  for (const auto &key_path : args.values("key")) {
-    RELGATE_ASSIGN_OR_RETURN(std::string pem, read_file(key_path));
-    RELGATE_TRY(public_key_id(pem, key_path)); // an unusable key is an input error, not a broken chain
-    trusted_keys.push_back(std::move(pem));
-  }
+  RELGATE_ASSIGN_OR_RETURN(std::vector<std::string> trusted_keys, read_trusted_key_files(args.values("key")));
   RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
-  const ChainReport report = verify_chain(file, trusted_keys);
+  RELGATE_ASSIGN_OR_RETURN(ChainReport report, verify_chain_with_keys(file, trusted_keys));
+  const std::vector<std::string> anchors = args.values("expect-head");
+  if (report.intact) {
+    if (auto anchored = require_evidence_anchors(file, anchors); !anchored) {
+      report.intact = false;
+      report.problem = anchored.message();
+    }
+  }
 
   if (format == "json") {
     JsonDocument doc(rapidjson::kObjectType);
@@ -40,6 +42,7 @@ Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
                                       : JsonValue(rapidjson::kNullType),
                alloc);
     set_member(doc, "problem", report.problem, alloc);
+    set_member(doc, "head", evidence_head(file), alloc);
     io.out << to_json(doc) << "\n";
   } else if (report.intact) {
     io.out << path << ": chain intact: " << file.records.size() << " records, " << report.signed_records << " signed";
@@ -47,9 +50,13 @@ Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
       io.out << ", every signature verified by a trusted key";
     else
       io.out << " (integrity only: pass --key to check who wrote them)";
-    io.out << "\n";
+    if (!anchors.empty())
+      io.out << ", expected heads present";
+    io.out << "\n"
+           << "head: " << (file.records.empty() ? "(no records)" : evidence_head(file)) << "\n";
   } else {
-    io.out << path << ": chain BROKEN at " << report.problem << "\n";
+    io.out << path << ": chain BROKEN" << (report.first_bad_index ? " at " + report.problem : ": " + report.problem)
+           << "\n";
   }
   return report.intact ? exit_allow : exit_deny;
 }
@@ -58,16 +65,19 @@ Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
 
 Subcommand verify_command()
 {
-  return Subcommand{"verify",
-                    "evidence verify --evidence FILE [--key PUBLIC_PEM ...] [--format text|json]",
-                    "Checks the hash chain: an edited, removed, inserted or reordered record is reported with its\n"
-                    "index. With --key, every record must also carry a valid signature by one of the keys.\n"
-                    "Exit 0 intact, 1 broken, 2 unreadable or invalid input.",
-                    {value_option("evidence", "FILE", "the evidence file"),
-                     repeated_option("key", "PEM", "trusted public key (Ed25519 or ECDSA P-256); repeatable"),
-                     format_option()},
-                    false,
-                    run_verify};
+  return Subcommand{
+      "verify",
+      "evidence verify --evidence FILE [--key PUBLIC_PEM ...] [--expect-head ID ...] [--format text|json]",
+      "Checks the hash chain: an edited, removed, inserted or reordered record is reported with its\n"
+      "index. With --key, every record must also carry a valid signature by one of the keys (a\n"
+      "signature covers the record's place in the chain and so the subject). With --expect-head,\n"
+      "each ID (the evidence-head a step published) must be a record of the file: records cut\n"
+      "off the end show. Exit 0 intact, 1 broken, 2 unreadable or invalid input.",
+      {value_option("evidence", "FILE", "the evidence file"),
+       repeated_option("key", "PEM", "trusted public key file (Ed25519 or ECDSA P-256); repeatable"),
+       repeated_option("expect-head", "ID", "a record id that must be in the file; repeatable"), format_option()},
+      false,
+      run_verify};
 }
 
 } // namespace relgate::evidence_cli

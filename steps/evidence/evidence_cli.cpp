@@ -2,6 +2,8 @@
 #include "evidence_commands.hpp"
 
 #include "decision.hpp"
+#include "evidence.hpp"
+#include "time_util.hpp"
 #include "version.hpp"
 
 #include <ostream>
@@ -40,6 +42,16 @@ OptionSpec format_option()
   return value_option("format", "FORMAT", "output format: text or json", "text");
 }
 
+Result<std::vector<std::string>> read_trusted_key_files(const std::vector<std::string> &paths)
+{
+  std::vector<std::string> pems;
+  for (const auto &path : paths) {
+    RELGATE_ASSIGN_OR_RETURN(std::vector<std::string> keys, read_public_key_pems(path));
+    pems.insert(pems.end(), keys.begin(), keys.end());
+  }
+  return pems;
+}
+
 Result<std::string> read_format(const ParsedArgs &args)
 {
   std::string format = args.value_or("format", "text");
@@ -68,6 +80,7 @@ int run_evidence_cli(int argc, const char *const *argv, CommandIo io)
     if (command.name != first)
       continue;
     command.options.push_back(flag_option("help", "show this help"));
+    command.options.push_back(value_option("now", "TIME", "pin the clock to this RFC 3339 time (tests)"));
     // The subcommand name stands in for argv[0].
     auto args = parse_command_line(argc - 1, argv + 1, command.options, command.takes_positional);
     if (!args) {
@@ -78,7 +91,13 @@ int run_evidence_cli(int argc, const char *const *argv, CommandIo io)
       print_command_help(command, io.out);
       return exit_allow;
     }
-    auto result = command.run(*args, io);
+    Result<int> result = exit_error;
+    if (auto clock = refuse_clock_environment(); !clock)
+      result = clock.error();
+    else if (auto pinned = args->value("now") ? pin_clock(*args->value("now")) : ok_result(); !pinned)
+      result = pinned.error();
+    else
+      result = command.run(*args, io);
     if (!result) {
       io.err << "evidence: error: " << result.message() << "\n";
       return exit_error;

@@ -34,6 +34,9 @@ Subcommand verify_command();
 Subcommand merge_command();
 Subcommand append_command();
 
+// Every public key in every file (a file may hold several PEM blocks); an unusable key is an error.
+Result<std::vector<std::string>> read_trusted_key_files(const std::vector<std::string> &paths);
+
 // --format text|json (the only two the subcommands print).
 OptionSpec format_option();
 Result<std::string> read_format(const ParsedArgs &args);

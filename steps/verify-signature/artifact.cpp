@@ -1,6 +1,7 @@
 #include "artifact.hpp"
 
 #include "encoding.hpp"
+#include "file_io.hpp"
 #include "ossl.hpp"
 #include "signature_verify.hpp"
 
@@ -42,10 +43,10 @@ std::string Artifact::display_name() const
 
 Result<Artifact> hash_artifact_file(const std::string &path, const std::set<HashAlgorithm> &algorithms)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return make_error("--artifact " + path + ": cannot open: " + std::strerror(errno));
-  }
+  auto input = InputFile::open(path);
+  if (!input)
+    return make_error("--artifact " + input.message());
+  const int fd = input->fd();
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::set<HashAlgorithm> wanted = algorithms;
   wanted.insert(HashAlgorithm::sha256);
@@ -62,9 +63,7 @@ Result<Artifact> hash_artifact_file(const std::string &path, const std::set<Hash
     if (got < 0) {
       if (errno == EINTR)
         continue;
-      int saved = errno;
-      ::close(fd);
-      return make_error("--artifact " + path + ": read failed: " + std::strerror(saved));
+      return make_error("--artifact " + path + ": read failed: " + std::strerror(errno));
     }
     if (got == 0)
       break;
@@ -72,7 +71,6 @@ Result<Artifact> hash_artifact_file(const std::string &path, const std::set<Hash
       EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<std::size_t>(got));
     }
   }
-  ::close(fd);
   Artifact artifact;
   artifact.path = path;
   for (auto &[algorithm, ctx] : contexts) {
@@ -97,22 +95,11 @@ Result<Artifact> artifact_from_digest(std::string_view text)
 
 Result<MappedFile> MappedFile::open(const std::string &path)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return make_error(path + ": cannot open: " + std::strerror(errno));
-  struct stat info {
-  };
-  if (::fstat(fd, &info) != 0) {
-    ::close(fd);
-    return make_error(path + ": cannot stat");
-  }
-  std::size_t size = static_cast<std::size_t>(info.st_size);
-  if (size == 0) {
-    ::close(fd);
+  RELGATE_ASSIGN_OR_RETURN(InputFile input, InputFile::open(path));
+  std::size_t size = static_cast<std::size_t>(input.size());
+  if (size == 0)
     return MappedFile(nullptr, 0);
-  }
-  void *data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
+  void *data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, input.fd(), 0);
   if (data == MAP_FAILED)
     return make_error(path + ": cannot map: " + std::strerror(errno));
   return MappedFile(static_cast<const char *>(data), size);

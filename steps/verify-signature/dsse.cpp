@@ -6,15 +6,6 @@
 namespace relgate::sig
 {
 
-std::string dsse_pae(std::string_view payload_type, std::string_view payload)
-{
-  std::string pae = "DSSEv1 " + std::to_string(payload_type.size()) + " ";
-  pae.append(payload_type);
-  pae += " " + std::to_string(payload.size()) + " ";
-  pae.append(payload);
-  return pae;
-}
-
 Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string &source)
 {
   RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));

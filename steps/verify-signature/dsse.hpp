@@ -2,6 +2,7 @@
 // standalone envelopes ({"payload","payloadType","signatures":[{"sig","keyid"}]}).
 #pragma once
 
+#include "encoding.hpp"
 #include "result.hpp"
 #include "sigstore_bundle.hpp"
 
@@ -11,8 +12,7 @@
 namespace relgate::sig
 {
 
-// "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, LEN in decimal bytes.
-std::string dsse_pae(std::string_view payload_type, std::string_view payload);
+using relgate::dsse_pae; // common/encoding.hpp: evidence signatures use it too
 
 // Standard or URL-safe base64, padded or not.
 Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string &source);
