@@ -5,6 +5,7 @@
 #include "json_stream.hpp"
 #include "report_reader.hpp"
 
+#include <cctype>
 #include <unordered_map>
 
 namespace relgate::scan
@@ -27,11 +28,16 @@ enum Context {
   rating_source,
   affects,
   affect,
-  analysis
+  analysis,
+  meta_hashes,
+  meta_hash,
+  meta_properties,
+  meta_property
 };
 
 enum RootKey { r_bom_format, r_metadata, r_components, r_vulnerabilities };
-enum ComponentKey { c_ref, c_name, c_version, c_purl, c_components };
+enum ComponentKey { c_ref, c_name, c_version, c_purl, c_components, c_hashes, c_properties };
+enum PairKey { p_first, p_second }; // hashes[]: alg, content; properties[]: name, value
 enum VulnKey { v_id, v_source, v_ratings, v_recommendation, v_affects, v_analysis };
 enum RatingKey { rt_source, rt_score, rt_severity, rt_method };
 
@@ -66,6 +72,7 @@ public:
       if (key == r_components && !is_object)
         return components;
       if (key == r_vulnerabilities) {
+        m_seen_vulnerabilities = true;
         return is_object ? fail_context("vulnerabilities must be an array, found an object") : vulns;
       }
       return context_skip;
@@ -81,8 +88,18 @@ public:
       m_component_stack.emplace_back();
       return component;
     case component:
-    case meta_component:
       return key == c_components && !is_object ? components : context_skip;
+    case meta_component:
+      if (key == c_hashes && !is_object)
+        return meta_hashes;
+      if (key == c_properties && !is_object)
+        return meta_properties;
+      return key == c_components && !is_object ? components : context_skip;
+    case meta_hashes:
+    case meta_properties:
+      m_pair_first.clear();
+      m_pair_second.clear();
+      return is_object ? (parent == meta_hashes ? meta_hash : meta_property) : context_skip;
     case vulns:
       if (!is_object)
         return fail_context("vulnerabilities[" + std::to_string(m_vulns.size()) + "] must be an object");
@@ -121,7 +138,11 @@ public:
       return key == "component" ? 0 : no_key;
     case component:
     case meta_component:
-      return key_index(key, {"bom-ref", "name", "version", "purl", "components"});
+      return key_index(key, {"bom-ref", "name", "version", "purl", "components", "hashes", "properties"});
+    case meta_hash:
+      return key_index(key, {"alg", "content"});
+    case meta_property:
+      return key_index(key, {"name", "value"});
     case vuln:
       return key_index(key, {"id", "source", "ratings", "recommendation", "affects", "analysis"});
     case vuln_source:
@@ -147,7 +168,16 @@ public:
           return fail("bomFormat must be \"CycloneDX\"");
         m_seen_bom_format = true;
       }
+      if (key == r_vulnerabilities)
+        return fail("vulnerabilities must be an array, found " + std::string(v.type_name()));
+      if (key == r_components && v.type != JsonScalar::Type::null)
+        return fail("components must be an array, found " + std::string(v.type_name()));
       return true;
+    case components:
+      return fail("components[] entries must be objects, found " + std::string(v.type_name()));
+    case vulns:
+      return fail("vulnerabilities[" + std::to_string(m_vulns.size()) + "] must be an object, found " +
+                  std::string(v.type_name()));
     case component:
     case meta_component: {
       if (!v.is_string())
@@ -163,6 +193,11 @@ public:
         c.purl.assign(v.text);
       return true;
     }
+    case meta_hash:
+    case meta_property:
+      if (v.is_string())
+        (key == p_first ? m_pair_first : m_pair_second).assign(v.text);
+      return true;
     case vuln:
       if (!v.is_string())
         return true;
@@ -209,15 +244,38 @@ public:
     case meta_component: {
       ComponentInfo c = std::move(m_component_stack.back());
       m_component_stack.pop_back();
-      if (context == meta_component)
+      if (context == meta_component) {
         m_info.artifact_name = c.name;
+        // The scanned image: a pkg:oci purl (or bom-ref) carries its digest as the version.
+        if (c.purl.rfind("pkg:oci/", 0) == 0)
+          add_digest_claim(m_info, "metadata.component.purl", c.purl);
+        if (c.ref.rfind("pkg:oci/", 0) == 0)
+          add_digest_claim(m_info, "metadata.component.bom-ref", c.ref);
+      }
       if (!c.ref.empty())
         m_components.emplace(c.ref, std::move(c));
       return true;
     }
+    case meta_hash:
+      if (m_pair_first == "SHA-256") {
+        std::string hex = m_pair_second; // CycloneDX allows upper-case hex; digests are lower-case
+        for (char &c : hex)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        add_digest_claim(m_info, "metadata.component.hashes[SHA-256]", "sha256:" + hex);
+      }
+      return true;
+    case meta_property:
+      if (m_pair_first == "aquasecurity:trivy:RepoDigest")
+        add_digest_claim(m_info, "metadata.component.properties[aquasecurity:trivy:RepoDigest]", m_pair_second);
+      return true;
     case root:
       if (!m_seen_bom_format)
         return fail("not a CycloneDX BOM: bomFormat \"CycloneDX\" is missing");
+      // An SBOM lists components; only a BOM with vulnerabilities[] (even empty) is a scan result.
+      if (!m_seen_vulnerabilities) {
+        return fail("this CycloneDX BOM has no vulnerabilities[] member: it is an SBOM, not a scan; pass the "
+                    "scanner's report (e.g. trivy sbom --format cyclonedx, grype -o cyclonedx-json)");
+      }
       return emit_all();
     default:
       return true;
@@ -307,6 +365,9 @@ private:
   std::unordered_map<std::string, ComponentInfo> m_components;
   std::vector<CdxVulnerability> m_vulns;
   bool m_seen_bom_format = false;
+  bool m_seen_vulnerabilities = false;
+  std::string m_pair_first;
+  std::string m_pair_second;
 };
 
 } // namespace

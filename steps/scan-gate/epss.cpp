@@ -1,5 +1,8 @@
 #include "epss.hpp"
 
+#include "digest.hpp"
+#include "file_io.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -125,11 +128,17 @@ Result<EpssScores> read_epss(std::FILE *file, const std::string &source_name,
   return scores;
 }
 
-Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted)
+Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted,
+                                  std::string *sha256)
 {
-  std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  RELGATE_ASSIGN_OR_RETURN(std::string text, read_file(path, max_epss_bytes));
+  if (sha256)
+    *sha256 = sha256_hex(text);
+  if (text.empty())
+    return make_error(path + ": the file is empty; expected the FIRST EPSS CSV (decompressed)");
+  std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(fmemopen(text.data(), text.size(), "r"), &std::fclose);
   if (!file)
-    return make_error(path + ": cannot open EPSS file: " + std::strerror(errno));
+    return make_error(path + ": cannot read EPSS file: " + std::strerror(errno));
   return read_epss(file.get(), path, wanted);
 }
 

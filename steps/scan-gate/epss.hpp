@@ -29,6 +29,11 @@ struct EpssScores {
 // `wanted` = the CVE ids to keep (nullptr: keep all). A malformed row is an error with its line.
 Result<EpssScores> read_epss(std::FILE *file, const std::string &source_name,
                              const std::unordered_set<std::string> *wanted);
-Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted);
+// The FIRST CSV is ~10 MB decompressed; a larger file is not one (and a FIFO or device is refused).
+constexpr std::size_t max_epss_bytes = 256u << 20;
+// Reads the file once, as a regular file under max_epss_bytes; *sha256 gets the hex digest of
+// exactly the bytes parsed (for the evidence).
+Result<EpssScores> read_epss_file(const std::string &path, const std::unordered_set<std::string> *wanted,
+                                  std::string *sha256);
 
 } // namespace relgate::scan

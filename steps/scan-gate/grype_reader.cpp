@@ -140,7 +140,7 @@ public:
     case source:
       return key == "target" ? 0 : no_key;
     case source_target:
-      return key_index(key, {"userInput", "repoDigests"});
+      return key_index(key, {"userInput", "repoDigests", "manifestDigest"});
     case descriptor:
       return key_index(key, {"name", "version"});
     case match:
@@ -174,17 +174,27 @@ public:
         return fail("matches must be an array, found " + std::string(v.type_name()));
       }
       return true;
+    case matches:
+      return fail(where() + " must be an object, found " + std::string(v.type_name()));
     case source_target:
-      if (key == 0 && v.is_string())
+      if (key == 0 && v.is_string()) {
         m_info.artifact_name.assign(v.text);
-      return true;
-    case repo_digests:
-      if (v.is_string() && !m_info.artifact_digest) {
-        std::size_t at = v.text.rfind('@');
-        if (at != std::string_view::npos)
-          m_info.artifact_digest = std::string(v.text.substr(at + 1));
+        if (v.text.find('@') != std::string_view::npos)
+          add_digest_claim(m_info, "source.target.userInput", v.text);
+      }
+      if (key == 2 && v.type != JsonScalar::Type::null) {
+        if (!v.is_string())
+          return fail("source.target.manifestDigest must be a string, found " + std::string(v.type_name()));
+        add_digest_claim(m_info, "source.target.manifestDigest", v.text);
       }
       return true;
+    case repo_digests: {
+      const std::string field = "source.target.repoDigests[" + std::to_string(m_repo_digest_index++) + "]";
+      if (!v.is_string())
+        return fail(field + " must be a string, found " + std::string(v.type_name()));
+      add_digest_claim(m_info, field, v.text);
+      return true;
+    }
     case descriptor:
       if (v.is_string() && key == 0)
         m_descriptor_name.assign(v.text);
@@ -330,6 +340,7 @@ private:
   bool m_seen_artifact = false;
   bool m_seen_matches = false;
   int64_t m_match_index = 0;
+  int64_t m_repo_digest_index = 0;
 };
 
 } // namespace

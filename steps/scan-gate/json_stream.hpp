@@ -3,6 +3,8 @@
 // is two ints.
 #pragma once
 
+#include "json.hpp"
+#include "json_object_keys.hpp"
 #include "report_input.hpp"
 #include "result.hpp"
 
@@ -10,6 +12,7 @@
 #include <rapidjson/stream.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +25,8 @@ struct JsonScalar {
   enum class Type { null, boolean, number, string };
   Type type = Type::null;
   std::string_view text;
-  double number = 0;
+  double number = 0;              // finite (convert_json_number refuses the rest)
+  std::optional<int64_t> integer; // set when the number is an integer that fits int64
   bool flag = false;
 
   bool is_string() const { return type == Type::string; }
@@ -53,12 +57,23 @@ public:
     v.flag = b;
     return scalar(v);
   }
-  bool Int(int i) { return number(static_cast<double>(i)); }
-  bool Uint(unsigned u) { return number(static_cast<double>(u)); }
-  bool Int64(int64_t i) { return number(static_cast<double>(i)); }
-  bool Uint64(uint64_t u) { return number(static_cast<double>(u)); }
-  bool Double(double d) { return number(d); }
-  bool RawNumber(const char *, rapidjson::SizeType, bool) { return true; }
+  // json_reader_flags: numbers always arrive as text (RawNumber), converted exactly.
+  bool Int(int) { return unexpected_number(); }
+  bool Uint(unsigned) { return unexpected_number(); }
+  bool Int64(int64_t) { return unexpected_number(); }
+  bool Uint64(uint64_t) { return unexpected_number(); }
+  bool Double(double) { return unexpected_number(); }
+  bool RawNumber(const char *s, rapidjson::SizeType n, bool)
+  {
+    auto converted = convert_json_number(std::string_view(s, n));
+    if (!converted)
+      return fail(converted.message());
+    JsonScalar v;
+    v.type = JsonScalar::Type::number;
+    v.number = converted->value;
+    v.integer = converted->integer;
+    return scalar(v);
+  }
   bool String(const char *s, rapidjson::SizeType n, bool)
   {
     JsonScalar v;
@@ -68,13 +83,21 @@ public:
   }
   bool Key(const char *s, rapidjson::SizeType n, bool)
   {
+    if (!m_keys.add(std::string_view(s, n))) {
+      return fail("duplicate key \"" + std::string(std::string_view(s, n).substr(0, 80)) +
+                  "\" in one object (JSON readers disagree on which one counts): remove one of them");
+    }
     Frame &top = m_stack.back();
     top.key = top.context == context_skip ? no_key : self().key_id(top.context, std::string_view(s, n));
     return true;
   }
   bool StartObject() { return open(true); }
   bool StartArray() { return open(false); }
-  bool EndObject(rapidjson::SizeType) { return close_frame(); }
+  bool EndObject(rapidjson::SizeType)
+  {
+    m_keys.close_object();
+    return close_frame();
+  }
   bool EndArray(rapidjson::SizeType) { return close_frame(); }
 
   // The semantic error that stopped the walk ("" when the JSON itself was bad).
@@ -113,13 +136,7 @@ private:
   Derived &self() { return static_cast<Derived &>(*this); }
   std::size_t stack_depth() const { return m_stack.size(); }
 
-  bool number(double d)
-  {
-    JsonScalar v;
-    v.type = JsonScalar::Type::number;
-    v.number = d;
-    return scalar(v);
-  }
+  bool unexpected_number() { return fail("internal error: a number bypassed convert_json_number"); }
   bool scalar(const JsonScalar &v)
   {
     const Frame &top = m_stack.back();
@@ -129,6 +146,10 @@ private:
   }
   bool open(bool is_object)
   {
+    if (!m_depth.enter())
+      return fail(JsonDepthLimit::problem() + "; a scanner report is never this deep");
+    if (is_object)
+      m_keys.open_object();
     const Frame &top = m_stack.back();
     int context = top.context == context_skip ? context_skip : self().child(top.context, top.key, is_object);
     if (context == context_fail)
@@ -144,10 +165,13 @@ private:
     }
     int context = m_stack.back().context;
     m_stack.pop_back();
+    m_depth.leave();
     return context == context_skip ? true : self().close(context);
   }
 
   std::vector<Frame> m_stack{Frame{context_document, no_key}};
+  JsonDepthLimit m_depth;
+  JsonObjectKeys m_keys;
   std::string m_error;
   std::size_t m_error_offset = 0;
   const rapidjson::StringStream *m_stream = nullptr;
@@ -155,11 +179,17 @@ private:
   std::size_t m_next_release = 0;
 };
 
+// Runs a walker over the stream with the rules every relgate JSON reader shares (common/json.hpp:
+// numbers as text, a heap stack; the walker applies the depth limit). Format detection and the
+// readers both parse through here, so the fuzz target exercises the binary's exact path.
+template <typename Walker> rapidjson::ParseResult parse_report_stream(rapidjson::StringStream &stream, Walker &walker)
+{
+  rapidjson::Reader reader;
+  return reader.Parse<json_reader_flags>(stream, walker);
+}
+
 // Parses the whole input with the walker. Errors name the source, the byte offset and what was
 // expected: "r.json: invalid JSON at byte 812 (the file ends early: truncated?): Missing a comma ...".
-// kParseFullPrecisionFlag keeps this instantiation apart from common/json.cpp's (built without SIMD).
-constexpr unsigned report_parse_flags = rapidjson::kParseFullPrecisionFlag;
-
 // The non-template half of walk_json: turns a parse result into an error message.
 Error parse_failure(const std::string &source_name, std::string_view expected, rapidjson::ParseErrorCode code,
                     std::size_t offset, std::size_t total_bytes, const std::string &walker_error,
@@ -171,8 +201,7 @@ Result<std::string> walk_json(ReportInput &input, const std::string &source_name
 {
   rapidjson::StringStream stream(input.json_begin());
   walker.set_input(&stream, &input);
-  rapidjson::Reader reader;
-  rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, walker);
+  rapidjson::ParseResult parsed = parse_report_stream(stream, walker);
   if (parsed.IsError()) {
     return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), input.size() - input.json_offset(),
                          walker.error(), walker.error_offset());

@@ -155,6 +155,15 @@ template <typename Writer> void write_summary(Writer &w, const ScanRun &run, std
   }
   if (run.artifact_digest)
     write_field(w, "artifact_digest", *run.artifact_digest);
+  if (run.subject) {
+    write_field(w, "subject_digest", run.subject->str());
+    w.Key("bound_to_subject");
+    w.Bool(!run.unbound_reports);
+  }
+  if (run.unbound_reports) {
+    w.Key("unbound_report");
+    w.Bool(true);
+  }
 
   w.Key("denying");
   w.StartArray();

@@ -108,8 +108,7 @@ Result<ReportFormat> detect_report_format(const ReportInput &input, const std::s
     return make_error(source_name + ": " + problem);
   rapidjson::StringStream stream(input.json_begin());
   sniffer.set_input(&stream, nullptr);
-  rapidjson::Reader reader;
-  rapidjson::ParseResult parsed = reader.Parse<report_parse_flags>(stream, sniffer);
+  rapidjson::ParseResult parsed = parse_report_stream(stream, sniffer);
   if (sniffer.format)
     return *sniffer.format;
   if (!sniffer.refused.empty())

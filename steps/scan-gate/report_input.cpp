@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -27,16 +28,21 @@ struct ReportInput::HashState {
     EVP_MD_CTX_free(context);
   }
   // Reads the file through its own descriptor (page cache, not the mapping, so the parser can
-  // drop pages freely) and hashes it.
-  void hash_file(int fd)
+  // drop pages freely) and hashes exactly the `size` bytes that were mapped and parsed: a file that
+  // changes size meanwhile is a read error, not a hash of other bytes.
+  void hash_file(int fd, std::size_t size)
   {
     std::unique_ptr<char[]> block(new char[1 << 20]);
-    ssize_t got;
-    while (!cancel && (got = ::read(fd, block.get(), 1 << 20)) > 0) {
+    std::size_t left = size;
+    ssize_t got = 0;
+    while (!cancel && left > 0 && (got = ::read(fd, block.get(), std::min<std::size_t>(left, 1 << 20))) > 0) {
       EVP_DigestUpdate(context, block.get(), static_cast<std::size_t>(got));
+      left -= static_cast<std::size_t>(got);
     }
     if (got < 0)
       error = std::strerror(errno);
+    else if (!cancel && left > 0)
+      error = "the file shrank while it was read";
     ::close(fd);
   }
 };
@@ -71,7 +77,8 @@ ReportInput ReportInput::from_bytes(std::string_view bytes)
 
 Result<ReportInput> ReportInput::open_file(const std::string &path)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below like any non-file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return make_error(path + ": cannot open report: " + std::strerror(errno) + " (check the --report path)");
   struct stat info {
@@ -81,18 +88,21 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
     ::close(fd);
     return make_error(path + ": cannot stat report: " + std::strerror(saved));
   }
-  if (!S_ISREG(info.st_mode) || info.st_size == 0) {
-    // A pipe or process substitution: read it whole (the mapping needs a regular file).
-    std::string bytes;
-    char block[1 << 16];
-    ssize_t got;
-    while ((got = ::read(fd, block, sizeof block)) > 0)
-      bytes.append(block, static_cast<std::size_t>(got));
-    int saved = errno;
+  if (!S_ISREG(info.st_mode)) {
     ::close(fd);
-    if (got < 0)
-      return make_error(path + ": read error: " + std::strerror(saved));
-    return from_bytes(bytes);
+    // A pipe never ends if the writer hangs and /dev/zero never ends at all: the gate needs a file.
+    return make_error(path + ": not a regular file (a pipe, device or directory); write the scanner's report to a "
+                             "file and pass that path with --report");
+  }
+  if (static_cast<uint64_t>(info.st_size) > max_report_bytes) {
+    ::close(fd);
+    return make_error(path + ": the report is " + std::to_string(info.st_size) + " bytes, over the " +
+                      std::to_string(max_report_bytes >> 30) +
+                      " GiB limit for a scanner report; split the scan (one report per image or target)");
+  }
+  if (info.st_size == 0) {
+    ::close(fd);
+    return from_bytes("");
   }
   // Reserve one more zero page than the file needs, then map the file over its start: the bytes
   // after the end of the file read as '\0', which ends the parse.
@@ -118,7 +128,7 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
   input.m_data = static_cast<const char *>(region);
   input.m_size = size;
   HashState *hash = input.m_hash.get();
-  hash->worker = std::thread([hash, fd] { hash->hash_file(fd); });
+  hash->worker = std::thread([hash, fd, size] { hash->hash_file(fd, size); });
   return input;
 }
 

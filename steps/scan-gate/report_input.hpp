@@ -4,6 +4,7 @@
 #include "result.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,7 +16,8 @@ namespace relgate::scan
 // A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
 // few MB whatever the size, while a second thread hashes the file (a third of the work: on two
-// cores it costs no wall time); anything else (pipes, fuzz input) is held in memory.
+// cores it costs no wall time). Only regular files up to max_report_bytes are opened (a FIFO or
+// /dev/zero is refused, never read); from_bytes holds other bytes (tests, fuzz input) in memory.
 // The bytes are always followed by a '\0', which is how StringStream finds the end.
 class ReportInput
 {
@@ -52,6 +54,10 @@ private:
   std::size_t m_size = 0;
   std::size_t m_released = 0;
 };
+
+// Reports larger than this are refused: the largest real ones are a few hundred MB (a Trivy
+// result full of secret text reached 160 MB), and the size is what a hostile file controls.
+constexpr uint64_t max_report_bytes = uint64_t{2} << 30;
 
 // How often (in bytes parsed) the walker hands consumed pages back.
 constexpr std::size_t release_interval = 8u << 20;

@@ -18,6 +18,12 @@ int key_index(std::string_view key, std::initializer_list<std::string_view> name
   return -1;
 }
 
+void add_digest_claim(ReportInfo &info, std::string field, std::string_view text)
+{
+  if (info.digest_claims.size() < max_digest_claims)
+    info.digest_claims.push_back(DigestClaim{std::move(field), std::string(text.substr(0, 1024))});
+}
+
 Result<ReportInfo> read_report_input(ReportInput &input, const std::string &source_name,
                                      std::optional<ReportFormat> forced, const FindingSink &sink)
 {
@@ -48,6 +54,12 @@ Result<ReportInfo> read_report_input(ReportInput &input, const std::string &sour
     info->path = source_name;
     info->format = format;
     info->bytes = input.size();
+    for (const auto &claim : info->digest_claims) {
+      if (auto digest = claimed_digest(claim)) {
+        info->artifact_digest = digest->str();
+        break;
+      }
+    }
   }
   return info;
 }

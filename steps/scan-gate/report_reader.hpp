@@ -5,10 +5,12 @@
 #include "finding.hpp"
 #include "report_format.hpp"
 #include "result.hpp"
+#include "subject_binding.hpp"
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace relgate::scan
 {
@@ -21,7 +23,8 @@ struct ReportInfo {
   std::size_t records = 0;                    // findings read, before merging
   std::string scanner;                        // "trivy 0.50.1", "grype 0.64.2", SARIF driver names
   std::string artifact_name;                  // Trivy ArtifactName, Grype source.target.userInput
-  std::optional<std::string> artifact_digest; // "sha256:..." from RepoDigests, when the report names one
+  std::vector<DigestClaim> digest_claims;     // every place the report names the image it scanned
+  std::optional<std::string> artifact_digest; // "sha256:..." of the first well-formed claim
   std::size_t unrecognised_severities = 0;    // severities no scanner uses: counted as unknown
   std::string first_unrecognised_severity;
 };
@@ -52,6 +55,9 @@ struct PurlParts {
   std::string version;
 };
 std::optional<PurlParts> parse_purl(std::string_view purl);
+
+// Keeps a claim (up to max_digest_claims: a report cannot grow memory through them).
+void add_digest_claim(ReportInfo &info, std::string field, std::string_view text);
 
 // Lookup of a key among the names a context knows: its index, or no key (-1).
 int key_index(std::string_view key, std::initializer_list<std::string_view> names);

@@ -34,10 +34,13 @@ enum Context {
   physical,
   artifact_location,
   result_props,
-  result_rule
+  result_rule,
+  run_props,
+  run_repo_digests
 };
 
-enum RunKey { run_tool, run_results };
+enum RunKey { run_tool, run_results, run_properties };
+enum RunPropertyKey { rp_repo_digests, rp_image_name };
 enum ToolKey { tool_driver, tool_extensions };
 enum DriverKey { d_name, d_version, d_rules };
 enum RuleKey { rule_id, rule_default, rule_properties };
@@ -124,7 +127,11 @@ public:
         return tool;
       if (key == run_results)
         return is_object ? fail_context(where() + ".results must be an array, found an object") : results;
+      if (key == run_properties && is_object)
+        return run_props;
       return context_skip;
+    case run_props:
+      return key == rp_repo_digests && !is_object ? run_repo_digests : context_skip;
     case tool:
       if (key == tool_driver && is_object) {
         m_in_extension = false;
@@ -184,7 +191,9 @@ public:
     case root:
       return key_index(key, {"version", "runs"});
     case run:
-      return key_index(key, {"tool", "results"});
+      return key_index(key, {"tool", "results", "properties"});
+    case run_props:
+      return key_index(key, {"repoDigests", "imageName"});
     case tool:
       return key_index(key, {"driver", "extensions"});
     case driver:
@@ -224,6 +233,23 @@ public:
       if (key == 1 && v.type != JsonScalar::Type::null)
         return fail("runs must be an array, found " + std::string(v.type_name()));
       return true;
+    case runs:
+      return fail("runs[" + std::to_string(m_run_index) + "] must be an object, found " + std::string(v.type_name()));
+    case results:
+      return fail(where() + ".results[" + std::to_string(m_results.size()) + "] must be an object, found " +
+                  std::string(v.type_name()));
+    case run_props:
+      // Trivy's SARIF names the image in the run's properties (imageName, repoDigests).
+      if (key == rp_image_name && v.is_string() && v.text.find('@') != std::string_view::npos)
+        add_digest_claim(m_info, where() + ".properties.imageName", v.text);
+      return true;
+    case run_repo_digests: {
+      const std::string field = where() + ".properties.repoDigests[" + std::to_string(m_repo_digest_index++) + "]";
+      if (!v.is_string())
+        return fail(field + " must be a string, found " + std::string(v.type_name()));
+      add_digest_claim(m_info, field, v.text);
+      return true;
+    }
     case driver:
       if (key == d_name && v.is_string()) {
         std::string name(v.text);
@@ -248,8 +274,8 @@ public:
       SarifResult &r = m_results.back();
       if (key == res_rule_id && v.is_string())
         r.rule_id.assign(v.text);
-      if (key == res_rule_index && v.is_number())
-        r.rule_index = static_cast<int64_t>(v.number);
+      if (key == res_rule_index && v.integer)
+        r.rule_index = *v.integer;
       if (key == res_level && v.is_string())
         r.level.assign(v.text);
       if (key == res_kind && v.is_string())
@@ -271,8 +297,8 @@ public:
     case result_rule:
       if (key == 0 && v.is_string() && m_results.back().rule_id.empty())
         m_results.back().rule_id.assign(v.text);
-      if (key == 1 && v.is_number() && m_results.back().rule_index < 0)
-        m_results.back().rule_index = static_cast<int64_t>(v.number);
+      if (key == 1 && v.integer && m_results.back().rule_index < 0)
+        m_results.back().rule_index = *v.integer;
       return true;
     default:
       return true;
@@ -286,6 +312,7 @@ public:
     if (context == run) {
       bool ok = emit_run();
       ++m_run_index;
+      m_repo_digest_index = 0;
       return ok;
     }
     return true;
@@ -365,6 +392,7 @@ private:
   bool m_in_extension = false;
   bool m_seen_runs = false;
   int64_t m_run_index = 0;
+  int64_t m_repo_digest_index = 0;
 };
 
 } // namespace

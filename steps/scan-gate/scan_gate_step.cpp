@@ -1,5 +1,7 @@
 #include "scan_gate_step.hpp"
 
+#include "evidence.hpp"
+#include "file_io.hpp"
 #include "render.hpp"
 #include "version.hpp"
 
@@ -22,6 +24,8 @@ StepSpec scan_gate_spec()
       repeated_option("vex", "FILE", "VEX document (repeatable): OpenVEX or CycloneDX VEX"),
       value_option("kev", "FILE", "CISA KEV catalogue JSON (known_exploited_vulnerabilities.json)"),
       value_option("epss", "FILE", "FIRST EPSS scores CSV (decompressed)"),
+      flag_option("unbound-report", "the reports scan something that is not an image (a repository, a directory): do "
+                                    "not require them to name the subject's digest (recorded in the evidence)"),
   };
   spec.extra_formats = {"sarif", "junit"};
   spec.default_policy = "scan.toml";
@@ -60,6 +64,12 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
   if (run.kev)
     outcome.outputs.emplace_back("kev_catalog_version", run.kev->catalog_version);
   outcome.text_details = render_text_details(run);
+  if (run.unbound_reports) {
+    // Loud on purpose: this record says nothing about the image's own packages.
+    outcome.text_details = "WARNING: --unbound-report: the reports are not bound to " +
+                           (run.subject ? "the subject " + run.subject->str() : std::string("any image digest")) +
+                           "; this decision does not show that the image itself was scanned.\n" + outcome.text_details;
+  }
   if (format == "json")
     outcome.custom_rendering = render_json_output(run, decision_name(outcome.decision), outcome.reasons);
   if (format == "sarif")
@@ -68,6 +78,24 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
     outcome.custom_rendering = render_junit(run);
   return outcome;
 }
+
+namespace
+{
+
+// The digest the reports must name: --subject, else the subject of an existing evidence file
+// (the record will be appended there, so it must be about that image).
+Result<std::optional<Digest>> subject_to_bind(const CommonOptions &common)
+{
+  if (common.subject)
+    return std::optional<Digest>{common.subject->digest};
+  if (!common.evidence_path.empty() && file_exists(common.evidence_path)) {
+    RELGATE_ASSIGN_OR_RETURN(EvidenceFile evidence, load_evidence(common.evidence_path));
+    return std::optional<Digest>{evidence.subject.digest};
+  }
+  return std::optional<Digest>{};
+}
+
+} // namespace
 
 Result<StepOutcome> run_scan_gate(StepContext &context)
 {
@@ -84,7 +112,14 @@ Result<StepOutcome> run_scan_gate(StepContext &context)
   options.kev_file = context.args.value_or("kev", "");
   options.epss_file = context.args.value_or("epss", "");
   options.now = current_time();
+  options.unbound_reports = context.args.has("unbound-report");
+  RELGATE_ASSIGN_OR_RETURN(options.subject, subject_to_bind(context.common));
   RELGATE_ASSIGN_OR_RETURN(ScanRun run, run_scan(options));
+  if (run.unbound_reports) {
+    context.io.err << "scan-gate: WARNING: --unbound-report: the reports are not bound to "
+                   << (run.subject ? "the subject " + run.subject->str() : std::string("any image digest"))
+                   << "; the evidence record says so (summary.unbound_report)\n";
+  }
   return outcome_from_run(run, context.common.format);
 }
 

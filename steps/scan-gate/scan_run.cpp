@@ -14,22 +14,27 @@ Result<ScanRun> run_scan(const ScanOptions &options)
     return make_error("no report given: pass --report FILE (Trivy, Grype, SARIF or CycloneDX JSON)");
   }
   ScanRun run;
+  run.subject = options.subject;
+  run.unbound_reports = options.unbound_reports;
   RELGATE_ASSIGN_OR_RETURN(run.policy, load_scan_policy(options.policy_path));
 
   for (std::size_t i = 0; i < options.reports.size(); ++i) {
     const uint32_t index = static_cast<uint32_t>(i);
     FindingSink sink = [&run, index](const Finding &finding) { run.findings.add(finding, index); };
     RELGATE_ASSIGN_OR_RETURN(ReportInfo info, read_report_file(options.reports[i], options.forced_format, sink));
-    if (info.artifact_digest) {
-      auto digest = parse_digest(*info.artifact_digest);
-      if (!digest) {
-        info.artifact_digest.reset(); // a digest we cannot read judges nothing
-      } else if (run.artifact_digest && *run.artifact_digest != digest->str()) {
+    const BoundReport bound{info.path, info.format, info.digest_claims};
+    if (options.subject && options.unbound_reports) {
+      RELGATE_TRY(check_unbound_report(bound, *options.subject));
+    } else if (options.subject) {
+      RELGATE_TRY(bind_report_to_subject(bound, *options.subject));
+      info.artifact_digest = options.subject->str();
+    }
+    if (info.artifact_digest && !options.unbound_reports) {
+      if (run.artifact_digest && *run.artifact_digest != *info.artifact_digest) {
         return make_error("the reports describe different artifacts: " + *run.artifact_digest + " and " +
-                          digest->str() + " (" + info.path + "); gate one artifact per run");
-      } else {
-        run.artifact_digest = digest->str();
+                          *info.artifact_digest + " (" + info.path + "); gate one artifact per run");
       }
+      run.artifact_digest = info.artifact_digest;
     }
     run.reports.push_back(std::move(info));
   }
@@ -59,8 +64,8 @@ Result<ScanRun> run_scan(const ScanOptions &options)
           wanted.insert(alias);
       }
     }
-    RELGATE_ASSIGN_OR_RETURN(run.epss, read_epss_file(options.epss_file, &wanted));
-    RELGATE_ASSIGN_OR_RETURN(std::string sha, sha256_file_hex(options.epss_file));
+    std::string sha;
+    RELGATE_ASSIGN_OR_RETURN(run.epss, read_epss_file(options.epss_file, &wanted, &sha));
     run.epss_input = InputFile{options.epss_file, sha};
   }
 

@@ -2,6 +2,7 @@
 // EPSS, evaluate the policy. The step (scan_gate_step.cpp) and the tests both call run_scan.
 #pragma once
 
+#include "digest.hpp"
 #include "epss.hpp"
 #include "evaluation.hpp"
 #include "finding_set.hpp"
@@ -25,6 +26,10 @@ struct ScanOptions {
   std::string kev_file;  // "" = none
   std::string epss_file; // "" = none
   TimePoint now{};
+  // The release subject's digest (from --subject or the evidence file): every report must name
+  // it, unless unbound_reports (--unbound-report: scans of things that are not images).
+  std::optional<Digest> subject;
+  bool unbound_reports = false;
 };
 
 struct InputFile {
@@ -43,7 +48,9 @@ struct ScanRun {
   std::optional<EpssScores> epss;
   std::optional<InputFile> epss_input;
   Evaluation evaluation;                      // points into findings: a ScanRun is moved, never copied
-  std::optional<std::string> artifact_digest; // named by the reports (all agree)
+  std::optional<std::string> artifact_digest; // named by the reports (all agree), or the subject they name
+  std::optional<Digest> subject;              // what the reports were bound to (or, unbound, checked against)
+  bool unbound_reports = false;               // --unbound-report: recorded and printed loudly
 };
 
 Result<ScanRun> run_scan(const ScanOptions &options);

@@ -159,17 +159,21 @@ public:
     switch (context) {
     case root:
       if (key == r_schema) {
-        if (!v.is_number())
-          return fail("SchemaVersion must be a number, found " + std::string(v.type_name()));
-        schema_version = static_cast<int64_t>(v.number);
+        if (!v.integer)
+          return fail("SchemaVersion must be an integer, found " + std::string(v.type_name()));
+        schema_version = *v.integer;
         if (*schema_version != 2) {
           return fail("unsupported Trivy SchemaVersion " + std::to_string(*schema_version) +
                       ": scan-gate reads SchemaVersion 2 (trivy 0.20 and later)");
         }
         return true;
       }
-      if (key == r_artifact_name && v.is_string())
+      if (key == r_artifact_name && v.is_string()) {
         m_info.artifact_name.assign(v.text);
+        // `trivy image NAME@sha256:...` names the digest here; a tag (NAME:1.0) names nothing fixed.
+        if (v.text.find('@') != std::string_view::npos)
+          add_digest_claim(m_info, "ArtifactName", v.text);
+      }
       if ((key == r_results || key == r_metadata) && v.type != JsonScalar::Type::null) {
         return fail(std::string(key == r_results ? "Results must be an array" : "Metadata must be an object") +
                     ", found " + std::string(v.type_name()));
@@ -179,13 +183,24 @@ public:
       if (key == 0 && v.is_string())
         m_info.scanner = "trivy " + std::string(v.text);
       return true;
-    case repo_digests:
-      if (v.is_string() && !m_info.artifact_digest) {
-        std::size_t at = v.text.rfind('@');
-        if (at != std::string_view::npos)
-          m_info.artifact_digest = std::string(v.text.substr(at + 1));
-      }
+    case repo_digests: {
+      const std::string field = "Metadata.RepoDigests[" + std::to_string(m_repo_digest_index++) + "]";
+      if (!v.is_string())
+        return fail(field + " must be a string, found " + std::string(v.type_name()));
+      add_digest_claim(m_info, field, v.text);
       return true;
+    }
+    case results:
+      // A null or a string where a result belongs hides whatever it replaced: not a report.
+      return fail("Results[" + std::to_string(m_result_index) + "] must be an object, found " +
+                  std::string(v.type_name()));
+    case vulns:
+    case misconfs:
+    case secrets: {
+      const char *list = context == vulns ? "Vulnerabilities" : (context == misconfs ? "Misconfigurations" : "Secrets");
+      return fail(where() + "." + list + "[" + std::to_string(m_record_index + 1) + "] must be an object, found " +
+                  std::string(v.type_name()));
+    }
     case result:
       if (key == t_target && v.is_string())
         m_target.assign(v.text);
@@ -227,8 +242,8 @@ public:
         m_finding.id.assign(v.text);
       if (key == s_severity && v.is_string())
         set_severity(v.text);
-      if (key == s_start_line && v.is_number())
-        m_finding.version = "line " + std::to_string(static_cast<int64_t>(v.number));
+      if (key == s_start_line && v.integer)
+        m_finding.version = "line " + std::to_string(*v.integer);
       return true;
     default:
       return true;
@@ -398,6 +413,7 @@ private:
   bool m_has_severity = false;
   int64_t m_result_index = 0;
   int64_t m_record_index = -1;
+  int64_t m_repo_digest_index = 0;
 };
 
 } // namespace

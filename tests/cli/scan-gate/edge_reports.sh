@@ -65,7 +65,7 @@ expect_contains "$err" "Expected a Trivy JSON report" "says what was expected"
 echo '[{"SchemaVersion":2}]' > array.json
 run scan-gate --report array.json --policy policy.toml
 expect_rc 2 "array refused"
-expect_contains "$err" "array.json: byte 1: found a JSON array at the top; expected a JSON object" "array message"
+expect_contains "$err" "array.json: byte 0: found a JSON array at the top; expected a JSON object" "array message"
 
 # Unknown JSON, non-JSON, a missing file, OpenVEX given as a report.
 echo '{"hello":"world"}' > unknown-format.json
@@ -96,7 +96,7 @@ run scan-gate --report empty.json --policy bad-policy.toml
 expect_rc 2 "bad policy"
 expect_contains "$err" "bad-policy.toml:3" "policy error location"
 
-# Allow-list: expiry is checked against the clock (RELGATE_NOW pins it); expired = DENY.
+# Allow-list: expiry is checked against the clock (--now pins it); expired = DENY.
 cat > allow.toml <<'TOML'
 version = 1
 [max]
@@ -107,20 +107,20 @@ package = "libssl1.1"
 reason = "not reachable: TLS is terminated at the proxy"
 expires = "2026-03-01"
 TOML
-RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allow.toml --format json
+run scan-gate --report comma.json --policy allow.toml --format json --now 2026-02-11T00:00:00Z
 expect_rc 0 "allowed until March"
 expect_eq "$(jq -r '.summary.counts.critical | "\(.found) \(.suppressed) \(.counted)"' <<<"$out")" "1 1 0" "suppressed by the allow entry"
-RELGATE_NOW=2026-03-02T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+run scan-gate --report comma.json --policy allow.toml --now 2026-03-02T00:00:00Z
 expect_rc 1 "expired exception denies"
 expect_contains "$out" "expired on 2026-03-01: fix the finding or renew the exception" "expiry reason"
 sed -i 's/expires = "2026-03-01"/expires = "march"/' allow.toml
-RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+run scan-gate --report comma.json --policy allow.toml --now 2026-02-11T00:00:00Z
 expect_rc 1 "unparsable expiry denies"
 expect_contains "$out" "expires 'march' is not a date" "unparsable reason"
 sed -i 's/expires = "march"/expires = 2026-03-01/' allow.toml
-RELGATE_NOW=2026-02-11T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+run scan-gate --report comma.json --policy allow.toml --now 2026-02-11T00:00:00Z
 expect_rc 0 "a bare TOML date works like a quoted one"
-RELGATE_NOW=2026-03-02T00:00:00Z run scan-gate --report comma.json --policy allow.toml
+run scan-gate --report comma.json --policy allow.toml --now 2026-03-02T00:00:00Z
 expect_rc 1 "a bare TOML date expires too"
 expect_contains "$out" "expired on 2026-03-01: fix the finding or renew the exception" "expiry reason from a TOML date"
 finish

@@ -15,6 +15,9 @@ cat > grype.json <<'JSON'
   "artifact":{"name":"curl","version":"8.0.0"}}],
  "source":{"type":"image","target":{"userInput":"app","repoDigests":[]}}}
 JSON
+# Grype names the scanned image in source.target; the evidence subject is bound to it.
+jq --arg d "acme/app@$digest" '.source = {"type": "image", "target": {"userInput": "acme/app:1", "repoDigests": [$d]}}' \
+  grype.json > grype.tmp && mv grype.tmp grype.json
 cat > kev.json <<'JSON'
 {"title":"CISA Catalog of Known Exploited Vulnerabilities","catalogVersion":"2026.02.10",
  "dateReleased":"2026-02-10T17:00:00.000Z","count":1,"vulnerabilities":[

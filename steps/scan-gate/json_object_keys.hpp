@@ -1,0 +1,47 @@
+// Duplicate key detection for the streaming walkers: `{"Severity":"CRITICAL","Severity":"LOW"}`
+// means one thing to a first-wins reader and another to a last-wins one, so a gate refuses it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace relgate::scan
+{
+
+// The keys of every open object, back to back in one buffer, so memory is the key text of the
+// objects still open (not of the document). Small objects are searched linearly; an object that
+// grows past a few dozen keys gets a hash index, so a million-key object stays linear time.
+class JsonObjectKeys
+{
+public:
+  void open_object();
+  void close_object();
+  // Records a key of the innermost open object; false when that object already has it.
+  bool add(std::string_view key);
+
+private:
+  struct Key {
+    std::size_t hash;
+    std::size_t offset; // into m_text
+    std::size_t length;
+  };
+  struct Object {
+    std::size_t first_key;                                                    // index into m_keys
+    std::size_t text_begin;                                                   // offset into m_text
+    std::unique_ptr<std::unordered_multimap<std::size_t, std::size_t>> index; // hash -> key index
+  };
+
+  std::string_view text_of(const Key &key) const { return std::string_view(m_text).substr(key.offset, key.length); }
+  bool seen(const Object &object, std::size_t hash, std::string_view key) const;
+
+  std::string m_text;
+  std::vector<Key> m_keys;
+  std::vector<Object> m_objects;
+};
+
+} // namespace relgate::scan
