@@ -6,9 +6,9 @@ source "$(dirname "$0")/gitops_fixture.bash"
 new_gitops_remote "$TMP/remote.git"
 clone_of "$TMP/remote.git" "$TMP/work"
 write_test_policy "$TMP/policy.toml"
-new_evidence "$TMP/ev.json" v1 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$TMP/ev.json" v1 signature-review:ALLOW scan-gate:ALLOW
 P=(--repo "$TMP/work" --evidence "$TMP/ev.json" --policy "$TMP/policy.toml")
-export RELGATE_NOW=2026-11-17T09:00:00Z
+NOW=2026-11-17T09:00:00Z
 
 for bad in "../prod" "/etc" "a/b" "Prod" ".hidden" ""; do
   run promote --env "$bad" "${P[@]}"
@@ -59,7 +59,7 @@ before=$(git -C "$TMP/work" rev-parse HEAD)
 mv "$TMP/work/relgate/staging/state.json" "$TMP/elsewhere.json"
 ln -s "$TMP/elsewhere.json" "$TMP/work/relgate/staging/state.json"
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "someone symlinked the state file"
-new_evidence "$TMP/ev2.json" v2 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$TMP/ev2.json" v2 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/ev2.json" --policy "$TMP/policy.toml"
 expect_rc 2 "symlinked state file"
 expect_contains "$err" "state.json is a symlink: relgate refuses to read or write its files through symlinks" "symlink refused"

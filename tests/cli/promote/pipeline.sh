@@ -8,10 +8,10 @@ clone_of "$TMP/remote.git" "$TMP/work"
 write_test_policy "$TMP/policy.toml"
 EV=$TMP/evidence.json
 D=$(digest_of v1)
-new_evidence "$EV" v1 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$EV" v1 signature-review:ALLOW scan-gate:ALLOW
 P=(--repo "$TMP/work" --evidence "$EV" --policy "$TMP/policy.toml" --push)
 
-export RELGATE_NOW=2026-11-17T09:00:00Z  # a Tuesday
+NOW=2026-11-17T09:00:00Z  # a Tuesday
 run promote --env staging "${P[@]}"
 expect_rc 0 "staging promotion"
 expect_contains "$out" "to staging at 100% as rel-2026-11-17-01" "release id"
@@ -27,13 +27,13 @@ expect_contains "$out" "approvals: prod needs 1 approval(s)" "approval"
 expect_eq "$(git -C "$TMP/work" rev-list --count HEAD)" "2" "a DENY commits nothing"
 
 # A slo-check recorded without --env says nothing about staging: it must not open the prod gate.
-evidence append --evidence "$EV" --step slo-check --decision ALLOW >/dev/null
+add_record "$EV" slo-check:ALLOW
 run promote --env prod "${P[@]}"
 expect_rc 1 "unscoped slo-check"
 expect_contains "$out" "slo-check@staging (no record)" "an unscoped record does not pass a scoped requirement"
 
-evidence append --evidence "$EV" --step slo-check --decision ALLOW --env staging >/dev/null
-export RELGATE_NOW=2026-11-17T10:30:00Z
+add_record "$EV" slo-check:ALLOW:staging
+NOW=2026-11-17T10:30:00Z
 run promote --env prod --approved-by mallory "${P[@]}"
 expect_rc 1 "approver not on the allow-list"
 expect_contains "$out" "not on the allow-list: mallory" "unknown approver named"
@@ -49,11 +49,11 @@ expect_eq "$(jq -r .stable "$TMP/work/relgate/prod/state.json")" "null" "no stab
 run promote --env prod --approved-by alice "${P[@]}"
 expect_rc 1 "50% without the stage gate"
 expect_contains "$out" "canary-stage: 50% needs a slo-check ALLOW for prod at stage 10 (no record)" "stage gate"
-evidence append --evidence "$EV" --step slo-check --decision DENY --env prod --stage 10 >/dev/null
+add_record "$EV" slo-check:DENY:prod:10
 run promote --env prod --approved-by alice "${P[@]}"
 expect_rc 1 "50% after a DENY"
 expect_contains "$out" "(newest is DENY)" "DENY at 10% blocks"
-evidence append --evidence "$EV" --step slo-check --decision ALLOW --env prod --stage 10 >/dev/null
+add_record "$EV" slo-check:ALLOW:prod:10
 run promote --env prod --approved-by alice --stage 100 "${P[@]}"
 expect_rc 1 "skipping a stage"
 expect_contains "$out" "100% needs this digest at the previous stage 50% first (it is 10%)" "no skipping"
@@ -63,7 +63,7 @@ run promote --env prod --approved-by alice --weight 50 "${P[@]}"
 expect_rc 0 "prod 50% (--weight names the stage by its percent)"
 expect_eq "$(jq -r .canary_weight "$TMP/work/relgate/prod/state.json")" "50" "canary at 50"
 
-evidence append --evidence "$EV" --step slo-check --decision ALLOW --env prod --stage 50 >/dev/null
+add_record "$EV" slo-check:ALLOW:prod:50
 run promote --env prod --approved-by alice --approved-by alice "${P[@]}"
 expect_rc 0 "prod 100%"
 expect_eq "$(jq -r '.stable.digest + " " + (.canary|tostring)' "$TMP/work/relgate/prod/state.json")" "$D null" "stable, canary cleared"
@@ -97,18 +97,18 @@ expect_rc 0 "evidence chain still intact"
 
 # A second digest: staging gets rel-...-02 the same day.
 EV2=$TMP/evidence2.json
-new_evidence "$EV2" v2 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$EV2" v2 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --repo "$TMP/work" --evidence "$EV2" --policy "$TMP/policy.toml"
 expect_rc 0 "second release"
 expect_contains "$out" "as rel-2026-11-17-02" "next release id of the day"
 
 # An evidence file that names its release id keeps it, and later ids continue after it.
 evidence init --evidence "$TMP/ev3.json" --subject "$IMAGE@$(digest_of v3)" --release rel-2026-11-17-07 >/dev/null
-evidence append --evidence "$TMP/ev3.json" --step verify-signature --decision ALLOW >/dev/null
-evidence append --evidence "$TMP/ev3.json" --step scan-gate --decision ALLOW >/dev/null
+add_record "$TMP/ev3.json" signature-review:ALLOW
+add_record "$TMP/ev3.json" scan-gate:ALLOW
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/ev3.json" --policy "$TMP/policy.toml"
 expect_contains "$out" "as rel-2026-11-17-07" "the pipeline's release id"
-new_evidence "$TMP/ev4.json" v4 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$TMP/ev4.json" v4 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/ev4.json" --policy "$TMP/policy.toml"
 expect_contains "$out" "as rel-2026-11-17-08" "no collision with it"
 finish

@@ -10,6 +10,7 @@ version = 1
 [environments.web]
 stages = ["25%", "100%"]
 TOML
+printf '%s\n' "$EVIDENCE_SECTION" >>"$TMP/policy.toml"
 mkdir -p "$TMP/work/relgate/templates"
 cat >"$TMP/work/relgate/templates/rollout.yaml.tmpl" <<'TPL'
 # Argo Rollouts canary for {{ env }}
@@ -17,12 +18,12 @@ image: {{ image }}@{{ stable.digest }}
 canary: {{ canary.active }} {{ canary.digest }} weight={{ canary.weight }} stable={{ stable.weight }}
 TPL
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "templates"
-export RELGATE_NOW=2026-11-17T09:00:00Z
+NOW=2026-11-17T09:00:00Z
 P=(--repo "$TMP/work" --policy "$TMP/policy.toml" --env web)
 R=$TMP/work/relgate/web/rendered/rollout.yaml
 
 new_evidence "$TMP/a.json" a
-evidence append --evidence "$TMP/a.json" --step slo-check --decision ALLOW --env web --stage 25 >/dev/null
+add_record "$TMP/a.json" slo-check:ALLOW:web:25
 run promote "${P[@]}" --evidence "$TMP/a.json"
 expect_rc 0 "a at 25%"
 expect_eq "$(sed -n 3p "$R")" "canary: true $(digest_of a) weight=25 stable=0" "canary rendered"

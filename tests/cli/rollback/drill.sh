@@ -6,14 +6,14 @@ source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 new_gitops_remote "$TMP/remote.git"
 clone_of "$TMP/remote.git" "$TMP/work"
 write_test_policy "$TMP/policy.toml"
-export RELGATE_NOW=2026-11-17T09:00:00Z
-new_evidence "$TMP/v1.json" v1 verify-signature:ALLOW scan-gate:ALLOW
+NOW=2026-11-17T09:00:00Z
+new_evidence "$TMP/v1.json" v1 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
 run rollback --drill --env staging --repo "$TMP/work"
 expect_rc 2 "drill with no earlier release"
 expect_contains "$err" "no known-good release before rel-2026-11-17-01" "drill reports the missing target"
 
-new_evidence "$TMP/v2.json" v2 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$TMP/v2.json" v2 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/v2.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
 head=$(git -C "$TMP/work" rev-parse HEAD)
 state_before=$(cat "$TMP/work/relgate/staging/state.json")

@@ -8,16 +8,16 @@ new_gitops_remote "$TMP/remote.git"
 clone_of "$TMP/remote.git" "$TMP/work"
 write_test_policy "$TMP/policy.toml"
 P=(--repo "$TMP/work" --policy "$TMP/policy.toml")
-export RELGATE_NOW=2026-11-17T09:00:00Z
+NOW=2026-11-17T09:00:00Z
 for v in v1 v2 v3; do
-  new_evidence "$TMP/$v.json" "$v" verify-signature:ALLOW scan-gate:ALLOW
+  new_evidence "$TMP/$v.json" "$v" signature-review:ALLOW scan-gate:ALLOW
   run promote --env staging --evidence "$TMP/$v.json" "${P[@]}"
   expect_rc 0 "promote $v"
 done
 first_commit=$(git -C "$TMP/work" rev-parse HEAD)
 expect_eq "$(jq -r .stable.release "$TMP/work/relgate/staging/state.json")" "rel-2026-11-17-03" "v3 runs"
 
-export RELGATE_NOW=2026-11-17T10:00:00Z
+NOW=2026-11-17T10:00:00Z
 run rollback --env staging --repo "$TMP/work" --reason "error rate 5%"
 expect_rc 0 "rollback to last known-good"
 expect_contains "$out" "rolled staging back from rel-2026-11-17-03 to rel-2026-11-17-02" "target is the previous release"
@@ -53,7 +53,7 @@ expect_rc 2 "--to an unknown release"
 expect_contains "$err" "no release with that id or digest ever reached 100% in staging" "unknown target"
 
 # --to by digest.
-new_evidence "$TMP/v4.json" v4 verify-signature:ALLOW scan-gate:ALLOW
+new_evidence "$TMP/v4.json" v4 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/v4.json" "${P[@]}"
 expect_rc 0 "promote v4"
 run rollback --env staging --repo "$TMP/work" --to "$(digest_of v1)" --format json
@@ -67,10 +67,11 @@ version = 1
 [environments.web]
 stages = ["10%", "100%"]
 TOML
+printf '%s\n' "$EVIDENCE_SECTION" >>"$TMP/canary.toml"
 C=(--repo "$TMP/work" --policy "$TMP/canary.toml" --env web)
 new_evidence "$TMP/c1.json" c1
 run promote "${C[@]}" --evidence "$TMP/c1.json"
-evidence append --evidence "$TMP/c1.json" --step slo-check --decision ALLOW --env web --stage 10 >/dev/null
+add_record "$TMP/c1.json" slo-check:ALLOW:web:10
 run promote "${C[@]}" --evidence "$TMP/c1.json"
 expect_rc 0 "c1 to 100%"
 new_evidence "$TMP/c2.json" c2
