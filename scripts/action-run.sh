@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs one relgate step for a CI wrapper (action.yml, the GitLab templates) from environment
-# variables. Arguments come one per line in RELGATE_ARGS and are passed as an argv array: no
-# word splitting, no globbing, no eval.
+# Runs one relgate step for a CI wrapper (action.yml) from environment variables. Arguments come
+# one per line in RELGATE_ARGS and are passed as an argv array: no word splitting, no globbing, no
+# eval. An empty line is an error: dropping it would shift the next argument into the previous
+# flag ("--reason" + "" + "--push" recorded the reason "--push" and skipped the push).
 #   RELGATE_STEP (required), RELGATE_ARGS, RELGATE_EVIDENCE, RELGATE_POLICY, RELGATE_FORMAT,
 #   RELGATE_FAIL_ON_DENY (true|false), RELGATE_BIN_DIR (default: build/bin beside this script)
 set -uo pipefail
@@ -9,31 +10,70 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin_dir=${RELGATE_BIN_DIR:-$here/build/bin}
 step=${RELGATE_STEP:-}
 
+# Data inside our own annotations: escaped as the runner unescapes it, so a value cannot end the
+# command line or start another one.
+escape_data() {
+  local text=${1//'%'/'%25'}
+  text=${text//$'\r'/'%0D'}
+  printf '%s' "${text//$'\n'/'%0A'}"
+}
+
+# Usage errors happen before the binary decides anything: still publish decision=ERROR (only when
+# the binary did not write its own outputs), so `if: steps.x.outputs.decision == 'ALLOW'` is false.
+output_size() { [ -n "${GITHUB_OUTPUT:-}" ] && [ -f "$GITHUB_OUTPUT" ] && wc -c < "$GITHUB_OUTPUT" || echo 0; }
+publish_error_outputs() { # $1 = exit code
+  [ -n "${GITHUB_OUTPUT:-}" ] || return 0
+  printf 'decision=ERROR\nexit-code=%s\n' "$1" >> "$GITHUB_OUTPUT"
+}
+fail_usage() { # $1 = message
+  echo "::error title=relgate::$(escape_data "$1")" >&2
+  publish_error_outputs 2
+  exit 2
+}
+
 case "$step" in
   verify-signature|scan-gate|slo-check|promote|rollback|evidence) ;;
-  *) echo "::error title=relgate::unknown step '$step' (expected verify-signature, scan-gate, slo-check, promote, rollback or evidence)"
-     exit 2 ;;
+  *) fail_usage "unknown step '$step' (expected verify-signature, scan-gate, slo-check, promote, rollback or evidence)" ;;
+esac
+case "${RELGATE_FAIL_ON_DENY:-true}" in
+  true|false) ;;
+  *) fail_usage "fail-on-deny: '${RELGATE_FAIL_ON_DENY}' is not true or false" ;;
 esac
 if [ ! -x "$bin_dir/$step" ]; then
-  echo "::error title=relgate::$bin_dir/$step not found: run scripts/bootstrap.sh first"
-  exit 2
+  fail_usage "$bin_dir/$step not found: run scripts/bootstrap.sh first"
 fi
 
 argv=()
 if [ -n "${RELGATE_ARGS:-}" ]; then
+  line_number=0
+  pending_blank=0
   while IFS= read -r line || [ -n "$line" ]; do
+    line_number=$((line_number + 1))
     line=${line%$'\r'}
-    [ -n "$line" ] && argv+=("$line")
+    if [ -z "$line" ]; then
+      # Trailing blank lines (a YAML `|+` block) shift nothing; a blank line before an argument does.
+      pending_blank=$line_number
+      continue
+    fi
+    if [ "$pending_blank" != 0 ]; then
+      fail_usage "args: line $pending_blank is empty; give one argument per line with no blank lines (an empty value cannot be passed)"
+    fi
+    argv+=("$line")
   done <<< "$RELGATE_ARGS"
 fi
-[ -n "${RELGATE_EVIDENCE:-}" ] && argv+=(--evidence "$RELGATE_EVIDENCE")
-[ -n "${RELGATE_POLICY:-}" ] && argv+=(--policy "$RELGATE_POLICY")
-[ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=(--format "$RELGATE_FORMAT")
+# The --flag=value form: a value that starts with '-' can never be read as another option.
+[ -n "${RELGATE_EVIDENCE:-}" ] && argv+=("--evidence=$RELGATE_EVIDENCE")
+[ -n "${RELGATE_POLICY:-}" ] && argv+=("--policy=$RELGATE_POLICY")
+[ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=("--format=$RELGATE_FORMAT")
 
+size_before=$(output_size)
 "$bin_dir/$step" "${argv[@]}"
 code=$?
+if [ "$(output_size)" = "$size_before" ] && [ "$code" != 0 ] && [ "$code" != 1 ] && [ "$code" != 3 ]; then
+  publish_error_outputs "$code"
+fi
 if [ "${RELGATE_FAIL_ON_DENY:-true}" = false ] && { [ $code = 1 ] || [ $code = 3 ]; }; then
-  echo "relgate: $step decided with exit $code; not failing the job (fail-on-deny: false)"
+  echo "relgate: $step decided with exit $code; not failing the job (fail-on-deny: false)" >&2
   exit 0
 fi
 exit $code
