@@ -95,6 +95,9 @@ std::optional<double> criterion_threshold(const Criterion &criterion, std::optio
 
 bool compare(double value, Comparator comparator, double threshold)
 {
+  // No criterion holds for a non-number (a relative threshold can overflow): bad data never passes.
+  if (!std::isfinite(value) || !std::isfinite(threshold))
+    return false;
   switch (comparator) {
   case Comparator::less:
     return value < threshold;
@@ -146,8 +149,8 @@ std::string_view negated_comparator_text(Comparator comparator)
 
 std::string format_value(double value, Unit unit)
 {
-  if (std::isnan(value))
-    return "NaN";
+  if (!std::isfinite(value))
+    return "(not a number)"; // never reached by judged values (check_readings); never "nan"/"inf"
   switch (unit) {
   case Unit::seconds:
     return format_number(value * 1000.0) + " ms";

@@ -239,4 +239,16 @@ Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
   return verdict;
 }
 
+void apply_doubts(Verdict &verdict, const std::vector<std::string> &doubts)
+{
+  if (doubts.empty() || verdict.decision == Decision::deny || verdict.decision == Decision::error)
+    return;
+  if (verdict.decision == Decision::allow) {
+    verdict.decision = Decision::inconclusive;
+    verdict.reasons.clear(); // the absorbed non-key failures are not why it is inconclusive
+  }
+  for (const auto &doubt : doubts)
+    verdict.reasons.push_back(doubt);
+}
+
 } // namespace relgate::slo

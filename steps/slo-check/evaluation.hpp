@@ -59,4 +59,8 @@ struct Verdict {
 Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
               std::vector<BurnRateEvaluation> burn_rates, const std::string &role, bool comparing);
 
+// Doubts (see Measurement::doubts) turn an ALLOW into INCONCLUSIVE and are added to the reasons
+// of an INCONCLUSIVE; a DENY stays a DENY.
+void apply_doubts(Verdict &verdict, const std::vector<std::string> &doubts);
+
 } // namespace relgate::slo

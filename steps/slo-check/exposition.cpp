@@ -184,6 +184,17 @@ std::optional<double> parse_prometheus_float(std::string_view text)
   return negative ? -value : value;
 }
 
+std::string prometheus_value_text(double value)
+{
+  if (std::isnan(value))
+    return "NaN";
+  if (std::isinf(value))
+    return value > 0 ? "+Inf" : "-Inf";
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, end) : std::string("?");
+}
+
 std::optional<std::string> label_value(const Labels &labels, std::string_view name)
 {
   for (const auto &[key, value] : labels) {

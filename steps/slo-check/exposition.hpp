@@ -35,6 +35,10 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
 // "NaN", "+Inf", "-Inf", "Inf" and decimal/exponent floats (locale-free). nullopt when invalid.
 std::optional<double> parse_prometheus_float(std::string_view text);
 
+// A value as the exposition format spells it ("NaN", "+Inf", "-Inf", else the shortest exact
+// decimal), for reasons that quote bad data; printf would say "nan" or "inf".
+std::string prometheus_value_text(double value);
+
 std::optional<std::string> label_value(const Labels &labels, std::string_view name);
 std::string series_key(const std::string &name, const Labels &labels); // name{a="b",...}
 

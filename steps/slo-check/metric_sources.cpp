@@ -1,6 +1,7 @@
 #include "metric_sources.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 namespace relgate::slo
@@ -67,6 +68,24 @@ std::string substitute_placeholders(std::string text, const std::string &role_va
   text = replace_all(std::move(text), "{{ window }}", format_duration(window));
   text = replace_all(std::move(text), "{{window}}", format_duration(window));
   return text;
+}
+
+Result<void> check_readings(const std::vector<Objective> &objectives, const Measurement &measurement)
+{
+  for (const auto &[role, readings] : measurement.readings) {
+    for (std::size_t i = 0; i < readings.size() && i < objectives.size(); ++i) {
+      if (!readings[i].value)
+        continue;
+      const double value = *readings[i].value;
+      const bool builtin = objectives[i].metric.kind != MetricSpec::Kind::query;
+      if (std::isfinite(value) && (!builtin || value >= 0))
+        continue;
+      return make_error(objectives[i].name + " (" + role + ") measured " + prometheus_value_text(value) + ": " +
+                        (builtin ? "a rate, ratio or latency is a finite number >= 0" : "not a finite number") +
+                        " (bad data from the source; not judged)");
+    }
+  }
+  return ok_result();
 }
 
 Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, const HttpMetricNames &names)

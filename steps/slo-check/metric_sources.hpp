@@ -41,6 +41,9 @@ struct Reading {
 struct Measurement {
   std::map<std::string, std::vector<Reading>> readings; // role -> one per objective
   std::vector<std::string> warnings;
+  // Why this measurement cannot vouch for an ALLOW although its numbers are valid (a counter
+  // reset between two scrapes): the decision is at best INCONCLUSIVE.
+  std::vector<std::string> doubts;
   double window_seconds = 0;
   std::map<std::string, WindowStats> stats; // scrape sources: the raw figures, for the record
 };
@@ -77,6 +80,11 @@ std::unique_ptr<MetricSource> make_file_source(std::map<std::string, std::vector
                                                SloPolicy policy);
 
 Reading no_data_reading(std::string why);
+
+// Every reading of a measurement must be a finite number, and a built-in metric (a rate, a ratio, a
+// latency) also >= 0: anything else is bad data that no criterion may judge (-Inf <= 500ms holds).
+// The error names the objective, the role and the value.
+Result<void> check_readings(const std::vector<Objective> &objectives, const Measurement &measurement);
 
 // Built-in readings from the figures of one window.
 Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, const HttpMetricNames &names);

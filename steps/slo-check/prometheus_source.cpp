@@ -93,8 +93,12 @@ public:
           auto result, prometheus_query_range(endpoint, requests_promql(target, m_policy.window), start, end, step));
       std::map<double, RequestTotals> by_time;
       for (const auto &series : result.series) {
-        for (const auto &[time, value] : series.points)
-          add_to_totals(by_time[time], series.metric, value);
+        for (const auto &[time, value] : series.points) {
+          auto added = add_to_totals(by_time[time], series.metric, value);
+          if (!added)
+            return make_error(objective.name + ": range query '" + requests_promql(target, m_policy.window) +
+                              "': " + added.message());
+        }
       }
       for (const auto &[time, totals] : by_time) {
         (void)time;
@@ -112,8 +116,13 @@ public:
     }
     for (const auto &series : result.series) {
       for (const auto &point : series.points) {
-        if (!std::isnan(point.second))
-          samples.push_back(point.second);
+        if (std::isnan(point.second))
+          continue; // no data at this step
+        if (!std::isfinite(point.second) || (metric.kind != Kind::query && point.second < 0)) {
+          return make_error(objective.name + ": range query '" + promql + "' answered " +
+                            prometheus_value_text(point.second) + " (bad data; not compared)");
+        }
+        samples.push_back(point.second);
       }
     }
     return std::optional<std::vector<double>>(std::move(samples));
@@ -160,10 +169,16 @@ private:
            format_duration(window) + "]))";
   }
 
-  void add_to_totals(RequestTotals &totals, const Labels &metric, double value) const
+  // One series of the increase() answer. Prometheus answers NaN, +-Inf or a negative increase
+  // only for bad samples (a counter exported as NaN, +Inf or below zero): refused, never
+  // skipped or summed (one +Inf request count made a 50% error rate read as 0%).
+  Result<void> add_to_totals(RequestTotals &totals, const Labels &metric, double value) const
   {
-    if (std::isnan(value))
-      return;
+    if (!std::isfinite(value) || value < 0) {
+      return make_error("increase(" + series_key(m_policy.names.requests_total, metric) +
+                        ") = " + prometheus_value_text(value) +
+                        ": a counter's increase is never NaN, infinite or negative (bad data in Prometheus)");
+    }
     totals.any_series = true;
     totals.requests += value;
     for (const auto &label : m_policy.names.status_labels) {
@@ -175,6 +190,9 @@ private:
         totals.errors += value;
       break;
     }
+    if (!std::isfinite(totals.requests))
+      return make_error("increase(" + m_policy.names.requests_total + ") adds up past the largest number (bad data)");
+    return ok_result();
   }
 
   Result<PromQueryResult> query(const std::string &promql, Clock::time_point deadline)
@@ -197,8 +215,11 @@ private:
       return make_error("query '" + promql + "' returned a " + result.result_type + ", expected a vector");
     RequestTotals totals;
     for (const auto &series : result.series) {
-      if (!series.points.empty())
-        add_to_totals(totals, series.metric, series.points.back().second);
+      if (!series.points.empty()) {
+        auto added = add_to_totals(totals, series.metric, series.points.back().second);
+        if (!added)
+          return make_error("query '" + promql + "': " + added.message());
+      }
     }
     return totals;
   }

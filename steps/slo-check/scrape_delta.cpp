@@ -1,7 +1,9 @@
 #include "scrape_delta.hpp"
 
 #include <cmath>
+#include <initializer_list>
 #include <map>
+#include <string>
 
 namespace relgate::slo
 {
@@ -9,29 +11,64 @@ namespace relgate::slo
 namespace
 {
 
+constexpr std::size_t max_named_resets = 5;
+
+// The series the figures are built from; everything else in a scrape is ignored.
+struct UsedNames {
+  std::string requests, bucket, sum, count;
+  explicit UsedNames(const HttpMetricNames &names)
+      : requests(names.requests_total), bucket(names.latency_histogram + "_bucket"),
+        sum(names.latency_histogram + "_sum"), count(names.latency_histogram + "_count")
+  {
+  }
+  bool used(const std::string &name) const
+  {
+    return name == requests || name == bucket || name == sum || name == count;
+  }
+};
+
 struct SampleIndex {
-  std::map<std::string, double> values;
+  std::map<std::string, double> values; // used series only
   std::optional<double> newest_timestamp_ms;
 };
 
-SampleIndex index_samples(const Exposition &exposition)
+// Indexes one scrape and refuses what no counter can be: NaN, +-Inf, negative, a series twice.
+// (The bucket label le="+Inf" is legitimate; only a sample VALUE of +Inf is bad.)
+Result<SampleIndex> index_samples(const Exposition &exposition, const UsedNames &used, const std::string &scrape_name)
 {
   SampleIndex index;
   for (const auto &sample : exposition.samples) {
-    index.values[series_key(sample.name, sample.labels)] = sample.value;
     if (sample.timestamp_ms && (!index.newest_timestamp_ms || *sample.timestamp_ms > *index.newest_timestamp_ms)) {
       index.newest_timestamp_ms = sample.timestamp_ms;
     }
+    if (!used.used(sample.name))
+      continue;
+    const std::string key = series_key(sample.name, sample.labels);
+    if (!std::isfinite(sample.value) || sample.value < 0) {
+      return make_error(scrape_name + ": " + key + " = " + prometheus_value_text(sample.value) +
+                        ": a counter or bucket is never NaN, infinite or negative (bad data; fix the exporter)");
+    }
+    if (sample.name == used.bucket) {
+      auto le_text = label_value(sample.labels, "le");
+      auto le = le_text ? parse_prometheus_float(*le_text) : std::nullopt;
+      if (!le || std::isnan(*le) || *le < 0) {
+        return make_error(scrape_name + ": " + key + ": the le label must be a bucket bound >= 0 (\"0.5\", \"+Inf\")" +
+                          (le_text ? "" : "; it is missing"));
+      }
+    }
+    if (!index.values.emplace(key, sample.value).second)
+      return make_error(scrape_name + ": " + key + " appears twice in one scrape (bad data)");
   }
   return index;
 }
 
-std::optional<double> find_value(const SampleIndex &index, const std::string &key)
+bool all_finite(std::initializer_list<double> values)
 {
-  auto it = index.values.find(key);
-  if (it == index.values.end())
-    return std::nullopt;
-  return it->second;
+  for (double value : values) {
+    if (!std::isfinite(value))
+      return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -45,36 +82,47 @@ double counter_delta(std::optional<double> before, double after)
   return after - *before;
 }
 
-WindowStats compute_window_stats(const Exposition &before, const Exposition &after, const HttpMetricNames &names,
-                                 double wall_window_seconds)
+Result<WindowStats> compute_window_stats(const Exposition &before, const Exposition &after,
+                                         const HttpMetricNames &names, double wall_window_seconds,
+                                         const std::string &before_name, const std::string &after_name)
 {
   WindowStats stats;
-  SampleIndex old_index = index_samples(before);
-  SampleIndex new_index = index_samples(after);
+  const UsedNames used(names);
+  RELGATE_ASSIGN_OR_RETURN(SampleIndex old_index, index_samples(before, used, before_name));
+  RELGATE_ASSIGN_OR_RETURN(SampleIndex new_index, index_samples(after, used, after_name));
   stats.window_seconds = wall_window_seconds;
   if (old_index.newest_timestamp_ms && new_index.newest_timestamp_ms &&
       *new_index.newest_timestamp_ms > *old_index.newest_timestamp_ms) {
     stats.window_seconds = (*new_index.newest_timestamp_ms - *old_index.newest_timestamp_ms) / 1000.0;
   }
+  auto note_reset = [&](const std::string &key) {
+    ++stats.counter_resets;
+    if (stats.reset_series.size() < max_named_resets)
+      stats.reset_series.push_back(key);
+  };
+  // A series of the start scrape missing from the end scrape hides whatever it counted (a 5xx
+  // series dropped from the second scrape would read as "no errors"): it is a reset, not nothing.
+  for (const auto &entry : old_index.values) {
+    if (!new_index.values.count(entry.first))
+      note_reset(entry.first + " (gone from " + after_name + ")");
+  }
 
   // Buckets are summed per le across series (method, path, ...), as sum by (le) (...) does.
   std::map<double, double> bucket_deltas;
-  const std::string bucket_name = names.latency_histogram + "_bucket";
-  const std::string sum_name = names.latency_histogram + "_sum";
-  const std::string count_name = names.latency_histogram + "_count";
-
   for (const auto &sample : after.samples) {
-    const std::string key = series_key(sample.name, sample.labels);
-    std::optional<double> old_value = find_value(old_index, key);
-    if (std::isnan(sample.value))
+    if (!used.used(sample.name))
       continue;
-    double delta = counter_delta(old_value, sample.value);
-    bool reset = old_value && sample.value < *old_value;
-    if (sample.name == names.requests_total) {
+    const std::string key = series_key(sample.name, sample.labels);
+    auto old_it = old_index.values.find(key);
+    std::optional<double> old_value;
+    if (old_it != old_index.values.end())
+      old_value = old_it->second;
+    const double delta = counter_delta(old_value, sample.value);
+    if (old_value && sample.value < *old_value)
+      note_reset(key);
+    if (sample.name == used.requests) {
       stats.has_requests_metric = true;
       stats.requests += delta;
-      if (reset)
-        ++stats.counter_resets;
       for (const auto &label : names.status_labels) {
         auto status = label_value(sample.labels, label);
         if (!status)
@@ -84,26 +132,25 @@ WindowStats compute_window_stats(const Exposition &before, const Exposition &aft
           stats.errors += delta;
         break;
       }
-    } else if (sample.name == bucket_name) {
-      auto le_text = label_value(sample.labels, "le");
-      if (!le_text)
-        continue;
-      auto le = parse_prometheus_float(*le_text);
-      if (!le || std::isnan(*le))
-        continue; // Prometheus skips buckets with a bad le as well
+    } else if (sample.name == used.bucket) {
       stats.has_histogram = true;
-      bucket_deltas[*le] += delta;
-      if (reset)
-        ++stats.counter_resets;
-    } else if (sample.name == sum_name) {
+      bucket_deltas[*parse_prometheus_float(*label_value(sample.labels, "le"))] += delta; // checked above
+    } else if (sample.name == used.sum) {
       // _sum can legitimately decrease (negative observations) but latency cannot: treat as a counter.
       stats.latency_sum += delta;
-    } else if (sample.name == count_name) {
+    } else {
       stats.latency_count += delta;
     }
   }
-  for (const auto &[le, count] : bucket_deltas)
+  for (const auto &[le, count] : bucket_deltas) {
+    if (!std::isfinite(count))
+      return make_error(after_name + ": the " + used.bucket + " buckets with le=\"" + prometheus_value_text(le) +
+                        "\" add up past the largest number (bad data)");
     stats.latency_buckets.push_back({le, count});
+  }
+  if (!all_finite({stats.requests, stats.errors, stats.latency_sum, stats.latency_count, stats.window_seconds}))
+    return make_error(after_name + ": the " + names.requests_total + " / " + names.latency_histogram +
+                      " totals add up past the largest number (bad data)");
   return stats;
 }
 

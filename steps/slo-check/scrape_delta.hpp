@@ -1,6 +1,7 @@
 // Counter deltas between two scrapes of the same target, and the HTTP health figures built on
 // them (requests, errors by status label, latency buckets). Counter resets count as Prometheus's
-// increase() counts them: a value lower than before means the counter restarted from zero.
+// increase() counts them: a value lower than before means the counter restarted from zero. A
+// reset (or a series that vanished) is recorded, because such a window cannot vouch for an ALLOW.
 #pragma once
 
 #include "exposition.hpp"
@@ -32,13 +33,19 @@ struct WindowStats {
   double latency_sum = 0;
   double latency_count = 0;
   bool has_histogram = false;
-  double window_seconds = 0; // from sample timestamps when both scrapes have them, else given
-  int counter_resets = 0;
+  double window_seconds = 0;             // from sample timestamps when both scrapes have them, else given
+  int counter_resets = 0;                // decreased or vanished series of the metrics above
+  std::vector<std::string> reset_series; // the first few of them, for the reason
 };
 
-// `before` may be empty (one saved scrape judged against zero).
-WindowStats compute_window_stats(const Exposition &before, const Exposition &after, const HttpMetricNames &names,
-                                 double wall_window_seconds);
+// `before` may be empty (one saved scrape judged against zero). Bad data in the series the figures
+// use is an error naming the series, the value and the scrape (`before_name` / `after_name`): a
+// NaN, infinite or negative counter or bucket, a bucket whose le is not a number or is negative,
+// a series twice in one scrape, or totals that overflow a double.
+Result<WindowStats> compute_window_stats(const Exposition &before, const Exposition &after,
+                                         const HttpMetricNames &names, double wall_window_seconds,
+                                         const std::string &before_name = "the start scrape",
+                                         const std::string &after_name = "the end scrape");
 
 // Built-in metric values; nullopt = no data (no requests, no buckets, NaN quantile).
 std::optional<double> error_rate(const WindowStats &stats);

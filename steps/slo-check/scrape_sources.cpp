@@ -14,10 +14,19 @@ namespace
 
 void note_resets(const std::string &role, const WindowStats &stats, Measurement &measurement)
 {
-  if (stats.counter_resets > 0) {
-    measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
-                                   " counter reset(s) between the scrapes (the service restarted?): counted from zero");
-  }
+  if (stats.counter_resets == 0)
+    return;
+  std::string series;
+  for (const auto &name : stats.reset_series)
+    series += (series.empty() ? "" : ", ") + name;
+  if (static_cast<std::size_t>(stats.counter_resets) > stats.reset_series.size())
+    series += ", ...";
+  measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
+                                 " counter reset(s) between the scrapes (the service restarted?): counted from zero");
+  // Counted from zero, a reset can still DENY; but a decreased or vanished series may have hidden
+  // errors, so it never vouches for an ALLOW.
+  measurement.doubts.push_back(role + ": counters went down or vanished between the scrapes (" + series +
+                               "): a restart or bad data; the window cannot vouch for an ALLOW");
 }
 
 Result<Exposition> scrape(const Target &target, const HttpSettings &http, Clock::time_point deadline)
@@ -83,8 +92,11 @@ public:
     Measurement measurement;
     measurement.window_seconds = std::chrono::duration<double>(end_time - start_time).count();
     for (const auto &target : m_targets) {
-      WindowStats stats =
-          compute_window_stats(start[target.role], end[target.role], m_policy.names, measurement.window_seconds);
+      const std::string where = target.role + " " + redact_url(target.url);
+      RELGATE_ASSIGN_OR_RETURN(WindowStats stats,
+                               compute_window_stats(start[target.role], end[target.role], m_policy.names,
+                                                    measurement.window_seconds, where + " (start scrape)",
+                                                    where + " (end scrape)"));
       auto &readings = measurement.readings[target.role];
       for (const auto &objective : objectives)
         readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
@@ -126,7 +138,9 @@ public:
       }
       RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files.back()));
       RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, files.back()));
-      WindowStats stats = compute_window_stats(before, after, m_policy.names, window);
+      RELGATE_ASSIGN_OR_RETURN(WindowStats stats,
+                               compute_window_stats(before, after, m_policy.names, window,
+                                                    files.size() == 2 ? files[0] : "(zero)", files.back()));
       measurement.window_seconds = stats.window_seconds;
       auto &readings = measurement.readings[role];
       for (const auto &objective : objectives)

@@ -37,6 +37,12 @@ Result<void> run_measurements(StepContext &context, const SloPolicy &policy, con
     entry.attempt = ++attempt;
     entry.at = format_rfc3339(current_time());
     auto measurement = choice.source->measure(policy.objectives, deadline);
+    if (measurement) {
+      // Bad data (NaN, +-Inf, a negative latency) is a measurement error like garbage: never judged.
+      auto checked = check_readings(policy.objectives, *measurement);
+      if (!checked)
+        measurement = checked.error();
+    }
     if (!measurement) {
       if (choice.source->kind() == "metrics-file")
         return measurement.error(); // bad input: nothing to retry
@@ -71,6 +77,8 @@ Result<void> run_measurements(StepContext &context, const SloPolicy &policy, con
     }
     for (const auto &warning : measurement->warnings)
       run.warnings.push_back(warning);
+    for (const auto &doubt : measurement->doubts)
+      run.doubts.push_back(doubt);
     entry.measurement = std::move(*measurement);
     run.log.push_back(std::move(entry));
     ++progress.done;
@@ -267,6 +275,7 @@ Result<StepOutcome> run_slo_check(StepContext &context)
   }
 
   Verdict verdict = judge(policy, std::move(results), std::move(burns), choice.judged_role, choice.comparing);
+  apply_doubts(verdict, run.doubts);
   outcome.decision = verdict.decision;
   outcome.reasons = verdict.reasons;
   for (const auto &result : verdict.objectives) {

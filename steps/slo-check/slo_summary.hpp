@@ -27,8 +27,9 @@ struct RunInfo {
   double window_seconds = 0;
   std::vector<MeasurementLog> log;
   std::vector<std::string> warnings;
-  std::string last_allow_at; // record used for relative_to = last_allow
-  std::string stop_reason;   // why the loop ended early (errors, timeout)
+  std::vector<std::string> doubts; // from every measurement: no ALLOW (see apply_doubts)
+  std::string last_allow_at;       // record used for relative_to = last_allow
+  std::string stop_reason;         // why the loop ended early (errors, timeout)
 };
 
 JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Verdict &verdict);

@@ -1,8 +1,11 @@
 // Fuzzes the exposition parser and everything computed from a scrape: deltas and quantiles.
+// Property: accepted scrapes give an error rate in [0, 1] and finite quantiles >= 0 (bad data is
+// an error, never a number a criterion could pass).
 #include "exposition.hpp"
 #include "histogram_quantile.hpp"
 #include "scrape_delta.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -21,10 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   relgate::slo::Exposition empty;
   auto stats =
       relgate::slo::compute_window_stats(before ? *before : empty, *after, relgate::slo::HttpMetricNames{}, 30);
-  (void)relgate::slo::error_rate(stats);
-  (void)relgate::slo::request_rate(stats);
-  (void)relgate::slo::latency_mean(stats);
-  for (double q : {0.0, 0.5, 0.99, 1.0})
-    (void)relgate::slo::latency_quantile(stats, q);
+  if (!stats)
+    return 0;
+  if (auto rate = relgate::slo::error_rate(*stats); rate && !(*rate >= 0 && *rate <= 1))
+    __builtin_trap();
+  (void)relgate::slo::request_rate(*stats);
+  (void)relgate::slo::latency_mean(*stats);
+  for (double q : {0.0, 0.5, 0.99, 1.0}) {
+    if (auto value = relgate::slo::latency_quantile(*stats, q); value && !(std::isfinite(*value) && *value >= 0))
+      __builtin_trap();
+  }
   return 0;
 }

@@ -5,7 +5,9 @@
 source "$(dirname "$0")/../lib.sh"
 command -v openssl >/dev/null || skip "openssl not installed"
 cd "$TMP" || exit 1
-export RELGATE_NOW=2026-02-11T09:30:00Z
+# The clock is pinned with --now (RELGATE_NOW is refused); NOW=... before `run` changes it for one call.
+NOW=2026-02-11T09:30:00Z
+verify-signature() { command verify-signature --now "$NOW" "$@"; }
 
 printf 'release artifact\n' > blob
 head -c 300000 /dev/urandom > big.bin
@@ -148,7 +150,7 @@ expect_rc 1 "expired key does not count"
 expect_contains "$out" "key old-2024 expired on 2025-01-01T00:00:00Z" "expired reason"
 run verify-signature --policy policy/signature.toml --threshold 1 --artifact blob --signature p384.sig
 expect_rc 0 "--threshold overrides the policy"
-RELGATE_NOW=2025-06-01T00:00:00Z run verify-signature --policy policy/signature.toml --threshold 1 --artifact blob --signature p256.sig
+NOW=2025-06-01T00:00:00Z run verify-signature --policy policy/signature.toml --threshold 1 --artifact blob --signature p256.sig
 expect_rc 1 "key not yet valid"
 expect_contains "$out" "not valid before" "not_before reason"
 run verify-signature --policy policy/signature.toml --artifact blob --signature p256.sig --signature other.sig --key other.pub

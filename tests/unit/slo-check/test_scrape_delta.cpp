@@ -16,6 +16,20 @@ Exposition parse(const char *text)
   return *parsed;
 }
 
+WindowStats stats_of(const Exposition &before, const Exposition &after, const HttpMetricNames &names, double window)
+{
+  auto stats = compute_window_stats(before, after, names, window);
+  REQUIRE_MESSAGE(stats, (stats ? "" : stats.message()));
+  return *stats;
+}
+
+std::string error_of(const char *before, const char *after)
+{
+  auto stats = compute_window_stats(parse(before), parse(after), HttpMetricNames{}, 30, "t0.prom", "t1.prom");
+  REQUIRE_FALSE_MESSAGE(stats, "bad data was accepted");
+  return stats.message();
+}
+
 const char *before_text = R"(http_requests_total{method="GET",status_code="200"} 100
 http_requests_total{method="GET",status_code="503"} 10
 http_request_duration_seconds_bucket{path="/a",le="0.1"} 10
@@ -50,7 +64,7 @@ http_request_duration_seconds_bucket{path="/b",le="+Inf"} 10
 http_request_duration_seconds_sum{path="/a"} 23
 http_request_duration_seconds_count{path="/a"} 120
 )");
-  WindowStats stats = compute_window_stats(before, after, HttpMetricNames{}, 10);
+  WindowStats stats = stats_of(before, after, HttpMetricNames{}, 10);
   CHECK(stats.requests == 105);
   CHECK(stats.errors == 15);
   CHECK(*error_rate(stats) == doctest::Approx(15.0 / 105.0));
@@ -74,10 +88,10 @@ http_request_duration_seconds_bucket{path="/a",le="0.1"} 5
 http_request_duration_seconds_bucket{path="/a",le="0.5"} 8
 http_request_duration_seconds_bucket{path="/a",le="+Inf"} 8
 )");
-  WindowStats stats = compute_window_stats(before, after, HttpMetricNames{}, 30);
+  WindowStats stats = stats_of(before, after, HttpMetricNames{}, 30);
   CHECK(stats.requests == 41);
   CHECK(stats.errors == 1);
-  CHECK(stats.counter_resets == 5);
+  CHECK(stats.counter_resets == 5 + 2); // 5 went down; _sum and _count vanished
   CHECK(stats.latency_buckets[2].count == 8);
 }
 
@@ -89,26 +103,83 @@ reqs{status="404"} 4
 )");
   HttpMetricNames names;
   names.requests_total = "reqs";
-  WindowStats stats = compute_window_stats(Exposition{}, after, names, 30);
+  WindowStats stats = stats_of(Exposition{}, after, names, 30);
   CHECK(*error_rate(stats) == 0.125);
   CHECK_FALSE(latency_quantile(stats, 0.99)); // histogram not exposed
   names.error_status_prefix = "4";
-  CHECK(*error_rate(compute_window_stats(Exposition{}, after, names, 30)) == 0.5);
+  CHECK(*error_rate(stats_of(Exposition{}, after, names, 30)) == 0.5);
 
   Exposition unlabeled = parse("reqs 10\n");
-  WindowStats none = compute_window_stats(Exposition{}, unlabeled, names, 30);
+  WindowStats none = stats_of(Exposition{}, unlabeled, names, 30);
   CHECK(none.has_requests_metric);
   CHECK_FALSE(none.has_status_label);
   CHECK_FALSE(error_rate(none));
   Exposition idle = parse("reqs{code=\"200\"} 10\n");
-  CHECK_FALSE(error_rate(compute_window_stats(idle, idle, names, 30))); // no requests in the window
+  CHECK_FALSE(error_rate(stats_of(idle, idle, names, 30))); // no requests in the window
 }
 
 TEST_CASE("the window comes from sample timestamps when both scrapes carry them")
 {
   Exposition before = parse("http_requests_total{code=\"200\"} 10 1700000000000\n");
   Exposition after = parse("http_requests_total{code=\"200\"} 70 1700000060000\n");
-  WindowStats stats = compute_window_stats(before, after, HttpMetricNames{}, 5);
+  WindowStats stats = stats_of(before, after, HttpMetricNames{}, 5);
   CHECK(stats.window_seconds == 60);
   CHECK(*request_rate(stats) == 1);
+}
+
+TEST_CASE("bad counter and bucket values are errors naming the scrape, the series and the value")
+{
+  const char *ok = "http_requests_total{code=\"200\"} 10\nhttp_requests_total{code=\"500\"} 10\n";
+  // 50% 5xx with one +Inf counter read as "error rate 0%" before.
+  std::string message = error_of(ok, "http_requests_total{code=\"200\"} +Inf\nhttp_requests_total{code=\"500\"} 20\n");
+  CHECK(message.find("t1.prom: http_requests_total{code=\"200\"} = +Inf") != std::string::npos);
+  CHECK(error_of(ok, "http_requests_total{code=\"200\"} 20\nhttp_requests_total{code=\"500\"} NaN\n")
+            .find("http_requests_total{code=\"500\"} = NaN") != std::string::npos);
+  CHECK(error_of(ok, "http_requests_total{code=\"200\"} -Inf\n").find("= -Inf") != std::string::npos);
+  CHECK(error_of(ok, "http_requests_total{code=\"200\"} -3\n").find("= -3") != std::string::npos);
+  // The start scrape is checked too, and named.
+  CHECK(error_of("http_requests_total{code=\"200\"} +Inf\n", ok).find("t0.prom: ") == 0);
+  // Bucket values: +Inf / NaN / negative are bad; the le="+Inf" LABEL is legitimate.
+  CHECK(error_of("", "http_request_duration_seconds_bucket{le=\"0.1\"} +Inf\n"
+                     "http_request_duration_seconds_bucket{le=\"+Inf\"} 5\n")
+            .find("le=\"0.1\"} = +Inf") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_bucket{le=\"+Inf\"} NaN\n").find("= NaN") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_count -1\n").find("= -1") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_sum +Inf\n").find("= +Inf") != std::string::npos);
+  // A bucket bound of -Inf made p99 "-inf ms"; no bound and junk bounds are refused as well.
+  CHECK(error_of("", "http_request_duration_seconds_bucket{le=\"-Inf\"} 5\n"
+                     "http_request_duration_seconds_bucket{le=\"+Inf\"} 5\n")
+            .find("the le label must be a bucket bound >= 0") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_bucket{le=\"-0.5\"} 5\n").find("le label") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_bucket{le=\"x\"} 5\n").find("le label") != std::string::npos);
+  CHECK(error_of("", "http_request_duration_seconds_bucket 5\n").find("missing") != std::string::npos);
+  // A series twice in one scrape (a duplicated 200 series would dilute the errors).
+  CHECK(error_of("", "http_requests_total{code=\"200\"} 5\nhttp_requests_total{code=\"200\"} 5\n")
+            .find("appears twice") != std::string::npos);
+  // Finite values whose sum overflows a double.
+  CHECK(error_of("", "http_requests_total{code=\"200\"} 1.7e308\nhttp_requests_total{code=\"500\"} 1.7e308\n")
+            .find("largest number") != std::string::npos);
+  // Series the figures do not use may hold anything (gauges are NaN legitimately).
+  auto unrelated =
+      compute_window_stats(Exposition{}, parse("temperature NaN\nother_total +Inf\n"), HttpMetricNames{}, 30);
+  CHECK(unrelated.ok());
+}
+
+TEST_CASE("decreasing or vanished counters are resets, named, never a negative delta")
+{
+  Exposition before = parse("http_requests_total{code=\"200\"} 100\nhttp_requests_total{code=\"500\"} 100\n");
+  // The 5xx series dropped from the second scrape: its errors must not silently vanish.
+  WindowStats gone = stats_of(before, parse("http_requests_total{code=\"200\"} 200\n"), HttpMetricNames{}, 30);
+  CHECK(gone.counter_resets == 1);
+  REQUIRE(gone.reset_series.size() == 1);
+  CHECK(gone.reset_series[0].find("http_requests_total{code=\"500\"} (gone from") == 0);
+  // Only the 5xx series went down: counted from zero (never negative), and named.
+  WindowStats down =
+      stats_of(before, parse("http_requests_total{code=\"200\"} 200\nhttp_requests_total{code=\"500\"} 1\n"),
+               HttpMetricNames{}, 30);
+  CHECK(down.requests == 101);
+  CHECK(down.errors == 1);
+  CHECK(down.counter_resets == 1);
+  CHECK(down.reset_series == std::vector<std::string>{"http_requests_total{code=\"500\"}"});
+  CHECK(*error_rate(down) >= 0);
 }

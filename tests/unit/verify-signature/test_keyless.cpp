@@ -11,6 +11,8 @@
 #include <openssl/ct.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+
 using namespace relgate;
 using namespace relgate::sig;
 
@@ -216,7 +218,7 @@ TEST_CASE("keyless: each broken link gives its own reason")
     Pki pki;
     BundleReport report = pki.verify(pki.options("https://github.com/acme/"));
     CHECK(has_failure(report, "certificate identity " + identity));
-    CHECK(has_failure(report, "does not match identity matching ^https://github.com/acme/$"));
+    CHECK(has_failure(report, "does not match identity matching ^(?:https://github.com/acme/)$"));
   }
   SUBCASE("issuer must match")
   {
