@@ -57,9 +57,9 @@ build_artifact() { # build_artifact VERSION: a reproducible tarball of the demo 
   tar --sort=name --mtime=2026-01-01 --owner=0 --group=0 -cf "shop-$1.tar" -C "src-$1" .
   echo "sha256:$(sha256sum "shop-$1.tar" | cut -d' ' -f1)"
 }
-trivy_report() { # trivy_report FILE: what a scanner would say about the image (one medium, one low)
-  cat >"$1" <<'JSON'
-{"SchemaVersion":2,"ArtifactName":"demo.local/shop","ArtifactType":"container_image","Results":[
+trivy_report() { # trivy_report FILE DIGEST: what a scanner would say about the image (one medium, one low)
+  cat >"$1" <<JSON
+{"SchemaVersion":2,"ArtifactName":"demo.local/shop","ArtifactType":"container_image","Metadata":{"RepoDigests":["demo.local/shop@$2"]},"Results":[
  {"Target":"demo.local/shop (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[
   {"VulnerabilityID":"CVE-2024-2511","PkgName":"libssl3","InstalledVersion":"3.0.11-1~deb12u2","FixedVersion":"3.0.13-1~deb12u1","Severity":"MEDIUM"},
   {"VulnerabilityID":"CVE-2023-45853","PkgName":"zlib1g","InstalledVersion":"1:1.2.13.dfsg-1","Severity":"LOW"}]}]}
@@ -155,7 +155,7 @@ release() { # release VERSION: build, sign, verify, scan, promote to staging, ch
   expect 0 verify-signature --artifact "shop-$version.tar" --key cosign.pub --signature "shop-$version.tar.sig" \
     --evidence "$evidence"
   say "$version: scan-gate"
-  trivy_report "trivy-$version.json"
+  trivy_report "trivy-$version.json" "$digest"
   expect 0 scan-gate --report "trivy-$version.json" --evidence "$evidence"
   say "$version: promote to staging"
   expect 0 promote --repo gitops --env staging --evidence "$evidence" --policy promotion.toml --push
