@@ -1,11 +1,14 @@
 #include "commit_trailers.hpp"
 #include "env_state.hpp"
+#include "git_cli.hpp"
+#include "image_name.hpp"
 #include "kustomize_component.hpp"
 #include "release_id.hpp"
 #include "release_index.hpp"
 #include "repo_layout.hpp"
 #include "template_render.hpp"
 #include "test_support.hpp"
+#include "yaml_scalar.hpp"
 
 #include <doctest/doctest.h>
 
@@ -151,8 +154,8 @@ TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
 TEST_CASE("commit trailers round trip through the message")
 {
   CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "sha256:" + std::string(64, 'e'), "promote", "10", ""};
-  auto message = commit_message("promote\nsneaky: title", "- check: ok\n", trailers);
-  CHECK(message.rfind("promote sneaky: title\n\n", 0) == 0);
+  auto message = commit_message("promote\nsneaky: title", {"- check: ok"}, trailers);
+  CHECK(message.rfind("promote\\nsneaky: title\n\n", 0) == 0);
   auto parsed = parse_trailers(message);
   CHECK(parsed.at("Relgate-Release") == "rel-2026-11-17-01");
   CHECK(parsed.at("Relgate-Env") == "prod");
@@ -162,10 +165,64 @@ TEST_CASE("commit trailers round trip through the message")
   CHECK(parsed.count("Relgate-Rollback-Of") == 0);
   trailers.rollback_of = "rel-2026-11-16-03";
   trailers.evidence = "";
-  auto rollback = parse_trailers(commit_message("rollback", "", trailers));
+  auto rollback = parse_trailers(commit_message("rollback", {}, trailers));
   CHECK(rollback.at("Relgate-Rollback-Of") == "rel-2026-11-16-03");
   CHECK(rollback.at("Relgate-Evidence") == "none");
   CHECK(parse_trailers("title\n\njust a sentence here\n").empty());
+}
+
+TEST_CASE("data in a commit message cannot add lines or trailers")
+{
+  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "", "promote", "", ""};
+  auto message = commit_message("t", {"Reason: x\n\nRelgate-Digest: sha256:evil", "   "}, trailers);
+  auto parsed = parse_trailers(message);
+  CHECK(parsed.at("Relgate-Digest") == digest_a);
+  CHECK(message.find("\nRelgate-Digest: sha256:evil") == std::string::npos);
+  CHECK(message.find("Reason: x\\n\\nRelgate-Digest: sha256:evil\n") != std::string::npos);
+}
+
+TEST_CASE("YAML values go through one escaping writer")
+{
+  CHECK(yaml_quoted("ghcr.io/acme/api") == "\"ghcr.io/acme/api\"");
+  CHECK(yaml_quoted("a\"\nnewName: evil\\") == "\"a\\\"\\nnewName: evil\\\\\"");
+  CHECK(yaml_quoted(std::string("\x01\x7f\xff", 3)) == "\"\\x01\\x7F\\xFF\"");
+  CHECK(yaml_quoted("\xe2\x80\xa8") == "\"\\L\"");
+  auto state = sample_state();
+  state.image = "api\"\n  newName: evil";
+  auto yaml = render_component(state);
+  CHECK(yaml.find("\n  newName") == std::string::npos);
+  CHECK_FALSE(parse_state(serialize_state(state), "s.json")); // not an OCI name: refused on read
+  CHECK(validate_image_name("registry:5000/team/app", "image"));
+  CHECK(validate_image_name("localhost/a__b/c-d", "image"));
+  for (const char *bad : {"Acme/api", "api:1.2", "-x/api", "a//b", "a/", "a b"})
+    CHECK_MESSAGE(!validate_image_name(bad, "image"), bad);
+}
+
+TEST_CASE("release ids never go back and never repeat")
+{
+  auto day = *parse_rfc3339("2026-11-17T09:00:00Z");
+  CHECK(*next_release_id("rel-2099-01-01-05", day) == "rel-2099-01-01-06");
+  ReleasesIndex index;
+  CHECK(*bind_release_id(index, "rel-2026-11-17-01", digest_a));
+  CHECK_FALSE(*bind_release_id(index, "rel-2026-11-17-01", digest_a)); // same digest: no change
+  CHECK_FALSE(bind_release_id(index, "rel-2026-11-17-01", digest_b));
+  CHECK(*bind_release_id(index, "rel-2026-11-16-01", digest_b));
+  CHECK(index.last_release_id == "rel-2026-11-17-01"); // an earlier id does not reset the counter
+  auto round = parse_releases_index(serialize_releases_index(index), "r.json");
+  REQUIRE(round);
+  CHECK(round->release_digests.at("rel-2026-11-16-01") == digest_b);
+}
+
+TEST_CASE("git operands from data are validated")
+{
+  CHECK(validate_remote("origin"));
+  CHECK(validate_remote("https://example.com/acme/gitops.git"));
+  CHECK(validate_remote("/srv/git/gitops.git"));
+  for (const char *bad : {"--upload-pack=touch x", "-o", "ext::sh -c x", "a b", ""})
+    CHECK_MESSAGE(!validate_remote(bad), bad);
+  CHECK(validate_branch("main"));
+  CHECK_FALSE(validate_branch("-f"));
+  CHECK_FALSE(validate_commit_id("--all"));
 }
 
 TEST_CASE("known-good index: newest last, deduplicated, capped")
@@ -184,14 +241,14 @@ TEST_CASE("known-good index: newest last, deduplicated, capped")
   for (int i = 0; i < 50; ++i) {
     char hex[65];
     std::snprintf(hex, sizeof hex, "%064x", i);
-    remember_known_good(many, ReleaseRef{"r" + std::to_string(i), std::string("sha256:") + hex, ""});
+    remember_known_good(many, ReleaseRef{"rel-2026-11-17-" + std::to_string(i + 10), std::string("sha256:") + hex, ""});
   }
   CHECK(many.releases.size() == known_good_capacity);
-  CHECK(many.releases.front().release_id == "r18");
+  CHECK(many.releases.front().release_id == "rel-2026-11-17-28");
   auto parsed = parse_known_good(serialize_known_good(many), "kg.json");
   REQUIRE(parsed);
   CHECK(parsed->releases.size() == known_good_capacity);
-  CHECK(parsed->releases.back().release_id == "r49");
+  CHECK(parsed->releases.back().release_id == "rel-2026-11-17-59");
   CHECK_FALSE(parse_known_good("{\"schema\":\"relgate.known-good/v1\",\"releases\":[{}]}", "kg.json"));
 }
 

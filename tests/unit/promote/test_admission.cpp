@@ -34,7 +34,7 @@ struct Fixture {
       "\"2027-01-04T00:00:00Z\"\n",
       "p.toml");
   EvidenceFile evidence;
-  ChainReport chain;
+  EvidenceCheck chain;
   std::optional<gitops::EnvState> current;
   gitops::KnownGoodIndex upstream;
   gitops::ReleasesIndex releases;
@@ -81,7 +81,7 @@ TEST_CASE("all checks pass for a well-prepared prod promotion")
   Fixture f;
   auto report = f.run();
   CHECK(report.passed());
-  CHECK(report.checks.size() == 9);
+  CHECK(report.checks.size() == 10);
   CHECK(report.valid_approvers == std::vector<std::string>{"alice"});
   CHECK(report.failure_reasons().empty());
 }
@@ -98,9 +98,36 @@ TEST_CASE("each check fails on its own, with its own reason")
   SUBCASE("evidence-chain")
   {
     Fixture f;
-    f.chain.intact = false;
     f.chain.problem = "record 1: prev does not match";
     expect_only_failure(f.run(), "evidence-chain", "record 1: prev does not match");
+  }
+  SUBCASE("release-id of another digest")
+  {
+    Fixture f;
+    f.evidence.release_id = "rel-2026-11-17-01";
+    f.releases.release_digests["rel-2026-11-17-01"] = "sha256:" + std::string(64, '2');
+    expect_only_failure(f.run(), "release-id", "already belongs to sha256:2222");
+  }
+  SUBCASE("a canary of the stable digest")
+  {
+    Fixture f;
+    gitops::EnvState state;
+    state.env = "prod";
+    state.image = "ghcr.io/acme/api";
+    state.stable = gitops::ReleaseRef{"rel-2026-11-17-01", digest_v1, "2026-11-17T10:00:00Z"};
+    f.current = state;
+    expect_only_failure(f.run(), "canary-stage", "already runs at 100% in prod");
+  }
+  SUBCASE("freeze override needs an allow-listed approver")
+  {
+    Fixture f;
+    f.now = *parse_rfc3339("2026-12-24T12:00:00Z");
+    f.request.override_freeze = true;
+    f.request.reason = "hotfix";
+    f.policy.approvers.clear(); // no list: approvals admit anyone, an override no one
+    f.policy.environments.at("prod").approvals = 0;
+    f.request.approvers = {"mallory"};
+    expect_only_failure(f.run(), "freeze-window", "no override possible");
   }
   SUBCASE("not-rejected")
   {
