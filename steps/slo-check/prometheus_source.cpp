@@ -177,7 +177,7 @@ private:
     if (!std::isfinite(value) || value < 0) {
       return make_error("increase(" + series_key(m_policy.names.requests_total, metric) +
                         ") = " + prometheus_value_text(value) +
-                        ": a counter's increase is never NaN, infinite or negative (bad data in Prometheus)");
+                        ": a counter's increase is never NaN, +Inf, -Inf or negative (bad data in Prometheus)");
     }
     totals.any_series = true;
     totals.requests += value;

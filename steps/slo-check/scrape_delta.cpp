@@ -46,7 +46,7 @@ Result<SampleIndex> index_samples(const Exposition &exposition, const UsedNames 
     const std::string key = series_key(sample.name, sample.labels);
     if (!std::isfinite(sample.value) || sample.value < 0) {
       return make_error(scrape_name + ": " + key + " = " + prometheus_value_text(sample.value) +
-                        ": a counter or bucket is never NaN, infinite or negative (bad data; fix the exporter)");
+                        ": a counter or bucket is never NaN, +Inf, -Inf or negative (bad data; fix the exporter)");
     }
     if (sample.name == used.bucket) {
       auto le_text = label_value(sample.labels, "le");
