@@ -42,14 +42,16 @@ bool JsonObjectKeys::seen(const Object &object, std::size_t hash, std::string_vi
   return false;
 }
 
-bool JsonObjectKeys::add(std::string_view key)
+JsonObjectKeys::Added JsonObjectKeys::add(std::string_view key)
 {
   if (m_objects.empty())
-    return true; // keys only occur inside objects; the parser guarantees it
+    return Added::ok; // keys only occur inside objects; the parser guarantees it
   Object &object = m_objects.back();
+  if (m_keys.size() - object.first_key >= max_object_keys)
+    return Added::too_many;
   const std::size_t hash = std::hash<std::string_view>{}(key);
   if (seen(object, hash, key))
-    return false;
+    return Added::duplicate;
   m_keys.push_back(Key{hash, m_text.size(), key.size()});
   m_text.append(key);
   const std::size_t count = m_keys.size() - object.first_key;
@@ -60,7 +62,7 @@ bool JsonObjectKeys::add(std::string_view key)
     for (std::size_t i = object.first_key; i < m_keys.size(); ++i)
       object.index->emplace(m_keys[i].hash, i);
   }
-  return true;
+  return Added::ok;
 }
 
 } // namespace relgate::scan

@@ -13,6 +13,9 @@
 namespace relgate::scan
 {
 
+// No scanner writes an object with more keys than this (Trivy's CVSS map has a handful).
+constexpr std::size_t max_object_keys = 100000;
+
 // The keys of every open object, back to back in one buffer, so memory is the key text of the
 // objects still open (not of the document). Small objects are searched linearly; an object that
 // grows past a few dozen keys gets a hash index, so a million-key object stays linear time.
@@ -21,8 +24,10 @@ class JsonObjectKeys
 public:
   void open_object();
   void close_object();
-  // Records a key of the innermost open object; false when that object already has it.
-  bool add(std::string_view key);
+  enum class Added { ok, duplicate, too_many };
+  // Records a key of the innermost open object: duplicate when that object already has it,
+  // too_many past max_object_keys (the index would cost memory the file size does not bound well).
+  Added add(std::string_view key);
 
 private:
   struct Key {

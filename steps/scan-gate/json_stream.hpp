@@ -83,9 +83,14 @@ public:
   }
   bool Key(const char *s, rapidjson::SizeType n, bool)
   {
-    if (!m_keys.add(std::string_view(s, n))) {
+    switch (m_keys.add(std::string_view(s, n))) {
+    case JsonObjectKeys::Added::ok:
+      break;
+    case JsonObjectKeys::Added::duplicate:
       return fail("duplicate key \"" + std::string(std::string_view(s, n).substr(0, 80)) +
                   "\" in one object (JSON readers disagree on which one counts): remove one of them");
+    case JsonObjectKeys::Added::too_many:
+      return fail("an object with more than " + std::to_string(max_object_keys) + " keys; no scanner report has one");
     }
     Frame &top = m_stack.back();
     top.key = top.context == context_skip ? no_key : self().key_id(top.context, std::string_view(s, n));

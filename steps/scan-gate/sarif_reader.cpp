@@ -5,6 +5,7 @@
 #include "json_stream.hpp"
 #include "report_reader.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -71,17 +72,23 @@ struct SarifResult {
   double security_severity = -1;
 };
 
-// "5.3" in a string (the spec and GitHub) or a bare number (some tools).
+// "5.3" in a string (the spec and GitHub) or a bare number (some tools); -1 when absent (null or
+// ""). NaN, infinities and scores outside 0..10 are bad data: -2, which the caller refuses.
 double score_of(const JsonScalar &v)
 {
-  if (v.is_number())
-    return v.number;
-  if (!v.is_string() || v.text.empty())
-    return -1;
-  std::string text(v.text);
-  char *end = nullptr;
-  double score = std::strtod(text.c_str(), &end);
-  return end && *end == '\0' ? score : -1;
+  double score = -1;
+  if (v.is_number()) {
+    score = v.number;
+  } else if (v.is_string() && !v.text.empty()) {
+    std::string text(v.text);
+    char *end = nullptr;
+    score = std::strtod(text.c_str(), &end);
+    if (!end || *end != '\0')
+      return -2;
+  } else {
+    return v.type == JsonScalar::Type::null || v.is_string() ? -1 : -2;
+  }
+  return std::isfinite(score) && score >= 0 && score <= 10 ? score : -2;
 }
 
 // Trivy's message lines: "Package: musl\nInstalled Version: 1.1.22-r3\n...Fixed Version: 1.1.22-r4".
@@ -267,8 +274,11 @@ public:
         current_rule().level.assign(v.text);
       return true;
     case rule_props:
-      if (key == 0)
+      if (key == 0) {
         current_rule().security_severity = score_of(v);
+        if (current_rule().security_severity < -1)
+          return fail(where() + " rule " + current_rule().id + ": security-severity must be a score from 0 to 10");
+      }
       return true;
     case result: {
       SarifResult &r = m_results.back();
@@ -291,8 +301,13 @@ public:
         m_results.back().uri.assign(v.text);
       return true;
     case result_props:
-      if (key == 0)
+      if (key == 0) {
         m_results.back().security_severity = score_of(v);
+        if (m_results.back().security_severity < -1) {
+          return fail(where() + ".results[" + std::to_string(m_results.size() - 1) +
+                      "].properties.security-severity must be a score from 0 to 10");
+        }
+      }
       return true;
     case result_rule:
       if (key == 0 && v.is_string() && m_results.back().rule_id.empty())

@@ -1,6 +1,7 @@
 // The walkers share common/json.hpp's rules with parse_json (one depth limit, one number
 // conversion), refuse duplicate keys at any size, and read integers only from integers.
 #include "json.hpp"
+#include "json_object_keys.hpp"
 #include "scan_test_helpers.hpp"
 #include "subject_binding.hpp"
 
@@ -166,4 +167,36 @@ TEST_CASE("a report path must be a regular file under the cap")
   auto from_dir = read_report_file(dir, std::nullopt, [](const Finding &) {});
   CHECK_FALSE(from_dir);
   ::unlink(fifo.c_str());
+}
+
+TEST_CASE("SARIF security-severity that is not a score 0..10 is refused, not read as absent")
+{
+  auto sarif = [](const std::string &score) {
+    return read_text(R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"R1",
+        "properties":{"security-severity":)" +
+                     score + R"(}}]}},"results":[{"ruleId":"R1","level":"note"}]}]})");
+  };
+  for (const char *bad : {"\"nan\"", "\"inf\"", "\"1e999\"", "\"-3\"", "11", "\"high\"", "true"}) {
+    CAPTURE(bad);
+    auto report = sarif(bad);
+    REQUIRE_FALSE(report.info);
+    CHECK(report.info.message().find("security-severity must be a score from 0 to 10") != std::string::npos);
+  }
+  auto good = sarif("\"9.5\"");
+  REQUIRE(good.info);
+  REQUIRE(good.findings.size() == 1);
+  CHECK(good.findings[0].severity == Severity::critical);
+  CHECK(sarif("null").info);
+}
+
+TEST_CASE("an object with more keys than any report has is refused (the duplicate index stays bounded)")
+{
+  std::string wide = "{\"SchemaVersion\":2,\"Results\":[],\"x\":{";
+  for (std::size_t i = 0; i <= max_object_keys; ++i)
+    wide += "\"" + std::to_string(i) + "\":0,";
+  wide.back() = '}';
+  wide += "}";
+  auto report = read_text(wide);
+  REQUIRE_FALSE(report.info);
+  CHECK(report.info.message().find("an object with more than 100000 keys") != std::string::npos);
 }
