@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Builds (via bootstrap.sh) and runs every test: a short libFuzzer run of each fuzz target built
-# with clang, then unit, CLI, integration and fuzz-replay tests via ctest, whose summary ends the output.
-#   FUZZ_SECONDS (default 10 per target; 0 skips the libFuzzer run)
+# Builds (via bootstrap.sh) and runs every test:
+#   1. the formatting check (clang-format 14, .clang-format), on every C++ file;
+#   2. a clang build with ASan + UBSan and libFuzzer coverage (build/sanitize): a short libFuzzer run
+#      of each fuzz target, then the whole ctest suite under the sanitizers;
+#   3. the whole ctest suite on the gcc build (build/), whose summary ends the output.
+#   FUZZ_SECONDS (default 10 per target; 0 skips the libFuzzer runs)
 #   FUZZ_SEED (default 1, so a CI run is reproducible; 0 = a new random seed each run)
+#   SANITIZE (default 1; 0 skips the sanitizer build and its runs, e.g. on a machine without clang)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -13,28 +17,43 @@ build_dir=${BUILD_DIR:-build}
 rm -rf "$build_dir/test-tmp"
 status=0
 
-fuzz_seconds=${FUZZ_SECONDS:-10}
-if [ "$fuzz_seconds" != 0 ] && command -v clang++ >/dev/null; then
-  fuzz_dir="$build_dir/fuzz-clang"
-  if [ ! -f "$fuzz_dir/build.ninja" ]; then
-    # -O1 and line tables only: enough for fuzzing and stack traces, much cheaper to compile.
-    CXX=clang++ cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-      -DRELGATE_FUZZ=ON >/dev/null
-  fi
-  cmake --build "$fuzz_dir" --target fuzz_all -j "$(nproc)"
-  for target in "$fuzz_dir"/fuzz/fuzz_*; do
-    [ -x "$target" ] || continue
-    name=$(basename "$target")
-    work="$build_dir/test-tmp/libfuzzer/$name"
-    mkdir -p "$work"
-    cp -r "$root/tests/fuzz/seeds/$name/." "$work/" 2>/dev/null || true
-    echo "libfuzzer: $name for ${fuzz_seconds}s"
-    if ! "$target" -max_total_time="$fuzz_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -print_final_stats=0 \
-         -artifact_prefix="$work/crash-" "$work" >"$work.log" 2>&1; then
-      echo "libfuzzer: $name FAILED (log: $work.log)"; tail -30 "$work.log"; status=1
-    fi
-  done
+echo "format: clang-format-14 --dry-run -Werror on every C++ file"
+if ! git ls-files -z -- '*.cpp' '*.hpp' | xargs -0 clang-format-14 --dry-run -Werror; then
+  echo "format: FAILED (run: git ls-files -z -- '*.cpp' '*.hpp' | xargs -0 clang-format-14 -i)"
+  status=1
 fi
-# ctest last, so its summary closes the output.
+
+san_dir="$build_dir/sanitize"
+if [ "${SANITIZE:-1}" != 0 ] && command -v clang++ >/dev/null; then
+  if [ ! -f "$san_dir/build.ninja" ]; then
+    # -O1 and line tables only: enough for the sanitizers, fuzzing and stack traces, cheap to compile.
+    CXX=clang++ cmake -S . -B "$san_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
+      -DRELGATE_FUZZ=ON -DRELGATE_SANITIZE=ON -DRELGATE_WERROR="${RELGATE_WERROR:-OFF}" >/dev/null
+  fi
+  cmake --build "$san_dir" -j "$(nproc)"
+  rm -rf "$san_dir/test-tmp"
+  fuzz_seconds=${FUZZ_SECONDS:-10}
+  if [ "$fuzz_seconds" != 0 ]; then
+    for target in "$san_dir"/fuzz/fuzz_*; do
+      [ -x "$target" ] || continue
+      name=$(basename "$target")
+      work="$san_dir/test-tmp/libfuzzer/$name"
+      mkdir -p "$work"
+      cp -r "$root/tests/fuzz/seeds/$name/." "$work/" 2>/dev/null || true
+      dict=()
+      [ -f "$root/tests/fuzz/dict/$name.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$name.dict")
+      echo "libfuzzer: $name for ${fuzz_seconds}s"
+      if ! "$target" -max_total_time="$fuzz_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -print_final_stats=0 \
+           "${dict[@]}" -artifact_prefix="$work/crash-" "$work" >"$work.log" 2>&1; then
+        echo "libfuzzer: $name FAILED (log: $work.log)"; tail -30 "$work.log"; status=1
+      fi
+    done
+  fi
+  echo "sanitizers: the whole ctest suite under ASan + UBSan ($san_dir)"
+  (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j "$(nproc)") || status=1
+fi
+
+# ctest on the gcc build last, so its summary closes the output.
 (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") || status=$?
 exit $status
