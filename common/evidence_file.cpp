@@ -67,9 +67,14 @@ Result<Subject> parse_subject_object(const JsonValue &root, const std::string &s
   RELGATE_TRY(check_object_keys(*subject, where, {"name", "digest"}));
   RELGATE_ASSIGN_OR_RETURN(std::string name, required_string(*subject, "name", where));
   RELGATE_ASSIGN_OR_RETURN(std::string digest_text, required_string(*subject, "digest", where));
+  // Checked one field at a time so the message names the field that is wrong.
+  if (!name.empty()) {
+    if (auto valid = check_image_name(name); !valid)
+      return make_error(where + ".name: " + valid.message());
+  }
   auto subject_value = make_subject(name, digest_text);
   if (!subject_value)
-    return make_error(where + ": " + subject_value.message());
+    return make_error(where + ".digest: " + subject_value.message());
   return std::move(*subject_value);
 }
 

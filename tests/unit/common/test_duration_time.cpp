@@ -47,10 +47,25 @@ TEST_CASE("RFC 3339 round trip, offsets, dates")
   CHECK_FALSE(parse_rfc3339("2026-02-11T09:30:00Zjunk"));
 }
 
-TEST_CASE("RELGATE_NOW pins the clock")
+TEST_CASE("RELGATE_NOW is refused: the clock is pinned only by --now, which the evidence records")
 {
-  ::setenv("RELGATE_NOW", "2030-01-02T03:04:05Z", 1);
-  CHECK(format_rfc3339(current_time()) == "2030-01-02T03:04:05Z");
   ::unsetenv("RELGATE_NOW");
-  CHECK(current_time() > *parse_rfc3339("2025-01-01"));
+  CHECK(refuse_clock_environment().ok());
+  ::setenv("RELGATE_NOW", "2030-01-02T03:04:05Z", 1);
+  auto refused = refuse_clock_environment();
+  // The variable no longer moves the clock (it could dodge a freeze window or a soak time).
+  CHECK(current_time() < *parse_rfc3339("2030-01-01"));
+  ::setenv("RELGATE_NOW", "", 1); // set but empty is still set
+  auto empty = refuse_clock_environment();
+  ::unsetenv("RELGATE_NOW");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message().rfind("RELGATE_NOW is set, but relgate no longer reads the clock from the environment", 0) ==
+        0);
+  CHECK(refused.message().find("--now TIME") != std::string::npos);
+  CHECK_FALSE(empty.ok());
+  CHECK_FALSE(clock_is_pinned());
+  auto bad = pin_clock("tomorrow");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.message().rfind("--now: 'tomorrow' is not an RFC 3339 time", 0) == 0);
+  CHECK_FALSE(clock_is_pinned());
 }

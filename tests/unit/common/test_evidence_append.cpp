@@ -26,7 +26,7 @@ TEST_CASE("append: creates the file with --subject, then chains every record")
   REQUIRE(file.ok());
   CHECK(file->subject == test_subject());
   CHECK(file->records.size() == 3);
-  CHECK(verify_chain(*file, {}).intact);
+  CHECK(verify_chain(*file).intact);
   CHECK_FALSE(file->created_at.empty());
   CHECK(file_exists(path + ".lock"));
 }
@@ -120,7 +120,7 @@ TEST_CASE("append: a signing key that cannot be read is an error naming RELGATE_
   auto signed_record = append_record(path, make_record("step", Decision::allow, "2026-02-11T09:00:00Z"), options);
   REQUIRE_MESSAGE(signed_record.ok(), error_of(signed_record));
   REQUIRE(signed_record->signature.has_value());
-  CHECK(verify_chain(*load_evidence(path), {*read_file(dir + "/ed.pub")}).intact);
+  CHECK(verify_with_keys(*load_evidence(path), {*read_file(dir + "/ed.pub")}).intact);
 }
 
 TEST_CASE("append: threads appending at once (each with its own lock descriptor) lose nothing")
@@ -145,7 +145,7 @@ TEST_CASE("append: threads appending at once (each with its own lock descriptor)
   auto file = load_evidence(path);
   REQUIRE(file.ok());
   CHECK(file->records.size() == 40);
-  CHECK(verify_chain(*file, {}).intact);
+  CHECK(verify_chain(*file).intact);
 }
 
 TEST_CASE("init: idempotent for the same subject, refused for another")

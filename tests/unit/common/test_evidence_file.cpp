@@ -69,10 +69,10 @@ TEST_CASE("evidence: a file with every field survives serialize -> parse byte fo
   CHECK(record_signed_bytes(record) == record_signed_bytes(file.records[1]));
   CHECK(parsed->subject == file.subject);
   CHECK(parsed->release_id == "rel-1");
-  CHECK(verify_chain(*parsed, {}).intact);
+  CHECK(verify_chain(*parsed).intact);
 }
 
-TEST_CASE("evidence: canonical bytes are sorted compact JSON; signed bytes leave out prev, signature and hash")
+TEST_CASE("evidence: canonical bytes are sorted compact JSON; signed bytes are DSSE PAE over the record with prev")
 {
   EvidenceFile file = make_file(1);
   const EvidenceRecord &record = file.records[0];
@@ -83,9 +83,18 @@ TEST_CASE("evidence: canonical bytes are sorted compact JSON; signed bytes leave
   CHECK(chain.find("\": ") == std::string::npos);
   CHECK(chain.find("\"prev\":") != std::string::npos);
   CHECK(chain.find("\"hash\":") == std::string::npos);
-  CHECK(signed_bytes.find("\"prev\":") == std::string::npos);
   CHECK(record.hash == "sha256:" + sha256_hex(chain));
   CHECK(record.prev == genesis_prev(file));
+  // v2: the signature covers prev (so the record's place, the subject and every record before it).
+  const std::string payload_type = "application/vnd.relgate.evidence-record.v2+json";
+  const std::string header = "DSSEv1 " + std::to_string(payload_type.size()) + " " + payload_type + " ";
+  REQUIRE(signed_bytes.rfind(header, 0) == 0);
+  const std::string rest = signed_bytes.substr(header.size());
+  const std::string payload = rest.substr(rest.find(' ') + 1);
+  CHECK(rest.substr(0, rest.find(' ')) == std::to_string(payload.size()));
+  CHECK(payload.find("\"prev\":\"" + record.prev + "\"") != std::string::npos);
+  CHECK(payload.find("\"hash\":") == std::string::npos);
+  CHECK(payload.find("\"signature\":") == std::string::npos);
   // The genesis binds the subject: another digest, another chain.
   EvidenceFile other = make_file(0, 'e');
   other.release_id = file.release_id;
@@ -104,7 +113,7 @@ TEST_CASE("evidence: numbers and unicode in summaries keep their hash through a 
   auto parsed = parse_evidence(serialize_evidence(file), "e.json");
   REQUIRE_MESSAGE(parsed.ok(), error_of(parsed));
   CHECK(parsed->records[0].hash == record_hash(parsed->records[0]));
-  CHECK(verify_chain(*parsed, {}).intact);
+  CHECK(verify_chain(*parsed).intact);
 }
 
 TEST_CASE("evidence: 2.0 and 2 are the same number, so a JSON tool that rewrites one as the other breaks nothing")
@@ -121,7 +130,7 @@ TEST_CASE("evidence: 2.0 and 2 are the same number, so a JSON tool that rewrites
   rewritten.replace(rewritten.find("\"count\": 2,"), 11, "\"count\": 2.0,");
   auto parsed = parse_evidence(rewritten, "e.json");
   REQUIRE(parsed.ok());
-  CHECK(verify_chain(*parsed, {}).intact);
+  CHECK(verify_chain(*parsed).intact);
 }
 
 TEST_CASE("evidence: long and extreme numbers are read exactly, never crash the reader (rapidjson#1251)")
@@ -141,14 +150,20 @@ TEST_CASE("evidence: long and extreme numbers are read exactly, never crash the 
   CHECK(huge.message().rfind("s.json: invalid JSON at byte ", 0) == 0);
 }
 
-TEST_CASE("evidence: a newer schema is refused with an upgrade hint, a foreign one named")
+TEST_CASE("evidence: v1 is refused with what to do, a newer schema with an upgrade hint, a foreign one named")
 {
   std::string text = serialize_evidence(make_file(1));
-  auto newer = parse_evidence(replace_once(text, "relgate.evidence/v1", "relgate.evidence/v2"), "e.json");
+  CHECK(text.find("\"schema\": \"relgate.evidence/v2\"") != std::string::npos);
+  // v1 signatures did not cover the subject or the record's place: never read, never migrated.
+  auto v1 = parse_evidence(replace_once(text, "relgate.evidence/v2", "relgate.evidence/v1"), "e.json");
+  REQUIRE_FALSE(v1.ok());
+  CHECK(v1.message().rfind("e.json: schema relgate.evidence/v1 was written by relgate 0.1", 0) == 0);
+  CHECK(v1.message().find("Start a new evidence file") != std::string::npos);
+  auto newer = parse_evidence(replace_once(text, "relgate.evidence/v2", "relgate.evidence/v3"), "e.json");
   REQUIRE_FALSE(newer.ok());
-  CHECK(newer.message() == "e.json: schema \"relgate.evidence/v2\" was written by a newer relgate (this one "
-                           "reads relgate.evidence/v1; upgrade relgate)");
-  auto foreign = parse_evidence(replace_once(text, "relgate.evidence/v1", "in-toto/v1"), "e.json");
+  CHECK(newer.message() == "e.json: schema \"relgate.evidence/v3\" was written by a newer relgate (this one "
+                           "reads relgate.evidence/v2; upgrade relgate)");
+  auto foreign = parse_evidence(replace_once(text, "relgate.evidence/v2", "in-toto/v1"), "e.json");
   REQUIRE_FALSE(foreign.ok());
   CHECK(foreign.message().find("is not a relgate evidence schema") != std::string::npos);
   auto none = parse_evidence(R"({"records":[]})", "e.json");
@@ -207,21 +222,28 @@ TEST_CASE("evidence: strict parsing names the file, the record and the field")
   }
 }
 
-TEST_CASE("evidence: the subject must be pinned by an immutable digest")
+TEST_CASE("evidence: the subject must be pinned by a sha256 digest and follow the OCI grammar")
 {
   const std::string text = serialize_evidence(make_file(0));
   const std::string digest = "sha256:" + std::string(64, 'a');
   for (const std::string &bad : {std::string("latest"), std::string("sha256:abc"), "sha256:" + std::string(64, 'A'),
-                                 "md5:" + std::string(32, 'a'), "sha256:" + std::string(63, 'a') + "g"}) {
+                                 "md5:" + std::string(32, 'a'), "sha256:" + std::string(63, 'a') + "g",
+                                 // sha384/sha512: relgate compares sha256 only (a sha512 subject dodged rejections)
+                                 "sha384:" + std::string(96, 'a'), "sha512:" + std::string(128, 'f')}) {
     CAPTURE(bad);
     auto result = parse_evidence(replace_once(text, digest, bad), "e.json");
     REQUIRE_FALSE(result.ok());
     CHECK(result.message().rfind("e.json: subject.digest: ", 0) == 0);
   }
-  for (const std::string &good : {"sha384:" + std::string(96, 'a'), "sha512:" + std::string(128, 'f')}) {
-    CAPTURE(good);
-    auto result = parse_evidence(replace_once(text, digest, good), "e.json");
-    CHECK_MESSAGE(result.ok(), error_of(result));
+  // The header's name goes through the same grammar as --subject (it ends up in kustomizations).
+  for (const std::string &bad : {std::string("ghcr.io/Acme/api"), std::string("ghcr.io/acme/api:1.2"),
+                                 std::string("evil\"\nnewName: x"), std::string("acme/api x")}) {
+    CAPTURE(bad);
+    JsonDocument doc = *parse_json(text, "e.json");
+    doc["subject"]["name"].SetString(bad.c_str(), static_cast<rapidjson::SizeType>(bad.size()), doc.GetAllocator());
+    auto result = parse_evidence(to_json(doc), "e.json");
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.message().rfind("e.json: subject.name: image name '", 0) == 0);
   }
   CHECK_FALSE(parse_subject("ghcr.io/acme/api:1.2").ok());
   CHECK_FALSE(parse_subject("ghcr.io/acme/api@sha256:1234").ok());

@@ -41,13 +41,13 @@ TEST_CASE("merge: records ordered by start time across inputs, ties keep input o
   auto merged = merge_evidence(inputs);
   REQUIRE_MESSAGE(merged.ok(), error_of(merged));
   CHECK(steps_of(*merged) == std::vector<std::string>{"a1", "c1", "b1", "a2", "b2"});
-  CHECK(verify_chain(*merged, {}).intact);
+  CHECK(verify_chain(*merged).intact);
   CHECK(merged->records[0].prev == genesis_prev(*merged));
   CHECK(merged->subject == inputs[0].subject);
   // Merged output reads back intact.
   auto reparsed = parse_evidence(serialize_evidence(*merged), "merged.json");
   REQUIRE(reparsed.ok());
-  CHECK(verify_chain(*reparsed, {}).intact);
+  CHECK(verify_chain(*reparsed).intact);
 }
 
 TEST_CASE("merge: exact duplicates are dropped, records that differ in anything are kept")
@@ -121,31 +121,102 @@ TEST_CASE("merge: different subjects and broken inputs are refused")
   CHECK_FALSE(merge_evidence({}).ok());
 }
 
-TEST_CASE("merge: signatures are kept and still verify in the rebuilt chain")
+namespace
 {
-  const std::string dir = scratch_dir("merge-signed");
-  auto generated = run_process({"openssl", "genpkey", "-algorithm", "ed25519", "-out", dir + "/ed.key"});
-  REQUIRE(generated.ok());
-  REQUIRE(generated->exit_code == 0);
-  REQUIRE(run_process({"openssl", "pkey", "-in", dir + "/ed.key", "-pubout", "-out", dir + "/ed.pub"})->exit_code == 0);
-  const std::string private_pem = *read_file(dir + "/ed.key");
-  const std::string public_pem = *read_file(dir + "/ed.pub");
 
+// Two parallel jobs: each starts from the same signed base and appends one signed record.
+std::vector<EvidenceFile> signed_parallel_copies(const TestKey &key)
+{
+  EvidenceFile base = make_file(0);
+  chain_append_signed(base, make_record("build", Decision::allow, "2026-02-11T08:00:00Z"), key.private_pem);
   std::vector<EvidenceFile> inputs;
   for (int job = 0; job < 2; ++job) {
-    EvidenceFile file = make_file(0);
-    EvidenceRecord record = make_record("job-" + std::to_string(job), Decision::allow,
-                                        "2026-02-11T09:0" + std::to_string(2 - job) + ":00Z");
-    record.signature = *sign_record(record, private_pem, "ed.key");
-    chain_append(file, std::move(record));
+    EvidenceFile file = copy_evidence_for_test(base);
+    chain_append_signed(file,
+                        make_record("job-" + std::to_string(job), Decision::allow,
+                                    "2026-02-11T09:0" + std::to_string(2 - job) + ":00Z"),
+                        key.private_pem);
     inputs.push_back(std::move(file));
   }
-  auto merged = merge_evidence(inputs);
-  REQUIRE(merged.ok());
-  CHECK(steps_of(*merged) == std::vector<std::string>{"job-1", "job-0"}); // prevs changed, signatures did not
-  ChainReport report = verify_chain(*merged, {public_pem});
+  return inputs;
+}
+
+} // namespace
+
+TEST_CASE("merge: a signed record that moves is verified and re-signed with the signing key")
+{
+  const TestKey key = make_ed25519_key(scratch_dir("merge-signed"), "ed");
+  MergeKeys keys;
+  keys.signing_key_pem = key.private_pem;
+  keys.signing_key_source = "ed.key";
+  auto merged = merge_evidence(signed_parallel_copies(key), keys);
+  REQUIRE_MESSAGE(merged.ok(), error_of(merged));
+  CHECK(steps_of(*merged) == std::vector<std::string>{"build", "job-1", "job-0"});
+  ChainReport report = verify_with_keys(*merged, {key.public_pem});
   CHECK_MESSAGE(report.intact, report.problem);
-  CHECK(report.signed_records == 2);
+  CHECK(report.signed_records == 3);
+}
+
+TEST_CASE("merge: moved signed records without a signing key are refused, naming the record")
+{
+  const TestKey key = make_ed25519_key(scratch_dir("merge-signed-nokey"), "ed");
+  auto merged = merge_evidence(signed_parallel_copies(key));
+  REQUIRE_FALSE(merged.ok());
+  // job-1 keeps its place after build; job-0 moves behind job-1, and its signature covers its place.
+  CHECK(merged.message().rfind("record 2 (job-0, signed by sha256:", 0) == 0);
+  CHECK(merged.message().find("set RELGATE_EVIDENCE_KEY (or --signing-key)") != std::string::npos);
+}
+
+TEST_CASE("merge: a forged signed record is refused, never re-signed")
+{
+  const std::string dir = scratch_dir("merge-forged");
+  const TestKey key = make_ed25519_key(dir, "ed");
+  std::vector<EvidenceFile> inputs = signed_parallel_copies(key);
+  // An attacker flips job-0 to another decision and relinks its copy: the chain is intact, the
+  // signature (made over the original) is not.
+  inputs[0].records[1].reasons = {"forged"};
+  rechain(inputs[0]);
+  REQUIRE(verify_chain(inputs[0]).intact);
+  MergeKeys keys;
+  keys.signing_key_pem = key.private_pem;
+  keys.signing_key_source = "ed.key";
+  auto merged = merge_evidence(inputs, keys);
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.message().find("job-0") != std::string::npos);
+  CHECK(merged.message().find("signature does not verify") != std::string::npos);
+  CHECK(merged.message().find("refusing to re-sign a forged or edited record") != std::string::npos);
+
+  SUBCASE("a record signed by a key merge does not know is refused too")
+  {
+    const TestKey stranger = make_ed25519_key(dir, "stranger");
+    std::vector<EvidenceFile> copies = signed_parallel_copies(stranger);
+    auto refused = merge_evidence(copies, keys);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.message().find("signed by a key merge cannot check (pass its public key with --key)") !=
+          std::string::npos);
+    MergeKeys with_trusted = keys;
+    with_trusted.trusted_key_pems = {stranger.public_pem};
+    auto accepted = merge_evidence(copies, with_trusted);
+    REQUIRE_MESSAGE(accepted.ok(), error_of(accepted));
+    CHECK(verify_with_keys(*accepted, {stranger.public_pem, key.public_pem}).intact);
+  }
+}
+
+TEST_CASE("merge: merge_evidence_files reports how many records it re-signed")
+{
+  const std::string dir = scratch_dir("merge-resigned-count");
+  const TestKey key = make_ed25519_key(dir, "ed");
+  std::vector<EvidenceFile> inputs = signed_parallel_copies(key);
+  REQUIRE(write_file_atomic(dir + "/a.json", serialize_evidence(inputs[0])).ok());
+  REQUIRE(write_file_atomic(dir + "/b.json", serialize_evidence(inputs[1])).ok());
+  MergeKeys keys;
+  keys.signing_key_pem = key.private_pem;
+  keys.signing_key_source = "ed.key";
+  auto summary = merge_evidence_files(dir + "/out.json", {dir + "/a.json", dir + "/b.json"}, keys);
+  REQUIRE_MESSAGE(summary.ok(), error_of(summary));
+  CHECK(summary->merged_records == 3);
+  CHECK(summary->resigned_records == 1);
+  CHECK(verify_with_keys(*load_evidence(dir + "/out.json"), {key.public_pem}).intact);
 }
 
 TEST_CASE("merge: merge_evidence_files writes OUT and keeps what OUT already held")
@@ -161,7 +232,7 @@ TEST_CASE("merge: merge_evidence_files writes OUT and keeps what OUT already hel
   auto out = load_evidence(dir + "/out.json");
   REQUIRE(out.ok());
   CHECK(steps_of(*out) == std::vector<std::string>{"o", "a", "b"});
-  CHECK(verify_chain(*out, {}).intact);
+  CHECK(verify_chain(*out).intact);
 
   REQUIRE(write_file_atomic(dir + "/other.json", serialize_evidence(file_with({}, 'c'))).ok());
   auto refused = merge_evidence_files(dir + "/out.json", {dir + "/other.json"});

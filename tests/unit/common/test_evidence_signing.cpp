@@ -57,10 +57,7 @@ EvidenceFile signed_file(const KeyPair &key, std::size_t count)
   for (std::size_t i = 0; i < count; ++i) {
     EvidenceRecord record =
         make_record("step-" + std::to_string(i), Decision::allow, "2026-02-11T09:0" + std::to_string(i) + ":00Z", "ok");
-    auto signature = sign_record(record, key.private_pem, key.private_path);
-    REQUIRE_MESSAGE(signature.ok(), error_of(signature));
-    record.signature = *signature;
-    chain_append(file, std::move(record));
+    chain_append_signed(file, std::move(record), key.private_pem);
   }
   return file;
 }
@@ -76,17 +73,17 @@ TEST_CASE("signing: Ed25519 and P-256 records verify against their public key an
     CAPTURE(key->private_path);
     EvidenceFile file = signed_file(*key, 3);
     CHECK(file.records[0].signature->algorithm == (key == &ed ? "ed25519" : "ecdsa-p256-sha256"));
-    ChainReport report = verify_chain(file, {key->public_pem});
+    ChainReport report = verify_with_keys(file, {key->public_pem});
     CHECK_MESSAGE(report.intact, report.problem);
     CHECK(report.signed_records == 3);
-    CHECK(verify_chain(file, {}).signed_records == 3);
+    CHECK(verify_chain(file).signed_records == 3);
 
     const KeyPair &other = key == &ed ? p256 : ed;
-    ChainReport untrusted = verify_chain(file, {other.public_pem});
+    ChainReport untrusted = verify_with_keys(file, {other.public_pem});
     CHECK_FALSE(untrusted.intact);
     CHECK(untrusted.first_bad_index == 0u);
     CHECK(untrusted.problem.find("which is not one of the trusted keys") != std::string::npos);
-    CHECK(verify_chain(file, {other.public_pem, key->public_pem}).intact);
+    CHECK(verify_with_keys(file, {other.public_pem, key->public_pem}).intact);
   }
 }
 
@@ -128,17 +125,13 @@ TEST_CASE("signing: an edited signed record fails even when the chain is rebuilt
   const KeyPair ed = ed25519_key(dir);
   EvidenceFile file = signed_file(ed, 3);
   file.records[1].decision = Decision::deny;
-  std::string prev = genesis_prev(file);
-  for (auto &record : file.records) { // what a forger who knows the format would do
-    record.prev = prev;
-    record.hash = record_hash(record);
-    prev = record.hash;
-  }
-  CHECK(verify_chain(file, {}).intact); // integrity alone cannot see it...
-  ChainReport report = verify_chain(file, {ed.public_pem});
+  rechain(file);                    // what a forger who knows the format would do
+  CHECK(verify_chain(file).intact); // integrity alone cannot see it...
+  ChainReport report = verify_with_keys(file, {ed.public_pem});
   CHECK_FALSE(report.intact); // ...the signature does
   CHECK(report.first_bad_index == 1u);
-  CHECK(report.problem.find("does not verify (the record was edited after signing)") != std::string::npos);
+  CHECK(report.problem.find("does not verify (the record, its place in the chain or the subject was changed") !=
+        std::string::npos);
 }
 
 TEST_CASE("signing: with trusted keys an unsigned record is refused")
@@ -147,7 +140,7 @@ TEST_CASE("signing: with trusted keys an unsigned record is refused")
   const KeyPair ed = ed25519_key(dir);
   EvidenceFile file = signed_file(ed, 2);
   chain_append(file, make_record("manual", Decision::allow, "2026-02-11T10:00:00Z"));
-  ChainReport report = verify_chain(file, {ed.public_pem});
+  ChainReport report = verify_with_keys(file, {ed.public_pem});
   CHECK_FALSE(report.intact);
   CHECK(report.first_bad_index == 2u);
   CHECK(report.problem == "record 2: not signed, but trusted keys were given (every record must be signed)");
@@ -176,7 +169,8 @@ TEST_CASE("signing: unsupported or unusable keys are refused with the file named
   // A private key where a public one is expected.
   const KeyPair ed = ed25519_key(dir);
   CHECK_FALSE(public_key_id(ed.private_pem, "ed.key").ok());
-  ChainReport report = verify_chain(make_file(1), {"garbage"});
-  CHECK_FALSE(report.intact);
-  CHECK_FALSE(report.first_bad_index.has_value());
+  // An unusable trusted key is an error naming it, not "the chain is broken".
+  auto unusable = verify_chain_with_keys(make_file(1), {"garbage"});
+  REQUIRE_FALSE(unusable.ok());
+  CHECK(unusable.message().rfind("trusted key 1: not a usable key: ", 0) == 0);
 }
