@@ -38,14 +38,14 @@ expect_contains "$out" "already exists" "second init leaves the file"
 run evidence init --evidence "$ev" --subject "ghcr.io/acme/api@$other"
 expect_rc 2 "init with another subject"
 expect_contains "$err" "does not match the evidence subject" "other subject refused"
-expect_eq "$(jq -r .schema "$ev")" "relgate.evidence/v1" "schema field"
+expect_eq "$(jq -r .schema "$ev")" "relgate.evidence/v2" "schema field"
 expect_eq "$(jq -r .release.id "$ev")" "rel-2026-02-11-01" "release id"
 
 # append and show
 run evidence append --evidence "$ev" --step license-check --decision DENY --reason "GPL-3.0 in libfoo" \
   --reason "replace libfoo or get an exception" --env staging --stage 10 --summary '{"violations":1}'
 expect_rc 0 "append DENY"
-expect_contains "$out" "$ev: appended license-check DENY (sha256:" "append line"
+expect_contains "$out" "$ev: appended license-check DENY (head sha256:" "append line"
 printf 'report' > "$TMP/report.json"
 run evidence append --evidence "$ev" --step sbom-check --decision ALLOW --digest "$digest" --input "$TMP/report.json"
 expect_rc 0 "append with matching --digest"
@@ -76,7 +76,8 @@ expect_rc 2 "bad format"
 
 run evidence verify --evidence "$ev"
 expect_rc 0 "verify intact"
-expect_eq "$out" "$ev: chain intact: 2 records, 0 signed (integrity only: pass --key to check who wrote them)" "verify line"
+expect_eq "$out" "$ev: chain intact: 2 records, 0 signed (integrity only: pass --key to check who wrote them)
+head: $(jq -r .head <<< "$(evidence verify --evidence "$ev" --format json)")" "verify line"
 run evidence verify --evidence "$ev" --format json
 expect_rc 0 "verify json"
 expect_eq "$(echo "$out" | jq -c '[.intact, .records, .first_bad_index]')" "[true,2,null]" "verify json fields"
@@ -90,8 +91,8 @@ expect_rc 0 "append creates with --subject"
 run evidence verify --evidence "$TMP/none.json"
 expect_rc 2 "verify a missing file"
 expect_contains "$err" "evidence: error: $TMP/none.json: cannot read" "missing file named"
-echo '{"schema":"relgate.evidence/v2","records":[]}' > "$TMP/v2.json"
-run evidence verify --evidence "$TMP/v2.json"
+echo '{"schema":"relgate.evidence/v3","records":[]}' > "$TMP/v3.json"
+run evidence verify --evidence "$TMP/v3.json"
 expect_rc 2 "newer schema"
 expect_contains "$err" "written by a newer relgate" "newer schema: upgrade hint"
 echo 'not json' > "$TMP/junk.json"
