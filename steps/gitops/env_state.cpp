@@ -1,11 +1,12 @@
 #include "env_state.hpp"
 
+#include "commit_trailers.hpp"
 #include "digest.hpp"
 #include "file_io.hpp"
-#include "image_name.hpp"
 #include "json.hpp"
 #include "release_id.hpp"
 #include "repo_layout.hpp"
+#include "subject.hpp"
 
 namespace relgate::gitops
 {
@@ -88,9 +89,9 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   }
   state.env = *env;
   state.image = *image;
-  auto valid_image = validate_image_name(state.image, source_name + ": .image");
-  if (!valid_image)
-    return make_error(valid_image.message());
+  // The repository is data: the name in the message is escaped (it may hold a newline).
+  if (auto valid_image = check_image_name(state.image); !valid_image)
+    return make_error(source_name + ": .image: " + message_line(valid_image.message()));
   state.canary_weight = *weight;
   state.ledger_seq = *seq;
   state.updated_at = get_string(doc, "updated_at").value_or("");

@@ -70,28 +70,30 @@ std::string unsigned_evidence_warning(const std::string &policy_path)
          "): anyone who can edit the evidence file can fake any gate; configure trusted_keys";
 }
 
-std::string evidence_trust_problem(const EvidenceFile &evidence, const EvidenceTrust &trust,
-                                   const std::vector<std::string> &expected_heads)
+Result<void> check_evidence_trust(const EvidenceFile &evidence, const EvidenceTrust &trust,
+                                  const std::vector<std::string> &expected_heads)
 {
   if (trust.allow_unsigned) {
     auto chain = verify_chain(evidence);
     if (!chain.intact)
-      return "the evidence chain is broken (" + chain.problem + "): rebuild the evidence from the pipeline";
+      return make_error("the evidence chain is broken (" + chain.problem + "): rebuild the evidence from the pipeline");
   } else {
-    auto chain = verify_chain_with_keys(evidence, trust.key_pems);
-    if (!chain)
-      return "the trusted keys are unusable: " + chain.message();
-    if (!chain->intact) {
-      return "the evidence is not intact and signed by a trusted key (" + chain->problem +
-             "): rebuild the evidence from the pipeline with RELGATE_EVIDENCE_KEY set in every step";
+    auto checked = verify_chain_with_keys(evidence, trust.key_pems);
+    if (!checked)
+      return make_error("the trusted keys are unusable: " + checked.message());
+    const ChainReport &chain = *checked;
+    if (!chain.intact) {
+      return make_error("the evidence is not intact and signed by a trusted key (" + chain.problem +
+                        "): rebuild the evidence from the pipeline with RELGATE_EVIDENCE_KEY set in every step");
     }
   }
   if (!expected_heads.empty()) {
     auto anchored = require_evidence_anchors(evidence, expected_heads);
-    if (!anchored)
-      return "an expected evidence head is missing (" + anchored.message() + "): records were cut off";
+    if (!anchored) {
+      return make_error("an expected evidence head is missing (" + anchored.message() + "): records were cut off");
+    }
   }
-  return "";
+  return ok_result();
 }
 
 Result<void> validate_evidence_head_ids(const std::vector<std::string> &ids)

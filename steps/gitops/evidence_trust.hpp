@@ -38,10 +38,10 @@ Result<EvidenceTrust> load_evidence_trust(const EvidencePolicy &policy, const st
 // The warning printed on every unsigned run and recorded in the record summary and the ledger.
 std::string unsigned_evidence_warning(const std::string &policy_path);
 
-// "" when the evidence may be acted on; otherwise why not (broken chain, unsigned records, a
-// record signed by an unknown key, a missing anchor).
-std::string evidence_trust_problem(const EvidenceFile &evidence, const EvidenceTrust &trust,
-                                   const std::vector<std::string> &expected_heads);
+// Ok when the evidence may be acted on; otherwise an error saying why not (broken chain, unsigned
+// records, a record signed by an unknown key, a missing anchor) and how to fix it.
+Result<void> check_evidence_trust(const EvidenceFile &evidence, const EvidenceTrust &trust,
+                                  const std::vector<std::string> &expected_heads);
 
 // --expect-evidence-head values: "sha256:<64 hex>".
 Result<void> validate_evidence_head_ids(const std::vector<std::string> &ids);

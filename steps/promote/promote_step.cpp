@@ -138,7 +138,7 @@ Result<StepOutcome> run_promote(StepContext &context)
   RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
   RELGATE_ASSIGN_OR_RETURN(auto evidence_hex, sha256_file_hex(context.common.evidence_path));
   EvidenceCheck chain;
-  chain.problem = gitops::evidence_trust_problem(evidence, trust, expected_heads);
+  chain.trusted = gitops::check_evidence_trust(evidence, trust, expected_heads); // failed: a DENY saying why
   chain.unsigned_allowed = trust.allow_unsigned;
   chain.records = evidence.records.size();
   const bool chain_intact = verify_chain(evidence).intact;

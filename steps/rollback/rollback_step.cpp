@@ -50,9 +50,9 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &contex
   if (trust.allow_unsigned)
     context.io.err << gitops::unsigned_evidence_warning(context.common.policy_path) << "\n";
   RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
-  auto problem = gitops::evidence_trust_problem(evidence, trust, expected_heads);
-  if (!problem.empty())
-    return make_error(context.common.evidence_path + ": " + problem + ": cannot trust its slo-check records");
+  if (auto trusted = gitops::check_evidence_trust(evidence, trust, expected_heads); !trusted) {
+    return make_error(context.common.evidence_path + ": " + trusted.message() + ": cannot trust its slo-check records");
+  }
   const EvidenceRecord *record = find_latest_record(evidence, "slo-check", env);
   if (record == nullptr) {
     return std::optional<std::string>("no slo-check record for " + env + " in " + context.common.evidence_path +
