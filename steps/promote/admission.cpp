@@ -2,8 +2,8 @@
 
 #include "commit_trailers.hpp"
 #include "freeze_window.hpp"
-#include "image_name.hpp"
 #include "release_id.hpp"
+#include "subject.hpp"
 
 #include <algorithm>
 
@@ -36,9 +36,8 @@ CheckResult check_immutable_digest(const AdmissionInput &input)
     return fail("immutable-digest", "subject " + gitops::message_line(subject.name) +
                                         " carries a tag: only NAME@sha256:<digest> is promoted");
   }
-  auto valid = gitops::validate_image_name(subject.name, "subject name");
-  if (!valid)
-    return fail("immutable-digest", valid.message());
+  if (auto valid = check_image_name(subject.name); !valid)
+    return fail("immutable-digest", "subject " + gitops::message_line(valid.message()));
   // The rejected list, the state files and every comparison speak sha256.
   if (subject.digest.algorithm != HashAlgorithm::sha256) {
     return fail("immutable-digest", "subject digest " + subject.digest.str().substr(0, 19) +
@@ -49,8 +48,8 @@ CheckResult check_immutable_digest(const AdmissionInput &input)
 
 CheckResult check_evidence_chain(const AdmissionInput &input)
 {
-  if (!input.chain.problem.empty())
-    return fail("evidence-chain", input.chain.problem);
+  if (!input.chain.trusted)
+    return fail("evidence-chain", input.chain.trusted.message());
   return pass("evidence-chain", std::to_string(input.evidence.records.size()) + " records, chain intact" +
                                     (input.chain.unsigned_allowed ? ", UNSIGNED (allow_unsigned = true)"
                                                                   : ", every record signed by a trusted key"));
@@ -74,16 +73,65 @@ CheckResult check_release_id(const AdmissionInput &input)
   return pass("release-id", id);
 }
 
+// A scan-gate record shows the image itself was scanned only when its summary says the reports
+// were bound to the subject (bound_to_subject: true) and not made with --unbound-report
+// (unbound_report: true). Anything else (missing, another type) reads as unbound: fails closed.
+bool unbound_scan_record(const EvidenceRecord &record)
+{
+  if (record.step != "scan-gate")
+    return false;
+  if (!record.summary.IsObject())
+    return true;
+  const JsonValue *unbound = find_member(record.summary, "unbound_report");
+  const JsonValue *bound = find_member(record.summary, "bound_to_subject");
+  return (unbound != nullptr && !unbound->IsFalse()) || bound == nullptr || !bound->IsTrue();
+}
+
+// The newest record of the step in this scope (find_latest_record's rules) that counts here. An
+// unbound scan-gate ALLOW does not count unless the environment opts in: it is skipped, so an
+// image scan next to a repository scan still decides, whatever order the jobs ran in. A DENY
+// always counts. `skipped_unbound` tells the message why nothing was found.
+const EvidenceRecord *newest_counted_record(const AdmissionInput &input, std::string_view step, std::string_view env,
+                                            std::optional<int64_t> stage, bool &skipped_unbound)
+{
+  skipped_unbound = false;
+  const auto &records = input.evidence.records;
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    if (it->step != step || (!env.empty() && it->scope.env != env) || (stage && it->scope.stage != stage))
+      continue;
+    if (it->decision == Decision::allow && unbound_scan_record(*it) && !input.env_policy.allow_unbound_reports) {
+      skipped_unbound = true;
+      continue;
+    }
+    return &*it;
+  }
+  return nullptr;
+}
+
+// "" when the record is an ALLOW, else why not (for the check message).
+std::string not_an_allow(const EvidenceRecord *record, bool skipped_unbound, const std::string &env)
+{
+  if (record == nullptr && skipped_unbound) {
+    return "only --unbound-report ALLOWs, which do not show the image was scanned: scan the image (its report "
+           "must name the digest), or set allow_unbound_reports = true in [environments." +
+           env + "]";
+  }
+  if (record == nullptr)
+    return "no record";
+  if (record->decision != Decision::allow)
+    return "newest is " + std::string(decision_name(record->decision));
+  return "";
+}
+
 CheckResult check_required_evidence(const AdmissionInput &input)
 {
   std::vector<std::string> missing;
   for (const auto &required : input.env_policy.require) {
-    const EvidenceRecord *record = find_latest_record(input.evidence, required.step, required.env);
-    if (record == nullptr) {
-      missing.push_back(required.text() + " (no record)");
-    } else if (record->decision != Decision::allow) {
-      missing.push_back(required.text() + " (newest is " + std::string(decision_name(record->decision)) + ")");
-    }
+    bool skipped_unbound = false;
+    const EvidenceRecord *record =
+        newest_counted_record(input, required.step, required.env, std::nullopt, skipped_unbound);
+    if (auto why = not_an_allow(record, skipped_unbound, input.request.env); !why.empty())
+      missing.push_back(required.text() + " (" + why + ")");
   }
   if (!missing.empty()) {
     std::string list;
@@ -261,12 +309,13 @@ CheckResult check_canary_stage(const AdmissionInput &input)
     return fail("canary-stage", std::to_string(target) + "% needs this digest at the previous stage " +
                                     std::to_string(previous) + "% first (it is " + now + ")");
   }
+  bool skipped_unbound = false;
   const EvidenceRecord *gate =
-      find_latest_record(input.evidence, input.env_policy.stage_gate, input.request.env, previous);
-  if (gate == nullptr || gate->decision != Decision::allow) {
+      newest_counted_record(input, input.env_policy.stage_gate, input.request.env, previous, skipped_unbound);
+  const std::string gate_problem = not_an_allow(gate, skipped_unbound, input.request.env);
+  if (!gate_problem.empty()) {
     return fail("canary-stage", std::to_string(target) + "% needs a " + input.env_policy.stage_gate + " ALLOW for " +
-                                    input.request.env + " at stage " + std::to_string(previous) + " (" +
-                                    (gate ? "newest is " + std::string(decision_name(gate->decision)) : "no record") +
+                                    input.request.env + " at stage " + std::to_string(previous) + " (" + gate_problem +
                                     "): run it with --env " + input.request.env + " --stage " +
                                     std::to_string(previous));
   }

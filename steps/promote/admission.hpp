@@ -29,7 +29,9 @@ struct PromotionRequest {
 
 // The evidence file's trust, established once per run (gitops/evidence_trust.hpp).
 struct EvidenceCheck {
-  std::string problem;           // "" = chain intact, every record signed by a trusted key, anchors present
+  // Ok: chain intact, every record signed by a trusted key, anchors present. Not checked yet
+  // counts as untrusted, so a caller that forgets the check gets a DENY, not a pass.
+  Result<void> trusted = make_error("the evidence was not checked (internal error)");
   bool unsigned_allowed = false; // no trusted key; the policy opted out with allow_unsigned
   std::size_t records = 0;
 };

@@ -1,9 +1,9 @@
 #include "promotion_policy.hpp"
 
 #include "freeze_window.hpp"
-#include "image_name.hpp"
 #include "policy.hpp"
 #include "repo_layout.hpp"
+#include "subject.hpp"
 
 #include <algorithm>
 
@@ -97,13 +97,15 @@ Result<EnvPolicy> read_environment(PolicyTable &table, const std::string &name)
   RELGATE_ASSIGN_OR_RETURN(auto approvals, table.integer("approvals", 0, 20));
   RELGATE_ASSIGN_OR_RETURN(auto image, table.string("image"));
   RELGATE_ASSIGN_OR_RETURN(auto freezes, table.array_of_tables("freeze"));
+  RELGATE_ASSIGN_OR_RETURN(auto allow_unbound, table.boolean("allow_unbound_reports"));
+  env.allow_unbound_reports = allow_unbound.value_or(false);
   env.after = after.value_or("");
   env.soak = soak.value_or(Duration(0));
   env.stage_gate = gate.value_or("slo-check");
   env.approvals = approvals.value_or(0);
   env.image_name = image.value_or("");
   if (!env.image_name.empty()) {
-    auto valid = gitops::validate_image_name(env.image_name, "image");
+    auto valid = check_image_name(env.image_name);
     if (!valid)
       return table.error_at("image", valid.message());
   }

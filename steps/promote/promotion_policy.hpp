@@ -48,6 +48,9 @@ struct EnvPolicy {
   int64_t approvals = 0;
   std::vector<FreezeWindow> freezes;
   std::string image_name; // name as written in manifests ("" = the subject's name)
+  // A scan-gate record made with --unbound-report (a scan of a repository, not of the image)
+  // counts as the scan-gate ALLOW only when this environment opts in.
+  bool allow_unbound_reports = false;
 };
 
 struct PromotionPolicy {

@@ -20,6 +20,16 @@ EvidenceRecord record(const std::string &step, Decision decision, const std::str
   r.scope.env = env;
   r.scope.stage = stage;
   r.started_at = "2026-11-17T08:00:00Z";
+  if (step == "scan-gate") // what scan-gate writes when its reports name the subject's digest
+    r.summary.Parse(R"({"subject_digest":"sha256:1111","bound_to_subject":true})");
+  return r;
+}
+
+// A scan-gate record made with --unbound-report (a repository scan), as scan-gate writes it.
+EvidenceRecord unbound_scan(Decision decision)
+{
+  EvidenceRecord r = record("scan-gate", decision);
+  r.summary.Parse(R"({"subject_digest":"sha256:1111","bound_to_subject":false,"unbound_report":true})");
   return r;
 }
 
@@ -50,6 +60,7 @@ struct Fixture {
     request.env = "prod";
     request.target_weight = 10;
     request.approvers = {"alice"};
+    chain.trusted = ok_result();
   }
   AdmissionReport run() const
   {
@@ -98,8 +109,10 @@ TEST_CASE("each check fails on its own, with its own reason")
   SUBCASE("evidence-chain")
   {
     Fixture f;
-    f.chain.problem = "record 1: prev does not match";
+    f.chain.trusted = make_error("record 1: prev does not match");
     expect_only_failure(f.run(), "evidence-chain", "record 1: prev does not match");
+    f.chain = EvidenceCheck{}; // a caller that never checked the evidence gets a DENY
+    expect_only_failure(f.run(), "evidence-chain", "not checked");
   }
   SUBCASE("release-id of another digest")
   {
@@ -256,4 +269,60 @@ TEST_CASE("next stage and image helpers")
   CHECK_FALSE(glob_match("ghcr.io/acme/ap", "ghcr.io/acme/api"));
   CHECK(glob_match("a*b*c", "aXXbYYc"));
   CHECK_FALSE(glob_match("a*b*c", "aXXbYY"));
+}
+
+TEST_CASE("an --unbound-report scan-gate ALLOW is not the image's scan unless the environment opts in")
+{
+  SUBCASE("only an unbound ALLOW: DENY naming the opt-in")
+  {
+    Fixture f;
+    f.evidence.records.erase(f.evidence.records.begin()); // the bound scan-gate ALLOW
+    f.evidence.records.push_back(unbound_scan(Decision::allow));
+    expect_only_failure(f.run(), "required-evidence", "allow_unbound_reports = true in [environments.prod]");
+  }
+  SUBCASE("opted in: the unbound ALLOW counts")
+  {
+    Fixture f;
+    f.evidence.records.erase(f.evidence.records.begin());
+    f.evidence.records.push_back(unbound_scan(Decision::allow));
+    f.policy.environments.at("prod").allow_unbound_reports = true;
+    CHECK(f.run().passed());
+  }
+  SUBCASE("a newer repository scan does not hide the image scan, in either order")
+  {
+    Fixture f;
+    f.evidence.records.push_back(unbound_scan(Decision::allow));
+    CHECK(f.run().passed());
+    f.evidence.records.push_back(record("scan-gate", Decision::deny));
+    f.evidence.records.push_back(unbound_scan(Decision::allow));
+    expect_only_failure(f.run(), "required-evidence", "scan-gate (newest is DENY)");
+  }
+  SUBCASE("an unbound DENY still denies")
+  {
+    Fixture f;
+    f.evidence.records.push_back(unbound_scan(Decision::deny));
+    expect_only_failure(f.run(), "required-evidence", "scan-gate (newest is DENY)");
+  }
+  SUBCASE("a scan-gate record that does not say it was bound reads as unbound")
+  {
+    for (const char *summary :
+         {R"({})", R"({"bound_to_subject":"true"})", R"({"bound_to_subject":true,"unbound_report":1})"}) {
+      Fixture f;
+      f.evidence.records.front().summary.Parse(summary);
+      expect_only_failure(f.run(), "required-evidence", "--unbound-report");
+    }
+  }
+  SUBCASE("the policy key is read per environment and must be a boolean")
+  {
+    const std::string head = "version = 1\n[evidence]\nallow_unsigned = true\n[environments.dev]\n";
+    auto policy = promotion_policy_from_text(head + "allow_unbound_reports = true\n", "p.toml");
+    REQUIRE(policy);
+    CHECK(policy->environments.at("dev").allow_unbound_reports);
+    auto defaulted = promotion_policy_from_text(head, "p.toml");
+    REQUIRE(defaulted);
+    CHECK_FALSE(defaulted->environments.at("dev").allow_unbound_reports);
+    auto wrong = promotion_policy_from_text(head + "allow_unbound_reports = \"yes\"\n", "p.toml");
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.message().find("allow_unbound_reports") != std::string::npos);
+  }
 }
