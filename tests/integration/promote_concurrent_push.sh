@@ -5,8 +5,10 @@ source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
 
-cat >"$TMP/policy.toml" <<'TOML'
-version = 1
+# Signed evidence (the fixture's RELGATE_EVIDENCE_KEY) checked against its public key; the
+# fixture's promote() pins the clock with --now.
+printf 'version = 1\n%s\n' "$EVIDENCE_SECTION" >"$TMP/policy.toml"
+cat >>"$TMP/policy.toml" <<'TOML'
 [push]
 max_attempts = 40
 [environments.staging]
@@ -15,7 +17,6 @@ after = "staging"
 stages = ["10%", "100%"]
 TOML
 new_gitops_remote "$TMP/remote.git"
-export RELGATE_NOW=2026-11-17T09:00:00Z
 N=8
 for i in $(seq 1 $N); do
   clone_of "$TMP/remote.git" "$TMP/clone$i"

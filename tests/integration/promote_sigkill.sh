@@ -5,21 +5,19 @@ source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
 real_git=$(command -v git)
 
-cat >"$TMP/policy.toml" <<'TOML'
-version = 1
-[environments.staging]
-TOML
+# Signed evidence (the fixture's RELGATE_EVIDENCE_KEY); the fixture's promote() passes --now.
+printf 'version = 1\n%s\n[environments.staging]\n' "$EVIDENCE_SECTION" >"$TMP/policy.toml"
 new_gitops_remote "$TMP/remote.git"
 clone_of "$TMP/remote.git" "$TMP/work"
-export RELGATE_NOW=2026-11-17T09:00:00Z
 new_evidence "$TMP/v1.json" v1
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/v1.json" --policy "$TMP/policy.toml" --push
 expect_rc 0 "first promotion"
 
 consistent() { # the committed files (HEAD, not the work tree) agree: state seq == newest ledger seq
-  local state ledger
-  state=$(git -C "$TMP/work" show HEAD:relgate/staging/state.json) || return 1
-  ledger=$(git -C "$TMP/work" show HEAD:relgate/staging/ledger.jsonl | tail -1) || return 1
+  local commit state ledger
+  commit=$(git -C "$TMP/work" rev-parse HEAD) || return 1 # both files from one commit
+  state=$(git -C "$TMP/work" show "$commit:relgate/staging/state.json") || return 1
+  ledger=$(git -C "$TMP/work" show "$commit:relgate/staging/ledger.jsonl" | tail -1) || return 1
   [ "$(jq -r .ledger_seq <<<"$state")" = "$(jq -r .seq <<<"$ledger")" ] &&
     [ "$(jq -r .stable.digest <<<"$state")" = "$(jq -r .digest <<<"$ledger")" ]
 }
@@ -88,7 +86,9 @@ for i in $(seq 3 8); do
   pid=$!
   sleep "0.0$((RANDOM % 4))$((RANDOM % 10))"
   kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  # git children may still be finishing their own step: let them end before looking.
+  # SIGKILL ends promote, not the git it started: a `git -C $TMP/work commit` may still move HEAD.
+  # Let every such orphan end before looking (only watched, never signalled).
+  for _ in $(seq 1 100); do pgrep -f -- "-C $TMP/work " >/dev/null || break; sleep 0.1; done
   for _ in $(seq 1 50); do [ -f "$TMP/work/.git/index.lock" ] || break; sleep 0.1; done
   after=$(git -C "$TMP/work" rev-parse HEAD)
   if [ "$after" != "$before" ]; then
