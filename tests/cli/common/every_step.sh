@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # What every step promises alike: --help, --version, usage errors exit 2 without a stack of
-# output, an unknown --format is refused, and a run with a broken policy fails closed with exit 2,
-# in text and in json (which still carries step, decision and reasons).
+# output, an unknown --format is refused, a run with a broken policy fails closed with exit 2,
+# in text and in json (which still carries step, decision and reasons), the clock is pinned only
+# by --now (RELGATE_NOW set is an error, nothing written), and a FIFO policy never blocks.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 printf 'version = 1\nno_such_key = true\n[environments.staging]\nrequire = []\n' > bad-policy.toml
 printf '{"SchemaVersion":2,"Results":[]}' > report.json
 git init -q repo
+mkfifo fifo.toml
 evidence init --evidence ev.json --subject "acme/api@sha256:$(printf api | sha256sum | cut -d' ' -f1)" >/dev/null
 declare -A inputs=([verify-signature]="" [scan-gate]="--report report.json" [slo-check]=""
                    [promote]="--repo repo --env staging --evidence ev.json")
@@ -25,7 +27,22 @@ for step in verify-signature scan-gate slo-check promote rollback; do
   run "$step" --format yaml
   expect_rc 2 "$step unknown format"
   expect_contains "$err" "unknown format 'yaml'" "$step names the bad format"
+  run "$step" --now tomorrow
+  expect_rc 2 "$step bad --now"
+  expect_contains "$err" "--now: 'tomorrow' is not an RFC 3339 time" "$step names the bad --now"
+  cp ev.json ev.before
+  with_evidence=(--evidence ev.json)
+  [[ "${inputs[$step]:-}" == *--evidence* ]] && with_evidence=()
+  # shellcheck disable=SC2086 # the inputs are plain words
+  run env RELGATE_NOW=2030-01-01T00:00:00Z "$step" ${inputs[$step]:-} "${with_evidence[@]}"
+  expect_rc 2 "$step with RELGATE_NOW set"
+  expect_contains "$err" "$step: error: RELGATE_NOW is set, but relgate no longer reads the clock" "$step refuses RELGATE_NOW"
+  cmp -s ev.json ev.before || fail "$step with RELGATE_NOW set changed the evidence"
   [ "$step" = rollback ] && continue # rollback has no policy of its own
+  # shellcheck disable=SC2086 # the inputs are plain words
+  run timeout 10 "$step" ${inputs[$step]} --policy fifo.toml
+  expect_rc 2 "$step with a FIFO policy"
+  expect_contains "$err" "fifo.toml: is a FIFO (named pipe), expected a regular file" "$step names the FIFO"
   # shellcheck disable=SC2086 # the inputs are plain words
   run "$step" ${inputs[$step]} --policy bad-policy.toml --format json
   expect_rc 2 "$step with a bad policy"
