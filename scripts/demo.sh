@@ -13,6 +13,7 @@ root=$PWD
 scripts/bootstrap.sh
 export PATH="$root/build/bin:$PATH"
 export RELGATE_POLICY_DIR="$root/policies"
+# Local run, real clock: relgate pins time only with --now (tests, drills); it refuses RELGATE_NOW.
 unset GITHUB_ACTIONS GITLAB_CI RELGATE_NOW
 
 demo="$root/build/demo"
@@ -51,6 +52,10 @@ load() { # load PORT SECONDS: bounded loopback traffic in the background
   wrk -t1 -c4 -d"$2"s --timeout 5s "http://127.0.0.1:$1/api" >/dev/null 2>&1 &
   pids+=($!)
 }
+# evidence_head FILE: the newest record's id, which the step that appended it publishes as its evidence-head
+# output (in CI: steps.<id>.outputs.evidence-head). Later jobs pass it to promote/rollback with
+# --expect-evidence-head, so records cut off the end of the evidence file are seen.
+evidence_head() { evidence verify --evidence "$1" --key evidence.pub --format json | jq -r .head; }
 chaos() { curl -s -X POST -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$1/chaos" >/dev/null; }
 build_artifact() { # build_artifact VERSION: a reproducible tarball of the demo service
   mkdir -p "src-$1" && cp "$root/tests/support/demo-service/demo_service.py" "src-$1/" && echo "$1" >"src-$1/VERSION"
@@ -157,11 +162,14 @@ release() { # release VERSION: build, sign, verify, scan, promote to staging, ch
   say "$version: scan-gate"
   trivy_report "trivy-$version.json" "$digest"
   expect 0 scan-gate --report "trivy-$version.json" --evidence "$evidence"
-  say "$version: promote to staging"
-  expect 0 promote --repo gitops --env staging --evidence "$evidence" --policy promotion.toml --push
+  scan_head=$(evidence_head "$evidence")
+  say "$version: promote to staging (signed evidence, anchored at the scan-gate job's evidence-head)"
+  expect 0 promote --repo gitops --env staging --evidence "$evidence" --policy promotion.toml \
+    --expect-evidence-head "$scan_head" --push
   say "$version: slo-check on staging, straight from its /metrics endpoint"
   expect 0 slo-check --metrics-url "http://127.0.0.1:$staging_port/metrics" --window 5s --env staging \
     --evidence "$evidence"
+  slo_head=$(evidence_head "$evidence")
   say "$version: promote to prod right away is refused (soak time, approval)"
   expect 1 promote --repo gitops --env prod --evidence "$evidence" --policy promotion.toml --push
   sleep 10
@@ -169,7 +177,8 @@ release() { # release VERSION: build, sign, verify, scan, promote to staging, ch
 
 release v1
 say "v1: prod canary 10% -> 50% -> 100%, each stage gated on canary vs stable in Prometheus"
-expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice --push
+expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice \
+  --expect-evidence-head "$slo_head" --push
 for stage in 10 50; do
   sleep 3
   expect 0 "${canary_check[@]}" --stage "$stage" --evidence release-v1.json
@@ -183,8 +192,10 @@ expect 0 promote --repo gitops --env prod --evidence release-v2.json --policy pr
 chaos "$canary_port" '{"mode":"error","rate":0.3}'
 sleep 12
 expect 1 "${canary_check[@]}" --stage 10 --evidence release-v2.json
-say "v2: automatic rollback (what an 'if: failure()' step runs)"
-expect 0 rollback --repo gitops --env prod --if-denied --evidence release-v2.json --reason "canary error rate" --push
+deny_head=$(evidence_head release-v2.json)
+say "v2: automatic rollback (what an 'if: failure()' step runs; it trusts only signed slo-check records)"
+expect 0 rollback --repo gitops --env prod --if-denied --evidence release-v2.json --policy promotion.toml \
+  --expect-evidence-head "$deny_head" --reason "canary error rate" --push
 chaos "$canary_port" '{"mode":"recover"}'
 say "v2 is rejected: no automation can promote it again"
 expect 1 promote --repo gitops --env prod --evidence release-v2.json --policy promotion.toml --approved-by alice --push
