@@ -61,7 +61,7 @@ expect_contains "$out" "scan-gate (no record)" "scan-gate missing"
 
 # --- Point 2: --expect-evidence-head sees records cut off the end.
 new_evidence "$TMP/anchor.json" a signature-review:ALLOW scan-gate:DENY
-GITHUB_OUTPUT=$TMP/gh.out add_record "$TMP/anchor.json" scan-gate:ALLOW
+GITHUB_ACTIONS=true GITHUB_OUTPUT=$TMP/gh.out add_record "$TMP/anchor.json" scan-gate:ALLOW
 head_id=$(grep '^evidence-head=' "$TMP/gh.out" | tail -1 | cut -d= -f2)
 expect_eq "${head_id:0:7}" "sha256:" "scan-gate publishes evidence-head"
 jq 'del(.records[-1])' "$TMP/anchor.json" >"$TMP/cut.json"

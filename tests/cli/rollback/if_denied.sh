@@ -65,7 +65,7 @@ expect_contains "$err" "needs trusted keys" "how to configure keys"
 # --expect-evidence-head: cutting the newest records off is seen (the anchor is the evidence-head
 # output the gate step published).
 new_evidence "$TMP/v1b.json" v1
-GITHUB_OUTPUT=$TMP/gh-v1b.out add_record "$TMP/v1b.json" slo-check:DENY:staging
+GITHUB_ACTIONS=true GITHUB_OUTPUT=$TMP/gh-v1b.out add_record "$TMP/v1b.json" slo-check:DENY:staging
 deny_head=$(grep '^evidence-head=' "$TMP/gh-v1b.out" | tail -1 | cut -d= -f2)
 expect_eq "${deny_head:0:7}" "sha256:" "slo-check publishes evidence-head"
 jq 'del(.records[-1])' "$TMP/v1b.json" >"$TMP/v1b-cut.json"
