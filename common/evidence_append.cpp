@@ -131,7 +131,15 @@ Result<EvidenceRecord> append_record(const std::string &path, EvidenceRecord rec
   }
   record.hash = record_hash(record);
   file.records.push_back(copy_record(record));
-  RELGATE_TRY(write_file_atomic(path, serialize_evidence(file)));
+  const std::string text = serialize_evidence(file);
+  // The file must read back (depth and size limits included): a record that breaks it would
+  // make every later reader and appender of this release fail.
+  const std::string refused = "new " + record.step + " record refused: it would make " + path + " unreadable: ";
+  if (text.size() > max_evidence_bytes)
+    return make_error(refused + "larger than " + std::to_string(max_evidence_bytes >> 20) + " MiB");
+  if (auto readable = parse_evidence(text, path); !readable)
+    return make_error(refused + readable.message());
+  RELGATE_TRY(write_file_atomic(path, text));
   return record;
 }
 

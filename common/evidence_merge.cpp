@@ -188,7 +188,13 @@ Result<MergeSummary> merge_evidence_files(const std::string &output_path, const 
     if (merged->records[i].signature && !same_signature)
       ++summary.resigned_records;
   }
-  RELGATE_TRY(write_file_atomic(output_path, serialize_evidence(*merged)));
+  const std::string text = serialize_evidence(*merged);
+  // Readers refuse a larger file, so writing one would lose the release's evidence.
+  if (text.size() > max_evidence_bytes) {
+    return make_error(output_path + ": the merged evidence would be larger than " +
+                      std::to_string(max_evidence_bytes >> 20) + " MiB, which readers refuse (merge fewer files)");
+  }
+  RELGATE_TRY(write_file_atomic(output_path, text));
   return summary;
 }
 

@@ -92,6 +92,30 @@ TEST_CASE("append: a record that could not be read back is refused before touchi
   CHECK(*read_file(path) == before);
 }
 
+TEST_CASE("append: a record that would make the file unreadable (too deep, too large) is refused")
+{
+  const std::string path = scratch_dir("append-unreadable") + "/e.json";
+  REQUIRE(init_evidence(path, test_subject(), "").ok());
+  const std::string before = *read_file(path);
+  // Deep enough for the file (root, records, record, summary add four levels), not for --summary.
+  EvidenceRecord deep = make_record("manual-check", Decision::allow, "2026-02-11T09:00:00Z");
+  auto summary = parse_json("{\"n\":" + std::string(62, '[') + "1" + std::string(62, ']') + "}", "summary");
+  REQUIRE_MESSAGE(summary.ok(), error_of(summary));
+  deep.summary = std::move(*summary);
+  auto refused = append_record(path, std::move(deep), {});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message().rfind("new manual-check record refused: it would make " + path + " unreadable: ", 0) == 0);
+  CHECK(refused.message().find("nested deeper than") != std::string::npos);
+
+  EvidenceRecord huge =
+      make_record("manual-check", Decision::allow, "2026-02-11T09:00:00Z", std::string(17 << 20, 'x'));
+  auto too_large = append_record(path, std::move(huge), {});
+  REQUIRE_FALSE(too_large.ok());
+  CHECK(too_large.message().find("larger than 16 MiB") != std::string::npos);
+  CHECK(*read_file(path) == before);
+  CHECK(load_evidence(path).ok());
+}
+
 TEST_CASE("append: temp files left by a writer killed before its rename are cleaned up")
 {
   const std::string dir = scratch_dir("append-stale");

@@ -240,3 +240,19 @@ TEST_CASE("merge: merge_evidence_files writes OUT and keeps what OUT already hel
   CHECK(refused.message().rfind(dir + "/other.json: subject ", 0) == 0);
   CHECK(load_evidence(dir + "/out.json")->records.size() == 3); // untouched
 }
+
+TEST_CASE("merge: an output readers would refuse as too large is not written")
+{
+  const std::string dir = scratch_dir("merge-too-large");
+  for (const char *name : {"a", "b"}) {
+    EvidenceFile file = make_file(0);
+    chain_append(file, make_record(std::string("big-") + name, Decision::allow, "2026-02-11T09:00:00Z",
+                                   std::string(9 << 20, name[0])));
+    REQUIRE(write_file_atomic(dir + "/" + name + ".json", serialize_evidence(file)).ok());
+  }
+  auto refused = merge_evidence_files(dir + "/out.json", {dir + "/a.json", dir + "/b.json"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message() == dir + "/out.json: the merged evidence would be larger than 16 MiB, which readers refuse "
+                                   "(merge fewer files)");
+  CHECK_FALSE(file_exists(dir + "/out.json"));
+}
