@@ -21,6 +21,16 @@ Result<int> run_verify(const ParsedArgs &args, CommandIo &io)
   RELGATE_ASSIGN_OR_RETURN(EvidenceFile file, load_evidence(path));
   RELGATE_ASSIGN_OR_RETURN(ChainReport report, verify_chain_with_keys(file, trusted_keys));
   const std::vector<std::string> anchors = args.values("expect-head");
+  for (const auto &id : anchors) {
+    // An empty or garbled id (a job output that was never set) is a pipeline error, not a verdict.
+    bool valid = id.size() == 71 && id.rfind("sha256:", 0) == 0;
+    for (std::size_t i = 7; valid && i < id.size(); ++i)
+      valid = (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f');
+    if (!valid) {
+      return make_error("--expect-head '" + id.substr(0, 80) +
+                        "': expected a record id sha256:<64 hex> (the evidence-head output of a gate step)");
+    }
+  }
   if (report.intact) {
     if (auto anchored = require_evidence_anchors(file, anchors); !anchored) {
       report.intact = false;

@@ -113,6 +113,11 @@ expect_contains "$out" "evidence head $head is not in the evidence (2 records)" 
 run evidence verify --evidence "$TMP/truncated.json" --expect-head "$head" --format json
 expect_rc 1 "truncated, json"
 expect_eq "$(jq -r .intact <<< "$out")" "false" "json intact false"
+for bad in "" "sha256:abc" "${head^^}" "$head "; do
+  run evidence verify --evidence "$ev" --expect-head "$bad"
+  expect_rc 2 "malformed --expect-head '$bad'"
+  expect_contains "$err" "expected a record id sha256:<64 hex>" "malformed --expect-head named"
+done
 
 # The head a step publishes ($GITHUB_OUTPUT evidence-head) is the file's head.
 if [ -x "$RELGATE_BIN_DIR/scan-gate" ]; then
