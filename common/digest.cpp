@@ -70,7 +70,7 @@ Result<Digest> parse_digest(std::string_view text)
 {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return make_error("'" + std::string(text) +
+    return make_error("'" + printable_excerpt(text) +
                       "' is not a digest: expected sha256:<64 lowercase hex> (tags are mutable; pin the digest)");
   }
   const std::string_view name = text.substr(0, colon);
@@ -83,18 +83,18 @@ Result<Digest> parse_digest(std::string_view text)
   } else if (name == "sha512") {
     digest.algorithm = HashAlgorithm::sha512;
   } else {
-    return make_error("'" + std::string(text) + "': unsupported digest algorithm '" + std::string(name) +
+    return make_error("'" + printable_excerpt(text) + "': unsupported digest algorithm '" + printable_excerpt(name) +
                       "' (expected sha256, sha384 or sha512)");
   }
   const std::size_t expected = hash_hex_length(digest.algorithm);
   if (hex.size() != expected) {
-    return make_error("'" + std::string(text) + "': " + std::string(name) + " digest needs " +
+    return make_error("'" + printable_excerpt(text) + "': " + std::string(name) + " digest needs " +
                       std::to_string(expected) + " hex characters, got " + std::to_string(hex.size()));
   }
   for (char c : hex) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return make_error("'" + std::string(text) + "': digest must be lowercase hex (found '" + std::string(1, c) +
-                        "')");
+      return make_error("'" + printable_excerpt(text) + "': digest must be lowercase hex (found '" +
+                        printable_excerpt(std::string_view(&c, 1)) + "')");
     }
   }
   digest.hex = std::string(hex);

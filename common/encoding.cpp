@@ -139,4 +139,21 @@ std::string dsse_pae(std::string_view payload_type, std::string_view payload)
   return pae;
 }
 
+std::string printable_excerpt(std::string_view text, std::size_t max_length)
+{
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : text.substr(0, max_length)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || c == '\\') {
+      out += "\\x";
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return text.size() > max_length ? out + "..." : out;
+}
+
 } // namespace relgate

@@ -17,6 +17,10 @@ std::string base64_encode(std::string_view bytes);
 // whitespace (signature files often end in a newline). Anything else is an error.
 Result<std::string> base64_decode(std::string_view text);
 
+// Untrusted text for an error message or a log line: control bytes, non-ASCII bytes and '\\' as
+// \\xNN, cut after max_length characters ("..."), so data cannot add lines or hide itself.
+std::string printable_excerpt(std::string_view text, std::size_t max_length = 160);
+
 // DSSE pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, LEN in
 // decimal bytes. What DSSE signatures (in-toto attestations, evidence records) are made over.
 std::string dsse_pae(std::string_view payload_type, std::string_view payload);

@@ -61,6 +61,11 @@ std::string render_json(const std::string &step, const StepOutcome &outcome, con
   set_member(document, "checks", std::move(checks), allocator);
   if (!evidence_note.empty())
     set_member(document, "evidence", evidence_note, allocator);
+  // The anchor a later job can demand (promote --expect-evidence-head), also for logs and scripts.
+  for (const auto &[name, value] : outcome.outputs) {
+    if (name == "evidence-head")
+      set_member(document, "evidence_head", value, allocator);
+  }
   return to_pretty_json(document) + "\n";
 }
 

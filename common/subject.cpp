@@ -1,5 +1,7 @@
 #include "subject.hpp"
 
+#include "encoding.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -93,9 +95,16 @@ bool looks_like_registry(std::string_view first)
   return first.find_first_of(".:[") != std::string_view::npos || first == "localhost";
 }
 
+// Subjects come from pipeline inputs and evidence files: messages show them escaped and cut, so a
+// name cannot forge log lines.
+std::string shown(std::string_view text)
+{
+  return printable_excerpt(text, 160);
+}
+
 Error name_error(std::string_view name, const std::string &why)
 {
-  return make_error("image name '" + std::string(name) + "' " + why +
+  return make_error("image name '" + shown(name) + "' " + why +
                     " (expected [REGISTRY[:PORT]/]path/name in lower case, e.g. ghcr.io/acme/api)");
 }
 
@@ -116,7 +125,7 @@ Result<void> check_image_name(std::string_view name)
   const auto slash = name.find('/');
   if (slash != std::string_view::npos && looks_like_registry(name.substr(0, slash))) {
     if (!is_registry_host(name.substr(0, slash)))
-      return name_error(name, "has an invalid registry host '" + std::string(name.substr(0, slash)) + "'");
+      return name_error(name, "has an invalid registry host '" + shown(name.substr(0, slash)) + "'");
     path = name.substr(slash + 1);
   }
   if (path.find(':') != std::string_view::npos)
@@ -126,7 +135,7 @@ Result<void> check_image_name(std::string_view name)
     const auto next = path.find('/', start);
     const std::string_view component = path.substr(start, next == std::string_view::npos ? path.npos : next - start);
     if (!is_path_component(component)) {
-      return name_error(name, "has an invalid path component '" + std::string(component) +
+      return name_error(name, "has an invalid path component '" + shown(component) +
                                   "' (lower-case letters and digits, joined by '.', '_', '__' or '-')");
     }
     if (next == std::string_view::npos)
@@ -144,7 +153,7 @@ Result<Subject> make_subject(std::string_view name, std::string_view digest_text
   if (!digest)
     return make_error(digest.message());
   if (digest->algorithm != HashAlgorithm::sha256) {
-    return make_error("digest " + std::string(digest_text.substr(0, 7)) +
+    return make_error("digest " + shown(digest_text.substr(0, 7)) +
                       "... is not sha256 (image subjects are pinned by sha256, as registries and kustomize name them)");
   }
   return Subject{std::string(name), std::move(*digest)};
@@ -158,20 +167,20 @@ Result<Subject> parse_subject(std::string_view text)
   const auto at = text.find('@');
   if (at == std::string_view::npos) {
     if (!(text.starts_with("sha256:") || text.starts_with("sha384:") || text.starts_with("sha512:"))) {
-      return make_error("subject '" + std::string(text) +
+      return make_error("subject '" + shown(text) +
                         "' has no digest: expected NAME@sha256:<64 hex> (tags are mutable; pin the digest)");
     }
     auto subject = make_subject("", text);
     if (!subject)
-      return make_error("subject '" + std::string(text) + "': " + subject.message());
+      return make_error("subject '" + shown(text) + "': " + subject.message());
     return subject;
   }
   if (at == 0) {
-    return make_error("subject '" + std::string(text) + "': the name before '@' is empty");
+    return make_error("subject '" + shown(text) + "': the name before '@' is empty");
   }
   auto subject = make_subject(text.substr(0, at), text.substr(at + 1));
   if (!subject)
-    return make_error("subject '" + std::string(text) + "': " + subject.message());
+    return make_error("subject '" + shown(text) + "': " + subject.message());
   return subject;
 }
 
