@@ -1,6 +1,5 @@
 #include "env_state.hpp"
 
-#include "commit_trailers.hpp"
 #include "digest.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
@@ -89,9 +88,9 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   }
   state.env = *env;
   state.image = *image;
-  // The repository is data: the name in the message is escaped (it may hold a newline).
+  // The repository is data: check_image_name escapes the name in its message (it may hold a newline).
   if (auto valid_image = check_image_name(state.image); !valid_image)
-    return make_error(source_name + ": .image: " + message_line(valid_image.message()));
+    return make_error(source_name + ": .image: " + valid_image.message());
   state.canary_weight = *weight;
   state.ledger_seq = *seq;
   state.updated_at = get_string(doc, "updated_at").value_or("");

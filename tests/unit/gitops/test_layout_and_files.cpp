@@ -211,7 +211,7 @@ TEST_CASE("a state file's image must be an OCI name (common/subject's grammar), 
   auto parsed = parse_state(serialize_state(state), "s.json");
   REQUIRE_FALSE(parsed);
   CHECK(parsed.message().find('\n') == std::string::npos);
-  CHECK(parsed.message().find("api\\n::error::owned") != std::string::npos);
+  CHECK(parsed.message().find("api\\x0a::error::owned") != std::string::npos);
 }
 
 TEST_CASE("release ids never go back and never repeat")
