@@ -31,12 +31,31 @@ std::string target_text(const RollbackPlan &plan)
   return plan.target ? plan.target->release_id + " (" + plan.target->digest + ")" : std::string("no release");
 }
 
+// The --if-denied binding: "" when the denied digest is what the environment runs now (the canary,
+// or the stable release when no canary runs), else why there is nothing to roll back.
+std::string denied_release_gone(const std::optional<gitops::EnvState> &state, const std::string &denied,
+                                const std::string &env)
+{
+  const bool runs_as_canary = state && state->canary && state->canary->digest == denied;
+  const bool runs_as_stable = state && !state->canary && state->stable && state->stable->digest == denied;
+  if (runs_as_canary || runs_as_stable)
+    return "";
+  std::string running = !state          ? std::string("nothing")
+                        : state->canary ? "canary " + state->canary->digest
+                        : state->stable ? "stable " + state->stable->digest
+                                        : std::string("nothing");
+  return "the slo-check DENY concerns " + denied + ", which is not what " + env + " runs now (" + running +
+         "): already rolled back or replaced, no rollback";
+}
+
 // --if-denied: roll back only when the newest slo-check record for this environment is DENY and
 // that record's release (the evidence subject) is what the environment runs now: the canary, or
 // the stable release when no canary runs. A retried job, or evidence of another release, finds
 // its release gone and does nothing, instead of rolling back (and rejecting) a healthy one.
+// `denied` receives the evidence subject's digest: every push attempt re-checks it against the
+// state it is about to change (the remote may have moved since this check).
 Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &context, const std::string &env,
-                                                             const std::string &repo_path)
+                                                             const std::string &repo_path, std::string &denied)
 {
   const auto &args = context.args;
   if (context.common.evidence_path.empty()) {
@@ -62,18 +81,10 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &contex
     return std::optional<std::string>("newest slo-check for " + env + " is " +
                                       std::string(decision_name(record->decision)) + ": no rollback needed");
   }
-  const std::string denied = evidence.subject.digest.str();
+  denied = evidence.subject.digest.str();
   RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, env));
-  const bool runs_as_canary = state && state->canary && state->canary->digest == denied;
-  const bool runs_as_stable = state && !state->canary && state->stable && state->stable->digest == denied;
-  if (!runs_as_canary && !runs_as_stable) {
-    std::string running = !state          ? std::string("nothing")
-                          : state->canary ? "canary " + state->canary->digest
-                          : state->stable ? "stable " + state->stable->digest
-                                          : std::string("nothing");
-    return std::optional<std::string>("the slo-check DENY concerns " + denied + ", which is not what " + env +
-                                      " runs now (" + running + "): already rolled back or replaced, no rollback");
-  }
+  if (auto gone = denied_release_gone(state, denied, env); !gone.empty())
+    return std::optional<std::string>(gone);
   return std::optional<std::string>();
 }
 
@@ -134,13 +145,17 @@ Result<StepOutcome> run_rollback(StepContext &context)
   // The record appended after the push must not fail on a bad key: check it first.
   if (outcome.append_to_evidence)
     RELGATE_TRY(gitops::check_evidence_signing_key());
+  auto mark_skipped = [&outcome](std::string why) {
+    outcome.decision = Decision::allow;
+    outcome.reasons.push_back(std::move(why));
+    outcome.append_to_evidence = false;
+    set_member(outcome.summary, "rolled_back", JsonValue(false), outcome.summary.GetAllocator());
+  };
+  std::string denied_digest;
   if (args.has("if-denied")) {
-    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, env, repo_path));
+    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, env, repo_path, denied_digest));
     if (skip) {
-      outcome.decision = Decision::allow;
-      outcome.reasons.push_back(*skip);
-      outcome.append_to_evidence = false;
-      set_member(outcome.summary, "rolled_back", JsonValue(false), outcome.summary.GetAllocator());
+      mark_skipped(*skip);
       return outcome;
     }
   }
@@ -174,13 +189,26 @@ Result<StepOutcome> run_rollback(StepContext &context)
   options.push = args.has("push");
   options.remote = args.value_or("remote", "origin");
   std::optional<RollbackPlan> last_plan;
+  std::string gone_after_fetch;
   auto plan_attempt = [&](int) -> Result<std::optional<gitops::PlannedCommit>> {
     request.now = current_time();
+    // --push has just reset the clone to the remote head: a stale clone (a CI retry, a duplicate
+    // job) must not roll back whatever runs there now, only the release the DENY is about.
+    if (!denied_digest.empty()) {
+      RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, env));
+      gone_after_fetch = denied_release_gone(state, denied_digest, env);
+      if (!gone_after_fetch.empty())
+        return std::optional<gitops::PlannedCommit>();
+    }
     RELGATE_ASSIGN_OR_RETURN(auto plan, plan_rollback(request));
     last_plan = std::move(plan);
     return std::optional<gitops::PlannedCommit>(last_plan->commit);
   };
   RELGATE_ASSIGN_OR_RETURN(auto published, gitops::publish(repo, options, plan_attempt));
+  if (!gone_after_fetch.empty()) {
+    mark_skipped(gone_after_fetch);
+    return outcome;
+  }
   if (!last_plan)
     return make_error("internal error: no rollback was planned");
   add_plan_summary(outcome, env, *last_plan);
