@@ -6,6 +6,9 @@ if(RELGATE_ASAN OR RELGATE_SANITIZE OR RELGATE_FUZZ)
 endif()
 if(RELGATE_UBSAN OR RELGATE_SANITIZE OR RELGATE_FUZZ)
   list(APPEND RELGATE_SANITIZE_FLAGS -fsanitize=undefined -fno-sanitize-recover=undefined)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    list(APPEND RELGATE_SANITIZE_FLAGS -fsanitize-ignorelist=${CMAKE_CURRENT_LIST_DIR}/ubsan-ignorelist.txt)
+  endif()
 endif()
 # libFuzzer is blind to code built without coverage hooks: instrument every library, not only
 # the harnesses (the sanitizer runtimes supply the hooks to the non-fuzzer executables).
