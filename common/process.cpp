@@ -47,7 +47,15 @@ std::vector<std::string> build_environment(const ProcessOptions &options)
   std::vector<std::string> env;
   for (char **entry = environ; entry && *entry; ++entry) {
     const std::string_view item(*entry);
+    const std::string_view name_of_item = item.substr(0, item.find('='));
     bool overridden = false;
+    for (const auto &prefix : options.dropped_env_prefixes) {
+      if (name_of_item.substr(0, prefix.size()) == prefix) {
+        overridden = true;
+        for (const auto &kept : options.kept_env)
+          overridden = overridden && name_of_item != kept;
+      }
+    }
     for (const auto &[name, value] : options.extra_env) {
       if (item.size() > name.size() && item.substr(0, name.size()) == name && item[name.size()] == '=') {
         overridden = true;

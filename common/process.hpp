@@ -15,8 +15,12 @@ namespace relgate
 struct ProcessOptions {
   std::string working_directory;                              // empty: inherit
   std::vector<std::pair<std::string, std::string>> extra_env; // added to the inherited environment
-  std::optional<std::string> stdin_data;                      // nullopt: /dev/null
-  std::optional<Duration> timeout;                            // killed (SIGKILL) when exceeded
+  // Inherited variables whose name starts with one of these are not passed on (e.g. "GIT_": the
+  // caller's environment must not steer the child), except the names listed in kept_env.
+  std::vector<std::string> dropped_env_prefixes;
+  std::vector<std::string> kept_env;
+  std::optional<std::string> stdin_data; // nullopt: /dev/null
+  std::optional<Duration> timeout;       // killed (SIGKILL) when exceeded
 };
 
 struct ProcessResult {

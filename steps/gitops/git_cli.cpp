@@ -13,8 +13,17 @@ Result<ProcessResult> run_git(const std::vector<std::string> &argv)
   ProcessOptions options;
   // Stable, parseable messages; never wait for a password prompt in CI.
   options.extra_env = {{"LC_ALL", "C"}, {"GIT_TERMINAL_PROMPT", "0"}};
-  // Never let a remote URL run a command through git's ext:: transport, whatever the config says.
-  std::vector<std::string> hardened{argv.front(), "-c", "protocol.ext.allow=never"};
+  // The job's environment must not steer git (GIT_SSH_COMMAND, GIT_CONFIG_COUNT/KEY_n/VALUE_n,
+  // GIT_DIR, GIT_EXEC_PATH, GIT_ASKPASS, ...): only the commit identity and settings that merely
+  // narrow what git reads are inherited.
+  options.dropped_env_prefixes = {"GIT_"};
+  options.kept_env = {"GIT_AUTHOR_NAME",     "GIT_AUTHOR_EMAIL",    "GIT_COMMITTER_NAME",
+                      "GIT_COMMITTER_EMAIL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES"};
+  // Never let a remote URL run a command through git's ext:: transport, whatever the config says,
+  // and never run a program named by the repository we operate on: its hooks (a pre-commit,
+  // reference-transaction or pre-push hook) or a core.fsmonitor command.
+  std::vector<std::string> hardened{
+      argv.front(), "-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"};
   hardened.insert(hardened.end(), argv.begin() + 1, argv.end());
   options.timeout = Duration(120000);
   auto start = std::chrono::steady_clock::now();
