@@ -1,6 +1,8 @@
 // The one wrapper around Boost.Program_options (which throws): usage errors become Results.
 #include "cli_options.hpp"
 
+#include "encoding.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <cerrno>
@@ -95,12 +97,19 @@ Result<std::optional<int64_t>> ParsedArgs::integer(const std::string &name, int6
   const auto text = value(name);
   if (!text)
     return std::optional<int64_t>();
+  // Digits only (a '-' first when negatives are allowed): strtoll alone would take " 10", "+10"
+  // or "10\n" as 10, so a value could differ from what it looks like in a log or a record.
+  bool plain = !text->empty() && text->size() <= 18;
+  for (std::size_t i = 0; i < text->size() && plain; ++i) {
+    const char c = (*text)[i];
+    plain = (c >= '0' && c <= '9') || (c == '-' && i == 0 && min < 0 && text->size() > 1);
+  }
   errno = 0;
   char *end = nullptr;
-  const long long parsed = std::strtoll(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || errno == ERANGE || parsed < min || parsed > max) {
+  const long long parsed = plain ? std::strtoll(text->c_str(), &end, 10) : 0;
+  if (!plain || *end != '\0' || errno == ERANGE || parsed < min || parsed > max) {
     return option_error(name, "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
-                                  ", got '" + *text + "'");
+                                  ", got '" + printable_excerpt(*text, 40) + "'");
   }
   return std::optional<int64_t>(parsed);
 }

@@ -3,6 +3,7 @@
 #include "ci_context.hpp"
 #include "ci_log_guard.hpp"
 #include "ci_outputs.hpp"
+#include "env_name.hpp"
 #include "file_io.hpp"
 #include "report_render.hpp"
 #include "time_util.hpp"
@@ -74,6 +75,12 @@ Result<CommonOptions> read_common_options(const StepSpec &spec, const ParsedArgs
     common.policy_path = default_policy_path(spec.default_policy);
   }
   common.scope.env = args.value_or("env", "");
+  // Checked here, once for every step: a record's env must be a name promote and rollback read
+  // the same way (no newline, trailing space or look-alike letter).
+  if (args.value("env")) {
+    if (auto valid = validate_env_name(common.scope.env); !valid)
+      return make_error("--env: " + valid.message());
+  }
   RELGATE_ASSIGN_OR_RETURN(common.scope.stage, args.integer("stage", 0, 100));
   if (const auto now = args.value("now"))
     RELGATE_TRY(pin_clock(*now));

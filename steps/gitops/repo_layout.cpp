@@ -1,5 +1,7 @@
 #include "repo_layout.hpp"
 
+#include "env_name.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -10,26 +12,7 @@ namespace relgate::gitops
 
 Result<void> validate_env_name(std::string_view env)
 {
-  auto fix = std::string(": use lowercase letters, digits, '-', '_' or '.' (e.g. staging, prod-eu)");
-  if (env.empty())
-    return make_error("environment name is empty" + fix);
-  if (env.size() > 63)
-    return make_error("environment name '" + std::string(env) + "' is longer than 63 characters");
-  if (env == "." || env == "..")
-    return make_error("environment name '" + std::string(env) + "' is not allowed" + fix);
-  for (std::size_t i = 0; i < env.size(); ++i) {
-    char c = env[i];
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    bool punct = c == '-' || c == '_' || c == '.';
-    if (!alnum && !(punct && i > 0)) {
-      return make_error("environment name '" + std::string(env) + "' has an invalid character at " + std::to_string(i) +
-                        fix);
-    }
-  }
-  if (env.find("..") != std::string_view::npos) {
-    return make_error("environment name '" + std::string(env) + "' contains '..'" + fix);
-  }
-  return ok_result();
+  return relgate::validate_env_name(env); // one grammar for every step (common/env_name.hpp)
 }
 
 EnvPaths env_paths(const std::string &env)

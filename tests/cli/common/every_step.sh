@@ -2,7 +2,8 @@
 # What every step promises alike: --help, --version, usage errors exit 2 without a stack of
 # output, an unknown --format is refused, a run with a broken policy fails closed with exit 2,
 # in text and in json (which still carries step, decision and reasons), the clock is pinned only
-# by --now (RELGATE_NOW set is an error, nothing written), and a FIFO policy never blocks.
+# by --now (RELGATE_NOW set is an error, nothing written), a FIFO policy never blocks, and --env /
+# --stage are validated alike by every step.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 printf 'version = 1\nno_such_key = true\n[environments.staging]\nrequire = []\n' > bad-policy.toml
@@ -30,6 +31,21 @@ for step in verify-signature scan-gate slo-check promote rollback; do
   run "$step" --now tomorrow
   expect_rc 2 "$step bad --now"
   expect_contains "$err" "--now: 'tomorrow' is not an RFC 3339 time" "$step names the bad --now"
+  # --env has one grammar for every step (the one promote and rollback use), checked before the
+  # step runs; --stage is a plain whole number 0..100.
+  for bad_env in $'staging\n' 'staging ' $'st\xd0\xb0ging' 'Staging' '-staging' '../prod'; do
+    run "$step" --env "$bad_env"
+    expect_rc 2 "$step --env $(printf %q "$bad_env")"
+    expect_contains "$err" "$step: error: --env: environment name" "$step names --env for $(printf %q "$bad_env")"
+  done
+  expect_contains "$err" "use lowercase letters, digits" "$step says how to fix --env"
+  run "$step" --env $'staging\n' --format json
+  expect_not_contains "$err" $'staging\n' "$step shows a bad --env escaped"
+  for bad_stage in ' 10' '10 ' '+10' '1e1' '101' '-1' '' $'10\n'; do
+    run "$step" --stage "$bad_stage"
+    expect_rc 2 "$step --stage $(printf %q "$bad_stage")"
+    expect_contains "$err" "--stage" "$step names --stage for $(printf %q "$bad_stage")"
+  done
   cp ev.json ev.before
   with_evidence=(--evidence ev.json)
   [[ "${inputs[$step]:-}" == *--evidence* ]] && with_evidence=()
