@@ -31,6 +31,7 @@ target=env042
 # promote, not the gates.
 {
   echo 'version = 1'
+  echo '[clock]'; echo 'allow_pinned = true' # the bench pins the clock with --now
   echo '[evidence]'; echo "trusted_keys = [\"$work/evidence-key.pub.pem\"]"
   echo '[images]'; echo 'allowed_registries = ["ghcr.io"]'; echo 'allowed_names = ["ghcr.io/acme/*"]'
   echo '[approvals]'; echo 'approvers = ["alice", "bob"]'

@@ -57,6 +57,8 @@ std::string commit_message(std::string_view title, const std::vector<std::string
     message += "Relgate-Weight: " + single_line(trailers.weight) + "\n";
   if (!trailers.rollback_of.empty())
     message += "Relgate-Rollback-Of: " + single_line(trailers.rollback_of) + "\n";
+  if (!trailers.pinned_clock.empty())
+    message += "Relgate-Pinned-Clock: " + single_line(trailers.pinned_clock) + "\n";
   return message;
 }
 

@@ -1,6 +1,6 @@
 // One commit per promotion or rollback, with trailers `git interpret-trailers` can read:
 // Relgate-Release, Relgate-Env, Relgate-Digest, Relgate-Evidence, Relgate-Action (+ Stage,
-// Rollback-Of). The ledger is the index; the trailers make `git log` self-explanatory.
+// Rollback-Of, Pinned-Clock). The ledger is the index; the trailers make `git log` self-explanatory.
 #pragma once
 
 #include <map>
@@ -16,10 +16,11 @@ struct CommitTrailers {
   std::string release_id;
   std::string env;
   std::string digest;
-  std::string evidence;    // "sha256:<hex>" of the evidence file, or "none"
-  std::string action;      // promote | rollback
-  std::string weight;      // canary percent, "" = not shown
-  std::string rollback_of; // "" = not shown
+  std::string evidence;     // "sha256:<hex>" of the evidence file, or "none"
+  std::string action;       // promote | rollback
+  std::string weight;       // canary percent, "" = not shown
+  std::string rollback_of;  // "" = not shown
+  std::string pinned_clock; // the time --now pinned; "" = not shown (the real clock)
 };
 
 // "<title>\n\n<body lines>\n\nRelgate-Release: ...". The title, every body line and every trailer

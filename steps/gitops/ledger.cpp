@@ -33,6 +33,8 @@ std::string ledger_line(const LedgerEntry &entry)
     set_member(doc, "rollback_of", entry.rollback_of, allocator);
   if (!entry.evidence_trust.empty())
     set_member(doc, "evidence_trust", entry.evidence_trust, allocator);
+  if (!entry.pinned_clock.empty())
+    set_member(doc, "pinned_clock", entry.pinned_clock, allocator);
   return to_json(doc) + "\n";
 }
 
@@ -63,6 +65,7 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &
   entry.reason = get_string(doc, "reason").value_or("");
   entry.rollback_of = get_string(doc, "rollback_of").value_or("");
   entry.evidence_trust = get_string(doc, "evidence_trust").value_or("");
+  entry.pinned_clock = get_string(doc, "pinned_clock").value_or("");
   if (const JsonValue *approvers = find_member(doc, "approvers"); approvers && approvers->IsArray()) {
     for (const auto &item : approvers->GetArray()) {
       if (item.IsString())

@@ -29,6 +29,7 @@ struct LedgerEntry {
   std::string reason;
   std::string rollback_of;    // release id rolled back (rollback only)
   std::string evidence_trust; // "signed", or "unsigned (allow_unsigned = true)"; "" = no evidence read
+  std::string pinned_clock;   // the time --now pinned (RFC 3339); "" = the real clock
 };
 
 std::string ledger_line(const LedgerEntry &entry); // compact JSON + "\n"

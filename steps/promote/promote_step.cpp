@@ -4,9 +4,11 @@
 #include "evidence_trust.hpp"
 #include "file_io.hpp"
 #include "git_cli.hpp"
+#include "pinned_clock.hpp"
 #include "promotion_plan.hpp"
 #include "publish.hpp"
 #include "repo_layout.hpp"
+#include "time_util.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -95,6 +97,9 @@ Result<StepOutcome> run_promote(StepContext &context)
   }
   RELGATE_ASSIGN_OR_RETURN(auto policy, load_promotion_policy(context.common.policy_path));
   RELGATE_ASSIGN_OR_RETURN(const EnvPolicy *env_policy, find_environment(policy, env));
+  RELGATE_TRY(gitops::check_pinned_clock(policy.allow_pinned_clock, policy.ref.path, "promote"));
+  if (clock_is_pinned())
+    context.io.err << gitops::pinned_clock_warning(policy.ref.path) << "\n";
   std::optional<int64_t> stage = context.common.scope.stage;
   RELGATE_ASSIGN_OR_RETURN(auto weight_flag, args.integer("weight", 1, 100));
   if (weight_flag && stage && *weight_flag != *stage) {
@@ -209,6 +214,8 @@ Result<StepOutcome> run_promote(StepContext &context)
              trust.allow_unsigned ? std::string("unsigned (allow_unsigned = true)") : std::string("signed"), allocator);
   if (trust.allow_unsigned)
     set_member(outcome.summary, "warning", gitops::unsigned_evidence_warning(policy.ref.path), allocator);
+  if (clock_is_pinned())
+    set_member(outcome.summary, "pinned_clock", gitops::pinned_clock_text(), allocator);
   if (plan.before)
     add_state_summary(outcome.summary, "before", *plan.before, allocator);
   add_state_summary(outcome.summary, "after", plan.after, allocator);

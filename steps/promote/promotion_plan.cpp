@@ -4,6 +4,7 @@
 #include "file_io.hpp"
 #include "kustomize_component.hpp"
 #include "ledger.hpp"
+#include "pinned_clock.hpp"
 #include "release_id.hpp"
 #include "repo_layout.hpp"
 #include "template_render.hpp"
@@ -143,6 +144,7 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   if (plan.admission.freeze_overridden)
     entry.reason = "freeze override: " + request.reason;
   entry.evidence_trust = inputs.chain.unsigned_allowed ? "unsigned (allow_unsigned = true)" : "signed";
+  entry.pinned_clock = gitops::pinned_clock_text();
 
   gitops::PlannedCommit commit;
   commit.writes.push_back({paths.state, gitops::serialize_state(after)});
@@ -171,7 +173,8 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   if (!entry.reason.empty())
     body.push_back("Reason: " + entry.reason);
   gitops::CommitTrailers trailers{
-      plan.release_id, env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), ""};
+      plan.release_id,   env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), "",
+      entry.pinned_clock};
   commit.message = gitops::commit_message(title, body, trailers);
   plan.commit = std::move(commit);
   return plan;

@@ -1,5 +1,7 @@
 #include "promotion_policy.hpp"
 
+#include "pinned_clock.hpp"
+
 #include "freeze_window.hpp"
 #include "policy.hpp"
 #include "repo_layout.hpp"
@@ -167,6 +169,7 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
                                    "'" + who + "': an approver name is one word without control characters");
     }
   }
+  RELGATE_ASSIGN_OR_RETURN(policy.allow_pinned_clock, gitops::read_allow_pinned_clock(root));
   RELGATE_ASSIGN_OR_RETURN(auto push, root.table("push"));
   if (push) {
     RELGATE_ASSIGN_OR_RETURN(auto attempts, push->integer("max_attempts", 1, 100));

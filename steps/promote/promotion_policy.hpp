@@ -60,6 +60,7 @@ struct PromotionPolicy {
   gitops::EvidencePolicy evidence;             // trusted_keys (none = refused unless allow_unsigned)
   std::vector<std::string> approvers;          // allow-list for --approved-by
   int64_t push_attempts = 12;
+  bool allow_pinned_clock = false; // [clock] allow_pinned: --now honoured (tests, drills)
   std::map<std::string, EnvPolicy> environments;
 };
 

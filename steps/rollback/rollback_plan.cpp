@@ -4,6 +4,7 @@
 #include "file_io.hpp"
 #include "kustomize_component.hpp"
 #include "ledger.hpp"
+#include "pinned_clock.hpp"
 #include "repo_layout.hpp"
 #include "template_render.hpp"
 
@@ -121,6 +122,7 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
   entry.outcome = "rolled-back";
   entry.reason = reason;
   entry.rollback_of = plan.bad.release_id;
+  entry.pinned_clock = gitops::pinned_clock_text();
 
   plan.commit.writes.push_back({paths.state, gitops::serialize_state(after)});
   plan.commit.writes.push_back({paths.component, gitops::render_component(after)});
@@ -140,7 +142,8 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
                                   "none",
                                   "rollback",
                                   "",
-                                  plan.bad.release_id};
+                                  plan.bad.release_id,
+                                  entry.pinned_clock};
   plan.commit.message = gitops::commit_message(title, body, trailers);
   return plan;
 }

@@ -4,9 +4,11 @@
 #include "env_state.hpp"
 #include "evidence_trust.hpp"
 #include "git_cli.hpp"
+#include "pinned_clock.hpp"
 #include "publish.hpp"
 #include "repo_layout.hpp"
 #include "rollback_drill.hpp"
+#include "time_util.hpp"
 
 namespace relgate::rollback
 {
@@ -130,6 +132,12 @@ Result<StepOutcome> run_rollback(StepContext &context)
   RELGATE_TRY(gitops::validate_env_name(env));
   if (args.has("drill") && args.has("push"))
     return make_error("--drill never pushes: drop --push");
+  // Rollback reads the promotion policy only for this (and --if-denied): a real run needs none.
+  if (clock_is_pinned()) {
+    RELGATE_ASSIGN_OR_RETURN(auto allowed, gitops::load_allow_pinned_clock(context.common.policy_path));
+    RELGATE_TRY(gitops::check_pinned_clock(allowed, context.common.policy_path, "rollback"));
+    context.io.err << gitops::pinned_clock_warning(context.common.policy_path) << "\n";
+  }
 
   const std::string reason_flag = args.value_or("reason", "");
   for (char c : reason_flag) {

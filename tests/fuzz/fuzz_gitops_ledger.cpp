@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   (void)parse_trailers(text);
   // Whatever the title and values, the trailers written are read back.
-  CommitTrailers trailers{text.substr(0, 40), "prod", "sha256:x", "none", "promote", "", ""};
+  CommitTrailers trailers{text.substr(0, 40), "prod", "sha256:x", "none", "promote", "", "", ""};
   auto parsed = parse_trailers(commit_message(text, {std::string(text)}, trailers));
   if (parsed.count("Relgate-Action") == 0 || parsed.at("Relgate-Action") != "promote")
     std::abort();

@@ -12,12 +12,12 @@ commits() { git -C "$TMP/work" rev-list --count HEAD; }
 
 # --- Point 3: secure by default.
 new_evidence "$TMP/v1.json" v1 signature-review:ALLOW scan-gate:ALLOW
-run promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml"
+run command promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml"
 expect_rc 2 "shipped policy without keys"
 expect_contains "$err" "promote needs trusted keys to verify the evidence" "says keys are needed"
 expect_contains "$err" "trusted_keys" "says how to configure them"
 # --trusted-key on the command line is enough.
-run promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml" --trusted-key "$TMP/evidence-key.pub.pem" --format json
+run command promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml" --trusted-key "$TMP/evidence-key.pub.pem" --format json
 expect_rc 1 "--trusted-key: verified (DENY only for the shipped policy's verify-signature requirement)"
 expect_eq "$(jq -r '.checks[] | select(.name == "evidence-chain") | .passed' <<<"$out")" "true" "evidence verified with --trusted-key"
 # An unusable key file is a policy error naming it, not a broken chain.
@@ -33,7 +33,7 @@ sed "s|$TMP/evidence-key.pub.pem|$TMP/two-keys.pem|" "$TMP/policy.toml" >"$TMP/t
 run promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$TMP/two-keys.toml" --format json
 expect_rc 0 "second key of a two-key file verifies"
 # The explicit opt-out: allowed, loudly, and recorded.
-{ printf 'version = 1\n[evidence]\nallow_unsigned = true\n'; sed -n '/^\[images\]/,$p' "$TMP/policy.toml"; } >"$TMP/unsigned.toml"
+{ printf 'version = 1\n[clock]\nallow_pinned = true\n[evidence]\nallow_unsigned = true\n'; sed -n '/^\[images\]/,$p' "$TMP/policy.toml"; } >"$TMP/unsigned.toml"
 RELGATE_EVIDENCE_KEY= new_evidence "$TMP/u.json" u signature-review:ALLOW scan-gate:ALLOW
 RELGATE_EVIDENCE_KEY= run promote --env staging --evidence "$TMP/u.json" --repo "$TMP/work" --policy "$TMP/unsigned.toml" --format json
 expect_rc 0 "allow_unsigned"

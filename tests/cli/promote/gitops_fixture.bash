@@ -17,13 +17,22 @@ digest_of() { echo "sha256:$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)"; }
 openssl genpkey -algorithm ed25519 -out "$TMP/evidence-key.pem" 2>/dev/null
 openssl pkey -in "$TMP/evidence-key.pem" -pubout -out "$TMP/evidence-key.pub.pem"
 export RELGATE_EVIDENCE_KEY=$TMP/evidence-key.pem
-EVIDENCE_SECTION="[evidence]
+# Test policies also opt in to the pinned clock (--now), which promote and rollback refuse otherwise.
+EVIDENCE_SECTION="[clock]
+allow_pinned = true
+[evidence]
 trusted_keys = [\"$TMP/evidence-key.pub.pem\"]"
 
 # The clock is pinned with --now (tests move it); NOW=... before a call moves it for that call.
+# Rollback reads the policy's [clock] for it: without a --policy of the test, a clock-only one.
 NOW=2026-11-17T09:00:00Z
+printf 'version = 1\n[clock]\nallow_pinned = true\n' >"$TMP/clock-policy.toml"
 promote() { command promote --now "$NOW" "$@"; }
-rollback() { command rollback --now "$NOW" "$@"; }
+rollback() {
+  local arg policy=(--policy "$TMP/clock-policy.toml")
+  for arg in "$@"; do [ "$arg" = --policy ] && policy=(); done
+  command rollback --now "$NOW" "${policy[@]}" "$@"
+}
 
 # Gate records come from the real steps (their names are reserved): slo-check on a saved scrape,
 # scan-gate on a Trivy report of the evidence subject.

@@ -59,7 +59,7 @@ RELGATE_EVIDENCE_KEY= new_evidence "$TMP/v1-unsigned.json" v1 slo-check:DENY:sta
 run "${R[@]}" --evidence "$TMP/v1-unsigned.json"
 expect_rc 2 "unsigned evidence refused"
 expect_contains "$err" "not intact and signed by a trusted key" "why"
-run rollback --env staging --repo "$TMP/work" --if-denied --evidence "$TMP/v3.json" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml"
+run command rollback --env staging --repo "$TMP/work" --if-denied --evidence "$TMP/v3.json" --policy "$RELGATE_SOURCE_DIR/policies/promotion.toml"
 expect_rc 2 "no trusted key configured"
 expect_contains "$err" "needs trusted keys" "how to configure keys"
 # --expect-evidence-head: cutting the newest records off is seen (the anchor is the evidence-head

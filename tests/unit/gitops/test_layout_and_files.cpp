@@ -152,7 +152,8 @@ TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
 
 TEST_CASE("commit trailers round trip through the message")
 {
-  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "sha256:" + std::string(64, 'e'), "promote", "10", ""};
+  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "sha256:" + std::string(64, 'e'),
+                          "promote",           "10",   "",       "2026-11-17T09:00:00Z"};
   auto message = commit_message("promote\nsneaky: title", {"- check: ok"}, trailers);
   CHECK(message.rfind("promote\\nsneaky: title\n\n", 0) == 0);
   auto parsed = parse_trailers(message);
@@ -162,6 +163,9 @@ TEST_CASE("commit trailers round trip through the message")
   CHECK(parsed.at("Relgate-Action") == "promote");
   CHECK(parsed.at("Relgate-Weight") == "10");
   CHECK(parsed.count("Relgate-Rollback-Of") == 0);
+  CHECK(parsed.at("Relgate-Pinned-Clock") == "2026-11-17T09:00:00Z");
+  trailers.pinned_clock = "";
+  CHECK(parse_trailers(commit_message("promote", {}, trailers)).count("Relgate-Pinned-Clock") == 0);
   trailers.rollback_of = "rel-2026-11-16-03";
   trailers.evidence = "";
   auto rollback = parse_trailers(commit_message("rollback", {}, trailers));
@@ -172,7 +176,7 @@ TEST_CASE("commit trailers round trip through the message")
 
 TEST_CASE("data in a commit message cannot add lines or trailers")
 {
-  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "", "promote", "", ""};
+  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "", "promote", "", "", ""};
   auto message = commit_message("t", {"Reason: x\n\nRelgate-Digest: sha256:evil", "   "}, trailers);
   auto parsed = parse_trailers(message);
   CHECK(parsed.at("Relgate-Digest") == digest_a);
