@@ -142,25 +142,37 @@ Result<void> check_relgate_files_clean(const GitRepo &repo)
 
 Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &plan)
 {
-  std::set<std::string> paths;
+  // Every planned path is checked (inside the repo, no symlink on the way, an append target a
+  // regular file) before the first byte is written: a refusal half-way would leave some files
+  // written and others not.
+  std::vector<std::pair<std::string, const std::string *>> writes;
   for (const auto &write : plan.writes) {
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), write.path));
-    std::error_code error;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
-    if (error)
-      return make_error(path + ": cannot create its folder: " + error.message());
-    RELGATE_TRY(write_work_tree_file(path, write.content));
-    paths.insert(write.path);
+    writes.emplace_back(std::move(path), &write.content);
   }
+  std::vector<std::pair<std::string, std::string>> appends;
   for (const auto &append : plan.appends) {
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), append.path));
+    RELGATE_ASSIGN_OR_RETURN(auto bytes, line_append_bytes(path, append.content));
+    appends.emplace_back(std::move(path), std::move(bytes));
+  }
+  auto make_parent = [](const std::string &path) -> Result<void> {
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
     if (error)
       return make_error(path + ": cannot create its folder: " + error.message());
-    RELGATE_ASSIGN_OR_RETURN(auto bytes, line_append_bytes(path, append.content));
-    RELGATE_TRY(append_file(path, bytes));
-    paths.insert(append.path);
+    return ok_result();
+  };
+  std::set<std::string> paths;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    RELGATE_TRY(make_parent(writes[i].first));
+    RELGATE_TRY(write_work_tree_file(writes[i].first, *writes[i].second));
+    paths.insert(plan.writes[i].path);
+  }
+  for (std::size_t i = 0; i < appends.size(); ++i) {
+    RELGATE_TRY(make_parent(appends[i].first));
+    RELGATE_TRY(append_file(appends[i].first, appends[i].second));
+    paths.insert(plan.appends[i].path);
   }
   std::vector<std::string> add{"add", "--"};
   add.insert(add.end(), paths.begin(), paths.end());
