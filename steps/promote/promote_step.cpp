@@ -140,8 +140,12 @@ Result<StepOutcome> run_promote(StepContext &context)
   RELGATE_TRY(gitops::check_evidence_signing_key());
   RELGATE_ASSIGN_OR_RETURN(
       auto trust, gitops::load_evidence_trust(policy.evidence, policy.ref.path, args.values("trusted-key"), "promote"));
-  RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(context.common.evidence_path));
-  RELGATE_ASSIGN_OR_RETURN(auto evidence_hex, sha256_file_hex(context.common.evidence_path));
+  // One read: the bytes judged are the bytes hashed into the ledger and the commit (a second
+  // read could see a file swapped in between).
+  RELGATE_ASSIGN_OR_RETURN(auto evidence_text,
+                           read_file(context.common.evidence_path, max_evidence_bytes, Symlinks::refuse));
+  RELGATE_ASSIGN_OR_RETURN(auto evidence, parse_evidence(evidence_text, context.common.evidence_path));
+  const std::string evidence_hex = sha256_hex(evidence_text);
   EvidenceCheck chain;
   chain.trusted = gitops::check_evidence_trust(evidence, trust, expected_heads); // failed: a DENY saying why
   chain.unsigned_allowed = trust.allow_unsigned;
