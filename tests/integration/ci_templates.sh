@@ -40,13 +40,13 @@ include:
       step: scan-gate
       args: |
         --report
-        trivy.json
+        trivy-\$HOME-\$(touch pwned-by-args).json
         --policy
         scan.toml
         --subject
         \${RG_SUBJECT}
         --env
-        prod-\$HOME-\$(touch pwned-by-args)
+        prod
       relgate-bin-dir: $RELGATE_BIN_DIR
       allow-failure: true
 report:
@@ -55,6 +55,9 @@ report:
   script:
     - echo "decision from dotenv=\$RELGATE_SCAN_GATE_DECISION"
 YAML
+# A report path that a shell would expand (every step validates --env, so the literal text rides
+# on a file name, which the evidence records).
+cp trivy.json 'trivy-$HOME-$(touch pwned-by-args).json'
 git add -A && git -c user.name=t -c user.email=t@example.com commit -qm pipeline
 unset GITHUB_ACTIONS GITLAB_CI
 # gitlab-ci-local says GITLAB_CI=false unless told, so scripts can tell a local run.
@@ -66,7 +69,7 @@ expect_contains "$out" "decision from dotenv=DENY" "the dotenv report reached th
 evidence=$(find "$project" -name relgate-evidence.json -not -path '*/.gitlab-ci-local/*' | head -1)
 [ -n "$evidence" ] || evidence=$(find "$project" -name relgate-evidence.json | head -1)
 if [ -n "$evidence" ]; then
-  expect_contains "$(cat "$evidence")" 'prod-$HOME-$(touch pwned-by-args)' "args reached the binary as literal text"
+  expect_contains "$(cat "$evidence")" 'trivy-$HOME-$(touch pwned-by-args).json' "args reached the binary as literal text"
   expect_contains "$(cat "$evidence")" "${subject#acme/api@}" "\${RG_SUBJECT} expanded into one argument"
 else
   fail "no evidence file written"
