@@ -1,6 +1,7 @@
 #include "env_state.hpp"
 
 #include "digest.hpp"
+#include "evidence_json_fields.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
 #include "release_id.hpp"
@@ -30,6 +31,7 @@ Result<std::optional<ReleaseRef>> release_from_json(const JsonValue &root, std::
   auto field = where + ": ." + std::string(key);
   if (!value->IsObject())
     return make_error(field + ": expected an object or null");
+  RELGATE_TRY(check_object_keys(*value, field, {"release", "digest", "since"}));
   ReleaseRef ref;
   auto release = get_string(*value, "release");
   auto digest = get_string(*value, "digest");
@@ -78,6 +80,10 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
     return make_error(source_name + ": .schema is '" + schema.value_or("") + "', expected '" +
                       std::string(state_schema_v1) + "' (written by a newer relgate? upgrade)");
   }
+  // Strict like the evidence: relgate rewrites this file from what it parsed, so a member it does
+  // not know would vanish unseen on the next promotion (or steer a newer reader of the same repo).
+  RELGATE_TRY(check_object_keys(
+      doc, source_name, {"schema", "env", "image", "stable", "canary", "canary_weight", "ledger_seq", "updated_at"}));
   EnvState state;
   auto env = get_string(doc, "env");
   auto image = get_string(doc, "image");

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -75,6 +76,84 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &
   return entry;
 }
 
+namespace
+{
+
+struct LedgerLine {
+  std::size_t number; // 1-based, counted from the start of the text given
+  std::string_view text;
+};
+
+// The non-empty lines of text, numbered from 1 (a "\r" before the newline is left to the JSON parser).
+std::vector<LedgerLine> split_lines(std::string_view text)
+{
+  std::vector<LedgerLine> lines;
+  std::size_t start = 0;
+  std::size_t number = 1;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos)
+      end = text.size();
+    if (end > start)
+      lines.push_back(LedgerLine{number, text.substr(start, end - start)});
+    start = end + 1;
+    ++number;
+  }
+  return lines;
+}
+
+// Parses lines in order and holds seq to its invariant. line_offset is added to each line's
+// number for the message (the tail read starts mid-file).
+Result<std::vector<LedgerEntry>> parse_ordered(const std::vector<LedgerLine> &lines, const std::string &path,
+                                               std::size_t line_offset)
+{
+  std::vector<LedgerEntry> entries;
+  entries.reserve(lines.size());
+  std::size_t previous_line = 0;
+  for (const auto &line : lines) {
+    auto where = [&](std::size_t number) { return path + ":" + std::to_string(number + line_offset); };
+    RELGATE_ASSIGN_OR_RETURN(auto entry, parse_ledger_line(line.text, where(line.number)));
+    if (entry.seq < 1) {
+      return make_error(where(line.number) + ": seq " + std::to_string(entry.seq) +
+                        " (a ledger starts at 1); the ledger was edited by hand: restore it from git history");
+    }
+    if (!entries.empty() && entry.seq <= entries.back().seq) {
+      return make_error(where(line.number) + ": seq " + std::to_string(entry.seq) +
+                        (entry.seq == entries.back().seq ? " repeats" : " comes after") + " seq " +
+                        std::to_string(entries.back().seq) + " of line " + std::to_string(previous_line + line_offset) +
+                        " (seq only grows); the ledger was edited by hand: restore it from git history");
+    }
+    previous_line = line.number;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// The newlines in the file's first `length` bytes, read in chunks.
+Result<std::size_t> count_newlines(const std::string &path, std::streamoff length)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(64 * 1024);
+  std::size_t newlines = 0;
+  while (length > 0) {
+    in.read(buffer.data(),
+            static_cast<std::streamsize>(std::min<std::streamoff>(length, static_cast<std::streamoff>(buffer.size()))));
+    const std::streamsize got = in.gcount();
+    if (got <= 0)
+      return make_error(path + ": cannot read the ledger");
+    newlines += static_cast<std::size_t>(std::count(buffer.data(), buffer.data() + got, '\n'));
+    length -= got;
+  }
+  return newlines;
+}
+
+} // namespace
+
+Result<std::vector<LedgerEntry>> parse_ledger(std::string_view text, const std::string &path)
+{
+  return parse_ordered(split_lines(text), path, 0);
+}
+
 Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &path)
 {
   // A FIFO or device in the work tree would block or never end the tail read below.
@@ -95,41 +174,38 @@ Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &pat
   in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
   if (!in)
     return make_error(path + ": cannot read the ledger's tail");
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r'))
-    tail.pop_back();
-  if (tail.empty())
-    return std::optional<LedgerEntry>();
-  std::size_t newline = tail.rfind('\n');
-  if (newline == std::string::npos && start > 0) {
-    return make_error(path +
-                      ": the last ledger line is longer than 64 KiB: the ledger is damaged, restore it from git");
+  std::string_view whole(tail);
+  // Mid-file, the tail's first line may be cut: only lines after its first newline are whole.
+  std::size_t skipped = 0;
+  if (start > 0) {
+    std::size_t first_newline = whole.find('\n');
+    if (first_newline == std::string_view::npos ||
+        whole.find_first_not_of("\r\n", first_newline) == std::string_view::npos) {
+      return make_error(path +
+                        ": the last ledger line is longer than 64 KiB: the ledger is damaged, restore it from git");
+    }
+    whole.remove_prefix(first_newline + 1);
+    skipped = 1;
   }
-  auto last = newline == std::string::npos ? std::string_view(tail) : std::string_view(tail).substr(newline + 1);
-  RELGATE_ASSIGN_OR_RETURN(auto entry, parse_ledger_line(last, path + " (last line)"));
-  return std::optional<LedgerEntry>(std::move(entry));
+  auto lines = split_lines(whole);
+  if (lines.empty())
+    return std::optional<LedgerEntry>();
+  auto entries = parse_ordered(lines, path, 0);
+  if (!entries && start > 0) {
+    // Messages name lines counted from the file's start: only an error pays for counting them.
+    RELGATE_ASSIGN_OR_RETURN(auto head_lines, count_newlines(path, start));
+    RELGATE_TRY(parse_ordered(lines, path, head_lines + skipped));
+  }
+  RELGATE_TRY(entries);
+  return std::optional<LedgerEntry>(std::move(entries->back()));
 }
 
 Result<std::vector<LedgerEntry>> read_ledger(const std::string &path)
 {
-  std::vector<LedgerEntry> entries;
   if (!file_exists(path))
-    return entries;
+    return std::vector<LedgerEntry>();
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
-  std::size_t start = 0;
-  std::size_t line_number = 1;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos)
-      end = text.size();
-    if (end > start) {
-      RELGATE_ASSIGN_OR_RETURN(auto entry, parse_ledger_line(std::string_view(text).substr(start, end - start),
-                                                             path + ":" + std::to_string(line_number)));
-      entries.push_back(std::move(entry));
-    }
-    start = end + 1;
-    ++line_number;
-  }
-  return entries;
+  return parse_ledger(text, path);
 }
 
 Result<void> check_ledger_matches_state(const std::string &repo, const std::string &env, int64_t state_seq)

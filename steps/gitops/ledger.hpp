@@ -35,7 +35,12 @@ struct LedgerEntry {
 std::string ledger_line(const LedgerEntry &entry); // compact JSON + "\n"
 Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &where);
 
+// A whole ledger's text, line by line: every line an entry, every seq >= 1 and greater than the
+// one before (a repeated or backwards seq is a hand edit: refused, naming path:line).
+Result<std::vector<LedgerEntry>> parse_ledger(std::string_view text, const std::string &path);
+
 // The newest entry, reading at most the last 64 KiB; nullopt for a missing or empty ledger.
+// Every whole line in that tail is parsed and must keep seq increasing, as in parse_ledger.
 Result<std::optional<LedgerEntry>> read_last_ledger_entry(const std::string &path);
 // Every entry, in file order (tests, audits).
 Result<std::vector<LedgerEntry>> read_ledger(const std::string &path);

@@ -1,6 +1,7 @@
 #include "release_index.hpp"
 
 #include "digest.hpp"
+#include "evidence_json_fields.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
 #include "release_id.hpp"
@@ -40,6 +41,9 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
   if (!doc.IsObject() || get_string(doc, "schema").value_or("") != "relgate.releases/v1") {
     return make_error(source_name + ": expected an object with .schema 'relgate.releases/v1'");
   }
+  // Strict like the evidence: relgate rewrites this file from what it parsed, so a member it does
+  // not know would vanish unseen on the next promotion (or steer a newer reader of the same repo).
+  RELGATE_TRY(check_object_keys(doc, source_name, {"schema", "last_release", "rejected", "release_digests"}));
   ReleasesIndex index;
   index.last_release_id = get_string(doc, "last_release").value_or("");
   const JsonValue *rejected = find_member(doc, "rejected");
@@ -49,12 +53,19 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
     for (const auto &member : rejected->GetObject()) {
       if (!member.value.IsObject())
         return make_error(source_name + ": .rejected entries must be objects");
+      std::string digest(member.name.GetString(), member.name.GetStringLength());
+      RELGATE_TRY(check_object_keys(member.value, source_name + ": .rejected['" + digest + "']",
+                                    {"release", "env", "reason", "time"}));
       RejectedRelease entry;
       entry.release_id = get_string(member.value, "release").value_or("");
       entry.env = get_string(member.value, "env").value_or("");
       entry.reason = get_string(member.value, "reason").value_or("");
       entry.time = get_string(member.value, "time").value_or("");
-      index.rejected.emplace(std::string(member.name.GetString(), member.name.GetStringLength()), std::move(entry));
+      // The parser keeps duplicate keys; the first would win silently, so a second is refused.
+      if (!index.rejected.emplace(digest, std::move(entry)).second) {
+        return make_error(source_name + ": .rejected lists '" + digest +
+                          "' twice (keep one); restore the file from git history");
+      }
     }
   }
   if (const JsonValue *ids = find_member(doc, "release_digests"); ids != nullptr) {
@@ -67,7 +78,10 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
         return make_error(source_name + ": .release_digests['" + id +
                           "'] must map a release id to a sha256 digest; restore the file from git history");
       }
-      index.release_digests.emplace(std::move(id), digest->str());
+      if (!index.release_digests.emplace(id, digest->str()).second) {
+        return make_error(source_name + ": .release_digests lists '" + id +
+                          "' twice (keep one); restore the file from git history");
+      }
     }
   }
   return index;
@@ -105,6 +119,7 @@ Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string
   if (!doc.IsObject() || get_string(doc, "schema").value_or("") != "relgate.known-good/v1") {
     return make_error(source_name + ": expected an object with .schema 'relgate.known-good/v1'");
   }
+  RELGATE_TRY(check_object_keys(doc, source_name, {"schema", "releases"}));
   KnownGoodIndex index;
   const JsonValue *releases = find_member(doc, "releases");
   if (releases == nullptr || !releases->IsArray())
@@ -114,6 +129,8 @@ Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string
     auto digest = item.IsObject() ? get_string(item, "digest") : std::nullopt;
     if (!release || !digest)
       return make_error(source_name + ": each of .releases needs release and digest");
+    RELGATE_TRY(
+        check_object_keys(item, source_name + ": .releases entry '" + *release + "'", {"release", "digest", "since"}));
     auto parsed = parse_digest(*digest);
     if (!parsed || parsed->algorithm != HashAlgorithm::sha256 || !parse_release_id(*release)) {
       return make_error(source_name + ": .releases entry '" + *release +

@@ -284,3 +284,77 @@ TEST_CASE("releases index keeps the last id and the rejected releases")
   CHECK(parsed->rejected.at(digest_a).reason == "error rate");
   CHECK_FALSE(parse_releases_index("{\"schema\":\"other\"}", "releases.json"));
 }
+
+namespace
+{
+// text with `insert` placed right after the first occurrence of `after` (which must be there).
+std::string inserted(std::string text, std::string_view after, std::string_view insert)
+{
+  auto at = text.find(after);
+  REQUIRE(at != std::string::npos);
+  return text.insert(at + after.size(), insert);
+}
+
+void check_refused(const Result<void> &parsed, std::string_view file, std::string_view member)
+{
+  REQUIRE_FALSE(parsed);
+  CHECK_MESSAGE(parsed.message().find(file) != std::string::npos, parsed.message());
+  CHECK_MESSAGE(parsed.message().find("\"" + std::string(member) + "\"") != std::string::npos, parsed.message());
+  CHECK_MESSAGE(parsed.message().find("remove it") != std::string::npos, parsed.message());
+}
+
+template <typename T> Result<void> as_void(const Result<T> &parsed)
+{
+  if (!parsed)
+    return parsed.error();
+  return ok_result();
+}
+} // namespace
+
+TEST_CASE("state, known-good and releases files refuse members relgate does not write")
+{
+  // relgate rewrites these files from what it parsed: an unknown member would vanish unseen.
+  const auto state = serialize_state(sample_state());
+  REQUIRE(parse_state(state, "relgate/prod/state.json"));
+  check_refused(as_void(parse_state(inserted(state, "{", "\"allow_all\": true,"), "relgate/prod/state.json")),
+                "relgate/prod/state.json", "allow_all");
+  check_refused(as_void(parse_state(inserted(state, "\"release\": \"rel-2026-11-17-02\",", "\"pinned\": true,"),
+                                    "relgate/prod/state.json")),
+                ".canary", "pinned");
+  // A key given twice (the JSON parser keeps both) is refused as well.
+  CHECK_FALSE(parse_state(inserted(state, "{", "\"canary_weight\": 0,"), "s.json"));
+
+  KnownGoodIndex known_good;
+  remember_known_good(known_good, ReleaseRef{"rel-2026-11-17-01", digest_a, "2026-11-17T09:00:00Z"});
+  const auto known_good_text = serialize_known_good(known_good);
+  REQUIRE(parse_known_good(known_good_text, "kg.json"));
+  check_refused(
+      as_void(parse_known_good(inserted(known_good_text, "{", "\"pinned\": [],"), "relgate/prod/known-good.json")),
+      "relgate/prod/known-good.json", "pinned");
+  check_refused(
+      as_void(parse_known_good(inserted(known_good_text, "\"release\": \"rel-2026-11-17-01\",", "\"skip_soak\": true,"),
+                               "relgate/prod/known-good.json")),
+      "relgate/prod/known-good.json", "skip_soak");
+
+  ReleasesIndex index;
+  index.last_release_id = "rel-2026-11-17-04";
+  index.rejected[digest_a] = RejectedRelease{"rel-2026-11-17-03", "prod", "error rate", "2026-11-17T10:00:00Z"};
+  REQUIRE(*bind_release_id(index, "rel-2026-11-17-04", digest_b));
+  const auto releases = serialize_releases_index(index);
+  REQUIRE(parse_releases_index(releases, "relgate/releases.json"));
+  check_refused(as_void(parse_releases_index(inserted(releases, "{", "\"allowed\": {},"), "relgate/releases.json")),
+                "relgate/releases.json", "allowed");
+  check_refused(as_void(parse_releases_index(inserted(releases, "\"env\": \"prod\",", "\"until\": \"2026-11-18\","),
+                                             "relgate/releases.json")),
+                "relgate/releases.json", "until");
+  // The same digest rejected twice, or one id bound twice: the parser would keep the first silently.
+  auto twice_rejected =
+      inserted(releases, "\"rejected\": {", "\"" + digest_a + "\": {\"release\": \"rel-2026-11-17-09\"},");
+  auto refused = parse_releases_index(twice_rejected, "relgate/releases.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("twice") != std::string::npos);
+  auto twice_bound = inserted(releases, "\"release_digests\": {", "\"rel-2026-11-17-04\": \"" + digest_a + "\",");
+  refused = parse_releases_index(twice_bound, "relgate/releases.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("'rel-2026-11-17-04' twice") != std::string::npos);
+}

@@ -91,3 +91,58 @@ TEST_CASE("the ledger and the state must agree")
   REQUIRE_FALSE(mismatch);
   CHECK(mismatch.message().find("newest entry is #2 but relgate/prod/state.json expects #1") != std::string::npos);
 }
+
+TEST_CASE("a repeated or backwards seq is refused wherever the ledger is read, naming file and line")
+{
+  const std::string path = test::scratch_path("ledger-seq.jsonl");
+  auto write = [&](std::initializer_list<int64_t> seqs) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (auto seq : seqs)
+      out << ledger_line(entry(seq));
+  };
+  write({1, 2, 3});
+  REQUIRE(read_last_ledger_entry(path));
+  REQUIRE(read_ledger(path));
+
+  write({1, 2, 2}); // a hand-appended twin of the newest entry
+  auto tail = read_last_ledger_entry(path);
+  REQUIRE_FALSE(tail);
+  CHECK_MESSAGE(tail.message().find(path + ":3: seq 2 repeats seq 2 of line 2") != std::string::npos, tail.message());
+  CHECK(tail.message().find("restore it from git history") != std::string::npos);
+  auto whole = read_ledger(path);
+  REQUIRE_FALSE(whole);
+  CHECK_MESSAGE(whole.message().find(path + ":3: seq 2 repeats") != std::string::npos, whole.message());
+
+  write({1, 3, 2});
+  auto backwards = read_last_ledger_entry(path);
+  REQUIRE_FALSE(backwards);
+  CHECK_MESSAGE(backwards.message().find(path + ":3: seq 2 comes after seq 3 of line 2") != std::string::npos,
+                backwards.message());
+  CHECK_FALSE(read_ledger(path));
+
+  write({0});
+  CHECK(read_ledger(path).message().find(path + ":1: seq 0") != std::string::npos);
+  CHECK_FALSE(read_last_ledger_entry(path));
+
+  CHECK(parse_ledger(ledger_line(entry(1)) + "\n" + ledger_line(entry(2)), "l").value().size() == 2);
+  CHECK(parse_ledger(ledger_line(entry(5)) + ledger_line(entry(5)), "l").message().find("l:2: seq 5 repeats") !=
+        std::string::npos);
+}
+
+TEST_CASE("a long ledger's tail check names the line counted from the file's start")
+{
+  const std::string path = test::scratch_path("ledger-seq-long.jsonl");
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (int i = 1; i <= 5000; ++i)
+      out << ledger_line(entry(i));
+    out << ledger_line(entry(4990)); // line 5001: behind the newest entry, inside the 64 KiB tail
+  }
+  auto tail = read_last_ledger_entry(path);
+  REQUIRE_FALSE(tail);
+  CHECK_MESSAGE(tail.message().find(path + ":5001: seq 4990 comes after seq 5000 of line 5000") != std::string::npos,
+                tail.message());
+  auto whole = read_ledger(path);
+  REQUIRE_FALSE(whole);
+  CHECK(whole.message().find(path + ":5001:") != std::string::npos);
+}
