@@ -19,6 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       std::abort();
     }
   }
+  // A whole ledger: whatever it accepts keeps seq >= 1 and strictly increasing.
+  if (auto entries = parse_ledger(text, "ledger.jsonl")) {
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      if ((*entries)[i].seq < 1 || (i > 0 && (*entries)[i].seq <= (*entries)[i - 1].seq))
+        std::abort();
+    }
+  }
   (void)parse_trailers(text);
   // Whatever the title and values, the trailers written are read back.
   CommitTrailers trailers{text.substr(0, 40), "prod", "sha256:x", "none", "promote", "", "", ""};
