@@ -3,6 +3,7 @@
 // that no hash covers.
 #pragma once
 
+#include "encoding.hpp"
 #include "json.hpp"
 #include "result.hpp"
 
@@ -22,11 +23,11 @@ inline Result<void> check_object_keys(const JsonValue &object, const std::string
   for (const auto &member : object.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return make_error(where + ": unknown field \"" + std::string(key) +
+      return make_error(where + ": unknown field \"" + printable_excerpt(key) +
                         "\" (remove it, or upgrade relgate if a newer version wrote it)");
     }
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      return make_error(where + ": field \"" + std::string(key) + "\" appears twice (keep one)");
+      return make_error(where + ": field \"" + printable_excerpt(key) + "\" appears twice (keep one)");
     }
     seen.push_back(key);
   }

@@ -213,11 +213,20 @@ Result<std::optional<TimePoint>> PolicyTable::time(const std::string &key)
       return error_at(key, parsed.message());
     return std::optional<TimePoint>(*parsed);
   }
+  // The same range as parse_rfc3339: the 64-bit nanosecond clock ends in 2262 (libFuzzer found the
+  // overflow through a far-future allow-list expiry).
+  const auto out_of_range = [&](int year) {
+    return error_at(key, "year " + std::to_string(year) + " is outside the supported range 1900..2261");
+  };
   if (const auto *date = node->as_date()) {
+    if (date->get().year < 1900 || date->get().year > 2261)
+      return out_of_range(date->get().year);
     return std::optional<TimePoint>(time_point_cast<system_clock::duration>(to_time_point(date->get())));
   }
   if (const auto *date_time = node->as_date_time()) {
     const toml::date_time &value = date_time->get();
+    if (value.date.year < 1900 || value.date.year > 2261)
+      return out_of_range(value.date.year);
     if (!value.offset) {
       return error_at(key, "a date-time needs a zone: add Z or an offset (e.g. 2026-02-11T09:30:00Z)");
     }

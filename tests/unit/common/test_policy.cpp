@@ -113,6 +113,18 @@ TEST_CASE("times: TOML dates, offset date-times and RFC 3339 strings")
   CHECK_FALSE(*root.time("absent"));
 }
 
+TEST_CASE("times past 2261 are an error, not a signed overflow (libFuzzer: a far-future allow-list expiry)")
+{
+  auto policy = load("version = 1\nday = 4052-06-30\nat = 9999-12-31T00:00:00Z\ntext = \"4052-06-30\"\n"
+                     "last = 2261-12-31\n");
+  PolicyTable &root = *policy.root;
+  CHECK(root.time("day").message().find("day: year 4052 is outside the supported range 1900..2261") !=
+        std::string::npos);
+  CHECK(root.time("at").message().find("year 9999 is outside") != std::string::npos);
+  CHECK(root.time("text").message().find("year 4052 is outside") != std::string::npos);
+  CHECK(format_rfc3339(**root.time("last")) == "2261-12-31T00:00:00Z");
+}
+
 TEST_CASE("control characters are refused before the TOML parser sees them")
 {
   const std::string with_nul = std::string("version = 1\n[max]\ncritical = 0\n[\0\0deny]\n", 40);
