@@ -4,7 +4,8 @@
 # from the committed seeds (and dictionaries). Prints one line per target: executions, coverage,
 # corpus size and findings. New corpus entries stay in the work folder; copy the interesting ones
 # (and every crash, once fixed) into tests/fuzz/seeds/<target>/.
-#   usage: scripts/fuzz-campaign.sh [SECONDS (default 600)] [JOBS (default 2)]
+#   usage: scripts/fuzz-campaign.sh [SECONDS (default 600)] [JOBS (default 2)] [TARGET ...]
+#   (no TARGET: every target)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,7 +28,12 @@ run_one() {
   echo $? >"$work/$name.rc"
 }
 
-targets=("$build"/fuzz/fuzz_*)
+if [ $# -gt 2 ]; then
+  targets=()
+  for name in "${@:3}"; do targets+=("$build/fuzz/$name"); done
+else
+  targets=("$build"/fuzz/fuzz_*)
+fi
 running=0
 for target in "${targets[@]}"; do
   [ -x "$target" ] || continue
