@@ -343,10 +343,82 @@ Result<void> check_no_control_characters(const std::string &text, const std::str
   return {};
 }
 
+// TOML 1.0 allows non-ASCII text only in quoted strings and comments, and toml++ 3.3 reaches
+// TOML_UNREACHABLE (undefined behaviour in a release build) when its whitespace test meets some
+// code points elsewhere (U+00A1..U+0499, found by libFuzzer). Refuse them before it sees them.
+Result<void> check_ascii_outside_strings(const std::string &text, const std::string &source_name)
+{
+  enum class State { normal, comment, basic, literal, multi_basic, multi_literal };
+  State state = State::normal;
+  std::size_t line = 1, column = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    const auto starts = [&](std::string_view token) { return text.compare(i, token.size(), token) == 0; };
+    switch (state) {
+    case State::normal:
+      if (c == '#') {
+        state = State::comment;
+      } else if (starts("\"\"\"")) {
+        state = State::multi_basic;
+        i += 2;
+      } else if (starts("'''")) {
+        state = State::multi_literal;
+        i += 2;
+      } else if (c == '"') {
+        state = State::basic;
+      } else if (c == '\'') {
+        state = State::literal;
+      } else if (static_cast<unsigned char>(c) >= 0x80) {
+        char code[8];
+        std::snprintf(code, sizeof code, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        return make_error(source_name + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                          ": invalid TOML: non-ASCII byte " + code +
+                          " outside a quoted string or comment (quote the value: TOML allows other text only there)");
+      }
+      break;
+    case State::comment:
+      if (c == '\n')
+        state = State::normal;
+      break;
+    case State::basic:
+      if (c == '\\')
+        ++i, ++column; // the escaped character cannot end the string
+      else if (c == '"' || c == '\n')
+        state = State::normal;
+      break;
+    case State::literal:
+      if (c == '\'' || c == '\n')
+        state = State::normal;
+      break;
+    case State::multi_basic:
+      if (c == '\\')
+        ++i, ++column;
+      else if (starts("\"\"\"")) {
+        state = State::normal;
+        i += 2;
+      }
+      break;
+    case State::multi_literal:
+      if (starts("'''")) {
+        state = State::normal;
+        i += 2;
+      }
+      break;
+    }
+  }
+  return {};
+}
+
 Result<LoadedPolicy> load_policy_text(const std::string &text, const std::string &source_name,
                                       int64_t max_supported_version)
 {
   RELGATE_TRY(check_no_control_characters(text, source_name));
+  RELGATE_TRY(check_ascii_outside_strings(text, source_name));
   auto document = std::make_shared<toml::table>();
   try {
     *document = toml::parse(text, source_name);

@@ -135,6 +135,25 @@ TEST_CASE("control characters are refused before the TOML parser sees them")
   CHECK_FALSE(load_policy_text("version = 1\n\x7f", "p.toml", 1));
 }
 
+TEST_CASE("non-ASCII text outside strings and comments is refused before toml++ (its unreachable path, libFuzzer)")
+{
+  auto refused = load_policy_text("version = 1\nveing =¬EV-2\"\n", "p.toml", 1);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("p.toml:2:8: invalid TOML: non-ASCII byte \\xC2 outside a quoted string") == 0);
+  CHECK_FALSE(load_policy_text("version = 1\nkéy = 1\n", "p.toml", 1));
+  // Quoted strings (every kind), quoted keys and comments may hold any text.
+  auto fine = load_policy_text(R"(version = 1 # Prüfung
+a = "café \" ¬"
+b = 'café'
+c = """
+¬ "" é"""
+d = '''¬'''
+"ké" = 2
+)",
+                               "p.toml", 1);
+  CHECK_MESSAGE(fine, (fine ? std::string() : fine.message()));
+}
+
 TEST_CASE("a table header starting with a character no key can start with is a parse error")
 {
   auto policy = load_policy_text("version = 1\n[[$llow]]\nid = 1\n", "p.toml", 1);
