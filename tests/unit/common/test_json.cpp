@@ -46,3 +46,13 @@ TEST_CASE("typed access and builders")
   JsonDocument copy = copy_document(built);
   CHECK(to_json(copy) == to_json(built));
 }
+
+TEST_CASE("a lone UTF-16 surrogate escape is refused: what we would write could not be read back (libFuzzer)")
+{
+  CHECK_FALSE(parse_json(R"({"a": "x\ude9f"})", "s.json"));
+  CHECK_FALSE(parse_json(R"({"\ud800": 1})", "s.json"));
+  CHECK(parse_json(R"({"a": "\ud83d\ude00 \u00e9"})", "s.json")); // a pair and a BMP escape are fine
+  auto refused = parse_json(R"(["\udfff"])", "s.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("lone UTF-16 surrogate") != std::string::npos);
+}
