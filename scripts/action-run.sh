@@ -4,10 +4,12 @@
 # eval. An empty line is an error: dropping it would shift the next argument into the previous
 # flag ("--reason" + "" + "--push" recorded the reason "--push" and skipped the push).
 #   RELGATE_STEP (required), RELGATE_ARGS, RELGATE_EVIDENCE, RELGATE_POLICY, RELGATE_FORMAT,
-#   RELGATE_FAIL_ON_DENY (true|false), RELGATE_BIN_DIR (default: build/bin beside this script)
+#   RELGATE_FAIL_ON_DENY (true|false), RELGATE_OUTPUT (write the report there instead of stdout),
+#   RELGATE_BIN_DIR (default: build/bin beside this script; set but EMPTY = the install step failed,
+#   and nothing runs: an unverified local build is never a fallback)
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin_dir=${RELGATE_BIN_DIR:-$here/build/bin}
+bin_dir=${RELGATE_BIN_DIR-$here/build/bin}
 step=${RELGATE_STEP:-}
 
 # Data inside our own annotations: escaped as the runner unescapes it, so a value cannot end the
@@ -39,6 +41,22 @@ case "${RELGATE_FAIL_ON_DENY:-true}" in
   true|false) ;;
   *) fail_usage "fail-on-deny: '${RELGATE_FAIL_ON_DENY}' is not true or false" ;;
 esac
+format=${RELGATE_FORMAT:-}
+case "$format" in
+  '' | text | json) ;;
+  sarif | junit) [ "$step" = scan-gate ] || fail_usage "format: '$format' is for scan-gate only (every step has text and json)" ;;
+  *) fail_usage "format: '$format' is not text, json, sarif or junit" ;;
+esac
+output=${RELGATE_OUTPUT:-}
+case "$output" in
+  *$'\n'* | *$'\r'*) fail_usage "output: the file name holds a line break" ;;
+esac
+if [ -n "$output" ] && [ -d "$output" ]; then
+  fail_usage "output: '$output' is a folder"
+fi
+if [ -z "$bin_dir" ]; then
+  fail_usage "relgate is not installed: the install step failed (see its error above); nothing was run"
+fi
 if [ ! -x "$bin_dir/$step" ]; then
   fail_usage "$bin_dir/$step not found: run scripts/bootstrap.sh first"
 fi
@@ -67,10 +85,32 @@ fi
 [ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=("--format=$RELGATE_FORMAT")
 
 size_before=$(output_size)
-"$bin_dir/$step" "${argv[@]}"
-code=$?
+report_written=0
+if [ -n "$output" ]; then
+  # The report goes to the file byte-exact (the binary does not guard a regular file, and the
+  # runner never reads it); written beside it first, then renamed over it (a planted symlink is
+  # replaced, not followed). The log gets the decision through annotations and the step summary.
+  mkdir -p -- "$(dirname -- "$output")" || fail_usage "output: cannot create the folder of '$output'"
+  partial=$(mktemp "$(dirname -- "$output")/.relgate-report.XXXXXX") || fail_usage "output: cannot write beside '$output'"
+  "$bin_dir/$step" "${argv[@]}" > "$partial"
+  code=$?
+  if mv -f -- "$partial" "$output"; then
+    report_written=1
+    echo "relgate: $step report (${format:-text}) written to the file named by the output input" >&2
+  else
+    rm -f -- "$partial"
+    echo "::error title=relgate::$(escape_data "output: could not write '$output'")" >&2
+    [ "$code" = 0 ] && code=2
+  fi
+else
+  "$bin_dir/$step" "${argv[@]}"
+  code=$?
+fi
 if [ "$(output_size)" = "$size_before" ] && [ "$code" != 0 ] && [ "$code" != 1 ] && [ "$code" != 3 ]; then
   publish_error_outputs "$code"
+fi
+if [ "$report_written" = 1 ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
+  printf 'report=%s\n' "$output" >> "$GITHUB_OUTPUT"
 fi
 if [ "${RELGATE_FAIL_ON_DENY:-true}" = false ] && { [ $code = 1 ] || [ $code = 3 ]; }; then
   echo "relgate: $step decided with exit $code; not failing the job (fail-on-deny: false)" >&2
