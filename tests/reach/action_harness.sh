@@ -50,7 +50,9 @@ else
   # Stand-in until scripts/release.sh lands: the release layout from the test build.
   stage="$TMP/stage/relgate-$version"
   mkdir -p "$stage/bin" "$stage/share/relgate/policies" "$stage/share/doc/relgate" "$release"
-  cp "$RELGATE_BIN_DIR"/{verify-signature,scan-gate,slo-check,promote,rollback,evidence} "$stage/bin/"
+  for step in verify-signature scan-gate slo-check promote rollback evidence; do
+    strip --strip-unneeded -o "$stage/bin/$step" "$RELGATE_BIN_DIR/$step"  # as a release ships them
+  done
   cp "$src"/policies/*.toml "$stage/share/relgate/policies/"
   cp "$src/README.md" "$stage/share/doc/relgate/"
   cp "$src/LICENSE" "$stage/"
@@ -136,8 +138,10 @@ harness() {
     --arg arch "$runner_arch" --arg ws "$ws" --arg cache "$cache_dir" \
     '{inputs: $inputs, runner: {os: "Linux", arch: $arch, temp: $temp, tool_cache: $tc}, workspace: $ws, cache_dir: $cache, env: {}}' \
     > "$runner_dir/table.json"
+  local started=$SECONDS
   run node "$src/tests/reach/action_harness.mjs" --action "$action" --table "$runner_dir/table.json" --result "$runner_dir/result.json"
   result="$runner_dir/result.json"
+  echo "harness $name: $((SECONDS - started)) s"
   [ -f "$result" ] || { fail "$name: the harness wrote no result"; echo "$out"; echo "$err"; }
 }
 r() { jq -r "$1" "$result"; } # a value from the last result
@@ -256,7 +260,10 @@ while [ $# -gt 0 ]; do case "$1" in --build-dir) dir=$2; shift 2 ;; *) shift ;; 
 mkdir -p "$dir/bin" && cp "$STEPS"/* "$dir/bin/"
 SH
 stand_in_bin="$TMP/stand-in-bin"
-mkdir -p "$stand_in_bin" && cp "$RELGATE_BIN_DIR"/{verify-signature,scan-gate,slo-check,promote,rollback,evidence} "$stand_in_bin/"
+mkdir -p "$stand_in_bin"  # the release's (stripped) binaries: cheap to copy into the cache
+for step in verify-signature scan-gate slo-check promote rollback evidence; do
+  cp "$TMP/tampered-src/relgate-$version/bin/$step" "$stand_in_bin/"
+done
 export RECORD="$TMP/bootstrap-args" STEPS="$stand_in_bin"
 harness source step=scan-gate "args=$scan_args" build-from-source=true
 expect_rc 0 "build-from-source run"
