@@ -71,6 +71,9 @@ struct EvidenceFile {
   Subject subject;
   std::string release_id; // may be empty
   std::string created_at;
+  // When the release's source commit was made (RFC 3339 UTC, "Z"); "" = not recorded. Part of
+  // the genesis like the rest of the header; audit's lead time counts from it.
+  std::string source_commit_time;
   std::vector<EvidenceRecord> records;
 };
 
@@ -105,7 +108,11 @@ Result<EvidenceFile> load_evidence(const std::string &path);
 
 // Creates the file; an existing file with the same subject is left as it is (idempotent),
 // one with another subject is an error.
-Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id);
+Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id,
+                                   const std::string &source_commit_time = "");
+// A source commit time as the header keeps it: any RFC 3339 time, normalised to UTC with "Z" and
+// second precision ("2026-11-17T09:00:00Z"); an error names what is wrong.
+Result<std::string> normalize_source_commit_time(std::string_view text);
 
 struct AppendOptions {
   std::optional<Subject> create_with_subject; // create the file when missing

@@ -68,8 +68,16 @@ Result<void> check_same_subject(const std::string &path, const EvidenceFile &fil
 
 } // namespace
 
-Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id)
+Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subject, const std::string &release_id,
+                                   const std::string &source_commit_time)
 {
+  std::string commit_time;
+  if (!source_commit_time.empty()) {
+    auto normalized = normalize_source_commit_time(source_commit_time);
+    if (!normalized)
+      return make_error("source commit time: " + normalized.message());
+    commit_time = *normalized;
+  }
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
   remove_stale_temp_files(path);
   if (file_exists(path)) {
@@ -79,9 +87,14 @@ Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subje
       return make_error(path + ": already exists for release \"" + existing.release_id + "\", not \"" + release_id +
                         "\" (use a separate evidence file per release)");
     }
+    if (!commit_time.empty() && commit_time != existing.source_commit_time) {
+      return make_error(path + ": already exists with source commit time \"" + existing.source_commit_time +
+                        "\", not \"" + commit_time + "\" (the header is part of the chain and never changes)");
+    }
     return existing;
   }
   EvidenceFile file = new_file(subject, release_id);
+  file.source_commit_time = commit_time;
   RELGATE_TRY(write_file_atomic(path, serialize_evidence(file)));
   return file;
 }

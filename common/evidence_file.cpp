@@ -3,7 +3,9 @@
 #include "evidence_json_fields.hpp"
 
 #include "digest.hpp"
+#include "encoding.hpp"
 #include "file_io.hpp"
+#include "time_util.hpp"
 
 #include <algorithm>
 
@@ -26,6 +28,9 @@ JsonDocument header_json(const EvidenceFile &file)
   JsonValue release(rapidjson::kObjectType);
   set_member(release, "id", file.release_id, alloc);
   set_member(release, "created_at", file.created_at, alloc);
+  // Only when recorded: files without it keep the genesis (and so every prev) they always had.
+  if (!file.source_commit_time.empty())
+    set_member(release, "source_commit_time", file.source_commit_time, alloc);
   set_member(doc, "release", std::move(release), alloc);
   return doc;
 }
@@ -80,6 +85,16 @@ Result<Subject> parse_subject_object(const JsonValue &root, const std::string &s
 
 } // namespace
 
+Result<std::string> normalize_source_commit_time(std::string_view text)
+{
+  auto parsed = parse_rfc3339(text);
+  if (!parsed) {
+    return make_error("\"" + printable_excerpt(std::string(text)) + "\" is not an RFC 3339 time (" + parsed.message() +
+                      "), e.g. 2026-11-17T09:00:00Z");
+  }
+  return format_rfc3339(*parsed);
+}
+
 std::string genesis_prev(const EvidenceFile &file)
 {
   return "sha256:" + sha256_hex(to_canonical_json(header_json(file)));
@@ -118,9 +133,21 @@ Result<EvidenceFile> parse_evidence(std::string_view text, const std::string &so
   RELGATE_ASSIGN_OR_RETURN(const JsonValue *release, required_member(doc, "release", source_name));
   if (!release->IsObject())
     return make_error(release_where + ": must be an object with id and created_at");
-  RELGATE_TRY(check_object_keys(*release, release_where, {"id", "created_at"}));
+  RELGATE_TRY(check_object_keys(*release, release_where, {"id", "created_at", "source_commit_time"}));
   RELGATE_ASSIGN_OR_RETURN(file.release_id, required_string(*release, "id", release_where));
   RELGATE_ASSIGN_OR_RETURN(file.created_at, required_string(*release, "created_at", release_where));
+  if (find_member(*release, "source_commit_time") != nullptr) {
+    RELGATE_ASSIGN_OR_RETURN(auto commit_time, required_string(*release, "source_commit_time", release_where));
+    auto normalized = normalize_source_commit_time(commit_time);
+    if (!normalized)
+      return make_error(release_where + ".source_commit_time: " + normalized.message());
+    // Exactly as relgate writes it: another spelling of the same time would change the genesis.
+    if (*normalized != commit_time) {
+      return make_error(release_where + ".source_commit_time: \"" + printable_excerpt(commit_time) +
+                        "\" is not in the form relgate writes (" + *normalized + ")");
+    }
+    file.source_commit_time = commit_time;
+  }
 
   RELGATE_ASSIGN_OR_RETURN(const JsonValue *records, required_member(doc, "records", source_name));
   if (!records->IsArray())

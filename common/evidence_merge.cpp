@@ -77,6 +77,7 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs, con
   merged.subject = first.subject;
   merged.release_id = first.release_id;
   merged.created_at = first.created_at;
+  merged.source_commit_time = first.source_commit_time;
 
   std::vector<MergeCandidate> candidates;
   for (std::size_t n = 0; n < inputs.size(); ++n) {
@@ -93,6 +94,10 @@ Result<EvidenceFile> merge_evidence(const std::vector<EvidenceFile> &inputs, con
         return make_error(which + ": release id \"" + input.release_id + "\" differs from \"" + merged.release_id +
                           "\" (only copies of the same release can be merged)");
       }
+    }
+    if (input.source_commit_time != merged.source_commit_time) {
+      return make_error(which + ": source commit time \"" + input.source_commit_time + "\" differs from \"" +
+                        merged.source_commit_time + "\" (only copies of the same release can be merged)");
     }
     if (!input.created_at.empty() && (merged.created_at.empty() || input.created_at < merged.created_at)) {
       merged.created_at = input.created_at;

@@ -2,7 +2,11 @@
 #include "evidence_commands.hpp"
 
 #include "decision.hpp"
+#include "encoding.hpp"
 #include "evidence.hpp"
+#include "json.hpp"
+
+#include <algorithm>
 
 #include <ostream>
 
@@ -21,12 +25,46 @@ std::string scope_text(const RecordScope &scope)
   return text;
 }
 
+// The release ids promote assigned (its records' summary.release_id), in order, each once.
+std::vector<std::string> promoted_release_ids(const EvidenceFile &file)
+{
+  std::vector<std::string> ids;
+  for (const auto &record : file.records) {
+    if (record.step != "promote" || !record.summary.IsObject())
+      continue;
+    auto id = get_string(record.summary, "release_id");
+    if (id && !id->empty() && std::find(ids.begin(), ids.end(), *id) == ids.end())
+      ids.push_back(*id);
+  }
+  return ids;
+}
+
+std::string release_text(const EvidenceFile &file)
+{
+  std::vector<std::string> ids;
+  if (!file.release_id.empty())
+    ids.push_back(file.release_id);
+  for (auto &id : promoted_release_ids(file)) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end())
+      ids.push_back(id);
+  }
+  if (ids.empty())
+    return "(no id)";
+  std::string text;
+  for (const auto &id : ids)
+    text += (text.empty() ? "" : ", ") + printable_excerpt(id);
+  if (file.release_id.empty())
+    text += " (assigned by promote)";
+  return text;
+}
+
 void print_text(const std::string &path, const EvidenceFile &file, const ChainReport &report, std::ostream &out)
 {
   out << "evidence: " << path << "\n"
       << "subject:  " << file.subject.str() << "\n"
-      << "release:  " << (file.release_id.empty() ? "(no id)" : file.release_id) << ", created " << file.created_at
-      << "\n";
+      << "release:  " << release_text(file) << ", created " << file.created_at << "\n";
+  if (!file.source_commit_time.empty())
+    out << "source:   committed " << file.source_commit_time << "\n";
   if (report.intact) {
     out << "chain:    intact, " << file.records.size() << " records, " << report.signed_records << " signed\n";
   } else {

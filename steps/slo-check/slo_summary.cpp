@@ -115,13 +115,55 @@ std::string judgement_line(const CanaryJudgement &judgement, Unit unit)
          (shift < 0 ? "-" : "+") + format_value(std::fabs(shift), unit);
 }
 
+std::optional<double> median_value(const ObjectiveResult &result)
+{
+  std::vector<double> values;
+  for (const auto &reading : result.readings) {
+    if (reading.value && std::isfinite(*reading.value))
+      values.push_back(*reading.value);
+  }
+  if (values.empty())
+    return std::nullopt;
+  return median(values);
+}
+
 } // namespace
+
+HeadlineValues headline_values(const Verdict &verdict)
+{
+  HeadlineValues values;
+  for (const auto &result : verdict.objectives) {
+    const MetricSpec &metric = result.objective->metric;
+    const auto value = median_value(result);
+    if (!value)
+      continue;
+    // The first objective measuring a figure gives it (a policy may judge p99 twice, with different criteria).
+    if (metric.kind == MetricSpec::Kind::error_rate && !values.error_rate)
+      values.error_rate = *value;
+    else if (metric.kind == MetricSpec::Kind::availability && !values.error_rate)
+      values.error_rate = 1.0 - *value;
+    else if (metric.kind == MetricSpec::Kind::latency_quantile && metric.quantile == 0.5 && !values.latency_p50_seconds)
+      values.latency_p50_seconds = *value;
+    else if (metric.kind == MetricSpec::Kind::latency_quantile && metric.quantile == 0.99 &&
+             !values.latency_p99_seconds)
+      values.latency_p99_seconds = *value;
+  }
+  return values;
+}
 
 JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Verdict &verdict)
 {
   JsonDocument doc = empty_object();
   auto &a = doc.GetAllocator();
   set_member(doc, "source", run.source, a);
+  // The operate contract (docs/slo-check.md): present only when the policy measures them.
+  const HeadlineValues headline = headline_values(verdict);
+  if (headline.error_rate)
+    set_member(doc, "error_rate", number_or_null(headline.error_rate), a);
+  if (headline.latency_p50_seconds)
+    set_member(doc, "latency_p50_seconds", number_or_null(headline.latency_p50_seconds), a);
+  if (headline.latency_p99_seconds)
+    set_member(doc, "latency_p99_seconds", number_or_null(headline.latency_p99_seconds), a);
   JsonValue targets(rapidjson::kObjectType);
   for (const auto &target : run.targets) {
     set_member(targets, target.role, target.url.empty() ? target.role_value : target.url, a);

@@ -6,6 +6,7 @@
 #include "json.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,15 @@ struct RunInfo {
   std::string last_allow_at;       // record used for relative_to = last_allow
   std::string stop_reason;         // why the loop ended early (errors, timeout)
 };
+
+// The figures people and `audit` read first, from the objectives that measure them (median of the
+// judged role): error rate (or 1 - availability), p50 and p99 latency. nullopt = not measured.
+struct HeadlineValues {
+  std::optional<double> error_rate; // fraction 0..1
+  std::optional<double> latency_p50_seconds;
+  std::optional<double> latency_p99_seconds;
+};
+HeadlineValues headline_values(const Verdict &verdict);
 
 JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Verdict &verdict);
 std::string build_text_details(const RunInfo &run, const Verdict &verdict);
