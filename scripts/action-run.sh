@@ -5,6 +5,7 @@
 # flag ("--reason" + "" + "--push" recorded the reason "--push" and skipped the push).
 #   RELGATE_STEP (required), RELGATE_ARGS, RELGATE_EVIDENCE, RELGATE_POLICY, RELGATE_FORMAT,
 #   RELGATE_FAIL_ON_DENY (true|false), RELGATE_OUTPUT (write the report there instead of stdout),
+#   RELGATE_EVIDENCE_KEY_PEM (the evidence signing key itself; written to a 0600 temp file),
 #   RELGATE_BIN_DIR (default: build/bin beside this script; set but EMPTY = the install step failed,
 #   and nothing runs: an unverified local build is never a fallback)
 set -uo pipefail
@@ -34,8 +35,8 @@ fail_usage() { # $1 = message
 }
 
 case "$step" in
-  verify-signature|scan-gate|slo-check|promote|rollback|evidence) ;;
-  *) fail_usage "unknown step '$step' (expected verify-signature, scan-gate, slo-check, promote, rollback or evidence)" ;;
+  verify-signature|scan-gate|slo-check|promote|rollback|evidence|install) ;;
+  *) fail_usage "unknown step '$step' (expected verify-signature, scan-gate, slo-check, promote, rollback, evidence or install)" ;;
 esac
 case "${RELGATE_FAIL_ON_DENY:-true}" in
   true|false) ;;
@@ -56,6 +57,14 @@ if [ -n "$output" ] && [ -d "$output" ]; then
 fi
 if [ -z "$bin_dir" ]; then
   fail_usage "relgate is not installed: the install step failed (see its error above); nothing was run"
+fi
+if [ "$step" = install ]; then
+  # Only the install: relgate is on PATH for the job's later run: steps; nothing decides here.
+  for exe in verify-signature scan-gate slo-check promote rollback evidence; do
+    [ -x "$bin_dir/$exe" ] || fail_usage "$bin_dir/$exe not found"
+  done
+  echo "relgate: installed; the steps are on PATH for later steps of this job" >&2
+  exit 0
 fi
 if [ ! -x "$bin_dir/$step" ]; then
   fail_usage "$bin_dir/$step not found: run scripts/bootstrap.sh first"
@@ -83,6 +92,17 @@ fi
 [ -n "${RELGATE_EVIDENCE:-}" ] && argv+=("--evidence=$RELGATE_EVIDENCE")
 [ -n "${RELGATE_POLICY:-}" ] && argv+=("--policy=$RELGATE_POLICY")
 [ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=("--format=$RELGATE_FORMAT")
+
+# evidence-key: the PEM itself (a secret), for this step only: a 0600 file in the runner's temp
+# folder, named by RELGATE_EVIDENCE_KEY for the binary, removed when the step ends.
+if [ -n "${RELGATE_EVIDENCE_KEY_PEM:-}" ]; then
+  key_file=$(umask 077 && mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/relgate-evidence-key.XXXXXX") ||
+    fail_usage "evidence-key: cannot create a temporary key file"
+  trap 'rm -f -- "$key_file"' EXIT
+  printf '%s\n' "$RELGATE_EVIDENCE_KEY_PEM" > "$key_file" || fail_usage "evidence-key: cannot write the key file"
+  export RELGATE_EVIDENCE_KEY="$key_file"
+fi
+unset RELGATE_EVIDENCE_KEY_PEM
 
 size_before=$(output_size)
 report_written=0

@@ -251,7 +251,24 @@ else
   echo "note: the $made_by release has no SHA256SUMS.sig; verify-signature through the action not run"
 fi
 
-# 9. build-from-source: bootstrap.sh runs with the build profile and the six targets (a recording
+# 9. evidence-key signs the records (the PEM from a secret, in a 0600 file removed after the step);
+#    step: install only puts relgate on PATH.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TMP/evidence.key" 2>/dev/null
+openssl pkey -in "$TMP/evidence.key" -pubout -out "$TMP/evidence.pub" 2>/dev/null
+harness signed step=scan-gate "args=$scan_args" evidence=signed.json "evidence-key=$(cat "$TMP/evidence.key")" release-base-url="$base"
+expect_rc 0 "signed run"
+run "$RELGATE_BIN_DIR/evidence" verify --evidence "$ws/signed.json" --key "$TMP/evidence.pub" --format json
+expect_rc 0 "the record verifies against the evidence key's public half"
+expect_eq "$(jq -r ".signed_records" <<<"$out" 2>/dev/null)" 1 "the evidence record is signed"
+run "$RELGATE_BIN_DIR/evidence" verify --evidence "$ws/release.json" --format json
+expect_eq "$(jq -r ".signed_records" <<<"$out" 2>/dev/null)" 0 "without evidence-key the first run's record is unsigned"
+expect_eq "$(find "$TMP/runners/signed" -name 'relgate-evidence-key.*' | wc -l)" 0 "the key file is gone after the step"
+harness install step=install release-base-url="$base"
+expect_rc 0 "step: install"
+expect_eq "$(r .outputs.decision)" "" "install decides nothing"
+expect_eq "$(r '.path_added | length')" 1 "install put relgate on PATH"
+
+# 10. build-from-source: bootstrap.sh runs with the build profile and the six targets (a recording
 #    stand-in here: the tests never compile the tree twice), the build folder is cached by version.
 cat > "$action/scripts/bootstrap.sh" <<'SH'
 #!/usr/bin/env bash
