@@ -30,7 +30,7 @@ const table = JSON.parse(fs.readFileSync(arg('--table'), 'utf8'));
 const resultPath = arg('--result');
 const tools = process.env.RELGATE_CI_TOOLS;
 if (!tools) throw new Error('RELGATE_CI_TOOLS unset (folder with node_modules/yaml)');
-const YAML = createRequire(path.join(tools, 'package.json'))('yaml');
+const YAML = createRequire(path.resolve(tools, 'package.json'))('yaml');
 
 const action = YAML.parse(fs.readFileSync(path.join(actionDir, 'action.yml'), 'utf8'));
 if (action?.runs?.using !== 'composite') throw new Error('action.yml: runs.using is not composite');
