@@ -49,11 +49,35 @@ case "$format" in
   *) fail_usage "format: '$format' is not text, json, sarif or junit" ;;
 esac
 output=${RELGATE_OUTPUT:-}
+report_name=$output
 case "$output" in
   *$'\n'* | *$'\r'*) fail_usage "output: the file name holds a line break" ;;
 esac
 if [ -n "$output" ] && [ -d "$output" ]; then
   fail_usage "output: '$output' is a folder"
+fi
+# The report file stays inside the workspace (or the runner's temp folder): resolved with every
+# symlink followed, so neither '..' nor a symlinked folder from the checkout sends it elsewhere; and
+# never the runner's own command files (a report moved over $GITHUB_ENV would set variables such as
+# BASH_ENV or LD_PRELOAD, from report text, for every later step of the job).
+if [ -n "$output" ]; then
+  resolved_output=$(realpath -m -- "$output") || fail_usage "output: cannot resolve '$output'"
+  workspace=$(realpath -m -- "${GITHUB_WORKSPACE:-$PWD}")
+  runner_temp=
+  [ -n "${RUNNER_TEMP:-}" ] && runner_temp=$(realpath -m -- "$RUNNER_TEMP")
+  case "$resolved_output" in
+    "$workspace"/*) ;;
+    *) if [ -z "$runner_temp" ] || [[ $resolved_output != "$runner_temp"/* ]]; then
+         fail_usage "output: '$output' resolves to '$resolved_output', outside the workspace and the runner's temp folder"
+       fi ;;
+  esac
+  [ -n "$runner_temp" ] && [[ $resolved_output == "$runner_temp"/_runner_file_commands/* ]] &&
+    fail_usage "output: '$output' is among the runner's command files"
+  for command_file in GITHUB_ENV GITHUB_PATH GITHUB_OUTPUT GITHUB_STATE GITHUB_STEP_SUMMARY; do
+    [ -n "${!command_file:-}" ] && [ "$resolved_output" = "$(realpath -m -- "${!command_file}")" ] &&
+      fail_usage "output: '$output' is \$$command_file"
+  done
+  output=$resolved_output
 fi
 if [ -z "$bin_dir" ]; then
   fail_usage "relgate is not installed: the install step failed (see its error above); nothing was run"
@@ -130,7 +154,7 @@ if [ "$(output_size)" = "$size_before" ] && [ "$code" != 0 ] && [ "$code" != 1 ]
   publish_error_outputs "$code"
 fi
 if [ "$report_written" = 1 ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
-  printf 'report=%s\n' "$output" >> "$GITHUB_OUTPUT"
+  printf 'report=%s\n' "$report_name" >> "$GITHUB_OUTPUT"
 fi
 if [ "${RELGATE_FAIL_ON_DENY:-true}" = false ] && { [ $code = 1 ] || [ $code = 3 ]; }; then
   echo "relgate: $step decided with exit $code; not failing the job (fail-on-deny: false)" >&2
