@@ -21,9 +21,8 @@ escape_data() {
   printf '%s' "${text//$'\n'/'%0A'}"
 }
 
-# Usage errors happen before the binary decides anything: still publish decision=ERROR (only when
-# the binary did not write its own outputs), so `if: steps.x.outputs.decision == 'ALLOW'` is false.
-output_size() { [ -n "${GITHUB_OUTPUT:-}" ] && [ -f "$GITHUB_OUTPUT" ] && wc -c < "$GITHUB_OUTPUT" || echo 0; }
+# Usage errors happen before the binary decides anything: still publish decision=ERROR (also after
+# the binary wrote its own outputs and then failed), so `if: steps.x.outputs.decision == 'ALLOW'` is false.
 publish_error_outputs() { # $1 = exit code
   [ -n "${GITHUB_OUTPUT:-}" ] || return 0
   printf 'decision=ERROR\nexit-code=%s\n' "$1" >> "$GITHUB_OUTPUT"
@@ -128,7 +127,6 @@ if [ -n "${RELGATE_EVIDENCE_KEY_PEM:-}" ]; then
 fi
 unset RELGATE_EVIDENCE_KEY_PEM
 
-size_before=$(output_size)
 report_written=0
 if [ -n "$output" ]; then
   # The report goes to the file byte-exact (the binary does not guard a regular file, and the
@@ -150,7 +148,11 @@ else
   "$bin_dir/$step" "${argv[@]}"
   code=$?
 fi
-if [ "$(output_size)" = "$size_before" ] && [ "$code" != 0 ] && [ "$code" != 1 ] && [ "$code" != 3 ]; then
+# Any exit but 0, 1 and 3 is an error, whatever the binary wrote to $GITHUB_OUTPUT before it
+# crashed or before the report could not be moved into place: decision=ERROR is appended last (the
+# runner keeps the last value of a repeated output), so a `decision == 'ALLOW'` check downstream
+# never sees the ALLOW of a step that failed.
+if [ "$code" != 0 ] && [ "$code" != 1 ] && [ "$code" != 3 ]; then
   publish_error_outputs "$code"
 fi
 if [ "$report_written" = 1 ] && [ -n "${GITHUB_OUTPUT:-}" ]; then

@@ -67,4 +67,13 @@ expect_eq "$(last_output report)" reports/scan.txt "report output keeps the name
 action_run RELGATE_OUTPUT="$rtemp/relgate-report.txt"
 expect_rc 0 "output in the runner's temp folder still works"
 
+# ---- GitHub: a crash after the outputs were written ---------------------------------------------
+action_run STUB_MODE=crash
+expect_rc 139 "the crash fails the step"
+expect_eq "$(last_output decision)" ERROR "a crashed step's decision is ERROR, not the ALLOW it wrote first"
+expect_eq "$(last_output exit-code)" 139 "a crashed step's exit-code is the crash"
+action_run STUB_MODE=crash RELGATE_FAIL_ON_DENY=false RELGATE_OUTPUT=reports/crash.txt
+expect_rc 139 "fail-on-deny false does not hide a crash"
+expect_eq "$(last_output decision)" ERROR "crash with output and fail-on-deny false: decision ERROR"
+
 finish
