@@ -90,12 +90,24 @@ mkdir -p -- "$download_dir" "$install_root"
 tarball="$download_dir/$name"
 
 sha_of() { sha256sum -- "$1" | cut -d' ' -f1; }
+# A release tarball is a few MB; a mirror that sends more (or never stops) is refused at this size
+# instead of filling the runner's disk before the checksum can say no.
+max_bytes=$((128 * 1024 * 1024))
+
+# Everything from here reads ONE private copy (a fresh 0700 folder): the copy is hashed, listed and
+# unpacked, so nothing that can write the shared download/cache folder (another job of a
+# self-hosted runner, a cache restore) can swap the file between the check and the unpack.
+private=$(mktemp -d "$install_root/.relgate-verify.XXXXXX") || die "cannot create a private folder in $install_root"
+trap 'rm -rf -- "$private"' EXIT
+copy="$private/$name"
 
 source=cache
 if [ -f "$tarball" ] && [ ! -L "$tarball" ]; then
   # Cache hit (actions/cache restored it, or a self-hosted runner kept it): verified again, it
   # costs one hash of a few MB; a mismatch is a tampered cache and is never used.
-  actual=$(sha_of "$tarball")
+  head -c $((max_bytes + 1)) -- "$tarball" > "$copy" || die "cannot copy the cached $name"
+  [ "$(stat -c %s -- "$copy")" -le "$max_bytes" ] || { rm -f -- "$tarball"; die "cached $name is larger than $max_bytes bytes: refusing the tampered cache entry (nothing unpacked)"; }
+  actual=$(sha_of "$copy")
   if [ "$actual" != "$pinned" ]; then
     rm -f -- "$tarball"
     die "cached $name has SHA-256 $actual, action.yml pins $pinned: refusing the tampered cache entry (nothing unpacked)"
@@ -103,24 +115,32 @@ if [ -f "$tarball" ] && [ ! -L "$tarball" ]; then
 else
   source=download
   rm -f -- "$tarball"
-  partial=$(mktemp "$download_dir/.download.XXXXXX")
-  trap 'rm -f -- "$partial"' EXIT
   echo "relgate: downloading $url" >&2
-  curl --fail --silent --show-error --location "${proto[@]}" --retry 3 --retry-delay 2 \
-    --connect-timeout 20 --max-time 300 --output "$partial" -- "$url" ||
-    die "download of $url failed"
-  actual=$(sha_of "$partial")
+  # --max-filesize stops a download that announces its size; `ulimit -f` stops one that does not
+  # (curl dies of SIGXFSZ, or fails to write, at the cap); either way the size check below says why.
+  curl_status=0
+  (
+    ulimit -f $((max_bytes / 1024 + 1))
+    exec curl --fail --silent --show-error --location "${proto[@]}" --retry 3 --retry-delay 2 \
+      --connect-timeout 20 --max-time 300 --max-filesize "$max_bytes" --output "$copy" -- "$url"
+  ) 2> "$private/curl.err" || curl_status=$?
+  if [ "$curl_status" = 63 ] || { [ -f "$copy" ] && [ "$(stat -c %s -- "$copy")" -gt "$max_bytes" ]; }; then
+    die "$name from $base is larger than $max_bytes bytes: refusing it (nothing unpacked)"
+  fi
+  [ "$curl_status" = 0 ] || die "download of $url failed: $(head -c 500 "$private/curl.err")"
+  actual=$(sha_of "$copy")
   if [ "$actual" != "$pinned" ]; then
     die "$name from $base has SHA-256 $actual, action.yml pins $pinned: refusing it (nothing unpacked)"
   fi
-  mv -f -- "$partial" "$tarball"
-  trap - EXIT
+  # Kept for actions/cache (saved after this step): written beside it, renamed into place.
+  partial=$(mktemp "$download_dir/.download.XXXXXX")
+  cp -- "$copy" "$partial" && mv -f -- "$partial" "$tarball" || { rm -f -- "$partial"; die "cannot keep $name in $download_dir"; }
 fi
 
 # Only now is anything unpacked. Even a pinned tarball may hold only relgate-<version>/...
 top="relgate-$version"
-listing=$(tar -tzf "$tarball") || die "$name is not a readable tar.gz"
-types=$(tar -tvzf "$tarball" | cut -c1 | sort -u | tr -d '\n') || die "$name is not a readable tar.gz"
+listing=$(tar -tzf "$copy") || die "$name is not a readable tar.gz"
+types=$(tar -tvzf "$copy" | cut -c1 | sort -u | tr -d '\n') || die "$name is not a readable tar.gz"
 case "$types" in *[!d-]*) die "$name holds links or special files (entry types '$types'); only files and folders are unpacked" ;; esac
 while IFS= read -r entry; do
   case "$entry" in
@@ -134,7 +154,7 @@ done <<< "$listing"
 dest="$install_root/relgate-$version-linux-$arch"
 rm -rf -- "$dest"
 mkdir -p -- "$dest"
-tar -xzf "$tarball" -C "$dest" --no-same-owner --no-same-permissions --delay-directory-restore ||
+tar -xzf "$copy" -C "$dest" --no-same-owner --no-same-permissions --delay-directory-restore ||
   die "unpacking $name failed"
 bin_dir="$dest/$top/bin"
 for step in verify-signature scan-gate slo-check promote rollback evidence; do

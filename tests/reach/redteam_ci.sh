@@ -5,6 +5,9 @@
 #   later step); '..' and a symlinked folder from the checkout are resolved first.
 # - action-run.sh: a step that wrote decision=ALLOW and then crashed (or whose report could not be
 #   moved into place) must publish decision=ERROR, not leave the ALLOW as the output.
+# - action-install.sh: the tarball that is unpacked is the one that was hashed (a writer of the shared
+#   download/cache folder swapped it between the check and `tar -x`); a mirror that sends more than
+#   any release (or never stops) is cut off at a size cap instead of filling the runner's disk.
 # The wrappers run directly with stand-in executables (fast: no runner, no compile).
 source "$(dirname "$0")/../cli/lib.sh"
 src=$RELGATE_SOURCE_DIR
@@ -75,5 +78,87 @@ expect_eq "$(last_output exit-code)" 139 "a crashed step's exit-code is the cras
 action_run STUB_MODE=crash RELGATE_FAIL_ON_DENY=false RELGATE_OUTPUT=reports/crash.txt
 expect_rc 139 "fail-on-deny false does not hide a crash"
 expect_eq "$(last_output decision)" ERROR "crash with output and fail-on-deny false: decision ERROR"
+
+# ---- GitHub: the install -------------------------------------------------------------------------
+case "$(uname -m)" in
+  x86_64) runner_arch=X64 arch=amd64 ;;
+  aarch64) runner_arch=ARM64 arch=arm64 ;;
+  *) skip "no relgate release arch for $(uname -m)" ;;
+esac
+version=0.1.0
+tarball_name="relgate-$version-linux-$arch.tar.gz"
+make_release() { # make_release DIR MARK: a release-shaped tarball whose executables echo MARK
+  local stage="$TMP/stage-$2/relgate-$version"
+  mkdir -p "$stage/bin" "$1"
+  for exe in verify-signature scan-gate slo-check promote rollback evidence; do
+    printf '#!/bin/sh\necho %s\n' "$2" > "$stage/bin/$exe"
+    chmod 755 "$stage/bin/$exe"
+  done
+  tar -czf "$1/$tarball_name" -C "$TMP/stage-$2" "relgate-$version"
+}
+make_release "$TMP/good" good
+make_release "$TMP/evil" evil
+pinned=$(sha256sum "$TMP/good/$tarball_name" | cut -d' ' -f1)
+# install NAME KEY=VALUE...: scripts/action-install.sh with the pin, on a fresh runner folder.
+install() {
+  local dir="$TMP/install-$1"; shift
+  mkdir -p "$dir/tool-cache" "$dir/temp"
+  : > "$dir/github_output"
+  install_dir=$dir
+  run env RELGATE_VERSION="$version" "RELGATE_SHA256_${arch^^}=$pinned" RUNNER_OS=Linux RUNNER_ARCH="$runner_arch" \
+    RELGATE_DOWNLOAD_DIR="$dir/tool-cache/relgate-release" RELGATE_INSTALL_DIR="$dir/temp/relgate" \
+    GITHUB_OUTPUT="$dir/github_output" GITHUB_PATH="$dir/github_path" "$@" "$src/scripts/action-install.sh"
+}
+
+# TOCTOU: the cached tarball is swapped right after it was hashed (a sha256sum on PATH that does
+# the swap stands for a concurrent writer of the shared folder).
+mkdir -p "$TMP/install-toctou/tool-cache/relgate-release/$version" "$TMP/swap-bin"
+cp "$TMP/good/$tarball_name" "$TMP/install-toctou/tool-cache/relgate-release/$version/"
+cat > "$TMP/swap-bin/sha256sum" <<SH
+#!/bin/sh
+/usr/bin/sha256sum "\$@"
+cp "$TMP/evil/$tarball_name" "$TMP/install-toctou/tool-cache/relgate-release/$version/$tarball_name"
+SH
+chmod +x "$TMP/swap-bin/sha256sum"
+install toctou PATH="$TMP/swap-bin:$PATH"
+expect_rc 0 "install from the cache"
+installed="$TMP/install-toctou/temp/relgate/relgate-$version-linux-$arch/relgate-$version/bin/promote"
+expect_eq "$("$installed" 2>/dev/null)" good "the unpacked binary is the one that was verified, not the one swapped in after the check"
+
+# A hostile mirror: a response larger than any release, and one that never ends (no length).
+if command -v python3 >/dev/null; then
+  cat > "$TMP/mirror.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+    def log_message(self, *a): pass
+    def do_GET(self):
+        self.send_response(200)
+        if self.path.startswith("/sized/"):
+            self.send_header("Content-Length", str(1 << 30))
+        self.end_headers()
+        chunk = b"\0" * (1 << 20)
+        try:
+            for _ in range(1024):  # 1 GiB at most, then close
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+  coproc mirror { exec python3 "$TMP/mirror.py"; }
+  mirror_pid=$mirror_PID
+  trap 'kill $mirror_pid 2>/dev/null' EXIT
+  read -r -t 10 mirror_port <&"${mirror[0]}" || fail "the hostile mirror did not start"
+  for kind in sized endless; do
+    started=$SECONDS
+    install "big-$kind" RELGATE_RELEASE_BASE_URL="http://127.0.0.1:$mirror_port/$kind"
+    expect_rc 2 "a $kind oversized download is refused"
+    expect_contains "$err" "is larger than" "the $kind oversized download is named as too large"
+    [ $((SECONDS - started)) -lt 60 ] || fail "the $kind oversized download took $((SECONDS - started)) s"
+    expect_eq "$(find "$TMP/install-big-$kind" -type f -size +1M | wc -l)" 0 "nothing of the $kind download is left behind"
+  done
+fi
 
 finish
