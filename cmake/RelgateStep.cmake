@@ -1,6 +1,11 @@
 # relgate_add_step(<name> SOURCES <files...> [LIBRARIES <targets...>])
 # Builds the step as a library relgate_<name with _> (what tests link) and the executable <name>
-# from main.cpp beside it.
+# from main.cpp beside it, which the target relgate_executables collects (what
+# `scripts/bootstrap.sh --profile build|demo` builds: no tests).
+include(${CMAKE_CURRENT_LIST_DIR}/Pch.cmake)
+if(NOT TARGET relgate_executables)
+  add_custom_target(relgate_executables)
+endif()
 function(relgate_add_step name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
   string(REPLACE "-" "_" lib_suffix ${name})
@@ -9,9 +14,14 @@ function(relgate_add_step name)
   target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${lib} PUBLIC relgate_common ${ARG_LIBRARIES} PRIVATE relgate_warnings)
   set_property(GLOBAL APPEND PROPERTY RELGATE_STEP_LIBRARIES ${lib})
+  list(LENGTH ARG_SOURCES source_count)
+  if(source_count GREATER 3)
+    relgate_precompile(${lib})
+  endif()
   add_executable(${name} main.cpp)
   target_link_libraries(${name} PRIVATE ${lib} relgate_warnings)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  add_dependencies(relgate_executables ${name})
 endfunction()
 # (relgate_add_step also records the library in RELGATE_STEP_LIBRARIES so fuzz targets can link all steps.)

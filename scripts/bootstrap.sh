@@ -1,19 +1,55 @@
 #!/usr/bin/env bash
 # Installs the Debian packages relgate needs (only what is missing), then configures and builds.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
-#   BUILD_DIR (default build/)   RELGATE_WERROR (default OFF; CI sets ON)
+#
+#   scripts/bootstrap.sh [--profile build|demo|test] [--build-dir DIR] [--targets "t1 t2"]
+#     --profile build  compiler, CMake/Ninja and the libraries; builds the executables only
+#     --profile demo   build + what scripts/demo.sh runs (git, jq, curl, python3, wrk, Prometheus)
+#     --profile test   (default) everything: test libraries, the real servers and peers, clang for
+#                      the sanitizer build; builds the whole tree with its tests
+#     --build-dir DIR  (default $BUILD_DIR, else build/)
+#     --targets "..."  build only these CMake targets (default: the profile's)
+#   A new build folder made for build/demo is configured without tests (-DRELGATE_TESTS=OFF); an
+#   existing one keeps its setting (so `ctest` in it keeps working) and only the executables, or
+#   the targets asked for, are built. test turns tests on.
+#   RELGATE_WERROR (default OFF; CI sets ON)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Build: compiler, CMake/Ninja and the six libraries. Tests and demo: the real servers and peers.
-packages=(
+profile=test
+build_dir=${BUILD_DIR:-build}
+targets=""
+while (($#)); do
+  case $1 in
+    --profile) profile=${2:?--profile needs build, demo or test}; shift 2 ;;
+    --profile=*) profile=${1#*=}; shift ;;
+    --build-dir) build_dir=${2:?--build-dir needs a folder}; shift 2 ;;
+    --build-dir=*) build_dir=${1#*=}; shift ;;
+    --targets) targets=${2?--targets needs a list}; shift 2 ;;
+    --targets=*) targets=${1#*=}; shift ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bootstrap: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# build: what compiling needs. demo: what scripts/demo.sh runs. test: the unit-test library, the
+# real servers and peers the tests start, and clang for the sanitizer and libFuzzer build.
+build_packages=(
   g++ cmake ninja-build pkg-config
   libboost-program-options-dev rapidjson-dev libcurl4-openssl-dev libssl-dev
-  libtomlplusplus-dev doctest-dev libre2-dev
-  git jq openssl curl ca-certificates python3 procps rsync strace
-  prometheus nginx wrk hyperfine time
-  clang libclang-rt-14-dev
+  libtomlplusplus-dev libre2-dev
 )
+demo_packages=(git jq openssl curl ca-certificates python3 wrk prometheus)
+test_packages=(
+  doctest-dev procps rsync strace nginx hyperfine time
+  clang libclang-rt-14-dev clang-format-14
+)
+case $profile in
+  build) packages=("${build_packages[@]}") ;;
+  demo) packages=("${build_packages[@]}" "${demo_packages[@]}") ;;
+  test) packages=("${build_packages[@]}" "${demo_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "bootstrap: --profile is build, demo or test, not '$profile'" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -35,9 +71,22 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-build_dir=${BUILD_DIR:-build}
 werror=${RELGATE_WERROR:-OFF}
-if [ ! -f "$build_dir/build.ninja" ] || ! grep -q "RELGATE_WERROR:BOOL=$werror" "$build_dir/CMakeCache.txt" 2>/dev/null; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR="$werror"
+cache="$build_dir/CMakeCache.txt"
+configure=()
+if [ ! -f "$build_dir/build.ninja" ]; then
+  configure=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR="$werror")
+  if [ "$profile" = test ]; then configure+=(-DRELGATE_TESTS=ON); else configure+=(-DRELGATE_TESTS=OFF); fi
+else
+  grep -q "^RELGATE_WERROR:BOOL=$werror\$" "$cache" || configure+=(-DRELGATE_WERROR="$werror")
+  if [ "$profile" = test ] && ! grep -q '^RELGATE_TESTS:BOOL=ON$' "$cache"; then configure+=(-DRELGATE_TESTS=ON); fi
 fi
-cmake --build "$build_dir" -j "$(nproc)"
+if ((${#configure[@]})); then
+  cmake -S . -B "$build_dir" "${configure[@]}"
+fi
+
+# The executables only, unless the profile is test or targets were named.
+if [ -z "$targets" ] && [ "$profile" != test ]; then targets=relgate_executables; fi
+target_args=()
+for target in $targets; do target_args+=(--target "$target"); done
+cmake --build "$build_dir" -j "$(nproc)" "${target_args[@]}"

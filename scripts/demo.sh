@@ -10,8 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-scripts/bootstrap.sh
-export PATH="$root/build/bin:$PATH"
+# Only the demo's packages and the executables it runs (no tests): the first decision comes sooner.
+build_dir=${BUILD_DIR:-build}
+scripts/bootstrap.sh --profile demo --build-dir "$build_dir" \
+  --targets "verify-signature scan-gate slo-check promote rollback evidence"
+case $build_dir in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+export PATH="$build_dir/bin:$PATH"
 export RELGATE_POLICY_DIR="$root/policies"
 # Local run, real clock: relgate pins time only with --now (tests, drills); it refuses RELGATE_NOW.
 unset GITHUB_ACTIONS GITLAB_CI RELGATE_NOW
