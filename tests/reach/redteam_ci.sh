@@ -8,8 +8,12 @@
 # - action-install.sh: the tarball that is unpacked is the one that was hashed (a writer of the shared
 #   download/cache folder swapped it between the check and `tar -x`); a mirror that sends more than
 #   any release (or never stops) is cut off at a size cap instead of filling the runner's disk.
+# - workflows: every job that reads a secret (other than GITHUB_TOKEN) names an environment, since
+#   a repository secret reaches the workflow file of any branch (workflow_dispatch, a pushed tag or
+#   branch): the evidence key, the GitOps token and the release key stay behind deployment rules.
 # The wrappers run directly with stand-in executables (fast: no runner, no compile).
 source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/gitlab_lib.bash"
 src=$RELGATE_SOURCE_DIR
 
 # A stand-in relgate bin folder: every step writes decision=ALLOW to $GITHUB_OUTPUT and a report
@@ -159,6 +163,29 @@ PY
     [ $((SECONDS - started)) -lt 60 ] || fail "the $kind oversized download took $((SECONDS - started)) s"
     expect_eq "$(find "$TMP/install-big-$kind" -type f -size +1M | wc -l)" 0 "nothing of the $kind download is left behind"
   done
+fi
+
+# ---- The workflows: secrets only in jobs with an environment ------------------------------------
+if command -v node >/dev/null && command -v npm >/dev/null && command -v rsync >/dev/null; then
+  gitlab_tools # the pinned CI clients (yaml for this check, gitlab-ci-local below)
+  cat > "$TMP/secret_scope.mjs" <<'JS'
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+const YAML = createRequire(process.env.TOOLS + '/node_modules/')('yaml');
+let bad = 0;
+for (const file of process.argv.slice(2)) {
+  const wf = YAML.parse(fs.readFileSync(file, 'utf8'));
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    const secrets = [...JSON.stringify(job).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map(m => m[1]).filter(n => n !== 'GITHUB_TOKEN');
+    if (secrets.length && !job.environment) { console.log(`${file}: job ${id} reads ${[...new Set(secrets)].join(', ')} without an environment`); bad++; }
+  }
+}
+process.exit(bad ? 1 : 0);
+JS
+  run env TOOLS="$tools" node "$TMP/secret_scope.mjs" "$src/examples/github/release.yml" "$src/.github/workflows/release.yml" "$src/.github/workflows/ci.yml"
+  expect_rc 0 "every job that reads a secret names an environment (deployment rules guard the secret)"
+else
+  echo "note: node, npm or rsync missing: the workflow and GitLab checks did not run"
 fi
 
 finish
