@@ -4,13 +4,14 @@
 #include "repo_layout.hpp"
 
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -99,12 +100,17 @@ Result<void> write_work_tree_file(const std::string &path, const std::string &co
   return ok_result();
 }
 
+// Jitter comes from OpenSSL's CSPRNG, not std::random_device: in the static libstdc++ of the
+// portable build that calls arc4random (GLIBC_2.36; cmake/portable/arc4random.cpp keeps the floor
+// at 2.35). Without randomness the retry waits the midpoint: jitter only spreads concurrent pushers.
 void sleep_before_retry(const PublishOptions &options, int attempt)
 {
-  static std::mt19937 random(std::random_device{}());
-  auto base = options.backoff.count() * attempt;
-  std::uniform_int_distribution<long long> jitter(0, base + 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter(random)));
+  const long long base = options.backoff.count() * attempt;
+  long long jitter = (base + 1) / 2;
+  std::uint64_t random = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char *>(&random), sizeof random) == 1)
+    jitter = static_cast<long long>(random % static_cast<std::uint64_t>(base + 2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter));
 }
 
 } // namespace
