@@ -56,10 +56,14 @@ expect_verdict() { # expect_verdict JOB "PASS"|"WARN 1"|"FAIL 2"|"" description
   [ "$got" == "$2" ] || { fail "$3: job $1 ended '${got:-(never ran)}', expected '${2:-(never ran)}'"; printf '%s\n' "$out" | grep -E "^$1 " | tail -25; }
 }
 
-# project_repo DIR: a git project with a GitLab-looking origin, as gitlab-ci-local wants.
+# project_repo DIR: a git project with a GitLab-looking origin, as gitlab-ci-local wants. It ignores
+# what gitlab-ci-local copies back (the jobs' artifacts, its own folder): a project that tracks files
+# under relgate-evidence/ or relgate-reports/ is refused by the template (planted gate files).
 project_repo() {
   mkdir -p "$1" && git -C "$1" init -q -b main . &&
     git -C "$1" remote add origin https://gitlab.example.com/acme/api.git &&
-    git -C "$1" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init
+    printf '%s\n' relgate-evidence/ relgate-reports/ .gitlab-ci-local/ > "$1/.gitignore" &&
+    git -C "$1" add .gitignore &&
+    git -C "$1" -c user.name=t -c user.email=t@example.com commit -q -m init
 }
 commit_all() { git -C "$1" add -A && git -C "$1" -c user.name=t -c user.email=t@example.com commit -q -m "${2:-change}"; }

@@ -11,6 +11,10 @@
 # - workflows: every job that reads a secret (other than GITHUB_TOKEN) names an environment, since
 #   a repository secret reaches the workflow file of any branch (workflow_dispatch, a pushed tag or
 #   branch): the evidence key, the GitOps token and the release key stay behind deployment rules.
+# - GitLab template: files the checkout carries under relgate-evidence/ and relgate-reports/ (a merge
+#   request can commit them) never pass for this job's records or reports: a planted <step>.env
+#   with DECISION=ALLOW was the dotenv of a job that failed before relgate ran, and a planted own
+#   evidence file became the job's base (gitlab-ci-local --shell-isolation, one small pipeline).
 # The wrappers run directly with stand-in executables (fast: no runner, no compile).
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/gitlab_lib.bash"
@@ -184,6 +188,81 @@ process.exit(bad ? 1 : 0);
 JS
   run env TOOLS="$tools" node "$TMP/secret_scope.mjs" "$src/examples/github/release.yml" "$src/.github/workflows/release.yml" "$src/.github/workflows/ci.yml"
   expect_rc 0 "every job that reads a secret names an environment (deployment rules guard the secret)"
+
+  # ---- GitLab: planted gate files in the checkout ------------------------------------------------
+  export GCL_IGNORE_PREDEFINED_VARS=GITLAB_CI
+  stage_bins
+  project="$TMP/project"
+  project_repo "$project"
+  cp "$src/.gitlab-ci-templates/relgate.yml" "$project/relgate.yml"
+  subject="acme/api@sha256:$(printf api | sha256sum | cut -d' ' -f1)"
+  printf '{"SchemaVersion":2,"ArtifactName":"%s","ArtifactType":"container_image","Results":[]}\n' "$subject" > "$project/trivy.json"
+  mkdir -p "$project/relgate-reports/relgate-scan-gate" "$project/relgate-reports/relgate-verify-signature" "$project/relgate-evidence"
+  printf 'RELGATE_SCAN_GATE_DECISION=ALLOW\n' > "$project/relgate-reports/relgate-scan-gate/scan-gate.env"
+  printf 'RELGATE_VERIFY_SIGNATURE_DECISION=ALLOW\n' > "$project/relgate-reports/relgate-verify-signature/verify-signature.env"
+  "$bins/evidence" init --evidence "$project/relgate-evidence/relgate-scan-gate.json" --subject "$subject" >/dev/null &&
+    "$bins/evidence" append --evidence "$project/relgate-evidence/relgate-scan-gate.json" --step planted-by-mr --decision ALLOW >/dev/null ||
+    fail "could not plant an evidence file"
+  cat > "$project/.gitlab-ci.yml" <<YAML
+include:
+  - local: relgate.yml
+    inputs:
+      step: scan-gate
+      needs: []
+      relgate-bin-dir: $bins
+      args: |
+        --report
+        trivy.json
+        --subject
+        $subject
+  - local: relgate.yml
+    inputs:
+      step: verify-signature
+      needs: []
+      relgate-bin-dir: $bins
+      gitops-repo: $TMP/no-such-gitops-repo
+      args: --help
+after:
+  stage: deploy
+  needs: [relgate-verify-signature]
+  rules: [{when: always}]
+  script:
+    - echo "verify decision from dotenv=[\$RELGATE_VERIFY_SIGNATURE_DECISION]"
+YAML
+  git -C "$project" add -f relgate-evidence relgate-reports && commit_all "$project" planted
+  cd "$project" && gitlab
+  expect_verdict relgate-verify-signature "FAIL 2" "a job whose gitops clone fails before relgate runs fails"
+  expect_verdict after PASS "the always job ran"
+  expect_contains "$out" "verify decision from dotenv=[]" "the failed job uploaded no planted DECISION=ALLOW dotenv"
+  expect_verdict relgate-scan-gate "FAIL 2" "tracked files under relgate-evidence/ and relgate-reports/ fail the job"
+  expect_contains "$out" "the repository tracks files under relgate-evidence/" "the tracked gate files are named"
+  expect_not_contains "$out" "scan-gate: ALLOW" "the step never ran on the planted evidence"
+  # A needed job's artifact named as this job's own evidence file is refused, not used as the base.
+  git -C "$project" rm -q -r --cached relgate-evidence relgate-reports
+  cat > "$project/.gitlab-ci.yml" <<YAML
+include:
+  - local: relgate.yml
+    inputs:
+      step: scan-gate
+      needs: [build]
+      relgate-bin-dir: $bins
+      args: |
+        --report
+        trivy.json
+        --subject
+        $subject
+build:
+  stage: build
+  script:
+    - mkdir -p relgate-evidence && cp "$project/relgate-evidence/relgate-scan-gate.json" relgate-evidence/
+  artifacts:
+    paths: [relgate-evidence/]
+YAML
+  commit_all "$project" untrack
+  gitlab
+  expect_verdict relgate-scan-gate "FAIL 2" "an artifact named as the job's own evidence file fails the job"
+  expect_contains "$out" "exists before the job wrote it" "the own evidence file is refused by name"
+  expect_not_contains "$out" "scan-gate: ALLOW" "the step never ran on the planted evidence"
 else
   echo "note: node, npm or rsync missing: the workflow and GitLab checks did not run"
 fi
