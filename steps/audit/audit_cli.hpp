@@ -1,0 +1,18 @@
+// `audit`: reads the GitOps ledger and state, evidence files and health history and writes a
+// report (summary | markdown | prom | json | html). It makes no decision and appends nothing:
+// exit 0 with a report, 2 on any bad input (naming the file, the field and the fix).
+#pragma once
+
+#include <iosfwd>
+
+namespace relgate::audit
+{
+
+struct AuditIo {
+  std::ostream &out;
+  std::ostream &err;
+};
+
+int run_audit_cli(int argc, const char *const *argv, AuditIo io);
+
+} // namespace relgate::audit

@@ -1,0 +1,96 @@
+#include "markdown_writer.hpp"
+
+namespace relgate::audit
+{
+
+std::string escape_markdown(std::string_view text)
+{
+  if (text.empty())
+    return "–";
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '|':
+    case '~':
+    case '#':
+    case '!':
+    case '$':
+      out += '\\';
+      out += c;
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\r':
+      if (i + 1 < text.size() && text[i + 1] == '\n')
+        break;
+      out += "<br>";
+      break;
+    case '\n':
+      out += "<br>";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        break; // tabs and other controls would change a table's layout
+      out += c;
+    }
+  }
+  return out;
+}
+
+void MarkdownWriter::heading(int level, std::string_view text)
+{
+  m_text += std::string(static_cast<std::size_t>(level), '#') + " " + escape_markdown(text) + "\n\n";
+}
+
+void MarkdownWriter::paragraph(std::string_view text)
+{
+  m_text += escape_markdown(text) + "\n\n";
+}
+
+void MarkdownWriter::raw(std::string_view markdown)
+{
+  m_text += markdown;
+}
+
+void MarkdownWriter::bullet(std::string_view text)
+{
+  m_text += "- " + escape_markdown(text) + "\n";
+}
+
+void MarkdownWriter::table(const std::vector<std::string> &header, const std::vector<std::vector<std::string>> &rows)
+{
+  auto line = [&](const std::vector<std::string> &cells) {
+    std::string text = "|";
+    for (std::size_t i = 0; i < header.size(); ++i)
+      text += " " + escape_markdown(i < cells.size() ? cells[i] : std::string()) + " |";
+    m_text += text + "\n";
+  };
+  line(header);
+  std::string rule = "|";
+  for (std::size_t i = 0; i < header.size(); ++i)
+    rule += " --- |";
+  m_text += rule + "\n";
+  for (const auto &row : rows)
+    line(row);
+  m_text += "\n";
+}
+
+} // namespace relgate::audit
