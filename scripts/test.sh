@@ -2,7 +2,8 @@
 # Builds (via bootstrap.sh) and runs every test:
 #   1. the formatting check (clang-format 14, .clang-format), on every C++ file;
 #   2. a clang build with ASan + UBSan and libFuzzer coverage (build/sanitize): a short libFuzzer run
-#      of each fuzz target, then the whole ctest suite under the sanitizers;
+#      of each fuzz target (one per core at a time), then the ctest suite under the sanitizers
+#      (all but the tests labelled "once");
 #   3. the whole ctest suite on the gcc build (build/), whose summary ends the output.
 #   FUZZ_SECONDS (default 10 per target; 0 skips the libFuzzer runs)
 #   FUZZ_SEED (default 1, so a CI run is reproducible; 0 = a new random seed each run)
@@ -11,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-scripts/bootstrap.sh
-
 build_dir=${BUILD_DIR:-build}
+scripts/bootstrap.sh --profile test --build-dir "$build_dir"
+
 rm -rf "$build_dir/test-tmp"
 status=0
 
@@ -33,25 +34,38 @@ if [ "${SANITIZE:-1}" != 0 ] && command -v clang++ >/dev/null; then
   cmake --build "$san_dir" -j "$(nproc)"
   rm -rf "$san_dir/test-tmp"
   fuzz_seconds=${FUZZ_SECONDS:-10}
+  fuzz_one() { # fuzz_one TARGET: one single-process libFuzzer run; its status is the run's
+    local target=$1 name work dict=()
+    name=$(basename "$target")
+    work="$san_dir/test-tmp/libfuzzer/$name"
+    mkdir -p "$work"
+    cp -r "$root/tests/fuzz/seeds/$name/." "$work/" 2>/dev/null || true
+    [ -f "$root/tests/fuzz/dict/$name.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$name.dict")
+    echo "libfuzzer: $name for ${fuzz_seconds}s"
+    if ! "$target" -max_total_time="$fuzz_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -print_final_stats=0 \
+         "${dict[@]}" -artifact_prefix="$work/crash-" "$work" >"$work.log" 2>&1; then
+      echo "libfuzzer: $name FAILED (log: $work.log)"; tail -30 "$work.log"; return 1
+    fi
+  }
   if [ "$fuzz_seconds" != 0 ]; then
+    # One target per core at a time: each still gets a whole core for its fuzz_seconds.
+    running=()
     for target in "$san_dir"/fuzz/fuzz_*; do
       [ -x "$target" ] || continue
-      name=$(basename "$target")
-      work="$san_dir/test-tmp/libfuzzer/$name"
-      mkdir -p "$work"
-      cp -r "$root/tests/fuzz/seeds/$name/." "$work/" 2>/dev/null || true
-      dict=()
-      [ -f "$root/tests/fuzz/dict/$name.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$name.dict")
-      echo "libfuzzer: $name for ${fuzz_seconds}s"
-      if ! "$target" -max_total_time="$fuzz_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -print_final_stats=0 \
-           "${dict[@]}" -artifact_prefix="$work/crash-" "$work" >"$work.log" 2>&1; then
-        echo "libfuzzer: $name FAILED (log: $work.log)"; tail -30 "$work.log"; status=1
+      if ((${#running[@]} >= $(nproc))); then
+        wait "${running[0]}" || status=1
+        running=("${running[@]:1}")
       fi
+      fuzz_one "$target" &
+      running+=($!)
     done
+    for pid in "${running[@]}"; do wait "$pid" || status=1; done
   fi
-  echo "sanitizers: the whole ctest suite under ASan + UBSan ($san_dir)"
+  # Tests labelled "once" (tests/reach: packaging, images, CI clients) exercise no C++ path the
+  # other tests miss; they run in the gcc pass only.
+  echo "sanitizers: the ctest suite under ASan + UBSan ($san_dir), without the tests labelled once"
   (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest --output-on-failure -j "$(nproc)") || status=1
+     ctest --output-on-failure -j "$(nproc)" -LE once) || status=1
 fi
 
 # ctest on the gcc build last, so its summary closes the output.
