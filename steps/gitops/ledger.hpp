@@ -16,7 +16,7 @@ namespace relgate::gitops
 
 struct LedgerEntry {
   int64_t seq = 0;
-  std::string action; // promote | rollback
+  std::string action; // promote | rollback | drill (one line per live drill, outcome success | failed)
   std::string release_id;
   std::string digest;
   std::string image;

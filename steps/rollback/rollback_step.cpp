@@ -1,14 +1,17 @@
 #include "rollback_step.hpp"
 
 #include "digest.hpp"
+
 #include "env_state.hpp"
 #include "evidence_trust.hpp"
 #include "git_cli.hpp"
+#include "live_drill.hpp"
 #include "pinned_clock.hpp"
 #include "publish.hpp"
 #include "repo_layout.hpp"
 #include "rollback_drill.hpp"
 #include "time_util.hpp"
+#include <unistd.h>
 
 namespace relgate::rollback
 {
@@ -90,6 +93,115 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &contex
   return std::optional<std::string>();
 }
 
+std::string executable_directory()
+{
+  char buffer[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0)
+    return ".";
+  std::string path(buffer, static_cast<std::size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
+bool is_http_url(const std::string &url)
+{
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+Result<LiveDrillRequest> live_drill_request(StepContext &context, const std::string &repo, const std::string &env)
+{
+  const auto &args = context.args;
+  LiveDrillRequest request;
+  request.repo = repo;
+  request.env = env;
+  request.to = args.value_or("to", "");
+  request.publish.push = true;
+  request.publish.remote = args.value_or("remote", "origin");
+  request.roll_forward = !args.has("no-roll-forward");
+  request.status.url = args.value_or("status-url", "");
+  if (const auto cmd = args.value("status-cmd")) {
+    request.status.cmd.push_back(*cmd);
+    for (const auto &arg : args.values("status-arg"))
+      request.status.cmd.push_back(arg);
+  } else if (!args.values("status-arg").empty()) {
+    return make_error("--status-arg goes with --status-cmd");
+  }
+  if (request.status.url.empty() == request.status.cmd.empty())
+    return make_error(
+        "--drill --live needs one of --status-url URL or --status-cmd PROGRAM: what says which digest runs");
+  if (!request.status.url.empty() && !is_http_url(request.status.url))
+    return make_error("--status-url: expected an http:// or https:// URL");
+  request.health.policy = args.value_or("post-check-policy", "");
+  if (request.health.policy.empty())
+    return make_error("--drill --live needs --post-check-policy FILE (a slo-check policy measuring error_rate and "
+                      "p99_latency)");
+  request.health.metrics_url = args.value_or("post-check-url", "");
+  request.health.prometheus = args.value_or("post-check-prometheus", "");
+  if (request.health.metrics_url.empty() == request.health.prometheus.empty())
+    return make_error("--drill --live needs one of --post-check-url URL (/metrics) or --post-check-prometheus URL");
+  if (!is_http_url(request.health.metrics_url + request.health.prometheus))
+    return make_error("--post-check-url / --post-check-prometheus: expected an http:// or https:// URL");
+  request.health.env = env;
+  request.health.slo_check = args.value_or("slo-check", executable_directory() + "/slo-check");
+  RELGATE_ASSIGN_OR_RETURN(auto window, args.duration("post-check-window"));
+  if (window)
+    request.health.window = *window;
+  RELGATE_ASSIGN_OR_RETURN(auto converge, args.duration("converge-timeout"));
+  if (converge)
+    request.converge_timeout = *converge;
+  RELGATE_ASSIGN_OR_RETURN(auto post, args.duration("post-check-timeout"));
+  if (post)
+    request.post_check_timeout = *post;
+  if (request.health.window.count() <= 0 || request.converge_timeout.count() <= 0 ||
+      request.post_check_timeout.count() <= 0)
+    return make_error("--post-check-window, --converge-timeout and --post-check-timeout must be longer than 0");
+  RELGATE_ASSIGN_OR_RETURN(auto error_rate, args.number("tolerance-error-rate"));
+  if (error_rate) {
+    if (!(*error_rate >= 0 && *error_rate <= 1))
+      return make_error("--tolerance-error-rate: a fraction 0..1 (0.005 = half a percentage point)");
+    request.tolerance.error_rate = *error_rate;
+  }
+  RELGATE_ASSIGN_OR_RETURN(auto p99, args.number("tolerance-p99"));
+  if (p99) {
+    if (!(*p99 >= 1 && *p99 <= 100))
+      return make_error("--tolerance-p99: a factor 1..100 of the baseline p99 (1.25 = 25% slower)");
+    request.tolerance.p99_ratio = *p99;
+  }
+  return request;
+}
+
+void add_live_drill_summary(StepOutcome &outcome, const std::string &env, const LiveDrillResult &drill)
+{
+  auto &a = outcome.summary.GetAllocator();
+  auto number = [](const std::optional<double> &value) { return value ? JsonValue(*value) : JsonValue(); };
+  set_member(outcome.summary, "env", env, a);
+  set_member(outcome.summary, "mode", "drill", a);
+  set_member(outcome.summary, "result", drill.success ? "success" : "failed", a);
+  set_member(outcome.summary, "failed_phase", drill.failed_phase, a);
+  JsonValue phases(rapidjson::kObjectType);
+  for (const char *phase : {"rollback", "converge", "post_check", "roll_forward"}) {
+    auto it = drill.phases_ms.find(phase);
+    set_member(phases, phase, it == drill.phases_ms.end() ? JsonValue() : JsonValue(it->second), a);
+  }
+  set_member(outcome.summary, "phases_ms", std::move(phases), a);
+  set_member(outcome.summary, "recovery_ms", JsonValue(drill.recovery_ms), a);
+  set_member(outcome.summary, "from_digest", drill.from.digest, a);
+  set_member(outcome.summary, "to_digest", drill.to.digest, a);
+  set_member(outcome.summary, "from_release", drill.from.release_id, a);
+  set_member(outcome.summary, "to_release", drill.to.release_id, a);
+  JsonValue baseline(rapidjson::kObjectType);
+  set_member(baseline, "error_rate", number(drill.baseline.error_rate), a);
+  set_member(baseline, "latency_p99_seconds", number(drill.baseline.p99_seconds), a);
+  set_member(outcome.summary, "baseline", std::move(baseline), a);
+  JsonValue post(rapidjson::kObjectType);
+  set_member(post, "error_rate", number(drill.post.error_rate), a);
+  set_member(post, "latency_p99_seconds", number(drill.post.p99_seconds), a);
+  set_member(outcome.summary, "post", std::move(post), a);
+  set_member(outcome.summary, "rolled_forward", JsonValue(drill.rolled_forward), a);
+  outcome.outputs = {{"drill_result", drill.success ? "success" : "failed"},
+                     {"recovery_ms", std::to_string(drill.recovery_ms)}};
+}
+
 } // namespace
 
 StepSpec rollback_spec()
@@ -97,7 +209,8 @@ StepSpec rollback_spec()
   StepSpec spec;
   spec.name = "rollback";
   spec.usage = "rollback --repo PATH --env NAME [--to RELEASE_ID|DIGEST] [--reason TEXT] [--push] "
-               "[--if-denied --evidence FILE] [--drill]";
+               "[--if-denied --evidence FILE] [--drill [--live --status-url URL --post-check-policy FILE "
+               "--post-check-url URL]]";
   spec.description =
       "Returns an environment of a GitOps repository to its last known-good release (the newest earlier release "
       "that reached 100% and was not rolled back) or to --to, clears the canary, and marks the bad release "
@@ -109,7 +222,27 @@ StepSpec rollback_spec()
       flag_option("push", "push the commit; on a non-fast-forward, fetch, re-plan and retry"),
       value_option("remote", "NAME", "remote to push to", "origin"),
       flag_option("if-denied", "roll back only when the newest slo-check record for --env in --evidence is DENY"),
-      flag_option("drill", "rehearse in a scratch clone (never pushed): time it and check the result"),
+      flag_option("drill", "rehearse in a scratch clone (never pushed): time it and check the result; with --live, "
+                           "for real"),
+      flag_option("live", "with --drill: push the rollback, wait for the service to run it, post-check its health "
+                          "against the baseline, roll forward; recorded in the evidence and the ledger"),
+      value_option("status-url", "URL", "live drill: GET answers the running digest (JSON \"digest\" or in the body)"),
+      value_option("status-cmd", "PROGRAM", "live drill: a program (argv, no shell) printing the running digest"),
+      repeated_option("status-arg", "ARG", "live drill: an argument of --status-cmd (repeatable, in order)"),
+      value_option("converge-timeout", "DURATION",
+                   "live drill: how long the service may take to run a release "
+                   "(default 60s)"),
+      value_option("post-check-policy", "FILE", "live drill: slo-check policy measuring error_rate and p99_latency"),
+      value_option("post-check-url", "URL", "live drill: the service's /metrics endpoint for the post-check"),
+      value_option("post-check-prometheus", "URL", "live drill: a Prometheus server for the post-check instead"),
+      value_option("post-check-window", "DURATION", "live drill: slo-check --window (default 5s)"),
+      value_option("post-check-timeout", "DURATION", "live drill: how long health may take to return (default 60s)"),
+      value_option("tolerance-error-rate", "FRACTION",
+                   "live drill: allowed error-rate rise over the baseline "
+                   "(default 0.005)"),
+      value_option("tolerance-p99", "FACTOR", "live drill: allowed p99 as a multiple of the baseline (default 1.25)"),
+      flag_option("no-roll-forward", "live drill: stay on the rolled-back release"),
+      value_option("slo-check", "PATH", "live drill: the slo-check executable (default: next to rollback)"),
       repeated_option("trusted-key", "PEM",
                       "with --if-denied: a public key the evidence must be signed with, besides the policy's "
                       "[evidence] trusted_keys (repeatable)"),
@@ -130,8 +263,13 @@ Result<StepOutcome> run_rollback(StepContext &context)
   if (env.empty())
     return make_error("--env is required: the environment to roll back (e.g. --env prod)");
   RELGATE_TRY(gitops::validate_env_name(env));
-  if (args.has("drill") && args.has("push"))
-    return make_error("--drill never pushes: drop --push");
+  if (args.has("drill") && args.has("push") && !args.has("live"))
+    return make_error(
+        "--drill never pushes (a dry drill in a scratch clone): drop --push, or add --live for a real one");
+  if (args.has("live") && !args.has("drill"))
+    return make_error("--live goes with --drill");
+  if (args.has("live") && args.has("if-denied"))
+    return make_error("--drill --live and --if-denied do not mix");
   // Rollback reads the promotion policy only for this (and --if-denied): a real run needs none.
   if (clock_is_pinned()) {
     RELGATE_ASSIGN_OR_RETURN(auto allowed, gitops::load_allow_pinned_clock(context.common.policy_path));
@@ -149,7 +287,7 @@ Result<StepOutcome> run_rollback(StepContext &context)
   if (args.has("push"))
     RELGATE_TRY(gitops::validate_remote(args.value_or("remote", "origin")));
   StepOutcome outcome;
-  outcome.append_to_evidence = !context.common.evidence_path.empty() && !args.has("drill");
+  outcome.append_to_evidence = !context.common.evidence_path.empty() && (!args.has("drill") || args.has("live"));
   // The record appended after the push must not fail on a bad key: check it first.
   if (outcome.append_to_evidence)
     RELGATE_TRY(gitops::check_evidence_signing_key());
@@ -172,6 +310,28 @@ Result<StepOutcome> run_rollback(StepContext &context)
   if (args.has("if-denied") && request.reason.empty())
     request.reason = "slo-check DENY for " + env;
 
+  if (args.has("live")) {
+    RELGATE_TRY(gitops::validate_remote(args.value_or("remote", "origin")));
+    gitops::GitRepo original(repo_path);
+    RELGATE_TRY(gitops::check_repository(original));
+    RELGATE_ASSIGN_OR_RETURN(auto live, live_drill_request(context, repo_path, env));
+    RELGATE_ASSIGN_OR_RETURN(auto drill, run_live_drill(live));
+    add_live_drill_summary(outcome, env, drill);
+    outcome.decision = drill.success ? Decision::allow : Decision::deny;
+    const std::string lines = drill_report_lines(drill);
+    std::size_t start = 0;
+    while (start < lines.size()) {
+      const std::size_t end = lines.find('\n', start);
+      outcome.reasons.push_back(lines.substr(start, end - start));
+      start = end + 1;
+    }
+    outcome.reasons.push_back(drill.ledger_note);
+    outcome.checks.push_back(CheckResult{"live-drill", drill.success,
+                                         drill.success ? "recovered in " + std::to_string(drill.recovery_ms) + " ms"
+                                                       : drill.failed_phase + ": " + drill.failure});
+    return outcome;
+  }
+
   if (args.has("drill")) {
     gitops::GitRepo original(repo_path);
     RELGATE_TRY(gitops::check_repository(original));
@@ -186,7 +346,8 @@ Result<StepOutcome> run_rollback(StepContext &context)
     outcome.decision = drill.post_check_passed ? Decision::allow : Decision::deny;
     outcome.reasons.push_back("drill: rolled " + env + " back from " + drill.plan.bad.release_id + " to " +
                               target_text(drill.plan) + " in a scratch clone in " +
-                              std::to_string(drill.elapsed.count()) + " ms (nothing pushed)");
+                              std::to_string(drill.elapsed.count()) +
+                              " ms (nothing pushed: a dry drill; --live rolls back for real)");
     outcome.reasons.push_back(std::string("post-check ") + (drill.post_check_passed ? "passed: " : "FAILED: ") +
                               drill.post_check);
     return outcome;

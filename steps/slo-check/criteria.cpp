@@ -1,5 +1,9 @@
 #include "criteria.hpp"
 
+#include <utility>
+
+#include <iterator>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -59,7 +63,22 @@ Result<Criterion> parse_criterion(std::string_view text)
     rest.remove_prefix(1);
   }
   double scale = 1;
-  if (rest.size() >= 2 && rest.substr(rest.size() - 2) == "ms") {
+  bool bytes = false;
+  for (const auto &[suffix, factor] : {std::pair<std::string_view, double>{"TiB", 1099511627776.0},
+                                       {"GiB", 1073741824.0},
+                                       {"MiB", 1048576.0},
+                                       {"KiB", 1024.0},
+                                       {"B", 1.0}}) {
+    if (rest.size() > suffix.size() && rest.substr(rest.size() - suffix.size()) == suffix) {
+      scale = factor;
+      bytes = true;
+      rest.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  if (bytes) {
+    // a size: no further suffix
+  } else if (rest.size() >= 2 && rest.substr(rest.size() - 2) == "ms") {
     scale = 0.001;
     rest.remove_suffix(2);
   } else if (!rest.empty() && rest.back() == 's') {
@@ -147,6 +166,29 @@ std::string_view negated_comparator_text(Comparator comparator)
   return "?";
 }
 
+namespace
+{
+
+// "8.2 GiB", "10 GiB", "512 B": one decimal unless whole, in the largest unit that is >= 1.
+std::string format_bytes(double value)
+{
+  static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  std::size_t unit = 0;
+  double scaled = value;
+  while (std::fabs(scaled) >= 1024.0 && unit + 1 < std::size(units)) {
+    scaled /= 1024.0;
+    ++unit;
+  }
+  char text[64];
+  if (scaled == std::floor(scaled))
+    std::snprintf(text, sizeof text, "%.0f %s", scaled, units[unit]);
+  else
+    std::snprintf(text, sizeof text, "%.1f %s", scaled, units[unit]);
+  return text;
+}
+
+} // namespace
+
 std::string format_value(double value, Unit unit)
 {
   if (!std::isfinite(value))
@@ -160,6 +202,8 @@ std::string format_value(double value, Unit unit)
     return format_number(value) + " req/s";
   case Unit::number:
     return format_number(value);
+  case Unit::bytes:
+    return format_bytes(value);
   }
   return format_number(value);
 }
@@ -175,6 +219,8 @@ std::string_view unit_name(Unit unit)
     return "per_second";
   case Unit::number:
     return "number";
+  case Unit::bytes:
+    return "bytes";
   }
   return "number";
 }

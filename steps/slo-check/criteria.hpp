@@ -11,7 +11,7 @@
 namespace relgate::slo
 {
 
-enum class Unit { seconds, ratio, per_second, number };
+enum class Unit { seconds, ratio, per_second, number, bytes };
 
 enum class Comparator { less, less_equal, equal, greater_equal, greater };
 
@@ -23,7 +23,8 @@ struct Criterion {
   double amount = 0;    // absolute: the threshold (base unit); relative: the signed change
 };
 
-// Units: "ms", "s" (seconds), "%" (ratio / 100 when absolute). Errors say what is expected.
+// Units: "ms", "s" (seconds), "%" (ratio / 100 when absolute), "B", "KiB", "MiB", "GiB", "TiB"
+// (bytes, powers of 1024). Errors say what is expected.
 Result<Criterion> parse_criterion(std::string_view text);
 
 // The threshold for this criterion; nullopt when it is relative and there is no reference.
@@ -33,7 +34,7 @@ bool compare(double value, Comparator comparator, double threshold);
 std::string_view comparator_text(Comparator comparator);
 std::string_view negated_comparator_text(Comparator comparator); // "<=" -> ">"
 
-// "742 ms", "2.3%", "12.5 req/s", "0.25".
+// "742 ms", "2.3%", "12.5 req/s", "0.25", "8.2 GiB".
 std::string format_value(double value, Unit unit);
 std::string_view unit_name(Unit unit);
 

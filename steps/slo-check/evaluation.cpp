@@ -99,8 +99,9 @@ std::string failure_reason(const ObjectiveResult &result, const std::string &rol
            format_value(allowed, objective.unit) + ")";
   }
   if (const ObjectiveReading *worst = worst_failure(result)) {
-    return objective.name + " " + format_value(*worst->value, objective.unit) + " " + worst->failed_criterion + " (" +
-           role + ", " + count_text(result.tally.failed, total) + ")";
+    return objective.name + " " + format_value(*worst->value, objective.unit) + " " + worst->failed_criterion +
+           (objective.where.empty() ? "" : " " + objective.where) + " (" + role + ", " +
+           count_text(result.tally.failed, total) + ")";
   }
   // Failures from no data (no_data = deny).
   std::string why;

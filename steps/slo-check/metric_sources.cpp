@@ -1,4 +1,5 @@
 #include "metric_sources.hpp"
+#include "watch.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +29,32 @@ std::string join(const std::vector<std::string> &items)
 
 } // namespace
 
+Result<Reading> gauge_reading(const MetricSpec &metric, const Exposition &scrape, const std::string &where)
+{
+  std::optional<double> found;
+  std::size_t matches = 0;
+  for (const auto &sample : scrape.samples) {
+    if (sample.name != metric.gauge_name)
+      continue;
+    bool all = true;
+    for (const auto &[label, value] : metric.gauge_labels) {
+      const auto actual = label_value(sample.labels, label);
+      all = all && actual && *actual == value;
+    }
+    if (!all)
+      continue;
+    ++matches;
+    found = sample.value;
+  }
+  if (matches > 1) {
+    return make_error(where + ": gauge " + metric.query + " matches " + std::to_string(matches) +
+                      " series: add label matchers until it names one");
+  }
+  if (!found)
+    return no_data_reading("no series " + metric.query + " in the scrape");
+  return Reading{*found, {}};
+}
+
 Reading no_data_reading(std::string why)
 {
   return Reading{std::nullopt, std::move(why)};
@@ -53,11 +80,17 @@ Duration attempt_timeout(const HttpSettings &settings, Clock::time_point deadlin
 
 Result<void> sleep_until_or_deadline(Clock::time_point until, Clock::time_point deadline, const std::string &what)
 {
-  if (until > deadline) {
-    std::this_thread::sleep_until(deadline);
-    return make_error("--timeout reached while " + what);
+  const auto wake = std::min(until, deadline);
+  // In slices, so that SIGINT / SIGTERM under --watch ends the wait within 100 ms.
+  while (Clock::now() < wake) {
+    if (stop_requested())
+      return make_error("stopped by a signal while " + what);
+    std::this_thread::sleep_until(std::min(wake, Clock::now() + std::chrono::milliseconds(100)));
   }
-  std::this_thread::sleep_until(until);
+  if (stop_requested())
+    return make_error("stopped by a signal while " + what);
+  if (until > deadline)
+    return make_error("--timeout reached while " + what);
   return ok_result();
 }
 
@@ -77,7 +110,8 @@ Result<void> check_readings(const std::vector<Objective> &objectives, const Meas
       if (!readings[i].value)
         continue;
       const double value = *readings[i].value;
-      const bool builtin = objectives[i].metric.kind != MetricSpec::Kind::query;
+      const bool builtin =
+          objectives[i].metric.kind != MetricSpec::Kind::query && objectives[i].metric.kind != MetricSpec::Kind::gauge;
       if (std::isfinite(value) && (!builtin || value >= 0))
         continue;
       return make_error(objectives[i].name + " (" + role + ") measured " + prometheus_value_text(value) + ": " +
@@ -129,6 +163,8 @@ Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, cons
   }
   case Kind::query:
     return no_data_reading("PromQL objectives need --prometheus");
+  case Kind::gauge:
+    return no_data_reading("internal: a gauge is read from the scrape itself");
   }
   return no_data_reading("unknown metric");
 }

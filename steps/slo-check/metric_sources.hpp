@@ -86,6 +86,10 @@ Reading no_data_reading(std::string why);
 // The error names the objective, the role and the value.
 Result<void> check_readings(const std::vector<Objective> &objectives, const Measurement &measurement);
 
+// A gauge objective's reading: the one sample of the scrape its selector matches (no series = no
+// data; several = an error naming the selector).
+Result<Reading> gauge_reading(const MetricSpec &metric, const Exposition &scrape, const std::string &where);
+
 // Built-in readings from the figures of one window.
 Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, const HttpMetricNames &names);
 

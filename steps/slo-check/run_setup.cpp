@@ -83,7 +83,7 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
   return choice;
 }
 
-Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http)
+Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http, bool plan_flags)
 {
   RELGATE_ASSIGN_OR_RETURN(auto window, args.duration("window"));
   if (window) {
@@ -91,12 +91,14 @@ Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSett
       return make_error("--window: must be longer than 0, e.g. 30s");
     policy.window = *window;
   }
-  RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
-  if (interval)
-    policy.plan.interval = *interval;
-  RELGATE_ASSIGN_OR_RETURN(auto count, args.integer("count", 1, 1000));
-  if (count)
-    policy.plan.count = *count;
+  if (plan_flags) {
+    RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
+    if (interval)
+      policy.plan.interval = *interval;
+    RELGATE_ASSIGN_OR_RETURN(auto count, args.integer("count", 1, 1000));
+    if (count)
+      policy.plan.count = *count;
+  }
   if (policy.plan.count > 1 && policy.plan.interval.count() <= 0) {
     return make_error("--count " + std::to_string(policy.plan.count) +
                       " needs an interval between measurements: --interval 30s (or [measurement] interval)");

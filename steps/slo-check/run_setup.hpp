@@ -24,7 +24,8 @@ struct SourceChoice {
 // Exactly one source; roles for the comparison; PromQL objectives only with --prometheus.
 Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &policy, const HttpSettings &http);
 // --window, --interval, --count, --request-timeout, --attempts and the credential options.
-Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http);
+// Under --watch, --interval and --count are about samples, not measurements: plan_flags = false.
+Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http, bool plan_flags = true);
 // The least the plan needs: windows waited (scrapes) and intervals between measurements.
 Duration planned_duration(const SloPolicy &policy, bool waits_window);
 

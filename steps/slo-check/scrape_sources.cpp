@@ -98,8 +98,14 @@ public:
                                                     measurement.window_seconds, where + " (start scrape)",
                                                     where + " (end scrape)"));
       auto &readings = measurement.readings[target.role];
-      for (const auto &objective : objectives)
-        readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+      for (const auto &objective : objectives) {
+        if (objective.metric.kind == MetricSpec::Kind::gauge) {
+          RELGATE_ASSIGN_OR_RETURN(auto reading, gauge_reading(objective.metric, end[target.role], where));
+          readings.push_back(std::move(reading));
+        } else {
+          readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+        }
+      }
       note_resets(target.role, stats, measurement);
       measurement.stats[target.role] = stats;
     }
@@ -143,8 +149,14 @@ public:
                                                     files.size() == 2 ? files[0] : "(zero)", files.back()));
       measurement.window_seconds = stats.window_seconds;
       auto &readings = measurement.readings[role];
-      for (const auto &objective : objectives)
-        readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+      for (const auto &objective : objectives) {
+        if (objective.metric.kind == MetricSpec::Kind::gauge) {
+          RELGATE_ASSIGN_OR_RETURN(auto reading, gauge_reading(objective.metric, after, files.back()));
+          readings.push_back(std::move(reading));
+        } else {
+          readings.push_back(builtin_reading(objective.metric, stats, m_policy.names));
+        }
+      }
       note_resets(role, stats, measurement);
       measurement.stats[role] = stats;
     }

@@ -4,6 +4,10 @@
 #include "last_allow.hpp"
 #include "run_setup.hpp"
 #include "slo_summary.hpp"
+#include "watch.hpp"
+
+#include <map>
+#include <thread>
 
 #include <unistd.h>
 
@@ -27,9 +31,10 @@ struct PlanProgress {
 // retried (Argo) until consecutive_error_limit or the deadline.
 Result<void> run_measurements(StepContext &context, const SloPolicy &policy, const SourceChoice &choice,
                               Clock::time_point deadline, std::vector<ObjectiveResult> &results, RunInfo &run,
-                              PlanProgress &progress)
+                              PlanProgress &progress, bool watching)
 {
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  // Under --watch the live status line replaces the per-measurement lines.
+  const bool tty = isatty(STDERR_FILENO) != 0 && !watching;
   int attempt = 0;
   while (progress.done < policy.plan.count) {
     const auto started = Clock::now();
@@ -52,7 +57,7 @@ Result<void> run_measurements(StepContext &context, const SloPolicy &policy, con
       if (tty)
         context.io.err << "slo-check: measurement error " << progress.errors.consecutive() << ": "
                        << measurement.message() << "\n";
-      if (is_permanent_query_error(measurement.message())) {
+      if (is_permanent_query_error(measurement.message()) || stop_requested()) {
         progress.permanent_error = true;
         break;
       }
@@ -196,13 +201,20 @@ StepSpec slo_check_spec()
       value_option("bearer-token-env", "NAME", "environment variable holding a bearer token"),
       value_option("basic-auth-env", "NAME", "environment variable holding user:password"),
       value_option("cacert", "FILE", "CA bundle for a private CA (TLS is always verified)"),
+      flag_option("watch", "measure again and again (a live line on a TTY); --interval and --count then mean time "
+                           "between samples (default 10s) and samples (default: until SIGINT/SIGTERM)"),
+      value_option("history", "FILE", "with --watch: append every sample to this JSON Lines file"),
   };
   spec.default_policy = "slo.toml";
   spec.run = run_slo_check;
   return spec;
 }
 
-Result<StepOutcome> run_slo_check(StepContext &context)
+namespace
+{
+
+// One whole check (every measurement of the plan): the step's outcome. Under --watch, one sample.
+Result<StepOutcome> check_once(StepContext &context, bool watching)
 {
   const ParsedArgs &args = context.args;
   const std::string policy_path =
@@ -210,7 +222,7 @@ Result<StepOutcome> run_slo_check(StepContext &context)
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
   RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
   HttpSettings http;
-  RELGATE_TRY(apply_overrides(args, policy, http));
+  RELGATE_TRY(apply_overrides(args, policy, http, !watching));
   RELGATE_ASSIGN_OR_RETURN(auto choice, choose_source(args, policy, http));
 
   const bool waits_window = choice.source->kind() == "metrics-url";
@@ -251,7 +263,7 @@ Result<StepOutcome> run_slo_check(StepContext &context)
   }
 
   PlanProgress progress(policy.plan.consecutive_error_limit);
-  RELGATE_TRY(run_measurements(context, policy, choice, deadline, results, run, progress));
+  RELGATE_TRY(run_measurements(context, policy, choice, deadline, results, run, progress, watching));
   std::vector<BurnRateEvaluation> burns = judge_burn_rates(policy, choice, deadline, run, progress);
   collect_range_samples(policy, choice, deadline, results, run, progress);
 
@@ -291,6 +303,123 @@ Result<StepOutcome> run_slo_check(StepContext &context)
   outcome.summary = build_summary(policy, run, verdict);
   outcome.text_details = build_text_details(run, verdict);
   return outcome;
+}
+
+HistorySample sample_of(const StepContext &context, const Result<StepOutcome> &outcome)
+{
+  HistorySample sample;
+  sample.at = format_rfc3339(current_time());
+  sample.env = context.common.scope.env;
+  sample.stage = context.common.scope.stage;
+  if (context.common.subject)
+    sample.subject_digest = context.common.subject->digest.str();
+  if (!outcome) {
+    // Fails closed: an unreachable source is an ERROR sample, never a silent gap.
+    sample.decision = Decision::error;
+    sample.reasons = {outcome.message()};
+    return sample;
+  }
+  sample.decision = outcome->decision;
+  sample.reasons = outcome->reasons;
+  for (const char *key : {"error_rate", "latency_p50_seconds", "latency_p99_seconds"}) {
+    const JsonValue *value = find_member(outcome->summary, key);
+    if (value == nullptr || !value->IsNumber())
+      continue;
+    const double number = value->GetDouble();
+    if (std::string_view(key) == "error_rate")
+      sample.values.error_rate = number;
+    else if (std::string_view(key) == "latency_p50_seconds")
+      sample.values.latency_p50_seconds = number;
+    else
+      sample.values.latency_p99_seconds = number;
+  }
+  return sample;
+}
+
+Result<StepOutcome> run_watch(StepContext &context)
+{
+  const ParsedArgs &args = context.args;
+  if (!context.common.evidence_path.empty())
+    return make_error("--watch records samples in --history, not in the evidence: drop --evidence");
+  if (!args.values("metrics-file").empty())
+    return make_error("--watch measures a live source (--prometheus, --metrics-url, --canary-url), not saved scrapes");
+  RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
+  const Duration pause = interval ? *interval : Duration(std::chrono::seconds(10));
+  if (pause.count() < 0)
+    return make_error("--interval: must not be negative");
+  RELGATE_ASSIGN_OR_RETURN(auto count_flag, args.integer("count", 1, 1000000));
+  const int64_t count = count_flag ? *count_flag : 0; // 0 = until SIGINT / SIGTERM
+  // The policy and the source are checked once, before the first sample: a typo is exit 2, not a
+  // history of ERROR samples.
+  {
+    const std::string policy_path =
+        context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
+    RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
+    RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
+    HttpSettings http;
+    RELGATE_TRY(apply_overrides(args, policy, http, false));
+    RELGATE_TRY(choose_source(args, policy, http));
+  }
+  RELGATE_ASSIGN_OR_RETURN(auto history, HistoryFile::open(args.value_or("history", "")));
+  install_stop_handlers();
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+
+  std::optional<StepOutcome> last;
+  int64_t samples = 0;
+  std::map<Decision, int64_t> tally;
+  while (!stop_requested() && (count == 0 || samples < count)) {
+    const auto started = Clock::now();
+    Result<StepOutcome> outcome = check_once(context, true);
+    if (stop_requested())
+      break; // the interrupted sample measured nothing whole: not recorded
+    HistorySample sample = sample_of(context, outcome);
+    RELGATE_TRY(history.append(history_line(sample)));
+    ++samples;
+    ++tally[sample.decision];
+    const std::string line = status_line(sample, samples, count);
+    if (tty)
+      context.io.out << "\r\033[K" << line << std::flush;
+    else
+      context.io.out << "slo-check: " << line << "\n" << std::flush;
+    if (outcome) {
+      last = std::move(*outcome);
+    } else {
+      StepOutcome failed;
+      failed.decision = Decision::error;
+      failed.reasons = {outcome.message()};
+      last = std::move(failed);
+    }
+    if (count != 0 && samples >= count)
+      break;
+    while (!stop_requested() && Clock::now() < started + pause)
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(std::chrono::milliseconds(100), started + pause - Clock::now()));
+  }
+  if (tty && samples > 0)
+    context.io.out << "\n";
+  if (!last)
+    return make_error("--watch stopped before the first sample was complete: nothing measured");
+  StepOutcome outcome = std::move(*last);
+  outcome.append_to_evidence = false;
+  std::string counts;
+  for (const auto &[decision, n] : tally)
+    counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(decision_name(decision));
+  outcome.reasons.push_back("watch: " + std::to_string(samples) + " sample(s) (" + counts + ") appended to " +
+                            history.path() + (stop_requested() ? "; stopped by a signal" : "") +
+                            "; the exit code is the last sample's");
+  set_member(outcome.summary, "watch_samples", JsonValue(samples), outcome.summary.GetAllocator());
+  return outcome;
+}
+
+} // namespace
+
+Result<StepOutcome> run_slo_check(StepContext &context)
+{
+  if (context.args.has("watch"))
+    return run_watch(context);
+  if (context.args.has("history"))
+    return make_error("--history goes with --watch");
+  return check_once(context, false);
 }
 
 } // namespace relgate::slo

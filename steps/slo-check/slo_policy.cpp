@@ -99,12 +99,30 @@ Result<Objective> read_objective(PolicyTable &table)
   objective.name = *name;
   RELGATE_ASSIGN_OR_RETURN(auto metric, table.string("metric"));
   RELGATE_ASSIGN_OR_RETURN(auto query, table.string("query"));
+  RELGATE_ASSIGN_OR_RETURN(auto gauge, table.string("gauge"));
   if (metric && query)
     return table.error_at("query", "set either metric (built-in) or query (PromQL), not both");
-  if (!metric && !query)
+  if (int(metric.has_value()) + int(query.has_value()) + int(gauge.has_value()) > 1)
+    return table.error_at(gauge ? "gauge" : "query",
+                          "set one of metric (built-in), query (PromQL) or gauge (a gauge's selector)");
+  if (!metric && !query && !gauge)
     return make_error(table.location() + ": objective '" + objective.name +
-                      "' needs metric (e.g. \"p99_latency\") or query (PromQL)");
-  if (metric) {
+                      "' needs metric (e.g. \"p99_latency\"), query (PromQL) or gauge "
+                      "(e.g. 'node_load1')");
+  RELGATE_ASSIGN_OR_RETURN(auto where, table.string("where"));
+  if (where) {
+    for (char c : *where) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+        return table.error_at("where", "one line of text, e.g. \"on /srv\"");
+    }
+    objective.where = *where;
+  }
+  if (gauge) {
+    auto spec = parse_gauge_selector(*gauge);
+    if (!spec)
+      return table.error_at("gauge", spec.message());
+    objective.metric = *spec;
+  } else if (metric) {
     auto spec = parse_metric_name(*metric);
     if (!spec)
       return table.error_at("metric", spec.message());
@@ -116,11 +134,12 @@ Result<Objective> read_objective(PolicyTable &table)
   }
   objective.unit = default_unit(objective.metric);
   objective.direction = default_direction(objective.metric);
-  RELGATE_ASSIGN_OR_RETURN(auto unit, table.choice("unit", {"seconds", "ratio", "per_second", "number"}));
+  RELGATE_ASSIGN_OR_RETURN(auto unit, table.choice("unit", {"seconds", "ratio", "per_second", "number", "bytes"}));
   if (unit) {
     objective.unit = *unit == "seconds"      ? Unit::seconds
                      : *unit == "ratio"      ? Unit::ratio
                      : *unit == "per_second" ? Unit::per_second
+                     : *unit == "bytes"      ? Unit::bytes
                                              : Unit::number;
   }
   RELGATE_ASSIGN_OR_RETURN(objective.pass, read_criteria(table, "pass"));
@@ -284,6 +303,64 @@ Result<MetricSpec> parse_metric_name(const std::string &name)
   return spec;
 }
 
+Result<MetricSpec> parse_gauge_selector(const std::string &text)
+{
+  const std::string example = " (expected a metric name with optional exact matchers, e.g. "
+                              "node_filesystem_avail_bytes{mountpoint=\"/srv\"})";
+  auto is_name_char = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (!first && c >= '0' && c <= '9');
+  };
+  MetricSpec spec;
+  spec.kind = MetricSpec::Kind::gauge;
+  spec.query = text;
+  spec.text = "gauge";
+  std::size_t i = 0;
+  while (i < text.size() && is_name_char(text[i], i == 0))
+    ++i;
+  spec.gauge_name = text.substr(0, i);
+  if (spec.gauge_name.empty())
+    return make_error("gauge '" + text + "': no metric name" + example);
+  if (i == text.size())
+    return spec;
+  if (text[i] != '{' || text.back() != '}')
+    return make_error("gauge '" + text + "': unexpected text after the name" + example);
+  ++i;
+  const std::size_t end = text.size() - 1;
+  while (i < end) {
+    const std::size_t start = i;
+    while (i < end && is_name_char(text[i], i == start) && text[i] != ':')
+      ++i;
+    std::string label = text.substr(start, i - start);
+    if (label.empty() || i + 1 >= end || text[i] != '=' || text[i + 1] != '"')
+      return make_error("gauge '" + text + "': label matchers are label=\"value\" (exact only)" + example);
+    i += 2;
+    std::string value;
+    while (i < end && text[i] != '"') {
+      if (text[i] == '\\' && i + 1 < end) {
+        const char next = text[i + 1];
+        value += next == 'n' ? '\n' : next;
+        i += 2;
+        continue;
+      }
+      value += text[i++];
+    }
+    if (i >= end)
+      return make_error("gauge '" + text + "': unterminated label value" + example);
+    ++i; // closing quote
+    for (const auto &existing : spec.gauge_labels) {
+      if (existing.first == label)
+        return make_error("gauge '" + text + "': label " + label + " given twice");
+    }
+    spec.gauge_labels.emplace_back(std::move(label), std::move(value));
+    if (i < end) {
+      if (text[i] != ',')
+        return make_error("gauge '" + text + "': matchers are separated by commas" + example);
+      ++i;
+    }
+  }
+  return spec;
+}
+
 Unit default_unit(const MetricSpec &metric)
 {
   switch (metric.kind) {
@@ -296,6 +373,7 @@ Unit default_unit(const MetricSpec &metric)
   case MetricSpec::Kind::latency_mean:
     return Unit::seconds;
   case MetricSpec::Kind::query:
+  case MetricSpec::Kind::gauge:
     return Unit::number;
   }
   return Unit::number;

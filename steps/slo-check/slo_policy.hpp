@@ -21,20 +21,26 @@ enum class RelativeTo { baseline, last_allow };
 
 // Built-in metrics computed from the request counter and latency histogram, or a PromQL query.
 struct MetricSpec {
-  enum class Kind { error_rate, availability, request_rate, latency_quantile, latency_mean, query };
+  enum class Kind { error_rate, availability, request_rate, latency_quantile, latency_mean, query, gauge };
   Kind kind = Kind::error_rate;
-  double quantile = 0; // latency_quantile: 0.99 for "p99_latency"
-  std::string query;   // Kind::query; may use {{ role }} and {{ window }}
-  std::string text;    // as written: "p99_latency"
+  double quantile = 0;    // latency_quantile: 0.99 for "p99_latency"
+  std::string query;      // Kind::query; may use {{ role }} and {{ window }}. Kind::gauge: the selector as written
+  std::string gauge_name; // Kind::gauge: node_filesystem_avail_bytes
+  std::vector<std::pair<std::string, std::string>> gauge_labels; // Kind::gauge: exact label matchers
+  std::string text;                                              // as written: "p99_latency"
 };
 
 // "error_rate", "availability", "request_rate", "pNN_latency" (p99, p99.9), "mean_latency".
 Result<MetricSpec> parse_metric_name(const std::string &name);
+// A gauge objective: `name` or `name{label="value", ...}` (exact matchers only), read as the
+// sample's current value (the end scrape; Prometheus: the selector as an instant query).
+Result<MetricSpec> parse_gauge_selector(const std::string &text);
 Unit default_unit(const MetricSpec &metric);
 Direction default_direction(const MetricSpec &metric);
 
 struct Objective {
   std::string name;
+  std::string where; // appended to reasons: "free space 8.2 GiB < 10 GiB on /srv"
   MetricSpec metric;
   Unit unit = Unit::number;
   std::vector<Criterion> pass;    // all must hold; empty = informational

@@ -35,7 +35,10 @@ JsonValue objective_json(const ObjectiveResult &result, JsonAllocator &a)
   JsonValue out(rapidjson::kObjectType);
   set_member(out, "name", objective.name, a);
   set_member(out, "metric",
-             objective.metric.kind == MetricSpec::Kind::query ? objective.metric.query : objective.metric.text, a);
+             objective.metric.kind == MetricSpec::Kind::query || objective.metric.kind == MetricSpec::Kind::gauge
+                 ? objective.metric.query
+                 : objective.metric.text,
+             a);
   set_member(out, "unit", unit_name(objective.unit), a);
   set_member(out, "key", JsonValue(objective.key), a);
   set_member(out, "weight", JsonValue(objective.weight), a);

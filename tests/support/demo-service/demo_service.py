@@ -8,13 +8,22 @@ POST /chaos    {"mode":"slow","duration":2}   every request takes `duration` sec
                {"mode":"error","rate":0.5}    that share of requests answers 500
                {"mode":"recover"}             back to normal
                optional "for": seconds after which the service recovers by itself
+GET  /version  which release runs: {"digest": "sha256:..."|null, "release": "rel-..."|null, "synced_at": ...}
 GET  /anything else: a small JSON answer (5-30 ms in normal mode)
+
+With --gitops-repo REPO --gitops-env ENV the service plays its own Argo CD: every --sync-interval
+seconds it reads relgate/ENV/state.json from the branch of that git repository (a bare remote
+is fine; git is spawned with an argument list, never a shell) and "deploys" the stable release it
+names (the canary when --track canary) after --deploy-delay seconds; /version reports it.
+--faulty-digest D makes release D a bad one: while it runs, half of the requests answer 500.
 
 Python standard library only; one thread per connection. Binds loopback by default.
 """
 import argparse
 import json
 import random
+import re
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,11 +42,22 @@ class State:
         self.delay = 0.0
         self.error_rate = 0.0
         self.until = None
+        self.digest = None  # what "runs": set by the GitOps sync
+        self.release = None
+        self.synced_at = None
+        self.faulty_digest = None
+
+    def version(self):
+        with self.lock:
+            return {"service": self.name, "digest": self.digest, "release": self.release,
+                    "synced_at": self.synced_at}
 
     def current_mode(self):
         with self.lock:
             if self.until is not None and time.time() >= self.until:
                 self.mode, self.delay, self.error_rate, self.until = "normal", 0.0, 0.0, None
+            if self.mode == "normal" and self.faulty_digest and self.digest == self.faulty_digest:
+                return "error", 0.0, 0.5
             return self.mode, self.delay, self.error_rate
 
     def observe(self, method, path, status, seconds):
@@ -104,6 +124,9 @@ def make_handler(state):
             if path == "/healthz":
                 self.send(200, '{"ok":true}')
                 return
+            if path == "/version":
+                self.send(200, json.dumps(state.version()))
+                return
             started = time.perf_counter()
             mode, delay, error_rate = state.current_mode()
             time.sleep(delay if mode == "slow" else random.uniform(0.005, 0.03))
@@ -144,13 +167,60 @@ def make_handler(state):
     return Handler
 
 
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def desired_release(repo, branch, env, track):
+    """The release relgate's state file pins for this track, or (None, None)."""
+    out = subprocess.run(["git", "--git-dir", repo, "cat-file", "blob", "%s:relgate/%s/state.json" % (branch, env)],
+                         capture_output=True, timeout=10, check=False)
+    if out.returncode != 0:
+        return None, None
+    ref = json.loads(out.stdout).get(track)
+    if not isinstance(ref, dict) or not DIGEST.match(str(ref.get("digest", ""))):
+        return None, None
+    return ref["digest"], ref.get("release")
+
+
+def sync_loop(state, repo, branch, env, track, interval, delay):
+    while True:
+        try:
+            digest, release = desired_release(repo, branch, env, track)
+            with state.lock:
+                current = state.digest
+            if digest is not None and digest != current:
+                time.sleep(delay)  # the rollout itself
+                with state.lock:
+                    state.digest, state.release = digest, release
+                    state.synced_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        except (OSError, ValueError, subprocess.SubprocessError):
+            pass  # the next round retries; /version keeps reporting what runs
+        time.sleep(interval)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--name", default="demo")
+    parser.add_argument("--gitops-repo", help="git repository (bare is fine) to sync the running release from")
+    parser.add_argument("--gitops-env", default="prod")
+    parser.add_argument("--gitops-branch", default="main")
+    parser.add_argument("--track", choices=("stable", "canary"), default="stable")
+    parser.add_argument("--sync-interval", type=float, default=0.5)
+    parser.add_argument("--deploy-delay", type=float, default=0.0)
+    parser.add_argument("--faulty-digest", help="a release that fails half of its requests while it runs")
     args = parser.parse_args()
     state = State(args.name)
+    state.faulty_digest = args.faulty_digest
+    if args.gitops_repo:
+        for value in (args.gitops_env, args.gitops_branch):
+            if not SAFE_NAME.match(value) or ".." in value:
+                parser.error("--gitops-env / --gitops-branch: a plain name, got %r" % value)
+        threading.Thread(target=sync_loop, daemon=True,
+                         args=(state, args.gitops_repo, args.gitops_branch, args.gitops_env, args.track,
+                               args.sync_interval, args.deploy_delay)).start()
     server = ThreadingHTTPServer((args.host, args.port), make_handler(state))
     server.daemon_threads = True
     print("demo-service %s listening on http://%s:%d" % (args.name, args.host, args.port), flush=True)
