@@ -95,7 +95,7 @@ constexpr std::string_view console_js = R"JS(
     var box = el('div', null, 'chart');
     box.appendChild(el('h3', title));
     var rowH = 22, labelW = 150, barW = 260, h = Math.max(items.length, 1) * rowH + 4;
-    var root = svg('svg', {width: labelW + barW + 90, height: h, role: 'img', id: id});
+    var root = svg('svg', {width: labelW + barW + 200, height: h, role: 'img', id: id});
     root.appendChild(svg('title', {}, title));
     items.forEach(function (item, i) {
       var y = i * rowH + 2;
