@@ -4,7 +4,8 @@
 #       -> slo-check staging (/metrics) -> promote prod 10% -> slo-check canary vs stable
 #       (Prometheus) -> 50% -> 100%
 #   v2: the same until prod 10%, then the canary breaks -> slo-check DENY -> rollback --if-denied
-#       -> v2 is rejected for good -> rollback --drill -> evidence verify
+#       -> v2 is rejected for good -> a live rollback drill of staging (v2 -> v1 -> v2, measured from
+#       the running service) -> evidence verify
 # Idempotent: everything lives in build/demo/, recreated on each run; servers stop on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +48,11 @@ wait_http() {
   for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.2; done
   echo "demo: $1 did not answer" >&2; exit 1
 }
-start_service() { # start_service NAME PORT
-  python3 "$root/tests/support/demo-service/demo_service.py" --name "$1" --port "$2" >"$demo/$1.log" 2>&1 &
+start_service() { # start_service NAME PORT [demo_service options]: the service runs what gitops.git pins
+  local name=$1 port=$2; shift 2
+  python3 "$root/tests/support/demo-service/demo_service.py" --name "$name" --port "$port" "$@" >"$demo/$name.log" 2>&1 &
   pids+=($!)
-  wait_http "http://127.0.0.1:$2/healthz"
+  wait_http "http://127.0.0.1:$port/healthz"
 }
 load() { # load PORT SECONDS: bounded loopback traffic in the background
   wrk -t1 -c4 -d"$2"s --timeout 5s "http://127.0.0.1:$1/api" >/dev/null 2>&1 &
@@ -134,8 +136,10 @@ TOML
 
 say "Servers: shop in staging, a stable and a canary shop in prod, Prometheus scraping prod"
 staging_port=$(free_port); stable_port=$(free_port); canary_port=$(free_port); prom_port=$(free_port)
-start_service staging "$staging_port"
-start_service prod-stable "$stable_port"
+# staging and prod-stable sync the release they run from the GitOps remote (their own Argo CD) and
+# report it on /version: the live drill waits for that.
+start_service staging "$staging_port" --gitops-repo "$demo/gitops.git" --gitops-env staging --sync-interval 0.3
+start_service prod-stable "$stable_port" --gitops-repo "$demo/gitops.git" --gitops-env prod --sync-interval 0.3
 start_service prod-canary "$canary_port"
 cat >prometheus.yml <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -188,6 +192,10 @@ for stage in 10 50; do
   expect 0 "${canary_check[@]}" --stage "$stage" --evidence release-v1.json
   expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice --push
 done
+say "v1: prod at 100% (full_100): health of the whole release, recorded"
+sleep 3
+expect 0 slo-check --metrics-url "http://127.0.0.1:$stable_port/metrics" --window 5s --env prod --stage 100 \
+  --evidence release-v1.json
 cat gitops/relgate/prod/kustomization.yaml
 
 release v2
@@ -204,8 +212,16 @@ chaos "$canary_port" '{"mode":"recover"}'
 say "v2 is rejected: no automation can promote it again"
 expect 1 promote --repo gitops --env prod --evidence release-v2.json --policy promotion.toml --approved-by alice --push
 
-say "A timed rollback drill of staging, v2 -> v1 (scratch clone, never pushed)"
-expect 0 rollback --repo gitops --env staging --drill
+say "A live rollback drill of staging: v2 -> v1 for real, wait for the service, post-check, roll forward"
+git -C gitops pull -q --ff-only
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$staging_port/version" | grep -q "$(jq -r .stable.digest gitops/relgate/staging/state.json)" && break; sleep 0.2; done
+expect 0 rollback --repo gitops --env staging --drill --live \
+  --status-url "http://127.0.0.1:$staging_port/version" \
+  --post-check-policy "$root/policies/slo.toml" --post-check-url "http://127.0.0.1:$staging_port/metrics" \
+  --post-check-window 2s --converge-timeout 30s --post-check-timeout 30s --evidence release-v2.json
+tail -1 gitops/relgate/staging/ledger.jsonl
+
+# (audit: the release summaries, audit_report.md and console.html are printed here when `audit` lands.)
 
 say "The audit trail"
 expect 0 evidence verify --evidence release-v1.json --key evidence.pub
