@@ -35,6 +35,7 @@ RUN scripts/release.sh --unsigned --no-deb --out /dist \
       -C /out/relgate --strip-components=1 --no-same-owner
 
 FROM ${RUNTIME_IMAGE} AS prebuilt
+# Set by docker buildx and podman from the target platform (podman 4.3 warns unless it is passed).
 ARG TARGETARCH
 COPY dist/SHA256SUMS dist/relgate-*-linux-${TARGETARCH}.tar.gz /tmp/dist/
 RUN set -eu; cd /tmp/dist; set -- relgate-*-linux-*.tar.gz; \

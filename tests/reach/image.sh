@@ -50,16 +50,19 @@ step() { echo "[$(($(date +%s) - started)) s] $*"; }
 base=localhost/debian:12-slim
 if ! pm image exists "$base"; then
   tarball=$cache/debian-12-minbase.tar
-  if [ ! -s "$tarball" ]; then
+  if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
     step "mmdebstrap --variant=minbase bookworm"
+    # mmdebstrap picks the output format from the name: the partial file must end in .tar too.
+    rm -rf "$tarball" "$cache/partial.tar"
     # The host's mirror may serve a dated snapshot: the image's apt must accept it as the host does.
-    run mmdebstrap --variant=minbase --aptopt='Acquire::Check-Valid-Until "false"' bookworm "$tarball.tmp"
+    run mmdebstrap --variant=minbase --aptopt='Acquire::Check-Valid-Until "false"' bookworm "$cache/partial.tar"
     [ "$rc" = 0 ] || skip "mmdebstrap cannot make a Debian 12 base here: $(tail -3 <<<"$err")"
-    mv "$tarball.tmp" "$tarball"
+    mv "$cache/partial.tar" "$tarball"
   fi
   step "podman import"
   run pm import --change 'CMD ["bash"]' "$tarball" "$base"
   expect_rc 0 "podman import of the base"
+  [ "$rc" = 0 ] || finish
 fi
 
 # --- the context: Dockerfile, .dockerignore and a release made from the build under test ------------
@@ -75,7 +78,7 @@ mkdir -p "$TMP/unpack" && tar -xzf "$release_tarball" -C "$TMP/unpack"
 
 image=localhost/relgate-test:$version
 build_image() { # build_image CONTEXT TAG
-  run pm build --isolation=chroot --pull=never --build-arg RELGATE_SOURCE=prebuilt \
+  run pm build --isolation=chroot --pull=never --build-arg RELGATE_SOURCE=prebuilt --build-arg TARGETARCH="$arch" \
     --build-arg RUNTIME_IMAGE="$base" --build-arg BUILDER_IMAGE="$base" \
     --build-arg RELGATE_VERSION="$version" --build-arg RELGATE_REVISION="$revision" \
     -f "$1/Dockerfile" -t "$2" "$1"
