@@ -1,19 +1,21 @@
-# relgate_add_step(<name> SOURCES <files...> [LIBRARIES <targets...>])
+# relgate_add_step(<name> SOURCES <files...> [LIBRARIES <targets...>] [UNITY_SKIP <files...>])
 # Builds the step as a library relgate_<name with _> (what tests link) and the executable <name>
 # from main.cpp beside it, which the target relgate_executables collects (what
 # `scripts/bootstrap.sh --profile build|demo` builds: no tests).
 include(${CMAKE_CURRENT_LIST_DIR}/Pch.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/Unity.cmake)
 if(NOT TARGET relgate_executables)
   add_custom_target(relgate_executables)
 endif()
 function(relgate_add_step name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES;UNITY_SKIP" ${ARGN})
   string(REPLACE "-" "_" lib_suffix ${name})
   set(lib relgate_${lib_suffix})
   add_library(${lib} STATIC ${ARG_SOURCES})
   target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${lib} PUBLIC relgate_common ${ARG_LIBRARIES} PRIVATE relgate_warnings)
   set_property(GLOBAL APPEND PROPERTY RELGATE_STEP_LIBRARIES ${lib})
+  relgate_unity(${lib} SKIP ${ARG_UNITY_SKIP})
   list(LENGTH ARG_SOURCES source_count)
   if(source_count GREATER 3)
     relgate_precompile(${lib})

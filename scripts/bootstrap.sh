@@ -78,7 +78,10 @@ configure=()
 if [ ! -f "$build_dir/build.ninja" ]; then
   configure=(-G Ninja -DRELGATE_WERROR="$werror")
   if [ "$profile" = test ]; then
-    configure+=(-DCMAKE_BUILD_TYPE="${RELGATE_BUILD_TYPE:-RelWithDebInfo}" -DRELGATE_TESTS=ON)
+    # -g1 (line tables and function names: enough for backtraces and gdb's bt): a third less
+    # compile time than -g, for a build that is compiled on every CI run.
+    configure+=(-DCMAKE_BUILD_TYPE="${RELGATE_BUILD_TYPE:-RelWithDebInfo}" -DRELGATE_TESTS=ON
+      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
   elif [ -n "${RELGATE_BUILD_TYPE:-}" ]; then
     configure+=(-DCMAKE_BUILD_TYPE="$RELGATE_BUILD_TYPE" -DRELGATE_TESTS=OFF)
   else
