@@ -36,9 +36,28 @@ Result<void> rebuild_chain(EvidenceFile &merged, const MergeKeys &keys)
     RELGATE_ASSIGN_OR_RETURN(std::string id, public_key_id(public_pem, keys.signing_key_source));
     pem_by_id[id] = public_pem;
   }
+  // Trusted keys given: every record must carry a signature one of them verifies, so a forged or
+  // unsigned record from another job's artifact is refused here, not later by promote.
+  const bool signed_only = !keys.trusted_key_pems.empty();
   std::string prev = genesis_prev(merged);
   for (std::size_t i = 0; i < merged.records.size(); ++i) {
     EvidenceRecord &record = merged.records[i];
+    if (signed_only && !record.signature) {
+      return make_error("record " + std::to_string(i) + " (" + record.step +
+                        ") is unsigned, and --key asks for signed records only: run that step with "
+                        "RELGATE_EVIDENCE_KEY set, or merge without --key");
+    }
+    if (signed_only && record.prev == prev) {
+      auto key = pem_by_id.find(record.signature->key_id);
+      if (key == pem_by_id.end()) {
+        return make_error("record " + std::to_string(i) + " (" + record.step + ") is signed by " +
+                          record.signature->key_id + ", which is not one of the trusted keys (--key)");
+      }
+      if (auto verified = verify_record_signature(record, key->second); !verified) {
+        return make_error("record " + std::to_string(i) + " (" + record.step +
+                          "): signature does not verify: " + verified.message());
+      }
+    }
     if (record.signature && record.prev != prev) {
       const std::string which =
           "record " + std::to_string(i) + " (" + record.step + ", signed by " + record.signature->key_id + ")";

@@ -55,7 +55,8 @@ Subcommand merge_command()
       "record's place in the chain, so a signed record that moves is verified (by the signing\n"
       "key's public half or a --key) and signed again with the signing key (default:\n"
       "$RELGATE_EVIDENCE_KEY). An existing OUT is merged in too. Different subjects, a broken input\n"
-      "chain or a signature that does not verify are refused.",
+      "chain or a signature that does not verify are refused. With --key, every record must be\n"
+      "signed by one of the keys (or the signing key) and verify: unsigned records are refused.",
       {value_option("evidence", "OUT", "the merged evidence file to write"),
        value_option("signing-key", "PEM", "private key that re-signs moved records"),
        repeated_option("key", "PEM", "public key that may have signed input records; repeatable"), format_option()},

@@ -101,5 +101,19 @@ PY
   expect_rc 0 "with --key"
   run evidence verify --evidence "$TMP/m3.json" --key "$TMP/ed.pub" --key "$TMP/job.pub"
   expect_rc 0 "three-way signed merge verifies"
+  # With --key, merge takes signed records only: an unsigned (or forged) record from another job's
+  # artifact is refused at the merge, not later by promote.
+  cp "$TMP/sbase.json" "$TMP/sd.json"
+  evidence append --evidence "$TMP/sd.json" --step manual-check --decision ALLOW --now 2026-02-11T09:40:00Z > /dev/null
+  run evidence merge --evidence "$TMP/m4.json" "$TMP/sa.json" "$TMP/sd.json" --signing-key "$TMP/ed.key" --key "$TMP/job.pub"
+  expect_rc 2 "an unsigned record with --key"
+  expect_contains "$err" "(manual-check) is unsigned, and --key asks for signed records only" "unsigned named"
+  [ -e "$TMP/m4.json" ] && fail "a refused merge wrote its output"
+  cp "$TMP/sbase.json" "$TMP/se.json"
+  evidence append --evidence "$TMP/se.json" --step other-check --decision ALLOW --now 2026-02-11T09:30:00Z \
+    --signing-key "$TMP/job.key" > /dev/null
+  run evidence merge --evidence "$TMP/m5.json" "$TMP/se.json" --key "$TMP/ed.pub"
+  expect_rc 2 "a record signed by a key outside --key"
+  expect_contains "$err" "which is not one of the trusted keys (--key)" "untrusted signer named"
 fi
 finish
