@@ -173,7 +173,9 @@ std::string default_policy_path(const std::string &file_name)
   if (const std::string exe = executable_directory(); !exe.empty()) {
     candidates.push_back(exe + "/../share/relgate/policies");
   }
+#ifdef RELGATE_SOURCE_POLICY_DIR
   candidates.push_back(RELGATE_SOURCE_POLICY_DIR);
+#endif
   for (const auto &dir : candidates) {
     const std::string path = dir + "/" + file_name;
     if (file_exists(path))

@@ -5,7 +5,8 @@
 #       (Prometheus) -> 50% -> 100%
 #   v2: the same until prod 10%, then the canary breaks -> slo-check DENY -> rollback --if-denied
 #       -> v2 is rejected for good -> a live rollback drill of staging (v2 -> v1 -> v2, measured from
-#       the running service) -> evidence verify
+#       the running service) -> evidence verify -> audit: both release summaries, audit_report.md,
+#       console.html and relgate.prom
 # Idempotent: everything lives in build/demo/, recreated on each run; servers stop on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ root=$PWD
 # Only the demo's packages and the executables it runs (no tests): the first decision comes sooner.
 build_dir=${BUILD_DIR:-build}
 scripts/bootstrap.sh --profile demo --build-dir "$build_dir" \
-  --targets "verify-signature scan-gate slo-check promote rollback evidence"
+  --targets "verify-signature scan-gate slo-check promote rollback evidence audit"
 case $build_dir in /*) ;; *) build_dir="$root/$build_dir" ;; esac
 export PATH="$build_dir/bin:$PATH"
 export RELGATE_POLICY_DIR="$root/policies"
@@ -221,7 +222,21 @@ expect 0 rollback --repo gitops --env staging --drill --live \
   --post-check-window 2s --converge-timeout 30s --post-check-timeout 30s --evidence release-v2.json
 tail -1 gitops/relgate/staging/ledger.jsonl
 
-# (audit: the release summaries, audit_report.md and console.html are printed here when `audit` lands.)
+say "Release summaries (audit): did each release complete, and how"
+git -C gitops pull -q --ff-only
+expect 0 audit --format summary --evidence release-v1.json --trusted-key evidence.pub
+expect 0 audit --format summary --evidence release-v2.json --trusted-key evidence.pub
+
+say "Audit report and release console (audit): timeline, violations, drills, gate SLIs, DORA"
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+  --format markdown --out audit_report.md
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+  --format html --out console.html
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+  --format prom --out relgate.prom
+echo "audit report:    $demo/audit_report.md"
+echo "release console: $demo/console.html (open it in a browser; it makes no requests)"
+echo "gate SLIs, DORA: $demo/relgate.prom (for node_exporter's textfile collector)"
 
 say "The audit trail"
 expect 0 evidence verify --evidence release-v1.json --key evidence.pub

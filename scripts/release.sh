@@ -84,7 +84,7 @@ if [ -z "$build_dir" ]; then
     # -ffile-prefix-map: no checkout path in the binaries or their debug info (reproducible builds).
     cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CXX_FLAGS="-g -ffile-prefix-map=$root=." \
-      -DRELGATE_TESTS=OFF -DRELGATE_PORTABLE=ON -DRELGATE_WERROR="${RELGATE_WERROR:-OFF}"
+      -DRELGATE_TESTS=OFF -DRELGATE_PORTABLE=ON -DRELGATE_SOURCE_POLICY_FALLBACK=OFF -DRELGATE_WERROR="${RELGATE_WERROR:-OFF}"
   fi
   locked cmake --build "$build_dir" -j "$(nproc)"
 fi
