@@ -2,7 +2,32 @@
 
 namespace relgate::audit
 {
+namespace
+{
 
+bool is_email_local_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+         c == '_' || c == '+';
+}
+
+bool after_www(std::string_view text, std::size_t i)
+{
+  if (i < 3)
+    return false;
+  for (std::size_t k = i - 3; k < i; ++k) {
+    if (text[k] != 'w' && text[k] != 'W')
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+// GFM's autolink extension turns bare "scheme://", "www." and "local@domain" text into links, so
+// data could put a link into the report without brackets: "\:" before "//" and "\." after "www"
+// stop the first two; the e-mail form is only stopped by a tag between its parts (GitHub and
+// GitLab keep <span>).
 std::string escape_markdown(std::string_view text)
 {
   if (text.empty())
@@ -37,6 +62,15 @@ std::string escape_markdown(std::string_view text)
       break;
     case '"':
       out += "&quot;";
+      break;
+    case ':':
+      out += text.substr(i + 1, 2) == "//" ? "\\:" : ":";
+      break;
+    case '.':
+      out += after_www(text, i) ? "\\." : ".";
+      break;
+    case '@':
+      out += i > 0 && is_email_local_char(text[i - 1]) ? "<span>@</span>" : "@";
       break;
     case '\r':
       if (i + 1 < text.size() && text[i + 1] == '\n')
