@@ -151,8 +151,19 @@ Result<void> validate_record_for_audit(const EvidenceRecord &record, const std::
     RELGATE_TRY(check_string(summary, "env", at));
     RELGATE_TRY(check_number(summary, "weight", 0, 100, at));
   } else if (record.step == "rollback") {
-    if (get_string(summary, "mode").value_or("") == "drill")
+    if (get_string(summary, "mode").value_or("") == "drill") {
       RELGATE_TRY(validate_drill_summary(summary, at));
+      // rollback writes "success" only with no failed phase and an ALLOW decision; anything else
+      // would count a failed drill as passed.
+      const bool success = get_string(summary, "result").value_or("") == "success";
+      const bool no_failed_phase = get_string(summary, "failed_phase").value_or("").empty();
+      if (success != no_failed_phase || success != (record.decision == Decision::allow)) {
+        return make_error(at + ": drill result \"" + (success ? "success" : "failed") +
+                          "\" contradicts failed_phase \"" +
+                          printable_excerpt(get_string(summary, "failed_phase").value_or(""), 40) + "\" or decision " +
+                          std::string(decision_name(record.decision)) + " (not a record rollback writes)");
+      }
+    }
     for (const char *name : {"rolled_back_release", "target_release", "rolled_back_digest", "target_digest"})
       RELGATE_TRY(check_string(summary, name, at));
   } else if (record.step == "slo-check") {

@@ -46,4 +46,39 @@ run "${A[@]}" --repo "$TMP/hostile" --format html --out "$TMP/hostile.html"
 expect_rc 0 "html of a hostile ledger"
 expect_eq "$(grep -o '<script' "$TMP/hostile.html" | wc -l)" "2" "only the data block and the page's script"
 expect_not_contains "$(cat "$TMP/hostile.html")" "<img" "no tag from data"
+# A drill record that says "success" although a phase failed (or its decision is DENY) is not a
+# drill result rollback writes: refused, not counted as a passed drill. Unsigned evidence (no
+# --trusted-key) is exactly where such a record can be made, so the chain is rebuilt here.
+cat >"$TMP/drill.py" <<'PY'
+import hashlib, json, sys
+src, dst, phase, decision = sys.argv[1:5]
+doc = json.load(open(src))
+def canon(v): return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+rec = dict(next(r for r in doc["records"] if r["step"] == "rollback"))
+rec["decision"] = decision
+rec["summary"] = {"env": "prod", "mode": "drill", "result": "success", "failed_phase": phase,
+                  "phases_ms": {"rollback": 10, "converge": 90000, "post_check": None, "roll_forward": None},
+                  "recovery_ms": 90010, "from_digest": None, "to_digest": None, "to_release": "rel-2026-11-17-01",
+                  "rolled_forward": False}
+doc["records"].append(rec)
+prev = "sha256:" + hashlib.sha256(canon({k: doc[k] for k in ("schema", "subject", "release")}).encode()).hexdigest()
+for r in doc["records"]:
+    r.pop("signature", None)
+    r["prev"] = prev
+    body = {k: v for k, v in r.items() if k != "hash"}
+    r["hash"] = prev = "sha256:" + hashlib.sha256(canon(body).encode()).hexdigest()
+json.dump(doc, open(dst, "w"), indent=2)
+PY
+python3 "$TMP/drill.py" "$TMP/v2.json" "$TMP/drill-ok.json" "" ALLOW || fail "forging the drill record"
+run "${A[@]}" --repo "$TMP/work" --evidence "$TMP/drill-ok.json" --format json
+expect_rc 0 "a consistent unsigned drill record is read"
+expect_eq "$(jq -r '.drills[-1].result' <<<"$out")" "success" "and counted"
+for bad in "converge ALLOW" " DENY"; do
+  read -r phase decision <<<"$bad"
+  [ -z "$decision" ] && { decision=$phase; phase=""; }
+  python3 "$TMP/drill.py" "$TMP/v2.json" "$TMP/drill-bad.json" "$phase" "$decision" || fail "forging"
+  run "${A[@]}" --repo "$TMP/work" --evidence "$TMP/drill-bad.json" --format json
+  expect_rc 2 "drill 'success' with failed_phase '$phase', decision $decision"
+  expect_contains "$err" "drill-bad.json: records[" "names the file and the record"
+done
 finish
