@@ -264,9 +264,18 @@ ReleaseSummary summarize_release(const EvidenceFile &file, const std::string &pa
   } else if (at_full) {
     const StageLine &full =
         *std::find_if(summary.stages.begin(), summary.stages.end(), [](const StageLine &s) { return s.stage == 100; });
-    if (full.status == "healthy") {
+    // Complete means every check passed too: a policy that did not require a check can let a
+    // release reach 100% without it, and the summary must not call that release complete.
+    const auto unchecked = std::find_if(summary.checks.begin(), summary.checks.end(),
+                                        [](const CheckLine &c) { return c.status != "pass"; });
+    if (full.status == "healthy" && unchecked == summary.checks.end()) {
       summary.outcome = "complete";
       summary.result = "release complete with audit trail id " + id_text;
+    } else if (full.status == "healthy") {
+      summary.outcome = "incomplete";
+      summary.reason = unchecked->name + " " + unchecked->status;
+      summary.result =
+          "release at 100% but its " + unchecked->name + " check is " + unchecked->status + " (" + id_text + ")";
     } else {
       summary.outcome = "incomplete";
       summary.reason = full.status == "not checked" ? "no full_100 health check"

@@ -80,7 +80,10 @@ Result<Health> wait_for_baseline(const LiveDrillRequest &request, const Health &
       if (why.empty())
         return *post;
     } else {
+      // A measurement that fails at once (the endpoint refuses connections) would otherwise
+      // respawn slo-check back to back until the deadline.
       why = post.message();
+      std::this_thread::sleep_for(request.poll_interval);
     }
     if (Clock::now() + request.health.window >= deadline)
       break;

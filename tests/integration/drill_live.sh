@@ -105,6 +105,9 @@ new_evidence "$TMP/v0.json" v0-faulty signature-review:ALLOW
 run promote --env prod --evidence "$TMP/v0.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
 expect_rc 0 "promote the faulty release"
 NOW=2026-11-17T09:05:00Z run promote --env prod --evidence "$TMP/v2.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
+# The service syncs from git on its own clock: wait until it runs v2, or the drill rightly refuses an
+# unsettled environment (seen on a loaded machine).
+for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/version" | grep -q "$v2" && break; sleep 0.1; done
 run command rollback "${live[@]}" --to rel-2026-11-17-03 --post-check-timeout 3s --format json --evidence "$TMP/v2.json"
 expect_rc 1 "drill to an unhealthy release"
 expect_eq "$(jq -r '.summary.failed_phase' <<<"$out")" "post_check" "post_check failed"

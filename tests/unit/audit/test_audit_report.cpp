@@ -4,6 +4,7 @@
 
 #include "json.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 using namespace relgate;
@@ -181,6 +182,18 @@ TEST_CASE("release summary: complete, stopped and rolled back, or at 100% withou
   const ReleaseSummary done = summarize_release(inputs.evidence[0].file, "v1.json", "");
   CHECK(done.outcome == "complete");
   CHECK(done.result == "release complete with audit trail id rel-1");
+
+  // Healthy at 100% but a check the promote policy did not require is missing: not complete.
+  AuditInputs unscanned = history();
+  auto &records = unscanned.evidence[0].file.records;
+  records.push_back(
+      record("slo-check", Decision::allow, "2026-11-17T11:10:00Z", "prod", 100, R"({"error_rate":0.0004})"));
+  records.erase(
+      std::remove_if(records.begin(), records.end(), [](const EvidenceRecord &r) { return r.step == "scan-gate"; }),
+      records.end());
+  const ReleaseSummary partial = summarize_release(unscanned.evidence[0].file, "v1.json", "");
+  CHECK(partial.outcome == "incomplete");
+  CHECK(partial.result == "release at 100% but its vulnerability_policy check is missing (rel-1)");
 
   const ReleaseSummary two = summarize_release(inputs.evidence[1].file, "v2.json", "prod");
   CHECK(two.release_id == "rel-2");
