@@ -13,7 +13,11 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 build_dir=${BUILD_DIR:-build}
+# phase NAME: prints how long the previous phase took, so a slow CI run says where its minutes went.
+phase_start=$SECONDS phase_name=bootstrap
+phase() { echo "time: $phase_name took $((SECONDS - phase_start)) s"; phase_start=$SECONDS phase_name=$1; }
 scripts/bootstrap.sh --profile test --build-dir "$build_dir"
+phase format
 
 rm -rf "$build_dir/test-tmp"
 status=0
@@ -24,6 +28,7 @@ if ! git ls-files -z -- '*.cpp' '*.hpp' | xargs -0 clang-format-14 --dry-run -We
   status=1
 fi
 
+phase "sanitizer build"
 san_dir="$build_dir/sanitize"
 if [ "${SANITIZE:-1}" != 0 ] && command -v clang++ >/dev/null; then
   if [ ! -f "$san_dir/build.ninja" ]; then
@@ -33,6 +38,7 @@ if [ "${SANITIZE:-1}" != 0 ] && command -v clang++ >/dev/null; then
   fi
   cmake --build "$san_dir" -j "$(nproc)"
   rm -rf "$san_dir/test-tmp"
+  phase libfuzzer
   fuzz_seconds=${FUZZ_SECONDS:-10}
   fuzz_one() { # fuzz_one TARGET: one single-process libFuzzer run; its status is the run's
     local target=$1 name work dict=()
@@ -63,11 +69,15 @@ if [ "${SANITIZE:-1}" != 0 ] && command -v clang++ >/dev/null; then
   fi
   # Tests labelled "once" (tests/reach: packaging, images, CI clients) exercise no C++ path the
   # other tests miss; they run in the gcc pass only.
+  phase "sanitizer tests"
   echo "sanitizers: the ctest suite under ASan + UBSan ($san_dir), without the tests labelled once"
   (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$(nproc)" -LE once) || status=1
 fi
 
 # ctest on the gcc build last, so its summary closes the output.
+phase "gcc tests"
 (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") || status=$?
+phase done
+echo "time: the whole run took $SECONDS s"
 exit $status
