@@ -2,6 +2,7 @@
 
 #include "ci_context.hpp"
 #include "file_io.hpp"
+#include "markdown_escape.hpp"
 
 #include <openssl/rand.h>
 
@@ -16,38 +17,6 @@ namespace relgate
 
 namespace
 {
-
-// GitHub renders the summary as Markdown with inline HTML: every ASCII punctuation character that
-// Markdown gives a meaning gets a backslash, and <, >, & become entities, so a finding cannot add
-// a link, an image (a tracking pixel), a table cell or HTML.
-std::string markdown_cell(const std::string &text)
-{
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\n':
-      out += "<br>";
-      break;
-    case '\r':
-      out += ' ';
-      break;
-    default:
-      if (std::string_view("\\`*_{}[]()#+-.!|~$").find(c) != std::string_view::npos)
-        out += '\\';
-      out += c;
-    }
-  }
-  return out;
-}
 
 Result<std::string> random_delimiter()
 {
@@ -219,14 +188,14 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     std::string markdown = "### relgate " + step + ": " + decision + "\n\n";
     if (!outcome.reasons.empty()) {
       for (const auto &reason : outcome.reasons)
-        markdown += "- " + markdown_cell(reason) + "\n";
+        markdown += "- " + escape_markdown(reason) + "\n";
       markdown += "\n";
     }
     if (!outcome.checks.empty()) {
       markdown += "| check | result | detail |\n|---|---|---|\n";
       for (const auto &check : outcome.checks) {
-        markdown += "| " + markdown_cell(check.name) + " | " + (check.passed ? "pass" : "**fail**") + " | " +
-                    markdown_cell(check.message) + " |\n";
+        markdown += "| " + escape_markdown(check.name) + " | " + (check.passed ? "pass" : "**fail**") + " | " +
+                    escape_markdown(check.message) + " |\n";
       }
       markdown += "\n";
     }

@@ -2,101 +2,20 @@
 
 namespace relgate::audit
 {
-namespace
+// Empty data shows as an en dash, so an empty table cell is not mistaken for a missing column.
+std::string escape_markdown_cell(std::string_view text)
 {
-
-bool is_email_local_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-         c == '_' || c == '+';
-}
-
-bool after_www(std::string_view text, std::size_t i)
-{
-  if (i < 3)
-    return false;
-  for (std::size_t k = i - 3; k < i; ++k) {
-    if (text[k] != 'w' && text[k] != 'W')
-      return false;
-  }
-  return true;
-}
-
-} // namespace
-
-// GFM's autolink extension turns bare "scheme://", "www." and "local@domain" text into links, so
-// data could put a link into the report without brackets: "\:" before "//" and "\." after "www"
-// stop the first two; the e-mail form is only stopped by a tag between its parts (GitHub and
-// GitLab keep <span>).
-std::string escape_markdown(std::string_view text)
-{
-  if (text.empty())
-    return "–";
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-    case '\\':
-    case '`':
-    case '*':
-    case '_':
-    case '[':
-    case ']':
-    case '|':
-    case '~':
-    case '#':
-    case '!':
-    case '$':
-      out += '\\';
-      out += c;
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case ':':
-      out += text.substr(i + 1, 2) == "//" ? "\\:" : ":";
-      break;
-    case '.':
-      out += after_www(text, i) ? "\\." : ".";
-      break;
-    case '@':
-      out += i > 0 && is_email_local_char(text[i - 1]) ? "<span>@</span>" : "@";
-      break;
-    case '\r':
-      if (i + 1 < text.size() && text[i + 1] == '\n')
-        break;
-      out += "<br>";
-      break;
-    case '\n':
-      out += "<br>";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-        break; // tabs and other controls would change a table's layout
-      out += c;
-    }
-  }
-  return out;
+  return text.empty() ? std::string("–") : escape_markdown(text);
 }
 
 void MarkdownWriter::heading(int level, std::string_view text)
 {
-  m_text += std::string(static_cast<std::size_t>(level), '#') + " " + escape_markdown(text) + "\n\n";
+  m_text += std::string(static_cast<std::size_t>(level), '#') + " " + escape_markdown_cell(text) + "\n\n";
 }
 
 void MarkdownWriter::paragraph(std::string_view text)
 {
-  m_text += escape_markdown(text) + "\n\n";
+  m_text += escape_markdown_cell(text) + "\n\n";
 }
 
 void MarkdownWriter::raw(std::string_view markdown)
@@ -106,7 +25,7 @@ void MarkdownWriter::raw(std::string_view markdown)
 
 void MarkdownWriter::bullet(std::string_view text)
 {
-  m_text += "- " + escape_markdown(text) + "\n";
+  m_text += "- " + escape_markdown_cell(text) + "\n";
 }
 
 void MarkdownWriter::table(const std::vector<std::string> &header, const std::vector<std::vector<std::string>> &rows)
@@ -114,7 +33,7 @@ void MarkdownWriter::table(const std::vector<std::string> &header, const std::ve
   auto line = [&](const std::vector<std::string> &cells) {
     std::string text = "|";
     for (std::size_t i = 0; i < header.size(); ++i)
-      text += " " + escape_markdown(i < cells.size() ? cells[i] : std::string()) + " |";
+      text += " " + escape_markdown_cell(i < cells.size() ? cells[i] : std::string()) + " |";
     m_text += text + "\n";
   };
   line(header);

@@ -3,6 +3,8 @@
 // broken by '|' or a newline, no HTML, no link, emphasis or code span made from data.
 #pragma once
 
+#include "markdown_escape.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,9 +12,8 @@
 namespace relgate::audit
 {
 
-// Inline text and table cells: '\' '`' '*' '_' '[' ']' '|' '~' '#' '!' '$' backslash-escaped, '<' '>' '&' '"' as
-// entities, newlines as <br>, other control characters dropped. Empty text becomes an en dash.
-std::string escape_markdown(std::string_view text);
+// common's escape_markdown, with empty text as an en dash (a visible empty cell).
+std::string escape_markdown_cell(std::string_view text);
 
 class MarkdownWriter
 {

@@ -32,7 +32,8 @@ TEST_CASE("markdown cells: no pipe, newline, HTML or markup survives")
   CHECK(cell.find("\\\\") != std::string::npos); // a backslash cannot escape the next character
   CHECK(cell.find("\\[l\\]") != std::string::npos);
   CHECK(cell.find("\\`x\\`") != std::string::npos);
-  CHECK(escape_markdown("") == "–");
+  CHECK(escape_markdown_cell("") == "–");
+  CHECK(escape_markdown("").empty());
   CHECK(escape_markdown("tab\there\r\nx") == "tabhere<br>x");
 }
 

@@ -204,7 +204,7 @@ TEST_CASE("GitHub Actions: outputs, step summary and annotations")
   CHECK(parsed.at("reasons") == "2 critical findings > max 0\nCVE-2024-1 is in the KEV catalogue");
   const std::string markdown = *read_file(summary);
   CHECK(markdown.find("### relgate scan-gate: DENY") == 0);
-  CHECK(markdown.find("| max\\.critical | **fail** | 2 &gt; 0 |") != std::string::npos);
+  CHECK(markdown.find("| max.critical | **fail** | 2 &gt; 0 |") != std::string::npos);
 }
 
 TEST_CASE("GitLab CI: dotenv and JUnit report files")
@@ -352,7 +352,8 @@ TEST_CASE("GitHub Actions: the step summary escapes Markdown and HTML")
   env.set("GITHUB_ACTIONS", "true");
   env.set("GITHUB_STEP_SUMMARY", summary);
   StepOutcome outcome = denied();
-  outcome.reasons = {"<img src=https://t.example/p.png> `x` [y](https://e.example) a|b"};
+  outcome.reasons = {"<img src=https://t.example/p.png> `x` [y](https://e.example) a|b",
+                     "bare links: https://evil.example www.evil.example mail a.b@evil.example"};
   outcome.checks = {{"c|d", false, "<script>"}};
   std::ostringstream out, err;
   CHECK(finish_step(spec(), CommonOptions{}, std::move(outcome), StepIo{out, err}, "", 0) == 1);
@@ -361,7 +362,10 @@ TEST_CASE("GitHub Actions: the step summary escapes Markdown and HTML")
   CHECK(markdown.find("<script>") == std::string::npos);
   CHECK(markdown.find("&lt;img src=https") != std::string::npos);
   CHECK(markdown.find("\\`x\\`") != std::string::npos);
-  CHECK(markdown.find("\\[y\\]\\(https") != std::string::npos);
+  CHECK(markdown.find("\\[y\\](https\\://e.example)") != std::string::npos);
+  // GFM autolinks bare addresses: each is broken up so it renders as text.
+  CHECK(markdown.find("https\\://evil.example www\\.evil.example mail a.b<span>@</span>evil.example") !=
+        std::string::npos);
   CHECK(markdown.find("| c\\|d | **fail** | &lt;script&gt; |") != std::string::npos);
 }
 
