@@ -16,17 +16,9 @@ for step in verify-signature scan-gate slo-check promote rollback evidence; do
 done
 
 # The pinned CI clients (yaml for the harness), installed once per lockfile into the build folder.
-tools="$RELGATE_BUILD_DIR/ci-tools"
-mkdir -p "$tools"
-(
-  flock 9
-  if ! cmp -s "$src/tests/ci-tools/package-lock.json" "$tools/.installed-lock.json" || [ ! -f "$tools/node_modules/yaml/package.json" ]; then
-    cp "$src/tests/ci-tools/package.json" "$src/tests/ci-tools/package-lock.json" "$tools/"
-    npm ci --silent --no-audit --no-fund --prefix "$tools" >"$TMP/npm.log" 2>&1 || { cat "$TMP/npm.log"; exit 1; }
-    cp "$src/tests/ci-tools/package-lock.json" "$tools/.installed-lock.json"
-  fi
-) 9>"$RELGATE_BUILD_DIR/ci-tools.lock" || { echo "FAIL: npm ci of tests/ci-tools failed"; exit 1; }
-export RELGATE_CI_TOOLS=$tools
+source "$(dirname "$0")/ci_tools.bash"
+install_ci_tools
+tools=$ci_tools
 
 version=$(sed -n 's/^project(relgate VERSION \([0-9][0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 [ -n "$version" ] || { echo "FAIL: no project version in CMakeLists.txt"; exit 1; }

@@ -9,17 +9,9 @@ source "$(dirname "$0")/../cli/lib.sh"
 src=$RELGATE_SOURCE_DIR
 command -v node >/dev/null && command -v npm >/dev/null || skip "node/npm not installed"
 
-tools="$RELGATE_BUILD_DIR/ci-tools"
-mkdir -p "$tools"
-(
-  flock 9
-  if ! cmp -s "$src/tests/ci-tools/package-lock.json" "$tools/.installed-lock.json" || [ ! -f "$tools/node_modules/yaml/package.json" ]; then
-    cp "$src/tests/ci-tools/package.json" "$src/tests/ci-tools/package-lock.json" "$tools/"
-    npm ci --silent --no-audit --no-fund --prefix "$tools" >"$TMP/npm.log" 2>&1 || { cat "$TMP/npm.log"; exit 1; }
-    cp "$src/tests/ci-tools/package-lock.json" "$tools/.installed-lock.json"
-  fi
-) 9>"$RELGATE_BUILD_DIR/ci-tools.lock" || { echo "FAIL: npm ci of tests/ci-tools failed"; exit 1; }
-export RELGATE_CI_TOOLS=$tools
+source "$(dirname "$0")/ci_tools.bash"
+install_ci_tools
+tools=$ci_tools
 validator="$tools/node_modules/.bin/action-validator"
 
 workflows=("$src"/.github/workflows/*.yml)

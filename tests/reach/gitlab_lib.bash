@@ -1,20 +1,10 @@
 # Shared by tests/reach/gitlab_*.sh (sourced after tests/cli/lib.sh; not a test itself).
-# gitlab_tools: installs the pinned CI clients (tests/ci-tools lockfile) into the build folder once,
-# under a lock (several tests may start at once); sets $gcl to gitlab-ci-local.
+source "$(dirname "${BASH_SOURCE[0]}")/ci_tools.bash"
+# gitlab_tools: the pinned CI clients (ci_tools.bash); sets $tools and $gcl to gitlab-ci-local.
 gitlab_tools() {
-  command -v npm >/dev/null || skip "npm not installed"
   command -v rsync >/dev/null || skip "rsync not installed (gitlab-ci-local needs it)"
-  tools="$RELGATE_BUILD_DIR/ci-tools"
-  mkdir -p "$tools"
-  (
-    flock 9
-    if ! cmp -s "$RELGATE_SOURCE_DIR/tests/ci-tools/package-lock.json" "$tools/package-lock.json" \
-      || [ ! -x "$tools/node_modules/.bin/gitlab-ci-local" ]; then
-      cp "$RELGATE_SOURCE_DIR"/tests/ci-tools/package*.json "$tools/" &&
-        npm ci --silent --no-audit --no-fund --prefix "$tools" >"$TMP/npm.log" 2>&1 ||
-        { rm -f "$tools/package-lock.json"; exit 1; }
-    fi
-  ) 9>"$tools/.install.lock" || skip "npm ci of tests/ci-tools failed: $(tail -1 "$TMP/npm.log")"
+  install_ci_tools
+  tools=$ci_tools
   gcl="$tools/node_modules/.bin/gitlab-ci-local"
 }
 
