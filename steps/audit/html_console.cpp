@@ -228,33 +228,6 @@ std::string escape_json_for_script(std::string_view json)
   return out;
 }
 
-std::string escape_html(std::string_view text)
-{
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string render_html(const AuditReport &report)
 {
   const std::string data = escape_json_for_script(to_json(report_to_json(report)));

@@ -26,7 +26,5 @@ std::string render_html(const AuditReport &report);
 // JSON text made safe inside <script type="application/json">: '<', '>', '&', U+2028 and U+2029
 // as \u escapes, so neither </script> nor <!-- can end or change the block.
 std::string escape_json_for_script(std::string_view json);
-// '&' '<' '>' '"' '\'' as entities (for the few attributes the page has).
-std::string escape_html(std::string_view text);
 
 } // namespace relgate::audit
