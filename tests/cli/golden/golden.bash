@@ -17,19 +17,19 @@ GOLDEN_REGEN_HINT="scripts/regen-goldens.sh (or RELGATE_REGEN_GOLDEN=1 ctest -R 
 # for what cannot be pinned (tests/golden/README.md lists each rule and why):
 #  - the test's scratch folder (differs per build folder),
 #  - the random 128-bit $GITHUB_OUTPUT heredoc delimiter (docs/ci.md: random on purpose),
-#  - evidence "duration_ms" (wall time of the run),
-#  - with GOLDEN_APPENDED=1 (a case whose step appends a record at test time): the id of that
-#    record (evidence-head) and its "hash", both computed over its duration_ms.
+#  - with GOLDEN_APPENDED=1 (a case whose step appends an evidence record at test time): that
+#    record's "duration_ms" (wall time of the run), and its id (evidence-head) and "hash", both
+#    computed over that duration.
 # Decisions, reasons, counts, input, policy and subject digests, and the records of a committed
 # evidence file are never touched.
 golden_normalize() {
   local appended=()
   [ "${GOLDEN_APPENDED:-}" = 1 ] && appended=(
+    -e 's/"duration_ms": [0-9]\{1,\}/"duration_ms": <ms>/g'
     -e 's/\(evidence.head\("\?[=:] *"\?\)\)sha256:[0-9a-f]\{64\}/\1sha256:<record id>/Ig'
     -e 's/\("hash": "\)sha256:[0-9a-f]\{64\}/\1sha256:<record hash>/g')
   sed -e "s#${TMP//#/\\#}#<TMP>#g" \
-    -e 's/ghadelimiter_[0-9a-f]\{32\}/ghadelimiter_<random>/g' \
-    -e 's/"duration_ms": [0-9]\{1,\}/"duration_ms": <ms>/g' "${appended[@]}"
+    -e 's/ghadelimiter_[0-9a-f]\{32\}/ghadelimiter_<random>/g' "${appended[@]}"
 }
 
 # golden_check NAME ACTUAL: compares ACTUAL (a file) with tests/golden/$GOLDEN_STEP/NAME.
@@ -135,6 +135,29 @@ golden_format() {
   golden_before_run
   golden_run "$want_rc" "$dir/$format.out" "$dir/$format.err" "$step" "$@" --format "$format"
   golden_check "$case.$format" "$dir/$format.out"
+}
+
+# golden_command CASE RC CMD...: a command that writes no CI files (evidence show/verify): text
+# and json on stdout, the GitHub log (the guarded output), and a check that it wrote nothing to
+# $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY or relgate-reports/ (a golden is due when it starts to).
+golden_command() {
+  local case=$1 want_rc=$2; shift 2
+  local dir="$TMP/run-$case"
+  rm -rf "$dir" && mkdir -p "$dir/gh" "$dir/gl"
+  golden_run "$want_rc" "$dir/text.out" "$dir/text.err" "$@" --format text
+  golden_check "$case.txt" "$dir/text.out"
+  golden_optional "$case.txt.stderr" "$dir/text.err"
+  golden_run "$want_rc" "$dir/json.out" "$dir/json.err" "$@" --format json
+  golden_check "$case.json" "$dir/json.out"
+  jq -e . "$dir/json.out" >/dev/null || fail "$case: $* --format json is not JSON"
+  : >"$dir/gh/output" && : >"$dir/gh/summary"
+  golden_run "$want_rc" "$dir/gh/stdout" "$dir/gh/stderr" env GITHUB_ACTIONS=true GITHUB_OUTPUT="$dir/gh/output" \
+    GITHUB_STEP_SUMMARY="$dir/gh/summary" "$@"
+  cat "$dir/gh/stdout" "$dir/gh/stderr" >"$dir/gh/log"
+  golden_check "$case.github-log" "$dir/gh/log"
+  golden_run "$want_rc" "$dir/gl/stdout" "$dir/gl/stderr" env GITLAB_CI=true RELGATE_REPORT_DIR="$dir/gl/reports" "$@"
+  [ ! -s "$dir/gh/output" ] && [ ! -s "$dir/gh/summary" ] && [ ! -e "$dir/gl/reports" ] ||
+    fail "$case: $* now writes CI files: check them with golden_step"
 }
 
 golden_before_run() { if [ -n "${GOLDEN_BEFORE_RUN:-}" ]; then "$GOLDEN_BEFORE_RUN"; fi; }
