@@ -19,7 +19,9 @@ GOLDEN_REGEN_HINT="scripts/regen-goldens.sh (or RELGATE_REGEN_GOLDEN=1 ctest -R 
 #  - the random 128-bit $GITHUB_OUTPUT heredoc delimiter (docs/ci.md: random on purpose),
 #  - with GOLDEN_APPENDED=1 (a case whose step appends an evidence record at test time): that
 #    record's "duration_ms" (wall time of the run), and its id (evidence-head) and "hash", both
-#    computed over that duration.
+#    computed over that duration;
+#  - with GOLDEN_GIT_COMMITS=1 (promote, rollback): commit ids (40 hex, and 12 hex after
+#    "commit "), which their wall-clock commit dates change, and promote's timing figures.
 # Decisions, reasons, counts, input, policy and subject digests, and the records of a committed
 # evidence file are never touched.
 golden_normalize() {
@@ -28,6 +30,10 @@ golden_normalize() {
     -e 's/"duration_ms": [0-9]\{1,\}/"duration_ms": <ms>/g'
     -e 's/\(evidence.head\("\?[=:] *"\?\)\)sha256:[0-9a-f]\{64\}/\1sha256:<record id>/Ig'
     -e 's/\("hash": "\)sha256:[0-9a-f]\{64\}/\1sha256:<record hash>/g')
+  [ "${GOLDEN_GIT_COMMITS:-}" = 1 ] && appended+=(
+    -e 's/\<[0-9a-f]\{40\}\>/<commit>/g'
+    -e 's/\(commit \)[0-9a-f]\{12\}\>/\1<commit>/g'
+    -e 's/"\(total\|git\|relgate\)_ms": [0-9.e+-]\{1,\}/"\1_ms": <ms>/g')
   sed -e "s#${TMP//#/\\#}#<TMP>#g" \
     -e 's/ghadelimiter_[0-9a-f]\{32\}/ghadelimiter_<random>/g' "${appended[@]}"
 }
