@@ -1,11 +1,14 @@
-// The one wrapper around Boost.Program_options (which throws): usage errors become Results.
+// The one wrapper around Boost.Program_options (which throws): usage errors become Results
+// (through call_catching, exception_boundary.hpp).
 #include "cli_options.hpp"
 
 #include "encoding.hpp"
+#include "exception_boundary.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -38,7 +41,7 @@ po::options_description build_description(const std::vector<OptionSpec> &options
 {
   po::options_description description("Options");
   for (const auto &option : options) {
-    const std::string help = option.value_name.empty() ? option.help : option.help;
+    const std::string &help = option.help;
     switch (option.kind) {
     case OptionSpec::Kind::flag:
       description.add_options()(option.name.c_str(), po::bool_switch(), help.c_str());
@@ -119,10 +122,14 @@ Result<std::optional<double>> ParsedArgs::number(const std::string &name) const
   const auto text = value(name);
   if (!text)
     return std::optional<double>();
+  // A finite decimal only: strtod alone takes " 1", "nan", "inf" and "1e999" (HUGE_VAL), and a
+  // NaN tolerance would pass every comparison the caller makes (fail closed).
+  const bool plain = !text->empty() && text->find_first_not_of("0123456789.eE+-") == std::string::npos;
+  errno = 0;
   char *end = nullptr;
-  const double parsed = std::strtod(text->c_str(), &end);
-  if (text->empty() || *end != '\0')
-    return option_error(name, "expected a number, got '" + *text + "'");
+  const double parsed = plain ? std::strtod(text->c_str(), &end) : 0;
+  if (!plain || *end != '\0' || errno == ERANGE || !std::isfinite(parsed))
+    return option_error(name, "expected a number, got '" + printable_excerpt(*text, 40) + "'");
   return std::optional<double>(parsed);
 }
 
@@ -154,16 +161,16 @@ Result<ParsedArgs> parse_command_line(int argc, const char *const *argv, const s
   po::positional_options_description positional;
   positional.add("relgate-positional", -1);
   po::variables_map map;
-  try {
-    auto parser = po::command_line_parser(argc, argv)
-                      .options(all)
-                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing);
-    parser.positional(positional);
-    po::store(parser.run(), map);
-    po::notify(map);
-  } catch (const po::error &error) {
-    return make_error(std::string(error.what()) + " (see --help)");
-  }
+  RELGATE_TRY(call_catching<po::error>(
+      [&] {
+        auto parser = po::command_line_parser(argc, argv)
+                          .options(all)
+                          .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing);
+        parser.positional(positional);
+        po::store(parser.run(), map);
+        po::notify(map);
+      },
+      [](const po::error &error) { return std::string(error.what()) + " (see --help)"; }));
   ParsedArgs args;
   for (const auto &option : options) {
     const auto it = map.find(option.name);

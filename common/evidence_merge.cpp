@@ -192,7 +192,7 @@ Result<MergeSummary> merge_evidence_files(const std::string &output_path, const 
   auto merged = merge_evidence(files, keys);
   if (!merged) {
     // merge_evidence names inputs by position; name the file instead.
-    std::string message = merged.message();
+    const std::string &message = merged.message();
     for (std::size_t n = 0; n < paths.size(); ++n) {
       const std::string label = "input " + std::to_string(n + 1) + ": ";
       if (message.compare(0, label.size(), label) == 0)

@@ -1,7 +1,9 @@
-// The one wrapper around toml++ (which throws): parse errors become Result errors here.
+// The one wrapper around toml++ (which throws): parse errors become Result errors here (through
+// call_catching, exception_boundary.hpp).
 #include "policy.hpp"
 
 #include "digest.hpp"
+#include "exception_boundary.hpp"
 #include "file_io.hpp"
 
 // toml++ 3.3 states "the next character starts a key" as an assertion in parse_key, but a table
@@ -357,12 +359,13 @@ Result<LoadedPolicy> load_policy_text(const std::string &text, const std::string
                                       int64_t max_supported_version)
 {
   RELGATE_TRY(check_no_control_characters(text, source_name));
-  auto document = std::make_shared<toml::table>();
-  try {
-    *document = toml::parse(text, source_name);
-  } catch (const toml::parse_error &error) {
-    return make_error(position(source_name, error.source()) + ": invalid TOML: " + std::string(error.description()));
-  }
+  RELGATE_ASSIGN_OR_RETURN(toml::table parsed, call_catching<toml::parse_error>(
+                                                   [&] { return toml::parse(text, source_name); },
+                                                   [&](const toml::parse_error &error) {
+                                                     return position(source_name, error.source()) +
+                                                            ": invalid TOML: " + std::string(error.description());
+                                                   }));
+  auto document = std::make_shared<toml::table>(std::move(parsed));
   LoadedPolicy policy;
   policy.path = source_name;
   policy.sha256 = sha256_hex(text);

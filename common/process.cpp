@@ -8,9 +8,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
+#include <unistd.h> // environ (declared with _GNU_SOURCE, which g++ and clang++ define)
 
 namespace relgate
 {

@@ -1,6 +1,6 @@
 // Errors are values: every fallible function in relgate returns Result<T>.
-// Only main() catches exceptions (see common/step_main.hpp); libraries that throw are
-// wrapped once in common/ and turned into Result here.
+// Nothing catches but call_catching (common/exception_boundary.hpp): libraries that throw are
+// wrapped once in common/ with it, and step_main / run_program use it as the last resort.
 #pragma once
 
 #include <cassert>

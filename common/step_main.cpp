@@ -4,6 +4,7 @@
 #include "ci_log_guard.hpp"
 #include "ci_outputs.hpp"
 #include "env_name.hpp"
+#include "exception_boundary.hpp"
 #include "file_io.hpp"
 #include "report_render.hpp"
 #include "time_util.hpp"
@@ -154,6 +155,12 @@ std::string guarded_rendering(const std::ostream &out, std::string rendering)
   return is_guarded(out) ? neutralize_workflow_commands(rendering, dialect_of(rendering)) : rendering;
 }
 
+// What escapes a step or a program is a bug (errors are values), but it still fails closed.
+std::string describe_internal_error(const std::exception &exception)
+{
+  return std::string("internal error: ") + exception.what();
+}
+
 std::string usage_text(const StepSpec &spec)
 {
   std::vector<OptionSpec> all = spec.options;
@@ -232,6 +239,16 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
   return exit_code_for(outcome->decision);
 }
 
+int run_program(std::string_view program, const StepIo &io, const std::function<int()> &body)
+{
+  auto exit_code = call_catching(body, describe_internal_error);
+  if (!exit_code) {
+    io.err << program << ": error: " << exit_code.message() << "\n";
+    return exit_error;
+  }
+  return *exit_code;
+}
+
 int step_main(const StepSpec &spec, int argc, const char *const *argv)
 {
   const GithubLogGuard log_guard; // no printed data becomes a workflow command (docs/ci.md)
@@ -265,16 +282,13 @@ int step_main(const StepSpec &spec, int argc, const char *const *argv)
   const auto started = std::chrono::steady_clock::now();
   const std::string started_at = format_rfc3339(current_time());
   StepContext context{spec.name, std::move(*args), *common, io};
-  Result<StepOutcome> outcome = make_error("internal error: step did not run");
-  try {
-    // Checked before the step acts: a bad key must not surface after a push (promote, rollback).
-    if (auto problem = preflight(*common); !problem)
-      outcome = problem.error();
-    else
-      outcome = spec.run(context);
-  } catch (const std::exception &exception) {
-    outcome = make_error(std::string("internal error: ") + exception.what());
-  }
+  // Checked before the step acts: a bad key must not surface after a push (promote, rollback).
+  Result<StepOutcome> outcome = call_catching(
+      [&]() -> Result<StepOutcome> {
+        RELGATE_TRY(preflight(*common));
+        return spec.run(context);
+      },
+      describe_internal_error);
   const auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   // context.common, not the parsed options: a step may fill in its scope (e.g. the stage it chose).

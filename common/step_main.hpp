@@ -14,6 +14,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,7 @@ struct StepOutcome {
   bool append_to_evidence = true;
 };
 
+// Where a step or a program (evidence, audit) prints: tests pass string streams.
 struct StepIo {
   std::ostream &out;
   std::ostream &err;
@@ -76,6 +78,11 @@ struct StepSpec {
 
 // The whole program; main() is `return relgate::step_main(spec, argc, argv);`.
 int step_main(const StepSpec &spec, int argc, const char *const *argv);
+
+// A program that is not a step (evidence, audit: subcommands of their own) runs its main body here,
+// so it fails closed the way a step does: an exception that escapes `body` is printed as
+// "<program>: error: internal error: ..." and exits 2. step_main runs its step the same way.
+int run_program(std::string_view program, const StepIo &io, const std::function<int()> &body);
 
 // The finishing half, for tests and for steps that loop: records, prints, writes CI outputs.
 int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOutcome> outcome, const StepIo &io,

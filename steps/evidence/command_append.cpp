@@ -77,7 +77,7 @@ Result<EvidenceRecord> record_from_args(const ParsedArgs &args)
   return record;
 }
 
-Result<int> run_append(const ParsedArgs &args, CommandIo &io)
+Result<int> run_append(const ParsedArgs &args, const StepIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));

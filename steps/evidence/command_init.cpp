@@ -13,7 +13,7 @@ namespace relgate::evidence_cli
 namespace
 {
 
-Result<int> run_init(const ParsedArgs &args, CommandIo &io)
+Result<int> run_init(const ParsedArgs &args, const StepIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string subject_text, args.required("subject"));

@@ -12,7 +12,7 @@ namespace relgate::evidence_cli
 namespace
 {
 
-Result<int> run_merge(const ParsedArgs &args, CommandIo &io)
+Result<int> run_merge(const ParsedArgs &args, const StepIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string output, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));

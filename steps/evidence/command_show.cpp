@@ -82,7 +82,7 @@ void print_text(const std::string &path, const EvidenceFile &file, const ChainRe
   }
 }
 
-Result<int> run_show(const ParsedArgs &args, CommandIo &io)
+Result<int> run_show(const ParsedArgs &args, const StepIo &io)
 {
   RELGATE_ASSIGN_OR_RETURN(std::string path, args.required("evidence"));
   RELGATE_ASSIGN_OR_RETURN(std::string format, read_format(args));

@@ -61,7 +61,7 @@ Result<std::string> read_format(const ParsedArgs &args)
   return format;
 }
 
-int run_evidence_cli(int argc, const char *const *argv, CommandIo io)
+int run_evidence_cli(int argc, const char *const *argv, const StepIo &io)
 {
   if (argc < 2) {
     print_program_help(io.err);

@@ -4,6 +4,7 @@
 
 #include "cli_options.hpp"
 #include "result.hpp"
+#include "step_main.hpp"
 
 #include <functional>
 #include <iosfwd>
@@ -13,11 +14,6 @@
 namespace relgate::evidence_cli
 {
 
-struct CommandIo {
-  std::ostream &out;
-  std::ostream &err;
-};
-
 struct Subcommand {
   std::string name;
   std::string usage;
@@ -25,7 +21,7 @@ struct Subcommand {
   std::vector<OptionSpec> options;
   bool takes_positional = false;
   // Returns the exit code; an Error means exit 2 with "evidence: error: <message>".
-  std::function<Result<int>(const ParsedArgs &, CommandIo &)> run;
+  std::function<Result<int>(const ParsedArgs &, const StepIo &)> run;
 };
 
 Subcommand init_command();
@@ -42,6 +38,6 @@ OptionSpec format_option();
 Result<std::string> read_format(const ParsedArgs &args);
 
 // The whole program: `evidence SUBCOMMAND [options]`.
-int run_evidence_cli(int argc, const char *const *argv, CommandIo io);
+int run_evidence_cli(int argc, const char *const *argv, const StepIo &io);
 
 } // namespace relgate::evidence_cli

@@ -56,3 +56,17 @@ TEST_CASE("help text lists every option")
   CHECK(help.find("--push") != std::string::npos);
   CHECK(help.find("--report FILE") != std::string::npos);
 }
+
+TEST_CASE("number takes finite decimals only")
+{
+  auto good = parse({"--count", "0.005"});
+  REQUIRE(good);
+  CHECK(*good->number("count").value() == doctest::Approx(0.005));
+  for (const char *bad : {"nan", "inf", "-inf", "1e999", " 1", "1 ", "0x10", "", "1.5x"}) {
+    auto parsed = parse({"--count", bad});
+    if (!parsed)
+      continue; // the parser itself refused it (the empty value)
+    CAPTURE(bad);
+    CHECK_FALSE(parsed->number("count"));
+  }
+}
