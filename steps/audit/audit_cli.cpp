@@ -17,13 +17,14 @@ namespace relgate::audit
 namespace
 {
 
-const char *const usage = "audit --repo GITOPS [--env NAME] [--evidence FILE ...] [--history FILE ...] "
+const char *const usage = "audit --repo GITOPS [--app NAME] [--env NAME] [--evidence FILE ...] [--history FILE ...] "
                           "--format summary|markdown|prom|json|html [--out FILE] [--now TIME]";
 
 std::vector<OptionSpec> audit_options()
 {
   return {
       value_option("repo", "PATH", "clone of the GitOps repository (its top folder); optional for summary"),
+      value_option("app", "NAME", "only this application (relgate/<app>/ and the evidence files of its subject)"),
       value_option("env", "NAME", "only this environment (and the production environment for DORA; default prod)"),
       repeated_option("evidence", "FILE", "an evidence file (repeatable); summary takes exactly one"),
       repeated_option("history", "FILE", "an slo-check --history file (JSON Lines; repeatable)"),
@@ -63,6 +64,7 @@ Result<std::string> run(const ParsedArgs &args)
   InputOptions options;
   options.repo = args.value_or("repo", "");
   options.env = args.value_or("env", "");
+  options.app = args.value_or("app", "");
   options.evidence_paths = args.values("evidence");
   options.history_paths = args.values("history");
   options.trusted_key_paths = args.values("trusted-key");
@@ -80,6 +82,11 @@ Result<std::string> run(const ParsedArgs &args)
 
   RELGATE_ASSIGN_OR_RETURN(AuditInputs inputs, load_audit_inputs(options, current_time()));
   const AuditReport report = build_report(inputs);
+  if (*format == "summary" && report.releases.empty()) {
+    return make_error("--evidence " + options.evidence_paths.front() + ": its release belongs to application '" +
+                      evidence_app(inputs.evidence.front().file) + "', not --app " + options.app +
+                      " (drop --app or pass that application's evidence)");
+  }
   if (*format == "summary")
     return render_summary_text(report.releases.front());
   if (*format == "markdown")

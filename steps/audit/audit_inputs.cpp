@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 namespace relgate::audit
 {
@@ -174,27 +175,140 @@ Result<void> validate_record_for_audit(const EvidenceRecord &record, const std::
   return ok_result();
 }
 
-Result<std::vector<std::string>> list_environments(const std::string &repo)
+namespace
+{
+
+bool has_env_files(const std::string &repo, const std::string &dir)
+{
+  return file_exists(repo + "/" + dir + "/state.json") || file_exists(repo + "/" + dir + "/ledger.jsonl");
+}
+
+// The plain sub-folders of a folder whose names are valid environment / application names.
+Result<std::vector<std::string>> named_folders(const std::filesystem::path &folder)
+{
+  std::error_code error;
+  std::vector<std::string> names;
+  for (const auto &entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && !entry.is_symlink() && name != "templates" && gitops::validate_env_name(name))
+      names.push_back(name);
+  }
+  if (error)
+    return make_error(folder.string() + ": cannot list: " + error.message());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::string> read_if_exists(const std::string &repo, const std::string &relative, bool &found)
+{
+  RELGATE_ASSIGN_OR_RETURN(std::string path, gitops::safe_path(repo, relative));
+  found = file_exists(path);
+  if (!found)
+    return std::string();
+  return read_file(path);
+}
+
+Result<EnvInput> load_env_input(const std::string &repo, const AppEnv &where)
+{
+  EnvInput input;
+  input.app = where.app;
+  input.env = where.env;
+  input.legacy = where.legacy;
+  const std::string dir = app_env_dir(where);
+  bool found = false;
+  RELGATE_ASSIGN_OR_RETURN(std::string state_text, read_if_exists(repo, dir + "/state.json", found));
+  if (found) {
+    const std::string path = repo + "/" + dir + "/state.json";
+    RELGATE_ASSIGN_OR_RETURN(gitops::EnvState state, gitops::parse_state(state_text, path));
+    if (state.env != where.env)
+      return make_error(path + ": .env is '" + printable_excerpt(state.env, 63) + "' but the file belongs to '" +
+                        where.env + "': restore it from git history");
+    input.state = std::move(state);
+  }
+  RELGATE_ASSIGN_OR_RETURN(std::string ledger_path, gitops::safe_path(repo, dir + "/ledger.jsonl"));
+  if (file_exists(ledger_path)) {
+    RELGATE_ASSIGN_OR_RETURN(input.ledger, gitops::read_ledger(ledger_path));
+    for (const auto &entry : input.ledger)
+      RELGATE_TRY(validate_ledger_entry(entry, ledger_path + " entry seq " + std::to_string(entry.seq)));
+  }
+  if (input.state && !input.ledger.empty() && input.state->ledger_seq != input.ledger.back().seq) {
+    return make_error(repo + "/" + dir + "/state.json: ledger_seq " + std::to_string(input.state->ledger_seq) +
+                      " but the ledger's newest seq is " + std::to_string(input.ledger.back().seq) +
+                      " (files from different commits: check out one commit of the repository)");
+  }
+  if (input.legacy) { // the single-application layout: the image it holds names the application
+    if (input.state && !input.state->image.empty())
+      input.app = app_of_image(input.state->image);
+    else if (!input.ledger.empty())
+      input.app = app_of_image(input.ledger.back().image);
+  }
+  return input;
+}
+
+std::string known_list(const std::vector<std::string> &names)
+{
+  std::string list;
+  for (const auto &name : names)
+    list += (list.empty() ? "" : ", ") + name;
+  return list.empty() ? "none" : list;
+}
+
+} // namespace
+
+std::string app_env_dir(const AppEnv &where)
+{
+  const std::string root(gitops::relgate_root);
+  return where.legacy ? root + "/" + where.env : root + "/" + where.app + "/" + where.env;
+}
+
+std::string app_env_label(const AppEnv &where)
+{
+  return where.app.empty() ? where.env : where.app + "/" + where.env;
+}
+
+std::string app_of_image(const std::string &image)
+{
+  const auto slash = image.rfind('/');
+  return slash == std::string::npos ? image : image.substr(slash + 1);
+}
+
+std::string evidence_app(const EvidenceFile &file)
+{
+  for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
+    if ((it->step == "promote" || it->step == "rollback") && it->summary.IsObject()) {
+      if (auto app = get_string(it->summary, "app"); app && !app->empty())
+        return *app;
+    }
+  }
+  return app_of_image(file.subject.name);
+}
+
+Result<std::vector<AppEnv>> list_environments(const std::string &repo)
 {
   std::error_code error;
   const std::filesystem::path root = std::filesystem::path(repo) / std::string(gitops::relgate_root);
   if (!std::filesystem::is_directory(repo, error))
     return make_error("--repo " + repo + ": not a folder (pass a clone of the GitOps repository)");
-  std::vector<std::string> envs;
+  std::vector<AppEnv> envs;
   if (!std::filesystem::exists(root, error))
     return envs;
   RELGATE_TRY(gitops::check_no_symlinks(repo, std::string(gitops::relgate_root)));
-  for (const auto &entry : std::filesystem::directory_iterator(root, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || entry.is_symlink() || name == "templates" || !gitops::validate_env_name(name))
+  RELGATE_ASSIGN_OR_RETURN(std::vector<std::string> top, named_folders(root));
+  for (const auto &name : top) {
+    const std::string dir = std::string(gitops::relgate_root) + "/" + name;
+    if (has_env_files(repo, dir)) { // relgate/<env>/: the single-application layout
+      envs.push_back({"", name, true});
       continue;
-    const auto paths = gitops::env_paths(name);
-    if (file_exists(repo + "/" + paths.state) || file_exists(repo + "/" + paths.ledger))
-      envs.push_back(name);
+    }
+    RELGATE_TRY(gitops::check_no_symlinks(repo, dir));
+    RELGATE_ASSIGN_OR_RETURN(std::vector<std::string> inner, named_folders(root / name));
+    for (const auto &env : inner) {
+      if (has_env_files(repo, dir + "/" + env))
+        envs.push_back({name, env, false});
+    }
   }
-  if (error)
-    return make_error(root.string() + ": cannot list: " + error.message());
-  std::sort(envs.begin(), envs.end());
+  std::sort(envs.begin(), envs.end(),
+            [](const AppEnv &a, const AppEnv &b) { return std::tie(a.app, a.env) < std::tie(b.app, b.env); });
   return envs;
 }
 
@@ -204,8 +318,13 @@ Result<AuditInputs> load_audit_inputs(const InputOptions &options, TimePoint now
   inputs.now = now;
   inputs.repo = options.repo;
   inputs.env_filter = options.env;
+  inputs.app_filter = options.app;
   if (!options.env.empty())
     RELGATE_TRY(validate_env_name(options.env));
+  if (!options.app.empty()) {
+    if (auto valid = validate_env_name(options.app); !valid)
+      return make_error("--app " + printable_excerpt(options.app, 63) + ": " + valid.message());
+  }
 
   std::vector<std::string> trusted_keys;
   for (const auto &path : options.trusted_key_paths) {
@@ -214,38 +333,61 @@ Result<AuditInputs> load_audit_inputs(const InputOptions &options, TimePoint now
   }
 
   if (!options.repo.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(std::vector<std::string> envs, list_environments(options.repo));
-    if (!options.env.empty()) {
-      if (std::find(envs.begin(), envs.end(), options.env) == envs.end()) {
-        return make_error("--env " + options.env + ": " + options.repo + " has no relgate/" + options.env +
-                          "/ (known: " + (envs.empty() ? std::string("none") : [&] {
-                            std::string list;
-                            for (const auto &env : envs)
-                              list += (list.empty() ? "" : ", ") + env;
-                            return list;
-                          }()) +
-                          ")");
+    RELGATE_ASSIGN_OR_RETURN(std::vector<AppEnv> listed, list_environments(options.repo));
+    // A legacy folder's application is the image it holds: read it before filtering.
+    std::vector<AppEnv> all;
+    std::map<std::string, EnvInput> legacy_inputs;
+    for (const auto &where : listed) {
+      if (!where.legacy) {
+        all.push_back(where);
+        continue;
       }
-      envs = {options.env};
+      RELGATE_ASSIGN_OR_RETURN(EnvInput input, load_env_input(options.repo, where));
+      all.push_back({input.app, where.env, true});
+      legacy_inputs.emplace(where.env, std::move(input));
     }
-    RELGATE_ASSIGN_OR_RETURN(inputs.releases, gitops::load_releases_index(options.repo));
-    for (const auto &env : envs) {
-      EnvInput input;
-      input.env = env;
-      RELGATE_ASSIGN_OR_RETURN(input.state, gitops::load_state(options.repo, env));
-      const auto paths = gitops::env_paths(env);
-      RELGATE_ASSIGN_OR_RETURN(std::string ledger_path, gitops::safe_path(options.repo, paths.ledger));
-      if (file_exists(ledger_path)) {
-        RELGATE_ASSIGN_OR_RETURN(input.ledger, gitops::read_ledger(ledger_path));
-        for (std::size_t i = 0; i < input.ledger.size(); ++i)
-          RELGATE_TRY(validate_ledger_entry(input.ledger[i],
-                                            ledger_path + " entry seq " + std::to_string(input.ledger[i].seq)));
+    std::stable_sort(all.begin(), all.end(),
+                     [](const AppEnv &a, const AppEnv &b) { return std::tie(a.app, a.env) < std::tie(b.app, b.env); });
+    std::vector<AppEnv> envs;
+    std::vector<std::string> known_apps, known_envs;
+    for (const auto &where : all) {
+      if (!where.app.empty() && std::find(known_apps.begin(), known_apps.end(), where.app) == known_apps.end())
+        known_apps.push_back(where.app);
+      if (options.app.empty() || where.app == options.app) {
+        known_envs.push_back(app_env_label(where));
+        if (options.env.empty() || where.env == options.env)
+          envs.push_back(where);
       }
-      if (input.state && !input.ledger.empty() && input.state->ledger_seq != input.ledger.back().seq) {
-        return make_error(options.repo + "/" + paths.state + ": ledger_seq " + std::to_string(input.state->ledger_seq) +
-                          " but the ledger's newest seq is " + std::to_string(input.ledger.back().seq) +
-                          " (files from different commits: check out one commit of the repository)");
+    }
+    if (!options.app.empty() && std::find(known_apps.begin(), known_apps.end(), options.app) == known_apps.end()) {
+      return make_error("--app " + options.app + ": " + options.repo + " has no relgate/" + options.app +
+                        "/ (known: " + known_list(known_apps) + ")");
+    }
+    if (!options.env.empty() && envs.empty()) {
+      return make_error("--env " + options.env + ": " + options.repo + " has no relgate/" +
+                        (options.app.empty() ? "<app>/" : options.app + "/") + options.env +
+                        "/ (known: " + known_list(known_envs) + ")");
+    }
+    for (const auto &where : envs) {
+      if (inputs.releases.count(where.app))
+        continue;
+      const std::string relative = where.legacy
+                                       ? gitops::releases_path()
+                                       : std::string(gitops::relgate_root) + "/" + where.app + "/releases.json";
+      bool found = false;
+      RELGATE_ASSIGN_OR_RETURN(std::string text, read_if_exists(options.repo, relative, found));
+      gitops::ReleasesIndex index;
+      if (found) {
+        RELGATE_ASSIGN_OR_RETURN(index, gitops::parse_releases_index(text, options.repo + "/" + relative));
       }
+      inputs.releases.emplace(where.app, std::move(index));
+    }
+    for (const auto &where : envs) {
+      if (where.legacy) {
+        inputs.envs.push_back(std::move(legacy_inputs.at(where.env)));
+        continue;
+      }
+      RELGATE_ASSIGN_OR_RETURN(EnvInput input, load_env_input(options.repo, where));
       inputs.envs.push_back(std::move(input));
     }
   }

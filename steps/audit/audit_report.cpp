@@ -56,6 +56,7 @@ DrillRun drill_from_record(const RecordView &view, const EvidenceRecord &record)
   DrillRun drill;
   drill.time = view.time;
   drill.at = view.at;
+  drill.app = view.app;
   drill.env = view.env;
   const JsonValue &summary = record.summary;
   drill.success = get_string(summary, "result").value_or("") == "success";
@@ -75,6 +76,19 @@ DrillRun drill_from_record(const RecordView &view, const EvidenceRecord &record)
   return drill;
 }
 
+// A ledger whose application is unknown (a legacy folder that names no image) may hold any
+// application's releases; any other ledger only its own application's.
+bool same_app(const std::string &ledger_app, const std::string &record_app)
+{
+  return ledger_app.empty() || ledger_app == record_app;
+}
+
+// Release ids are per application: keys that hold one carry the application too.
+std::string app_key(const std::string &app, const std::string &value)
+{
+  return app + "\n" + value;
+}
+
 // A health observation of one digest in one environment: slo-check records and history samples.
 struct HealthEvent {
   TimePoint at;
@@ -90,7 +104,9 @@ AuditReport build_report(const AuditInputs &inputs)
   report.generated_at = format_rfc3339(inputs.now);
   report.repo = inputs.repo;
   report.production_env = inputs.env_filter.empty() ? "prod" : inputs.env_filter;
+  report.app_filter = inputs.app_filter;
   const std::string &filter = inputs.env_filter;
+  std::set<std::string> apps;
 
   // Evidence: files, release summaries, records (each once, whichever copies hold it).
   std::set<std::string> seen_records;
@@ -98,10 +114,16 @@ AuditReport build_report(const AuditInputs &inputs)
   std::map<std::string, PolicyUse> policies;
   std::vector<std::pair<RecordView, const EvidenceRecord *>> records;
   for (const auto &input : inputs.evidence) {
+    const std::string app = evidence_app(input.file);
+    if (!inputs.app_filter.empty() && app != inputs.app_filter)
+      continue;
+    apps.insert(app);
     ReleaseSummary summary = summarize_release(input.file, input.path, filter);
+    summary.app = app;
     EvidenceView view{input.path,
                       input.sha256,
                       input.file.subject.str(),
+                      app,
                       summary.release_id,
                       input.file.records.size(),
                       input.signed_records,
@@ -109,7 +131,7 @@ AuditReport build_report(const AuditInputs &inputs)
                       input.source_commit_time};
     report.evidence.push_back(view);
     if (!input.source_commit_time.empty())
-      commit_time_by_digest[input.file.subject.digest.str()] = input.source_commit_time;
+      commit_time_by_digest[app_key(app, input.file.subject.digest.str())] = input.source_commit_time;
     for (const auto &record : input.file.records) {
       if (!seen_records.insert(record_id(record)).second)
         continue;
@@ -120,6 +142,7 @@ AuditReport build_report(const AuditInputs &inputs)
       item.at = time_of(record.started_at);
       item.step = record.step;
       item.decision = record.decision;
+      item.app = app;
       item.env = record.scope.env;
       item.stage = record.scope.stage;
       item.release_id = summary.release_id;
@@ -189,7 +212,9 @@ AuditReport build_report(const AuditInputs &inputs)
   const bool have_ledger = !inputs.envs.empty();
   std::vector<CommitDeploy> lead_pairs;
   for (const auto &env : inputs.envs) {
+    apps.insert(env.app);
     EnvView view;
+    view.app = env.app;
     view.env = env.env;
     view.ledger_entries = env.ledger.size();
     if (env.state) {
@@ -209,6 +234,7 @@ AuditReport build_report(const AuditInputs &inputs)
     report.envs.push_back(view);
 
     EnvDora dora;
+    dora.app = env.app;
     dora.env = env.env;
     std::map<std::string, std::string> digest_of_release;
     std::vector<std::string> deployed; // release ids in first-promotion order
@@ -220,6 +246,7 @@ AuditReport build_report(const AuditInputs &inputs)
       event.time = entry.time;
       event.at = time_of(entry.time);
       event.kind = entry.action;
+      event.app = env.app;
       event.env = env.env;
       event.release_id = entry.action == "rollback" ? entry.rollback_of : entry.release_id;
       event.outcome = entry.outcome;
@@ -233,11 +260,20 @@ AuditReport build_report(const AuditInputs &inputs)
           first_promoted.push_back(event.at);
         }
         if (entry.weight == 100 && env.env == report.production_env && full_seen.insert(entry.release_id).second) {
-          if (auto commit = commit_time_by_digest.find(entry.digest); commit != commit_time_by_digest.end()) {
+          // The single-application layout's ledger matches a digest of any application.
+          auto commit = commit_time_by_digest.end();
+          for (auto it = commit_time_by_digest.begin(); it != commit_time_by_digest.end(); ++it) {
+            const std::string key_app = it->first.substr(0, it->first.find('\n'));
+            if (it->first.substr(key_app.size() + 1) == entry.digest && same_app(env.app, key_app))
+              commit = it;
+          }
+          if (commit != commit_time_by_digest.end()) {
             const double seconds = seconds_between(time_of(commit->second), event.at);
             lead_pairs.push_back({time_of(commit->second), event.at});
             if (seconds > 0)
-              report.lead_times.push_back({entry.release_id, env.env, commit->second, entry.time, seconds});
+              report.lead_times.push_back(
+                  {env.app.empty() ? commit->first.substr(0, commit->first.find('\n')) : env.app, entry.release_id,
+                   env.env, commit->second, entry.time, seconds});
           }
         }
       } else if (entry.action == "rollback") {
@@ -248,9 +284,12 @@ AuditReport build_report(const AuditInputs &inputs)
       }
       report.timeline.push_back(std::move(event));
     }
-    for (const auto &[digest, rejected] : inputs.releases.rejected) {
-      if (rejected.env == env.env && digest_of_release.count(rejected.release_id))
-        failed.insert(rejected.release_id);
+    // Only this application's releases index: release ids repeat across applications.
+    if (auto index = inputs.releases.find(env.app); index != inputs.releases.end()) {
+      for (const auto &[digest, rejected] : index->second.rejected) {
+        if (rejected.env == env.env && digest_of_release.count(rejected.release_id))
+          failed.insert(rejected.release_id);
+      }
     }
     dora.deployments = deployed.size();
     dora.frequency_per_day = deployments_per_day(first_promoted, inputs.now, frequency_window_days);
@@ -276,7 +315,8 @@ AuditReport build_report(const AuditInputs &inputs)
       std::vector<HealthEvent> health;
       for (const auto &item : records) {
         const RecordView &seen = item.first;
-        if (seen.step == "slo-check" && seen.env == env.env && seen.subject == digest_it->second && seen.at <= restored)
+        if (seen.step == "slo-check" && seen.env == env.env && same_app(env.app, seen.app) &&
+            seen.subject == digest_it->second && seen.at <= restored)
           health.push_back({seen.at, seen.time, seen.decision});
       }
       for (const auto &file : inputs.history) {
@@ -292,7 +332,7 @@ AuditReport build_report(const AuditInputs &inputs)
         trigger = &*it;
       if (trigger) {
         report.recoveries.push_back(
-            {entry.rollback_of, env.env, trigger->time, entry.time, seconds_between(trigger->at, restored)});
+            {env.app, entry.rollback_of, env.env, trigger->time, entry.time, seconds_between(trigger->at, restored)});
       }
     }
   }
@@ -308,11 +348,11 @@ AuditReport build_report(const AuditInputs &inputs)
 
   // Evidence records in the timeline: gate decisions; promotions and rollbacks come from the
   // ledger when there is one (it is the record of what changed), from the evidence otherwise.
-  std::set<std::string> envs_with_evidence_drills;
+  std::set<std::pair<std::string, std::string>> envs_with_evidence_drills; // (app, env)
   for (const auto &[view, record] : records) {
     if (view.drill) {
       report.drills.push_back(drill_from_record(view, *record));
-      envs_with_evidence_drills.insert(view.env);
+      envs_with_evidence_drills.insert({view.app, view.env});
     }
     const bool action = (view.step == "promote" && view.decision == Decision::allow) || view.step == "rollback";
     if (action && have_ledger)
@@ -321,6 +361,7 @@ AuditReport build_report(const AuditInputs &inputs)
     event.time = view.time;
     event.at = view.at;
     event.kind = view.drill ? "drill" : view.step == "promote" || view.step == "rollback" ? view.step : "gate";
+    event.app = view.app;
     event.env = view.env;
     event.what = view.step + (view.stage ? " @" + std::to_string(*view.stage) + "%" : "");
     event.release_id = view.release_id;
@@ -331,7 +372,10 @@ AuditReport build_report(const AuditInputs &inputs)
     report.timeline.push_back(std::move(event));
   }
   for (const auto &env : inputs.envs) {
-    if (envs_with_evidence_drills.count(env.env))
+    const bool drills_in_evidence =
+        std::any_of(envs_with_evidence_drills.begin(), envs_with_evidence_drills.end(),
+                    [&](const auto &seen) { return seen.second == env.env && same_app(env.app, seen.first); });
+    if (drills_in_evidence)
       continue;
     for (const auto &entry : env.ledger) {
       if (entry.action != "drill")
@@ -339,6 +383,7 @@ AuditReport build_report(const AuditInputs &inputs)
       DrillRun drill;
       drill.time = entry.time;
       drill.at = time_of(entry.time);
+      drill.app = env.app;
       drill.env = env.env;
       drill.success = entry.outcome == "success" || entry.outcome == "ALLOW" || entry.outcome == "passed";
       drill.to_release = entry.release_id;
@@ -389,6 +434,8 @@ AuditReport build_report(const AuditInputs &inputs)
   for (auto &[key, stats] : history)
     report.history.push_back(std::move(stats));
 
+  report.apps.assign(apps.begin(), apps.end());
+
   // What the numbers cannot see, said once.
   std::size_t without_commit_time = 0;
   for (const auto &view : report.evidence)
@@ -400,6 +447,9 @@ AuditReport build_report(const AuditInputs &inputs)
   }
   if (!inputs.evidence.empty() && !inputs.evidence.front().signatures_checked)
     report.notes.push_back("evidence signatures not checked (chain integrity only): pass --trusted-key PEM");
+  if (!inputs.app_filter.empty() && !inputs.history.empty())
+    report.notes.push_back("health history samples name an environment, not an application: with --app they are "
+                           "counted for every application of that environment");
   if (!have_ledger)
     report.notes.push_back("no GitOps repository read (--repo): no deployments, change failures or recoveries");
   report.notes.push_back("change failures are releases rolled back or rejected by relgate; hotfixes and incidents "

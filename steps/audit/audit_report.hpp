@@ -21,6 +21,7 @@ struct RecordView {
   TimePoint at;
   std::string step;
   Decision decision = Decision::error;
+  std::string app; // the evidence file's application (evidence_app)
   std::string env;
   std::optional<int64_t> stage;
   std::string release_id; // the evidence file's release (header or promote records)
@@ -36,6 +37,7 @@ struct TimelineEvent {
   std::string time;
   TimePoint at;
   std::string kind; // gate | promote | rollback | drill
+  std::string app;  // "" = the single-application layout
   std::string env;  // "" = not scoped
   std::string what; // "scan-gate", "promote 10%", "rollback", "drill"
   std::string release_id;
@@ -65,6 +67,7 @@ struct GateStats {
 };
 
 struct EnvView {
+  std::string app;
   std::string env;
   std::string image;
   std::string stable_release, stable_digest, stable_since;
@@ -75,6 +78,7 @@ struct EnvView {
 };
 
 struct EnvDora {
+  std::string app;
   std::string env;
   std::size_t deployments = 0;           // distinct releases promoted into the env
   std::size_t deployments_in_window = 0; // first promoted within the window
@@ -85,6 +89,7 @@ struct EnvDora {
 };
 
 struct LeadTime {
+  std::string app;
   std::string release_id;
   std::string env;
   std::string commit_time;
@@ -93,6 +98,7 @@ struct LeadTime {
 };
 
 struct Recovery {
+  std::string app;
   std::string release_id; // rolled back
   std::string env;
   std::string denied_at;   // the DENY that triggered it
@@ -103,6 +109,7 @@ struct Recovery {
 struct DrillRun {
   std::string time;
   TimePoint at;
+  std::string app;
   std::string env;
   bool success = false;
   std::string failed_phase;
@@ -127,6 +134,7 @@ struct EvidenceView {
   std::string path;
   std::string sha256;
   std::string subject;
+  std::string app;
   std::string release_id;
   std::size_t records = 0;
   std::size_t signed_records = 0;
@@ -137,7 +145,9 @@ struct EvidenceView {
 struct AuditReport {
   std::string generated_at;
   std::string repo;
-  std::string production_env; // lead time and recovery are measured here
+  std::string production_env;    // lead time and recovery are measured here
+  std::string app_filter;        // --app, "" = every application
+  std::vector<std::string> apps; // the applications reported, sorted ("" = single-application layout)
   std::vector<EvidenceView> evidence;
   std::vector<std::string> history_files;
   std::vector<EnvView> envs;

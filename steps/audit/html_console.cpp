@@ -112,21 +112,24 @@ constexpr std::string_view console_js = R"JS(
     'Generated ' + data.generated_at + (data.repo ? ' from ' + data.repo : '') + ' \u00b7 ' +
     data.inputs.evidence.length + ' evidence file(s) \u00b7 ' + data.decisions.length + ' record(s)';
 
+  // "api/prod" (and tile ids env-api-prod): release ids repeat across applications.
+  function where(x) { return x.app ? x.app + '/' + x.env : x.env; }
+  function key(x) { return x.app ? x.app + '-' + x.env : x.env; }
   var envs = document.getElementById('envs');
   data.environments.forEach(function (e) {
     var value = e.stable ? e.stable.release_id || e.stable.digest : 'nothing stable';
     var sub = e.canary ? 'canary ' + (e.canary.release_id || e.canary.digest) + ' at ' + e.canary.weight + '%'
                        : 'no canary';
-    tile(envs, e.env, value, sub, 'env-' + e.env);
+    tile(envs, where(e), value, sub, 'env-' + key(e));
   });
   if (!data.environments.length) envs.appendChild(el('p', 'No GitOps repository read.', 'empty'));
 
   var dora = document.getElementById('dora');
   data.dora.environments.forEach(function (d) {
-    tile(dora, 'deployments \u00b7 ' + d.env, String(d.deployments),
-         d.deployment_frequency_per_day.toFixed(3) + ' per day (last ' + d.window_days + ' days)', 'deployments-' + d.env);
-    tile(dora, 'change failure rate \u00b7 ' + d.env, pct(d.change_failure_ratio),
-         d.failed + ' of ' + d.deployments + ' rolled back or rejected', 'cfr-' + d.env);
+    tile(dora, 'deployments \u00b7 ' + where(d), String(d.deployments),
+         d.deployment_frequency_per_day.toFixed(3) + ' per day (last ' + d.window_days + ' days)', 'deployments-' + key(d));
+    tile(dora, 'change failure rate \u00b7 ' + where(d), pct(d.change_failure_ratio),
+         d.failed + ' of ' + d.deployments + ' rolled back or rejected', 'cfr-' + key(d));
   });
   tile(dora, 'lead time \u00b7 ' + data.dora.lead_time.env, dur(data.dora.lead_time.p50_seconds),
        'median of ' + data.dora.lead_time.releases.length + ' release(s)', 'lead-time');
@@ -152,27 +155,27 @@ constexpr std::string_view console_js = R"JS(
   if (gateTable) gateTable.id = 'gate-table';
 
   function byOutcome(v) { return String(v); }
-  table(document.getElementById('releases'), ['Release', 'Env', 'Outcome', 'Result'],
-        data.releases.map(function (r) { return [r.release_id || '(no id)', r.env || '', r.outcome, r.result]; }),
-        [null, null, byOutcome, null]);
-  table(document.getElementById('timeline'), ['When', 'Env', 'What', 'Release', 'Outcome', 'Who', 'Why'],
+  table(document.getElementById('releases'), ['App', 'Release', 'Env', 'Outcome', 'Result'],
+        data.releases.map(function (r) { return [r.app || '', r.release_id || '(no id)', r.env || '', r.outcome, r.result]; }),
+        [null, null, null, byOutcome, null]);
+  table(document.getElementById('timeline'), ['When', 'App', 'Env', 'What', 'Release', 'Outcome', 'Who', 'Why'],
         data.timeline.map(function (t) {
-          return [t.time, t.env || '', t.what, t.release_id || '', t.outcome, t.who || '', t.why];
-        }), [null, null, null, null, byOutcome, null, null]);
+          return [t.time, t.app || '', t.env || '', t.what, t.release_id || '', t.outcome, t.who || '', t.why];
+        }), [null, null, null, null, null, byOutcome, null, null]);
   var drillRows = data.drills.map(function (d) {
-    return [d.time, d.env, d.result, d.failed_phase, ms(d.phases_ms.rollback), ms(d.phases_ms.converge),
+    return [d.time, d.app || '', d.env, d.result, d.failed_phase, ms(d.phases_ms.rollback), ms(d.phases_ms.converge),
             ms(d.phases_ms.post_check), ms(d.phases_ms.roll_forward), ms(d.recovery_ms), d.to_release || ''];
   });
-  table(document.getElementById('drills'), ['When', 'Env', 'Result', 'Failed phase', 'Rollback', 'Converge',
-        'Post-check', 'Roll forward', 'Recovery', 'Rolled back to'], drillRows, [null, null, byOutcome]);
+  table(document.getElementById('drills'), ['When', 'App', 'Env', 'Result', 'Failed phase', 'Rollback', 'Converge',
+        'Post-check', 'Roll forward', 'Recovery', 'Rolled back to'], drillRows, [null, null, null, byOutcome]);
   if (data.drill_trend) document.getElementById('drills').appendChild(el('p', 'Recovery trend: ' + data.drill_trend));
 
   var decisionsBox = document.getElementById('decisions');
-  var tbl = table(decisionsBox, ['When', 'Gate', 'Decision', 'Env', 'Stage', 'Release', 'Reasons'],
+  var tbl = table(decisionsBox, ['When', 'Gate', 'Decision', 'App', 'Env', 'Stage', 'Release', 'Reasons'],
         data.decisions.map(function (d) {
-          return [d.time, d.gate, d.decision, d.env || '', d.stage === null ? '' : d.stage + '%', d.release_id || '',
+          return [d.time, d.gate, d.decision, d.app || '', d.env || '', d.stage === null ? '' : d.stage + '%', d.release_id || '',
                   d.reasons.join('\n')];
-        }), [null, null, byOutcome, null, null, null, function () { return 'reasons'; }]);
+        }), [null, null, byOutcome, null, null, null, null, function () { return 'reasons'; }]);
   var count = document.getElementById('decision-count');
   function applyFilter() {
     if (!tbl) { count.textContent = '0 shown'; return; }

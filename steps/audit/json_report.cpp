@@ -37,6 +37,7 @@ JsonValue release_json(Builder &b, const ReleaseSummary &release)
   b.set(out, "evidence", b.text(release.evidence));
   b.set(out, "release_id", b.text_or_null(release.release_id));
   b.set(out, "subject", b.text(release.subject));
+  b.set(out, "app", b.text_or_null(release.app));
   b.set(out, "env", b.text_or_null(release.env));
   JsonValue checks = b.array();
   for (const auto &check : release.checks) {
@@ -81,6 +82,11 @@ JsonDocument report_to_json(const AuditReport &report)
   b.set(doc, "generated_at", b.text(report.generated_at));
   b.set(doc, "repo", b.text_or_null(report.repo));
   b.set(doc, "production_env", b.text(report.production_env));
+  b.set(doc, "app_filter", b.text_or_null(report.app_filter));
+  JsonValue apps = b.array();
+  for (const auto &app : report.apps)
+    b.push(apps, b.text_or_null(app)); // null: the single-application layout (relgate/<env>/)
+  b.set(doc, "apps", std::move(apps));
 
   JsonValue inputs = b.object();
   JsonValue evidence = b.array();
@@ -89,6 +95,7 @@ JsonDocument report_to_json(const AuditReport &report)
     b.set(item, "path", b.text(file.path));
     b.set(item, "sha256", b.text(file.sha256));
     b.set(item, "subject", b.text(file.subject));
+    b.set(item, "app", b.text_or_null(file.app));
     b.set(item, "release_id", b.text_or_null(file.release_id));
     b.set(item, "records", b.count(file.records));
     b.set(item, "signed_records", b.count(file.signed_records));
@@ -108,6 +115,7 @@ JsonDocument report_to_json(const AuditReport &report)
   JsonValue envs = b.array();
   for (const auto &env : report.envs) {
     JsonValue item = b.object();
+    b.set(item, "app", b.text_or_null(env.app));
     b.set(item, "env", b.text(env.env));
     b.set(item, "image", b.text_or_null(env.image));
     JsonValue stable = b.object();
@@ -131,6 +139,7 @@ JsonDocument report_to_json(const AuditReport &report)
     JsonValue item = b.object();
     b.set(item, "time", b.text(event.time));
     b.set(item, "kind", b.text(event.kind));
+    b.set(item, "app", b.text_or_null(event.app));
     b.set(item, "env", b.text_or_null(event.env));
     b.set(item, "what", b.text(event.what));
     b.set(item, "release_id", b.text_or_null(event.release_id));
@@ -147,6 +156,7 @@ JsonDocument report_to_json(const AuditReport &report)
     b.set(item, "time", b.text(record.time));
     b.set(item, "gate", b.text(record.step));
     b.set(item, "decision", b.text(decision_name(record.decision)));
+    b.set(item, "app", b.text_or_null(record.app));
     b.set(item, "env", b.text_or_null(record.env));
     b.set(item, "stage", b.integer_or_null(record.stage));
     b.set(item, "release_id", b.text_or_null(record.release_id));
@@ -202,6 +212,7 @@ JsonDocument report_to_json(const AuditReport &report)
   JsonValue per_env = b.array();
   for (const auto &env : report.dora) {
     JsonValue item = b.object();
+    b.set(item, "app", b.text_or_null(env.app));
     b.set(item, "env", b.text(env.env));
     b.set(item, "deployments", b.count(env.deployments));
     b.set(item, "deployments_in_window", b.count(env.deployments_in_window));
@@ -220,6 +231,7 @@ JsonDocument report_to_json(const AuditReport &report)
   JsonValue lead_items = b.array();
   for (const auto &item : report.lead_times) {
     JsonValue value = b.object();
+    b.set(value, "app", b.text_or_null(item.app));
     b.set(value, "release_id", b.text(item.release_id));
     b.set(value, "commit_time", b.text(item.commit_time));
     b.set(value, "deployed_at", b.text(item.deployed_at));
@@ -235,6 +247,7 @@ JsonDocument report_to_json(const AuditReport &report)
   JsonValue recovery_items = b.array();
   for (const auto &item : report.recoveries) {
     JsonValue value = b.object();
+    b.set(value, "app", b.text_or_null(item.app));
     b.set(value, "release_id", b.text(item.release_id));
     b.set(value, "denied_at", b.text(item.denied_at));
     b.set(value, "restored_at", b.text(item.restored_at));
@@ -249,6 +262,7 @@ JsonDocument report_to_json(const AuditReport &report)
   for (const auto &drill : report.drills) {
     JsonValue item = b.object();
     b.set(item, "time", b.text(drill.time));
+    b.set(item, "app", b.text_or_null(drill.app));
     b.set(item, "env", b.text(drill.env));
     b.set(item, "result", b.text(drill.success ? "success" : "failed"));
     b.set(item, "failed_phase", b.text(drill.failed_phase));

@@ -69,35 +69,37 @@ std::string render_markdown(const AuditReport &report)
   md.raw("# relgate audit report\n\n");
   md.paragraph("Generated " + report.generated_at + (report.repo.empty() ? "" : " from " + report.repo) + "; " +
                std::to_string(report.evidence.size()) + " evidence file(s), " + std::to_string(report.records.size()) +
-               " record(s); production environment: " + report.production_env + ".");
+               " record(s); production environment: " + report.production_env +
+               (report.app_filter.empty() ? "" : "; application: " + report.app_filter) + ".");
 
   if (!report.releases.empty()) {
     md.raw("## Releases\n\n");
     std::vector<std::vector<std::string>> rows;
     for (const auto &release : report.releases)
-      rows.push_back({release.release_id, release.env, release.outcome, release.result});
-    md.table({"Release", "Env", "Outcome", "Result"}, rows);
+      rows.push_back({release.app, release.release_id, release.env, release.outcome, release.result});
+    md.table({"App", "Release", "Env", "Outcome", "Result"}, rows);
   }
 
   if (!report.envs.empty()) {
     md.raw("## Environments\n\n");
     std::vector<std::vector<std::string>> rows;
     for (const auto &env : report.envs) {
-      rows.push_back({env.env, env.stable_release, env.stable_since, env.canary_release,
+      rows.push_back({env.app, env.env, env.stable_release, env.stable_since, env.canary_release,
                       env.canary_weight ? std::to_string(env.canary_weight) + "%" : "", env.updated_at});
     }
-    md.table({"Env", "Stable", "Stable since", "Canary", "Canary weight", "Updated"}, rows);
+    md.table({"App", "Env", "Stable", "Stable since", "Canary", "Canary weight", "Updated"}, rows);
   }
 
   md.raw("## Timeline\n\n");
   {
     std::vector<std::vector<std::string>> rows;
     for (const auto &event : report.timeline)
-      rows.push_back({event.time, event.env, event.what, event.release_id, event.outcome, event.who, event.why});
+      rows.push_back(
+          {event.time, event.app, event.env, event.what, event.release_id, event.outcome, event.who, event.why});
     if (rows.empty())
       md.paragraph("No decisions or changes recorded.");
     else
-      md.table({"When", "Env", "What", "Release", "Outcome", "Who", "Why"}, rows);
+      md.table({"When", "App", "Env", "What", "Release", "Outcome", "Who", "Why"}, rows);
   }
 
   md.raw("## Violations\n\n");
@@ -105,13 +107,13 @@ std::string render_markdown(const AuditReport &report)
     std::vector<std::vector<std::string>> rows;
     for (const auto &record : report.records) {
       if (record.decision == Decision::deny)
-        rows.push_back({record.time, record.step, scope_text(record.env, record.stage), record.release_id,
+        rows.push_back({record.time, record.step, record.app, scope_text(record.env, record.stage), record.release_id,
                         joined(record.reasons, "\n")});
     }
     if (rows.empty())
       md.paragraph("No DENY decision.");
     else
-      md.table({"When", "Gate", "Scope", "Release", "Reasons"}, rows);
+      md.table({"When", "Gate", "App", "Scope", "Release", "Reasons"}, rows);
   }
 
   md.raw("## Policies\n\n");
@@ -145,12 +147,12 @@ std::string render_markdown(const AuditReport &report)
     std::vector<std::vector<std::string>> rows;
     for (const auto &dora : report.dora) {
       rows.push_back(
-          {dora.env, std::to_string(dora.deployments),
+          {dora.app, dora.env, std::to_string(dora.deployments),
            number(dora.frequency_per_day, "%.3f") + " (last " + std::to_string(frequency_window_days) + " days)",
            std::to_string(dora.failed), ratio_text(dora.change_failure_ratio), joined(dora.failed_releases, ", ")});
     }
     if (!rows.empty())
-      md.table({"Env", "Deployments", "Per day", "Failed", "Change failure rate", "Failed releases"}, rows);
+      md.table({"App", "Env", "Deployments", "Per day", "Failed", "Change failure rate", "Failed releases"}, rows);
     md.table(
         {"Metric (" + report.production_env + ")", "Median", "p90", "Samples", "Measured as"},
         {{"Change lead time", duration_text(report.lead_time_p50), duration_text(report.lead_time_p90),
@@ -164,7 +166,7 @@ std::string render_markdown(const AuditReport &report)
   {
     std::vector<std::vector<std::string>> rows;
     for (const auto &drill : report.drills) {
-      rows.push_back({drill.time, drill.env, drill.success ? "success" : "failed", drill.failed_phase,
+      rows.push_back({drill.time, drill.app, drill.env, drill.success ? "success" : "failed", drill.failed_phase,
                       optional_ms(phase_ms(drill, "rollback")), optional_ms(phase_ms(drill, "converge")),
                       optional_ms(phase_ms(drill, "post_check")), optional_ms(phase_ms(drill, "roll_forward")),
                       optional_ms(drill.recovery_ms), drill.to_release, drill.reason});
@@ -172,7 +174,7 @@ std::string render_markdown(const AuditReport &report)
     if (rows.empty()) {
       md.paragraph("No drill recorded (rollback --drill against a live environment records one).");
     } else {
-      md.table({"When", "Env", "Result", "Failed phase", "Rollback", "Converge", "Post-check", "Roll forward",
+      md.table({"When", "App", "Env", "Result", "Failed phase", "Rollback", "Converge", "Post-check", "Roll forward",
                 "Recovery", "Rolled back to", "Notes"},
                rows);
       std::vector<std::string> series;

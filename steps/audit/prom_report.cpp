@@ -27,7 +27,7 @@ Result<void> summary_family(PromWriter &prom, const std::string &name, std::stri
   RELGATE_TRY(prom.family(name, "summary", help));
   for (const auto &[label, values] : series) {
     PromLabels base;
-    if (!label_name.empty())
+    if (!label_name.empty() && !label.empty())
       base.push_back({label_name, label});
     double sum = 0;
     for (double value : *values)
@@ -41,6 +41,14 @@ Result<void> summary_family(PromWriter &prom, const std::string &name, std::stri
     RELGATE_TRY(prom.sample(name + "_count", base, static_cast<double>(values->size())));
   }
   return ok_result();
+}
+
+// {app, ...rest}; no app label for the single-application layout (app "").
+PromLabels with_app(const std::string &app, PromLabels rest)
+{
+  if (!app.empty())
+    rest.insert(rest.begin(), {"app", app});
+  return rest;
 }
 
 } // namespace
@@ -78,44 +86,72 @@ Result<std::string> render_prom(const AuditReport &report)
   RELGATE_TRY(prom.family("relgate_deployments_total", "counter",
                           "Releases promoted into an environment (each release once, at its first stage)."));
   for (const auto &dora : report.dora)
-    RELGATE_TRY(prom.sample("relgate_deployments_total", {{"env", dora.env}}, static_cast<double>(dora.deployments)));
+    RELGATE_TRY(prom.sample("relgate_deployments_total", with_app(dora.app, {{"env", dora.env}}),
+                            static_cast<double>(dora.deployments)));
   RELGATE_TRY(prom.family("relgate_deployment_frequency_per_day", "gauge",
                           "Releases first promoted into an environment in the last 30 days, per day."));
   for (const auto &dora : report.dora)
-    RELGATE_TRY(prom.sample("relgate_deployment_frequency_per_day", {{"env", dora.env}}, dora.frequency_per_day));
+    RELGATE_TRY(prom.sample("relgate_deployment_frequency_per_day", with_app(dora.app, {{"env", dora.env}}),
+                            dora.frequency_per_day));
   RELGATE_TRY(prom.family("relgate_change_failure_ratio", "gauge",
                           "Releases of an environment later rolled back or rejected / releases promoted into it."));
   for (const auto &dora : report.dora)
-    RELGATE_TRY(prom.sample("relgate_change_failure_ratio", {{"env", dora.env}}, or_nan(dora.change_failure_ratio)));
+    RELGATE_TRY(prom.sample("relgate_change_failure_ratio", with_app(dora.app, {{"env", dora.env}}),
+                            or_nan(dora.change_failure_ratio)));
 
-  std::vector<double> leads, recoveries;
+  // One series per application (app="" is the single-application layout, the same as no label).
+  std::map<std::string, std::vector<double>> leads, recoveries;
+  for (const auto &app : report.apps) {
+    leads[app];
+    recoveries[app];
+  }
+  if (report.apps.empty()) {
+    leads[""];
+    recoveries[""];
+  }
   for (const auto &lead : report.lead_times)
-    leads.push_back(lead.seconds);
+    leads[lead.app].push_back(lead.seconds);
   for (const auto &recovery : report.recoveries)
-    recoveries.push_back(recovery.seconds);
+    recoveries[recovery.app].push_back(recovery.seconds);
+  auto series_of = [](const std::map<std::string, std::vector<double>> &by_app) {
+    std::vector<std::pair<std::string, const std::vector<double> *>> series;
+    for (const auto &[app, values] : by_app)
+      series.emplace_back(app, &values);
+    return series;
+  };
   RELGATE_TRY(summary_family(prom, "relgate_lead_time_seconds",
-                             "Change lead time in the production environment: source commit to first 100% promotion.",
-                             {{"", &leads}}, "", {0.5, 0.9}));
+                             "Change lead time in the production environment, per application: source commit to "
+                             "first 100% promotion.",
+                             series_of(leads), "app", {0.5, 0.9}));
   RELGATE_TRY(summary_family(prom, "relgate_failed_deployment_recovery_seconds",
-                             "Failed deployment recovery time in the production environment: first slo-check DENY "
-                             "to the rollback.",
-                             {{"", &recoveries}}, "", {0.5, 0.9}));
+                             "Failed deployment recovery time in the production environment, per application: first "
+                             "slo-check DENY to the rollback.",
+                             series_of(recoveries), "app", {0.5, 0.9}));
 
-  RELGATE_TRY(prom.family("relgate_drills_total", "counter", "Rollback drills recorded, per result."));
-  std::size_t passed = 0, failed = 0;
+  RELGATE_TRY(prom.family("relgate_drills_total", "counter", "Rollback drills recorded, per application and result."));
+  std::map<std::string, std::pair<std::size_t, std::size_t>> drill_counts; // app -> (passed, failed)
+  for (const auto &app : report.apps)
+    drill_counts[app];
+  if (report.apps.empty())
+    drill_counts[""];
   for (const auto &drill : report.drills)
-    (drill.success ? passed : failed) += 1;
-  RELGATE_TRY(prom.sample("relgate_drills_total", {{"result", "success"}}, static_cast<double>(passed)));
-  RELGATE_TRY(prom.sample("relgate_drills_total", {{"result", "failed"}}, static_cast<double>(failed)));
+    (drill.success ? drill_counts[drill.app].first : drill_counts[drill.app].second) += 1;
+  for (const auto &[app, counts] : drill_counts) {
+    RELGATE_TRY(
+        prom.sample("relgate_drills_total", with_app(app, {{"result", "success"}}), static_cast<double>(counts.first)));
+    RELGATE_TRY(
+        prom.sample("relgate_drills_total", with_app(app, {{"result", "failed"}}), static_cast<double>(counts.second)));
+  }
   RELGATE_TRY(prom.family("relgate_drill_recovery_seconds", "gauge",
-                          "Recovery time (rollback + converge + post-check) of the newest drill, per environment."));
-  std::map<std::string, double> last_recovery;
+                          "Recovery time (rollback + converge + post-check) of the newest drill, per application "
+                          "and environment."));
+  std::map<std::pair<std::string, std::string>, double> last_recovery; // (app, env)
   for (const auto &drill : report.drills) {
     if (drill.recovery_ms)
-      last_recovery[drill.env] = *drill.recovery_ms / 1000.0;
+      last_recovery[{drill.app, drill.env}] = *drill.recovery_ms / 1000.0;
   }
-  for (const auto &[env, seconds] : last_recovery)
-    RELGATE_TRY(prom.sample("relgate_drill_recovery_seconds", {{"env", env}}, seconds));
+  for (const auto &[where, seconds] : last_recovery)
+    RELGATE_TRY(prom.sample("relgate_drill_recovery_seconds", with_app(where.first, {{"env", where.second}}), seconds));
 
   if (!report.history.empty()) {
     RELGATE_TRY(prom.family("relgate_health_samples_total", "counter",

@@ -318,8 +318,10 @@ std::string render_summary_text(const ReleaseSummary &summary)
 {
   // Every line is made safe on its own: a recorded reason cannot add a line of its own.
   std::vector<std::string> lines;
+  // "in api/prod": release ids are per application, so the application is part of the name.
+  const std::string where = summary.app.empty() || summary.env.empty() ? summary.env : summary.app + "/" + summary.env;
   lines.push_back("release: " + (summary.release_id.empty() ? "(no release id)" : summary.release_id) + " (" +
-                  summary.subject + ")" + (summary.env.empty() ? "" : " in " + summary.env));
+                  summary.subject + ")" + (where.empty() ? "" : " in " + where));
   lines.push_back("checks:");
   for (const auto &check : summary.checks)
     lines.push_back("  " + check.name + ": " + check.status + (check.detail.empty() ? "" : " (" + check.detail + ")"));

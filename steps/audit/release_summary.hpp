@@ -36,6 +36,7 @@ struct ReleaseSummary {
   std::string evidence; // path
   std::string release_id;
   std::string subject;
+  std::string app; // evidence_app: the application this release belongs to
   std::string env;
   std::vector<CheckLine> checks;
   std::vector<StageLine> stages;

@@ -33,7 +33,7 @@ SLO_PIDS+=($!)
 wait_http "http://127.0.0.1:$EXPORTER_PORT/metrics" 10 || { cat "$TMP/node-exporter.log"; exit 1; }
 scraped=$(curl -s "http://127.0.0.1:$EXPORTER_PORT/metrics")
 expect_contains "$scraped" 'node_textfile_scrape_error 0' "node_exporter read the file without error"
-expect_contains "$scraped" 'relgate_deployments_total{env="prod"} 2' "exported by node_exporter"
+expect_contains "$scraped" 'relgate_deployments_total{app="api",env="prod"} 2' "exported by node_exporter"
 
 PROM=$(free_port 19790) || exit 1
 start_prometheus "$PROM" "      - targets: ['127.0.0.1:$EXPORTER_PORT']" || exit 1
@@ -47,11 +47,11 @@ value() { # value QUERY: waits for the first scrape
   echo none
 }
 expect_eq "$(value 'relgate_gate_deny_ratio{gate="slo-check"}')" "0.16666666666666666" "slo-check deny ratio (1 of 6)"
-expect_eq "$(value 'relgate_deployments_total{env="prod"}')" "2" "prod deployments"
+expect_eq "$(value 'relgate_deployments_total{app="api",env="prod"}')" "2" "prod deployments"
 expect_eq "$(value 'sum(relgate_deployments_total)')" "4" "all deployments"
-expect_eq "$(value 'relgate_change_failure_ratio{env="prod"}')" "0.5" "prod change failure ratio"
-expect_eq "$(value 'relgate_lead_time_seconds{quantile="0.5"}')" "10800" "lead time"
-expect_eq "$(value 'relgate_failed_deployment_recovery_seconds{quantile="0.5"}')" "300" "recovery time"
+expect_eq "$(value 'relgate_change_failure_ratio{app="api",env="prod"}')" "0.5" "prod change failure ratio"
+expect_eq "$(value 'relgate_lead_time_seconds{app="api",quantile="0.5"}')" "10800" "lead time"
+expect_eq "$(value 'relgate_failed_deployment_recovery_seconds{app="api",quantile="0.5"}')" "300" "recovery time"
 expect_eq "$(value 'sum(relgate_gate_decisions_total{outcome="deny"}) / sum(relgate_gate_decisions_total)')" \
   "$(python3 -c 'print(4/21)')" "overall deny ratio (4 of 21 decisions)"
 finish

@@ -126,3 +126,12 @@ golden() {
     fail "$1 differs from tests/golden/audit/$1 (RELGATE_REGEN_GOLDEN=1 rewrites it after a reviewed change)"
   fi
 }
+# prod_ledger: api's prod ledger, repo-relative: relgate/api/prod/ledger.jsonl (relgate/prod/ in a
+# repository promote wrote before applications existed; audit reads both layouts).
+prod_ledger() {
+  local path
+  for path in relgate/api/prod/ledger.jsonl relgate/prod/ledger.jsonl; do
+    [ -f "$TMP/work/$path" ] && { echo "$path"; return 0; }
+  done
+  return 1
+}

@@ -24,9 +24,34 @@ run "${A[@]}" --format summary --evidence "$TMP/v1.json" --evidence "$TMP/v2.jso
 expect_rc 2 "summary of two files"
 run "${A[@]}" --repo "$TMP/work" --env nope --format json
 expect_rc 2 "unknown env"
-expect_contains "$err" "has no relgate/nope/ (known: prod, staging)" "lists the environments"
+expect_contains "$err" "has no relgate/<app>/nope/ (known: api/prod, api/staging)" "lists the environments"
 run "${A[@]}" --repo "$TMP/work" --env 'Prod ' --format json
 expect_rc 2 "bad env name"
+run "${A[@]}" --repo "$TMP/work" --app web --format json
+expect_rc 2 "unknown app"
+expect_contains "$err" "--app web: $TMP/work has no relgate/web/ (known: api)" "lists the applications"
+run "${A[@]}" --repo "$TMP/work" --app '../api' --format json
+expect_rc 2 "bad app name"
+expect_contains "$err" "--app ../api:" "names --app"
+run "${A[@]}" --app web --format summary --evidence "$TMP/v1.json"
+expect_rc 2 "summary of another application's release"
+expect_contains "$err" "its release belongs to application 'api', not --app web" "names both applications"
+run "${A[@]}" --repo "$TMP/work" --app api --env staging --format json
+expect_rc 0 "--app with --env"
+expect_eq "$(jq -c '[.environments[] | [.app, .env]]' <<<"$out")" '[["api","staging"]]' "only api's staging"
+# The single-application layout (relgate/<env>/, before promote --migrate-layout) is read too: its
+# application is the image its state names, and the figures are the same.
+cp -r "$TMP/work" "$TMP/legacy"
+if [ -d "$TMP/legacy/relgate/api" ]; then
+  mv "$TMP/legacy/relgate/api"/* "$TMP/legacy/relgate/" && rmdir "$TMP/legacy/relgate/api"
+fi
+run "${A[@]}" --repo "$TMP/work" --format json --evidence "$TMP/v1.json" --evidence "$TMP/v2.json"
+new_layout=$(jq -c '[.apps, .dora, [.environments[] | [.app, .env, .stable.release_id]]]' <<<"$out")
+run "${A[@]}" --repo "$TMP/legacy" --format json --evidence "$TMP/v1.json" --evidence "$TMP/v2.json"
+expect_rc 0 "single-application layout"
+expect_eq "$(jq -c '[.environments[] | [.app, .env]]' <<<"$out")" '[["api","prod"],["api","staging"]]' "legacy folders belong to api"
+expect_eq "$(jq -c '[.apps, .dora, [.environments[] | [.app, .env, .stable.release_id]]]' <<<"$out")" "$new_layout" \
+  "same applications, DORA and environments in both layouts"
 run audit --now yesterday --repo "$TMP/work" --format json
 expect_rc 2 "bad --now"
 
@@ -48,12 +73,13 @@ expect_contains "$err" "missing.json" "names it"
 
 # Ledger: an unknown action, a bad time.
 cp -r "$TMP/work" "$TMP/edited-work"
-sed -i '2s/"action":"promote"/"action":"deploy"/' "$TMP/edited-work/relgate/prod/ledger.jsonl"
+P=$(prod_ledger) || fail "no prod ledger in the history"
+sed -i '2s/"action":"promote"/"action":"deploy"/' "$TMP/edited-work/$P"
 run "${A[@]}" --repo "$TMP/edited-work" --format json
 expect_rc 2 "unknown ledger action"
-expect_contains "$err" "relgate/prod/ledger.jsonl entry seq 2: action \"deploy\" is not promote, rollback or drill" "file, entry, field"
-cp "$TMP/work/relgate/prod/ledger.jsonl" "$TMP/edited-work/relgate/prod/ledger.jsonl"
-sed -i '3s/"time":"[^"]*"/"time":"yesterday"/' "$TMP/edited-work/relgate/prod/ledger.jsonl"
+expect_contains "$err" "$P entry seq 2: action \"deploy\" is not promote, rollback or drill" "file, entry, field"
+cp "$TMP/work/$P" "$TMP/edited-work/$P"
+sed -i '3s/"time":"[^"]*"/"time":"yesterday"/' "$TMP/edited-work/$P"
 run "${A[@]}" --repo "$TMP/edited-work" --format json
 expect_rc 2 "bad ledger time"
 expect_contains "$err" "entry seq 3: time \"yesterday\"" "names the time"

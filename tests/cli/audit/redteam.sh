@@ -8,11 +8,12 @@ A=(audit --now "$NOW")
 # A hostile rollback line: links without brackets (GFM autolinks), an image, HTML, a table cell
 # break, a fake Prometheus series, a script end tag and U+2028 in the actor.
 cp -r "$TMP/work" "$TMP/hostile"
-L="$TMP/hostile/relgate/prod/ledger.jsonl"
+P=$(prod_ledger) || fail "no prod ledger in the history"
+L="$TMP/hostile/$P"
 reason='x"} 1\nrelgate_fake_total{a=\"b\"} 99\n[c](https://evil.example/l) ![i](https://evil.example/i.png) <img src=x onerror=alert(1)> www.evil.example HTTPS://evil.example/a ftp://evil.example mallory@evil.example | col |\r\n# head'
 actor='mallory\u2028</script><script>alert(1)</script>'
 jq -c --arg r "$(printf '%b' "$reason")" --arg a "$(printf '%b' "$actor")" \
-  'if .seq == 5 then .reason = $r | .actor = $a else . end' "$TMP/work/relgate/prod/ledger.jsonl" >"$L"
+  'if .seq == 5 then .reason = $r | .actor = $a else . end' "$TMP/work/$P" >"$L"
 expect_contains "$(cat "$L")" "evil.example" "the hostile line is in the ledger"
 
 run "${A[@]}" --repo "$TMP/hostile" --format markdown --out "$TMP/hostile.md"

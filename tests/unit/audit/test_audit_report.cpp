@@ -66,6 +66,7 @@ AuditInputs history()
   inputs.repo = "repo";
   inputs.now = *parse_rfc3339("2026-11-20T00:00:00Z");
   EnvInput prod;
+  prod.app = "api";
   prod.env = "prod";
   prod.ledger.push_back(line(1, "promote", "rel-1", 'a', 10, "2026-11-17T10:30:00Z", "canary"));
   prod.ledger.push_back(line(2, "promote", "rel-1", 'a', 100, "2026-11-17T11:00:00Z", "stable"));
@@ -158,12 +159,12 @@ TEST_CASE("drills with phases, recovery and trend")
   CHECK(*report.drills[1].recovery_ms == doctest::Approx(1500));
   CHECK(report.drill_trend == "improving");
   const std::string prom = *render_prom(report);
-  CHECK(prom.find("relgate_drills_total{result=\"success\"} 2\n") != std::string::npos);
-  CHECK(prom.find("relgate_drill_recovery_seconds{env=\"prod\"} 1.5\n") != std::string::npos);
-  CHECK(prom.find("relgate_change_failure_ratio{env=\"prod\"} 0.5\n") != std::string::npos);
+  CHECK(prom.find("relgate_drills_total{app=\"api\",result=\"success\"} 2\n") != std::string::npos);
+  CHECK(prom.find("relgate_drill_recovery_seconds{app=\"api\",env=\"prod\"} 1.5\n") != std::string::npos);
+  CHECK(prom.find("relgate_change_failure_ratio{app=\"api\",env=\"prod\"} 0.5\n") != std::string::npos);
   CHECK(prom.find("relgate_gate_deny_ratio{gate=\"slo-check\"} 0.5\n") != std::string::npos);
-  CHECK(prom.find("relgate_lead_time_seconds{quantile=\"0.5\"} 10800\n") != std::string::npos);
-  CHECK(prom.find("relgate_failed_deployment_recovery_seconds_count 1\n") != std::string::npos);
+  CHECK(prom.find("relgate_lead_time_seconds{app=\"api\",quantile=\"0.5\"} 10800\n") != std::string::npos);
+  CHECK(prom.find("relgate_failed_deployment_recovery_seconds_count{app=\"api\"} 1\n") != std::string::npos);
   CHECK(prom.find("sha256:") == std::string::npos); // no digests as labels
 }
 
