@@ -33,11 +33,12 @@ problems=$(grep -E 'CONSOLE|Content Security Policy|Refused to|Uncaught' "$TMP/c
 dom=$(cat "$TMP/console.dom")
 expect_contains "$dom" 'data-rendered="true"' "the script ran to the end"
 tile() { grep -o "data-metric=\"$1\"><div class=\"label\">[^<]*</div><div class=\"value\">[^<]*" "$TMP/console.dom" | sed 's/.*class="value">//'; }
-expect_eq "$(tile cfr-prod)" "50.0%" "change failure rate tile"
-expect_eq "$(tile deployments-prod)" "2" "deployments tile"
+expect_eq "$(tile cfr-api-prod)" "50.0%" "change failure rate tile"
+expect_eq "$(tile deployments-api-prod)" "2" "deployments tile"
 expect_eq "$(tile lead-time)" "3.0 h" "lead time tile"
 expect_eq "$(tile recovery-time)" "6.0 min" "recovery tile (from the history DENY at 10:39)"
-expect_eq "$(tile env-prod)" "rel-2026-11-17-01" "prod runs the release rolled back to"
+expect_eq "$(tile env-api-prod)" "rel-2026-11-17-01" "prod runs the release rolled back to"
+expect_contains "$dom" "<div class=\"label\">api/prod</div>" "environment tiles name application and environment"
 expect_contains "$dom" '<svg width="610" height="114" role="img" id="deny-chart">' "deny-rate chart, one bar per gate"
 expect_contains "$dom" '>16.7% of 6</text>' "slo-check bar label"
 expect_contains "$dom" 'id="latency-chart"' "latency chart"
