@@ -4,6 +4,7 @@
 # eval. An empty line is an error: dropping it would shift the next argument into the previous
 # flag ("--reason" + "" + "--push" recorded the reason "--push" and skipped the push).
 #   RELGATE_STEP (required), RELGATE_ARGS, RELGATE_EVIDENCE, RELGATE_POLICY, RELGATE_FORMAT,
+#   RELGATE_APP (promote, rollback: the application, passed as --app=NAME),
 #   RELGATE_FAIL_ON_DENY (true|false), RELGATE_OUTPUT (write the report there instead of stdout),
 #   RELGATE_EVIDENCE_KEY_PEM (the evidence signing key itself; written to a 0600 temp file),
 #   RELGATE_BIN_DIR (default: build/bin beside this script; set but EMPTY = the install step failed,
@@ -47,6 +48,17 @@ case "$format" in
   sarif | junit) [ "$step" = scan-gate ] || fail_usage "format: '$format' is for scan-gate only (every step has text and json)" ;;
   *) fail_usage "format: '$format' is not text, json, sarif or junit" ;;
 esac
+# app: a plain name (the rule promote and rollback apply), checked here so a value from the
+# workflow can never become another option or argument.
+app=${RELGATE_APP:-}
+if [ -n "$app" ]; then
+  case "$step" in
+    promote | rollback) ;;
+    *) fail_usage "app: only promote and rollback take an application (step is '$step')" ;;
+  esac
+  [[ $app =~ ^[a-z0-9][a-z0-9_.-]{0,62}$ ]] ||
+    fail_usage "app: '$app' is not an application name (lowercase letters, digits, '.', '_', '-'; at most 63; starting with a letter or digit)"
+fi
 output=${RELGATE_OUTPUT:-}
 report_name=$output
 case "$output" in
@@ -114,6 +126,7 @@ fi
 # The --flag=value form: a value that starts with '-' can never be read as another option.
 [ -n "${RELGATE_EVIDENCE:-}" ] && argv+=("--evidence=$RELGATE_EVIDENCE")
 [ -n "${RELGATE_POLICY:-}" ] && argv+=("--policy=$RELGATE_POLICY")
+[ -n "$app" ] && argv+=("--app=$app")
 [ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=("--format=$RELGATE_FORMAT")
 
 # evidence-key: the PEM itself (a secret), for this step only: a 0600 file in the runner's temp
