@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Golden outputs of slo-check (tests/golden/slo-check) on saved scrapes with the shipped policy
 # (error rate <= 1%, p99 <= 500 ms): ALLOW (healthy), DENY (error rate 32.2%), INCONCLUSIVE (no
-# request served: no data for either objective), each through text, json, the GitHub log, outputs
-# and step summary, and the GitLab dotenv and JUnit reports.
+# request served: no data for either objective), a canary DENY against a healthy baseline, each
+# through text, json, the GitHub log, outputs and step summary, and the GitLab dotenv and JUnit.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/golden.bash"
 GOLDEN_STEP=slo-check
@@ -12,4 +12,6 @@ G=(--now 2026-11-17T10:40:00Z --policy policy.toml --env prod --stage 10)
 golden_step allow 0 slo-check "${G[@]}" --metrics-file healthy.prom
 golden_step deny 1 slo-check "${G[@]}" --metrics-file failing.prom
 golden_step inconclusive 3 slo-check "${G[@]}" --metrics-file no-traffic.prom
+# A canary judged against its baseline (saved scrapes of both): the comparison columns.
+golden_step canary-deny 1 slo-check "${G[@]}" --metrics-file failing.prom --baseline-file healthy.prom
 finish
