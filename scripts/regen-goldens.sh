@@ -19,7 +19,7 @@ done
 build=$(cd "$build" 2>/dev/null && pwd) || { echo "regen-goldens: no build folder $build (configure and build first)" >&2; exit 2; }
 [ -f "$build/CTestTestfile.cmake" ] || { echo "regen-goldens: $build is not a configured build folder" >&2; exit 2; }
 cd "$build"
-# The golden tests run one at a time: the first regeneration of a file must not race a second.
+# Every golden test and audit's reports test (tests/golden/audit); each rewrites only its own files.
 status=0
 RELGATE_REGEN_GOLDEN=1 ctest -R '^cli\.(golden\.|audit\.reports$)' --output-on-failure || status=$?
 echo
