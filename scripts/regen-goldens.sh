@@ -16,7 +16,8 @@ while [ $# -gt 0 ]; do
   *) echo "regen-goldens: unknown argument '$1' (usage: scripts/regen-goldens.sh [--build-dir DIR])" >&2; exit 2 ;;
   esac
 done
-build=$(cd "$build" 2>/dev/null && pwd) || { echo "regen-goldens: no build folder $build (configure and build first)" >&2; exit 2; }
+[ -d "$build" ] || { echo "regen-goldens: no build folder $build (configure and build first)" >&2; exit 2; }
+build=$(cd "$build" && pwd)
 [ -f "$build/CTestTestfile.cmake" ] || { echo "regen-goldens: $build is not a configured build folder" >&2; exit 2; }
 cd "$build"
 # Every golden test and audit's reports test (tests/golden/audit); each rewrites only its own files.
