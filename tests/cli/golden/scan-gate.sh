@@ -2,7 +2,8 @@
 # Golden outputs of scan-gate (tests/golden/scan-gate): a DENY (a critical and a high finding over
 # their limits) and an ALLOW (a high finding suppressed by a current [[allow]] entry) through text,
 # json, sarif, junit, the GitHub step summary and outputs, and the GitLab dotenv and JUnit reports;
-# and an ALLOW that appends to a committed evidence file (the evidence note, evidence-head).
+# an error (a report missing a member: exit 2), and an ALLOW that appends to a committed evidence
+# file (the evidence note, evidence-head, the record).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/golden.bash"
 GOLDEN_STEP=scan-gate
@@ -17,6 +18,9 @@ golden_format deny junit 1 scan-gate "${G[@]}" --report trivy-deny.json
 golden_step allow 0 scan-gate "${G[@]}" --report trivy-allow.json
 golden_format allow sarif 0 scan-gate "${G[@]}" --report trivy-allow.json
 golden_format allow junit 0 scan-gate "${G[@]}" --report trivy-allow.json
+
+# A report it cannot read: exit 2, the error naming file, byte and member, in every channel.
+golden_step error-bad-report 2 scan-gate "${G[@]}" --report trivy-truncated.json
 
 # With --evidence: every run appends to a fresh copy of the same committed evidence file.
 fresh_evidence() { cp "$GOLDEN_FIXTURES/evidence/api-unsigned.json" evidence.json; }
