@@ -14,4 +14,12 @@ golden_step deny 1 slo-check "${G[@]}" --metrics-file failing.prom
 golden_step inconclusive 3 slo-check "${G[@]}" --metrics-file no-traffic.prom
 # A canary judged against its baseline (saved scrapes of both): the comparison columns.
 golden_step canary-deny 1 slo-check "${G[@]}" --metrics-file failing.prom --baseline-file healthy.prom
+
+# With --evidence: every run appends to a fresh copy of the same committed (unsigned) evidence
+# file; the record the last (GitLab) run appended is shown too.
+fresh_evidence() { cp "$GOLDEN_FIXTURES/evidence/api-unsigned.json" evidence.json; }
+GOLDEN_BEFORE_RUN=fresh_evidence GOLDEN_APPENDED=1
+golden_step deny-evidence 1 slo-check "${G[@]}" --metrics-file failing.prom --evidence evidence.json
+jq '.records[-1]' evidence.json >"$TMP/record.json"
+golden_check deny-evidence.record.json "$TMP/record.json"
 finish

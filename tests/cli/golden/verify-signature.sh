@@ -19,4 +19,12 @@ P=(--artifact artifact.tar --key release.pub --attestation artifact.tar.intoto.j
   --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@)
 golden_step provenance-allow 0 verify-signature "${G[@]}" "${P[@]}" --source-tag v1.0.0
 golden_step provenance-deny 1 verify-signature "${G[@]}" "${P[@]}" --source-tag v1.1.0
+
+# With --evidence: every run appends to a fresh copy of the same committed (unsigned) evidence
+# file; the record the last (GitLab) run appended is shown too.
+fresh_evidence() { cp "$GOLDEN_FIXTURES/evidence/api-unsigned.json" evidence.json; }
+GOLDEN_BEFORE_RUN=fresh_evidence GOLDEN_APPENDED=1
+golden_step key-allow-evidence 0 verify-signature "${G[@]}" --artifact artifact.tar --key release.pub --signature artifact.tar.sig --evidence evidence.json
+jq '.records[-1]' evidence.json >"$TMP/record.json"
+golden_check key-allow-evidence.record.json "$TMP/record.json"
 finish
