@@ -48,6 +48,8 @@ std::string commit_message(std::string_view title, const std::vector<std::string
   }
   if (any)
     message += '\n';
+  if (!trailers.app.empty())
+    message += "Relgate-App: " + single_line(trailers.app) + "\n";
   message += "Relgate-Release: " + single_line(trailers.release_id) + "\n";
   message += "Relgate-Env: " + single_line(trailers.env) + "\n";
   message += "Relgate-Digest: " + single_line(trailers.digest) + "\n";

@@ -1,5 +1,5 @@
 // One commit per promotion or rollback, with trailers `git interpret-trailers` can read:
-// Relgate-Release, Relgate-Env, Relgate-Digest, Relgate-Evidence, Relgate-Action (+ Stage,
+// Relgate-App, Relgate-Release, Relgate-Env, Relgate-Digest, Relgate-Evidence, Relgate-Action (+ Stage,
 // Rollback-Of, Pinned-Clock). The ledger is the index; the trailers make `git log` self-explanatory.
 #pragma once
 
@@ -21,6 +21,7 @@ struct CommitTrailers {
   std::string weight;       // canary percent, "" = not shown
   std::string rollback_of;  // "" = not shown
   std::string pinned_clock; // the time --now pinned; "" = not shown (the real clock)
+  std::string app;          // the application; "" = not shown
 };
 
 // "<title>\n\n<body lines>\n\nRelgate-Release: ...". The title, every body line and every trailer

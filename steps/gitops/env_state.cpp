@@ -60,6 +60,8 @@ std::string serialize_state(const EnvState &state)
   JsonDocument doc(rapidjson::kObjectType);
   auto &allocator = doc.GetAllocator();
   set_member(doc, "schema", state_schema_v1, allocator);
+  if (!state.app.empty())
+    set_member(doc, "app", state.app, allocator);
   set_member(doc, "env", state.env, allocator);
   set_member(doc, "image", state.image, allocator);
   set_member(doc, "stable", state.stable ? release_json(*state.stable, allocator) : JsonValue(), allocator);
@@ -83,7 +85,8 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   // Strict like the evidence: relgate rewrites this file from what it parsed, so a member it does
   // not know would vanish unseen on the next promotion (or steer a newer reader of the same repo).
   RELGATE_TRY(check_object_keys(
-      doc, source_name, {"schema", "env", "image", "stable", "canary", "canary_weight", "ledger_seq", "updated_at"}));
+      doc, source_name,
+      {"schema", "app", "env", "image", "stable", "canary", "canary_weight", "ledger_seq", "updated_at"}));
   EnvState state;
   auto env = get_string(doc, "env");
   auto image = get_string(doc, "image");
@@ -94,6 +97,11 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   }
   state.env = *env;
   state.image = *image;
+  if (const JsonValue *app = find_member(doc, "app"); app != nullptr) {
+    if (!app->IsString() || !validate_app_name(std::string_view(app->GetString(), app->GetStringLength())))
+      return make_error(source_name + ": .app must be an application name; restore the file from git history");
+    state.app.assign(app->GetString(), app->GetStringLength());
+  }
   // The repository is data: check_image_name escapes the name in its message (it may hold a newline).
   if (auto valid_image = check_image_name(state.image); !valid_image)
     return make_error(source_name + ": .image: " + valid_image.message());
@@ -112,10 +120,11 @@ Result<EnvState> parse_state(std::string_view text, const std::string &source_na
   return state;
 }
 
-Result<std::optional<EnvState>> load_state(const std::string &repo, const std::string &env)
+Result<std::optional<EnvState>> load_state(const std::string &repo, const std::string &app, const std::string &env)
 {
+  RELGATE_TRY(validate_app_name(app));
   RELGATE_TRY(validate_env_name(env));
-  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(env).state));
+  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(app, env).state));
   if (!file_exists(path))
     return std::optional<EnvState>();
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
@@ -124,6 +133,11 @@ Result<std::optional<EnvState>> load_state(const std::string &repo, const std::s
     return make_error(path + ": .env is '" + state.env + "' but the file belongs to '" + env +
                       "': restore it from git history");
   }
+  if (!state.app.empty() && state.app != app) {
+    return make_error(path + ": .app is '" + state.app + "' but the file belongs to application '" + app +
+                      "': restore it from git history");
+  }
+  state.app = app; // the next write records it
   return std::optional<EnvState>(std::move(state));
 }
 

@@ -1,4 +1,4 @@
-// The per-environment state file relgate owns (relgate/<env>/state.json): what the environment
+// The per-environment state file relgate owns (relgate/<app>/<env>/state.json): what the environment
 // should run. Argo CD / Flux never read it; the Component and templates are rendered from it.
 #pragma once
 
@@ -22,6 +22,7 @@ struct ReleaseRef {
 };
 
 struct EnvState {
+  std::string app; // "" in files written before applications existed (the folder names it)
   std::string env;
   std::string image;                // image name as written in manifests
   std::optional<ReleaseRef> stable; // 100% unless a canary runs
@@ -33,7 +34,8 @@ struct EnvState {
 
 std::string serialize_state(const EnvState &state);
 Result<EnvState> parse_state(std::string_view text, const std::string &source_name);
-// nullopt when the file does not exist (an environment never promoted to).
-Result<std::optional<EnvState>> load_state(const std::string &repo, const std::string &env);
+// relgate/<app>/<env>/state.json; nullopt when the file does not exist (never promoted to). Its
+// .env (and .app, when present) must name the folder it is in.
+Result<std::optional<EnvState>> load_state(const std::string &repo, const std::string &app, const std::string &env);
 
 } // namespace relgate::gitops

@@ -19,6 +19,8 @@ std::string ledger_line(const LedgerEntry &entry)
   JsonDocument doc(rapidjson::kObjectType);
   auto &allocator = doc.GetAllocator();
   set_member(doc, "seq", JsonValue(static_cast<int64_t>(entry.seq)), allocator);
+  if (!entry.app.empty())
+    set_member(doc, "app", entry.app, allocator);
   set_member(doc, "action", entry.action, allocator);
   set_member(doc, "release", entry.release_id, allocator);
   set_member(doc, "digest", entry.digest, allocator);
@@ -58,6 +60,7 @@ Result<LedgerEntry> parse_ledger_line(std::string_view line, const std::string &
   entry.action = *action;
   entry.release_id = *release;
   entry.digest = *digest;
+  entry.app = get_string(doc, "app").value_or("");
   entry.image = get_string(doc, "image").value_or("");
   entry.evidence_sha256 = get_string(doc, "evidence_sha256").value_or("");
   entry.actor = get_string(doc, "actor").value_or("");
@@ -208,9 +211,10 @@ Result<std::vector<LedgerEntry>> read_ledger(const std::string &path)
   return parse_ledger(text, path);
 }
 
-Result<void> check_ledger_matches_state(const std::string &repo, const std::string &env, int64_t state_seq)
+Result<void> check_ledger_matches_state(const std::string &repo, const std::string &app, const std::string &env,
+                                        int64_t state_seq)
 {
-  const auto paths = env_paths(env);
+  const auto paths = env_paths(app, env);
   RELGATE_ASSIGN_OR_RETURN(auto ledger_path, safe_path(repo, paths.ledger));
   RELGATE_ASSIGN_OR_RETURN(auto last_entry, read_last_ledger_entry(ledger_path));
   int64_t last_seq = last_entry ? last_entry->seq : 0;

@@ -1,4 +1,4 @@
-// The append-only per-environment ledger (relgate/<env>/ledger.jsonl): one JSON object per line,
+// The append-only per-environment ledger (relgate/<app>/<env>/ledger.jsonl): one JSON object per line,
 // one line per promotion or rollback, sequence numbers strictly increasing. Reading the newest
 // entry touches only the file's tail, so a ledger of any length costs the same.
 #pragma once
@@ -16,6 +16,7 @@ namespace relgate::gitops
 
 struct LedgerEntry {
   int64_t seq = 0;
+  std::string app;    // the application; "" in lines written before applications existed
   std::string action; // promote | rollback | drill (one line per live drill, outcome success | failed)
   std::string release_id;
   std::string digest;
@@ -47,7 +48,8 @@ Result<std::vector<LedgerEntry>> read_ledger(const std::string &path);
 
 // The state file's ledger_seq must equal the newest ledger entry's seq before anything is
 // appended: a mismatch means hand edits or files restored from different commits.
-Result<void> check_ledger_matches_state(const std::string &repo, const std::string &env, int64_t state_seq);
+Result<void> check_ledger_matches_state(const std::string &repo, const std::string &app, const std::string &env,
+                                        int64_t state_seq);
 
 // Who runs this: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER, else "unknown".
 std::string current_actor();

@@ -18,6 +18,7 @@ struct FileAppend {
 };
 
 struct PlannedCommit {
+  std::vector<std::string> removes; // repo-relative tracked files deleted (a layout migration)
   std::vector<FileWrite> writes;
   std::vector<FileAppend> appends;
   std::string message;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -75,42 +76,24 @@ Result<std::string> line_append_bytes(const std::string &path, const std::string
   return last == '\n' ? content : "\n" + content;
 }
 
-// Work-tree files need no fsync or rename: the commit is what must be durable (git's objects),
-// and a file torn by a crash differs from HEAD, which check_relgate_files_clean refuses before
-// the next run. O_NOFOLLOW: the last component may not have become a symlink since the check.
-Result<void> write_work_tree_file(const std::string &path, const std::string &content)
-{
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0)
-    return make_error(path + ": cannot write: " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      return make_error(path + ": write failed: " + reason);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0)
-    return make_error(path + ": close failed: " + std::strerror(errno));
-  return ok_result();
-}
-
 // Jitter comes from OpenSSL's CSPRNG, not std::random_device: in the static libstdc++ of the
 // portable build that calls arc4random (GLIBC_2.36; cmake/portable/arc4random.cpp keeps the floor
 // at 2.35). Without randomness the retry waits the midpoint: jitter only spreads concurrent pushers.
-void sleep_before_retry(const PublishOptions &options, int attempt)
+// Exponential backoff with full jitter: base = backoff * 2^(attempt-1), capped at max_backoff,
+// then a uniform wait in [0, base]. Pushers that collided spread out instead of colliding again.
+// Returns the time slept in milliseconds.
+int64_t sleep_before_retry(const PublishOptions &options, int attempt)
 {
-  const long long base = options.backoff.count() * attempt;
-  long long jitter = (base + 1) / 2;
+  long long base = options.backoff.count();
+  for (int i = 1; i < attempt && base < options.max_backoff.count(); ++i)
+    base *= 2;
+  base = std::min<long long>(base, options.max_backoff.count());
+  long long wait = base / 2;
   std::uint64_t random = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char *>(&random), sizeof random) == 1)
-    jitter = static_cast<long long>(random % static_cast<std::uint64_t>(base + 2));
-  std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter));
+  if (base > 0 && RAND_bytes(reinterpret_cast<unsigned char *>(&random), sizeof random) == 1)
+    wait = static_cast<long long>(random % static_cast<std::uint64_t>(base + 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  return wait;
 }
 
 } // namespace
@@ -156,6 +139,11 @@ Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &pla
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), write.path));
     writes.emplace_back(std::move(path), &write.content);
   }
+  std::vector<std::string> removes;
+  for (const auto &remove : plan.removes) {
+    RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), remove));
+    removes.push_back(std::move(path));
+  }
   std::vector<std::pair<std::string, std::string>> appends;
   for (const auto &append : plan.appends) {
     RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo.work_tree(), append.path));
@@ -170,9 +158,16 @@ Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &pla
     return ok_result();
   };
   std::set<std::string> paths;
+  if (!plan.removes.empty()) {
+    std::vector<std::string> remove{"rm", "--quiet", "--"};
+    remove.insert(remove.end(), plan.removes.begin(), plan.removes.end());
+    RELGATE_TRY(repo.check(remove));
+    paths.insert(plan.removes.begin(), plan.removes.end());
+  }
   for (std::size_t i = 0; i < writes.size(); ++i) {
     RELGATE_TRY(make_parent(writes[i].first));
-    RELGATE_TRY(write_work_tree_file(writes[i].first, *writes[i].second));
+    // The one file writer of common/: a temp file beside it (O_EXCL|O_NOFOLLOW), renamed over it.
+    RELGATE_TRY(write_file_atomic(writes[i].first, *writes[i].second));
     paths.insert(plan.writes[i].path);
   }
   for (std::size_t i = 0; i < appends.size(); ++i) {
@@ -181,8 +176,12 @@ Result<std::string> commit_planned(const GitRepo &repo, const PlannedCommit &pla
     paths.insert(plan.appends[i].path);
   }
   std::vector<std::string> add{"add", "--"};
-  add.insert(add.end(), paths.begin(), paths.end());
-  RELGATE_TRY(repo.check(add));
+  for (const auto &path : paths) {
+    if (std::find(plan.removes.begin(), plan.removes.end(), path) == plan.removes.end())
+      add.push_back(path);
+  }
+  if (add.size() > 2)
+    RELGATE_TRY(repo.check(add));
 
   std::vector<std::string> commit;
   // A CI runner often has no identity configured; fall back to a neutral one instead of failing.
@@ -226,7 +225,10 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
     }
   }
 
+  const auto started = std::chrono::steady_clock::now();
   for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    if (attempt > 1 && std::chrono::steady_clock::now() - started > options.time_budget)
+      break;
     result.attempts = attempt;
     RELGATE_ASSIGN_OR_RETURN(auto planned, plan(attempt));
     if (!planned)
@@ -257,11 +259,13 @@ Result<PublishResult> publish(const GitRepo &repo, const PublishOptions &options
     ++result.conflicts;
     remote_head = new_head;
     if (attempt < options.max_attempts)
-      sleep_before_retry(options, attempt);
+      result.wait_ms += sleep_before_retry(options, attempt);
   }
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return make_error("conflict: the push to " + options.remote + "/" + result.branch + " was refused " +
-                    std::to_string(result.conflicts) +
-                    " times because other promotions landed first; "
+                    std::to_string(result.conflicts) + " times in " + std::to_string(spent.count()) + " ms (limits: " +
+                    std::to_string(options.max_attempts) + " attempts, " + std::to_string(options.time_budget.count()) +
+                    " ms) because other promotions landed first; "
                     "nothing was pushed and the clone is at the remote head: run the step again "
                     "(or serialize jobs with a concurrency group)");
 }

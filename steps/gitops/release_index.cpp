@@ -87,9 +87,10 @@ Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::str
   return index;
 }
 
-Result<ReleasesIndex> load_releases_index(const std::string &repo)
+Result<ReleasesIndex> load_releases_index(const std::string &repo, const std::string &app)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, releases_path()));
+  RELGATE_TRY(validate_app_name(app));
+  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, releases_path(app)));
   if (!file_exists(path))
     return ReleasesIndex{};
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
@@ -141,10 +142,11 @@ Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string
   return index;
 }
 
-Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &env)
+Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &app, const std::string &env)
 {
+  RELGATE_TRY(validate_app_name(app));
   RELGATE_TRY(validate_env_name(env));
-  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(env).known_good));
+  RELGATE_ASSIGN_OR_RETURN(auto path, safe_path(repo, env_paths(app, env).known_good));
   if (!file_exists(path))
     return KnownGoodIndex{};
   RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
@@ -156,8 +158,9 @@ Result<bool> bind_release_id(ReleasesIndex &index, const std::string &release_id
   RELGATE_TRY(parse_release_id(release_id));
   auto found = index.release_digests.find(release_id);
   if (found != index.release_digests.end() && found->second != digest) {
-    return make_error("release id " + release_id + " already belongs to " + found->second + " in " + releases_path() +
-                      ": a release id names one digest for good; create the evidence with another --release "
+    return make_error("release id " + release_id + " already belongs to " + found->second +
+                      " in this application's releases.json: a release id names one digest for good; create the "
+                      "evidence with another --release "
                       "(or none: relgate then hands out the next id)");
   }
   bool changed = found == index.release_digests.end();

@@ -1,7 +1,7 @@
 // Small indexes relgate keeps beside the ledger so no decision scans history:
-// - relgate/releases.json (repo-wide): the last release id handed out, and the releases marked
-//   bad by a rollback (rejected: never promoted again by automation).
-// - relgate/<env>/known-good.json: releases that reached 100% here and were not rolled back,
+// - relgate/<app>/releases.json (per application): the last release id handed out, and the
+//   releases marked bad by a rollback (rejected: never promoted again by automation).
+// - relgate/<app>/<env>/known-good.json: releases that reached 100% here and were not rolled back,
 //   newest last, capped; the default rollback target is read from it in O(1).
 #pragma once
 
@@ -27,7 +27,7 @@ struct RejectedRelease {
 struct ReleasesIndex {
   std::string last_release_id;                     // "" before the first promotion
   std::map<std::string, RejectedRelease> rejected; // by digest
-  // Every release id handed out or accepted in this repository -> its digest: an id names one
+  // Every release id handed out or accepted for this application -> its digest: an id names one
   // digest for good, whichever environment or evidence file brings it.
   std::map<std::string, std::string> release_digests;
 };
@@ -38,7 +38,8 @@ Result<bool> bind_release_id(ReleasesIndex &index, const std::string &release_id
 
 std::string serialize_releases_index(const ReleasesIndex &index);
 Result<ReleasesIndex> parse_releases_index(std::string_view text, const std::string &source_name);
-Result<ReleasesIndex> load_releases_index(const std::string &repo); // empty when absent
+// relgate/<app>/releases.json; empty when absent.
+Result<ReleasesIndex> load_releases_index(const std::string &repo, const std::string &app);
 
 constexpr std::size_t known_good_capacity = 32;
 
@@ -48,7 +49,7 @@ struct KnownGoodIndex {
 
 std::string serialize_known_good(const KnownGoodIndex &index);
 Result<KnownGoodIndex> parse_known_good(std::string_view text, const std::string &source_name);
-Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &env);
+Result<KnownGoodIndex> load_known_good(const std::string &repo, const std::string &app, const std::string &env);
 
 // Appends (dropping an older entry of the same digest) and trims to the capacity.
 void remember_known_good(KnownGoodIndex &index, const ReleaseRef &release);

@@ -10,20 +10,73 @@
 namespace relgate::gitops
 {
 
-Result<void> validate_env_name(std::string_view env)
+namespace
 {
-  return relgate::validate_env_name(env); // one grammar for every step (common/env_name.hpp)
+
+bool is_reserved_name(std::string_view name)
+{
+  return name == "templates" || name == "releases.json";
 }
 
-EnvPaths env_paths(const std::string &env)
+EnvPaths paths_in(const std::string &dir)
 {
-  std::string dir = std::string(relgate_root) + "/" + env;
   return EnvPaths{dir,
                   dir + "/state.json",
                   dir + "/kustomization.yaml",
                   dir + "/known-good.json",
                   dir + "/ledger.jsonl",
                   dir + "/rendered"};
+}
+
+} // namespace
+
+Result<void> validate_env_name(std::string_view env)
+{
+  RELGATE_TRY(relgate::validate_env_name(env)); // one grammar for every step (common/env_name.hpp)
+  if (is_reserved_name(env)) {
+    return make_error("environment name '" + std::string(env) +
+                      "' is reserved (relgate/<app>/templates and relgate/<app>/releases.json): pick another name");
+  }
+  return ok_result();
+}
+
+Result<void> validate_app_name(std::string_view app)
+{
+  auto valid = relgate::validate_env_name(app);
+  if (!valid) {
+    return make_error("application name: " + valid.message() +
+                      " (an application name follows the environment-name rule)");
+  }
+  if (is_reserved_name(app)) {
+    return make_error("application name '" + std::string(app) +
+                      "' is reserved (relgate/templates holds the shared templates): pick another name with --app");
+  }
+  return ok_result();
+}
+
+std::string app_dir(const std::string &app)
+{
+  return std::string(relgate_root) + "/" + app;
+}
+
+EnvPaths env_paths(const std::string &app, const std::string &env)
+{
+  return paths_in(app_dir(app) + "/" + env);
+}
+
+EnvPaths legacy_env_paths(const std::string &env)
+{
+  return paths_in(std::string(relgate_root) + "/" + env);
+}
+
+std::string releases_path(const std::string &app)
+{
+  return app_dir(app) + "/releases.json";
+}
+
+std::string app_templates_dir(const std::string &app)
+{
+  return app_dir(app) + "/templates";
 }
 
 std::string releases_path()

@@ -1,14 +1,18 @@
 // Where relgate's files live in a GitOps repository, and the path rules that keep writes inside
-// it: environment names are plain identifiers, paths are relative without "..", and no file or
-// folder relgate writes may be a symlink (a symlink could point a write outside the repo).
+// it: application and environment names are plain identifiers, paths are relative without "..",
+// and no file or folder relgate writes may be a symlink (one could point a write outside the repo).
 //
-//   relgate/releases.json            last release id handed out + releases marked bad (rejected)
-//   relgate/templates/*.tmpl         optional user templates, rendered per environment
-//   relgate/<env>/state.json         stable digest + release id, canary digest + weight
-//   relgate/<env>/kustomization.yaml kustomize Component (images: digest:) an overlay includes once
-//   relgate/<env>/known-good.json    small index of releases that reached 100% (rollback targets)
-//   relgate/<env>/ledger.jsonl       append-only audit trail, one JSON object per line
-//   relgate/<env>/rendered/<name>    rendered templates
+//   relgate/templates/*.tmpl                shared user templates (optional)
+//   relgate/<app>/templates/*.tmpl          per-application templates, override shared ones by name
+//   relgate/<app>/releases.json             last release id handed out + releases marked bad (rejected)
+//   relgate/<app>/<env>/state.json          stable digest + release id, canary digest + weight
+//   relgate/<app>/<env>/kustomization.yaml  kustomize Component (images: digest:) an overlay includes once
+//   relgate/<app>/<env>/known-good.json     small index of releases that reached 100% (rollback targets)
+//   relgate/<app>/<env>/ledger.jsonl        append-only audit trail, one JSON object per line
+//   relgate/<app>/<env>/rendered/<name>     rendered templates
+//
+// The single-application layout of earlier versions (relgate/<env>/..., relgate/releases.json) is
+// only read to migrate it (layout_migration.hpp); legacy_env_paths and releases_path() name it.
 #pragma once
 
 #include "result.hpp"
@@ -31,11 +35,21 @@ struct EnvPaths {
 };
 
 // Lowercase letters, digits, '-', '_' and '.', starting with a letter or digit, at most 63
-// characters; never "." or "..".
+// characters; never "." or "..". "templates" and "releases.json" are reserved (they name the
+// template folder and the release index that sit beside the environment folders).
 Result<void> validate_env_name(std::string_view env);
-EnvPaths env_paths(const std::string &env); // env must be valid
-std::string releases_path();                // relgate/releases.json
-std::string templates_dir();                // relgate/templates
+// An application name follows the environment-name rule, with the same reserved names.
+Result<void> validate_app_name(std::string_view app);
+
+std::string app_dir(const std::string &app);                        // relgate/<app>
+EnvPaths env_paths(const std::string &app, const std::string &env); // both must be valid
+std::string releases_path(const std::string &app);                  // relgate/<app>/releases.json
+std::string templates_dir();                                        // relgate/templates (shared)
+std::string app_templates_dir(const std::string &app);              // relgate/<app>/templates
+
+// The single-application layout (read by the migration and by audit of old repositories).
+EnvPaths legacy_env_paths(const std::string &env); // relgate/<env>
+std::string releases_path();                       // relgate/releases.json
 
 // A repo-relative path: not empty, not absolute, no "..", "." or empty components.
 Result<void> validate_relative_path(std::string_view relative);

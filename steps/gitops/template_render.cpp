@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace relgate::gitops
 {
@@ -30,7 +31,7 @@ std::string known_names(const TemplateVariables &variables)
 
 // Templates put values anywhere (inside quotes, in a URL, a YAML key): no escaping fits every
 // place, so values are restricted to the characters image names, digests and ids are made of.
-Result<void> check_plain_values(const TemplateVariables &variables)
+Result<void> check_plain_values(const TemplateVariables &variables, const std::string &state_path)
 {
   for (const auto &[name, value] : variables) {
     for (char c : value) {
@@ -39,8 +40,8 @@ Result<void> check_plain_values(const TemplateVariables &variables)
       if (!plain) {
         return make_error("template variable '" + name +
                           "' holds a character templates may not receive (only letters, digits and . - _ : / @): "
-                          "check relgate/" +
-                          variables.at("env") + "/state.json");
+                          "check " +
+                          state_path);
       }
     }
   }
@@ -96,28 +97,48 @@ Result<std::string> render_template(std::string_view text, const TemplateVariabl
   return output;
 }
 
-Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const EnvState &state)
+namespace
 {
-  std::vector<FileWrite> writes;
-  RELGATE_ASSIGN_OR_RETURN(auto dir, safe_path(repo, templates_dir()));
+
+// The *.tmpl files of one folder (name -> repo-relative path); a missing folder has none. The
+// error_code overloads: a folder that vanishes or cannot be read is an error value, not a throw.
+Result<void> collect_templates(const std::string &repo, const std::string &relative_dir,
+                               std::map<std::string, std::string> &sources)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto dir, safe_path(repo, relative_dir));
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error))
-    return writes;
-  std::vector<std::string> names;
-  for (const auto &entry : std::filesystem::directory_iterator(dir, error)) {
-    auto name = entry.path().filename().string();
+    return ok_result();
+  std::filesystem::directory_iterator it(dir, error);
+  const std::filesystem::directory_iterator end;
+  for (; !error && it != end; it.increment(error)) {
+    auto name = it->path().filename().string();
     if (name.size() > 5 && name.ends_with(".tmpl"))
-      names.push_back(name);
+      sources[name] = relative_dir + "/" + name; // a later folder overrides an earlier one
   }
-  std::sort(names.begin(), names.end()); // stable commit content whatever the directory order
+  if (error)
+    return make_error(dir + ": cannot list the templates: " + error.message());
+  return ok_result();
+}
+
+} // namespace
+
+Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const std::string &app,
+                                                     const EnvState &state)
+{
+  std::vector<FileWrite> writes;
+  std::map<std::string, std::string> sources; // sorted: stable commit content whatever the directory order
+  RELGATE_TRY(collect_templates(repo, templates_dir(), sources));
+  RELGATE_TRY(collect_templates(repo, app_templates_dir(app), sources));
   auto variables = template_variables(state);
-  if (!names.empty())
-    RELGATE_TRY(check_plain_values(variables));
-  for (const auto &name : names) {
-    RELGATE_ASSIGN_OR_RETURN(auto source, safe_path(repo, templates_dir() + "/" + name));
+  const auto paths = env_paths(app, state.env);
+  if (!sources.empty())
+    RELGATE_TRY(check_plain_values(variables, paths.state));
+  for (const auto &[name, relative] : sources) {
+    RELGATE_ASSIGN_OR_RETURN(auto source, safe_path(repo, relative));
     RELGATE_ASSIGN_OR_RETURN(auto text, read_file(source));
     RELGATE_ASSIGN_OR_RETURN(auto rendered, render_template(text, variables, source));
-    writes.push_back({env_paths(state.env).rendered + "/" + name.substr(0, name.size() - 5), std::move(rendered)});
+    writes.push_back({paths.rendered + "/" + name.substr(0, name.size() - 5), std::move(rendered)});
   }
   return writes;
 }

@@ -24,8 +24,10 @@ TemplateVariables template_variables(const EnvState &state);
 Result<std::string> render_template(std::string_view text, const TemplateVariables &variables,
                                     const std::string &source_name);
 
-// Renders every relgate/templates/<name>.tmpl of the repo for the state into
-// relgate/<env>/rendered/<name>; no templates folder = nothing to render.
-Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const EnvState &state);
+// Renders every template of the application for the state into relgate/<app>/<env>/rendered/<name>:
+// the shared relgate/templates/<name>.tmpl and relgate/<app>/templates/<name>.tmpl, where an
+// application's template overrides a shared one of the same name. No templates = nothing to render.
+Result<std::vector<FileWrite>> render_repo_templates(const std::string &repo, const std::string &app,
+                                                     const EnvState &state);
 
 } // namespace relgate::gitops

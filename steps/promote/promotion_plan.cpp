@@ -48,7 +48,7 @@ Result<std::string> choose_release_id(const PlanInputs &inputs, const std::optio
       return bound(id);
     last = id; // taken (an id a pipeline chose): count on
   }
-  return make_error(gitops::releases_path() + ": no free release id after " + releases.last_release_id);
+  return make_error(gitops::releases_path(inputs.app) + ": no free release id after " + releases.last_release_id);
 }
 
 std::string short_digest(const std::string &digest)
@@ -63,14 +63,15 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
 {
   PromotionPlan plan;
   const auto &env = inputs.request.env;
-  const auto paths = gitops::env_paths(env);
+  const auto &app = inputs.app;
+  const auto paths = gitops::env_paths(app, env);
   const std::string digest = inputs.evidence.subject.digest.str();
 
-  RELGATE_ASSIGN_OR_RETURN(plan.before, gitops::load_state(inputs.repo, env));
-  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(inputs.repo));
+  RELGATE_ASSIGN_OR_RETURN(plan.before, gitops::load_state(inputs.repo, app, env));
+  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(inputs.repo, app));
   gitops::KnownGoodIndex upstream;
   if (!inputs.env_policy.after.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(upstream, gitops::load_known_good(inputs.repo, inputs.env_policy.after));
+    RELGATE_ASSIGN_OR_RETURN(upstream, gitops::load_known_good(inputs.repo, app, inputs.env_policy.after));
   }
 
   PromotionRequest request = inputs.request;
@@ -103,12 +104,13 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
 
   // The ledger and the state must agree before anything is appended (a torn run shows here).
   const int64_t state_seq = plan.before ? plan.before->ledger_seq : 0;
-  RELGATE_TRY(gitops::check_ledger_matches_state(inputs.repo, env, state_seq));
+  RELGATE_TRY(gitops::check_ledger_matches_state(inputs.repo, app, env, state_seq));
 
   bool allocated = false;
   RELGATE_ASSIGN_OR_RETURN(plan.release_id, choose_release_id(inputs, plan.before, upstream, releases, allocated));
   const std::string now_text = format_rfc3339(inputs.now);
   gitops::EnvState after = plan.before.value_or(gitops::EnvState{});
+  after.app = app;
   after.env = env;
   after.image = inputs.env_policy.image_name.empty() ? inputs.evidence.subject.name : inputs.env_policy.image_name;
   after.updated_at = now_text;
@@ -119,7 +121,7 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
     after.stable = ref;
     after.canary.reset();
     after.canary_weight = 0;
-    RELGATE_ASSIGN_OR_RETURN(auto index, gitops::load_known_good(inputs.repo, env));
+    RELGATE_ASSIGN_OR_RETURN(auto index, gitops::load_known_good(inputs.repo, app, env));
     gitops::remember_known_good(index, ref);
     known_good = std::move(index);
   } else {
@@ -130,6 +132,7 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
 
   gitops::LedgerEntry entry;
   entry.seq = after.ledger_seq;
+  entry.app = app;
   entry.action = "promote";
   entry.release_id = plan.release_id;
   entry.digest = digest;
@@ -152,13 +155,13 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   if (known_good)
     commit.writes.push_back({paths.known_good, gitops::serialize_known_good(*known_good)});
   if (allocated)
-    commit.writes.push_back({gitops::releases_path(), gitops::serialize_releases_index(releases)});
-  RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(inputs.repo, after));
+    commit.writes.push_back({gitops::releases_path(app), gitops::serialize_releases_index(releases)});
+  RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(inputs.repo, app, after));
   for (auto &write : rendered)
     commit.writes.push_back(std::move(write));
   commit.appends.push_back({paths.ledger, gitops::ledger_line(entry)});
 
-  std::string title = "promote " + after.image + "@" + short_digest(digest) + " to " + env +
+  std::string title = "promote " + app + ": " + after.image + "@" + short_digest(digest) + " to " + env +
                       (plan.weight == 100 ? "" : " at " + std::to_string(plan.weight) + "%") + " (" + plan.release_id +
                       ")";
   std::vector<std::string> body;
@@ -173,8 +176,8 @@ Result<PromotionPlan> plan_promotion(const PlanInputs &inputs)
   if (!entry.reason.empty())
     body.push_back("Reason: " + entry.reason);
   gitops::CommitTrailers trailers{
-      plan.release_id,   env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), "",
-      entry.pinned_clock};
+      plan.release_id,    env, digest, inputs.evidence_sha256, "promote", std::to_string(plan.weight), "",
+      entry.pinned_clock, app};
   commit.message = gitops::commit_message(title, body, trailers);
   plan.commit = std::move(commit);
   return plan;

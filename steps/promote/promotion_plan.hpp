@@ -17,6 +17,7 @@ namespace relgate::promote
 
 struct PlanInputs {
   std::string repo;
+  std::string app; // every file read and written is under relgate/<app>/
   const PromotionPolicy &policy;
   const EnvPolicy &env_policy;
   const EvidenceFile &evidence;

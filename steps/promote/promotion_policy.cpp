@@ -141,12 +141,12 @@ Result<EnvPolicy> read_environment(PolicyTable &table, const std::string &name)
   return env;
 }
 
-Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
+// The tables an [apps.<name>] table may set too: each one present replaces the same table of the
+// defaults as a whole (an [apps.<name>.environments] is the application's complete environment
+// list, order included). The top level must define environments; an application need not.
+Result<void> read_overridable(PolicyTable &table, PromotionPolicy &policy, bool top_level)
 {
-  PromotionPolicy policy;
-  policy.ref = PolicyRef{loaded.path, loaded.sha256, loaded.version};
-  PolicyTable &root = *loaded.root;
-  RELGATE_ASSIGN_OR_RETURN(auto images, root.table("images"));
+  RELGATE_ASSIGN_OR_RETURN(auto images, table.table("images"));
   if (images) {
     RELGATE_ASSIGN_OR_RETURN(auto registries, images->string_array("allowed_registries"));
     RELGATE_ASSIGN_OR_RETURN(auto names, images->string_array("allowed_names"));
@@ -154,8 +154,7 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
     policy.allowed_registries = registries.value_or(std::vector<std::string>{});
     policy.allowed_names = names.value_or(std::vector<std::string>{});
   }
-  RELGATE_ASSIGN_OR_RETURN(policy.evidence, gitops::read_evidence_policy(root, loaded.path));
-  RELGATE_ASSIGN_OR_RETURN(auto approvals, root.table("approvals"));
+  RELGATE_ASSIGN_OR_RETURN(auto approvals, table.table("approvals"));
   if (approvals) {
     RELGATE_ASSIGN_OR_RETURN(auto approvers, approvals->string_array("approvers"));
     RELGATE_TRY(approvals->finish());
@@ -169,40 +168,54 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
                                    "'" + who + "': an approver name is one word without control characters");
     }
   }
-  RELGATE_ASSIGN_OR_RETURN(policy.allow_pinned_clock, gitops::read_allow_pinned_clock(root));
-  RELGATE_ASSIGN_OR_RETURN(auto push, root.table("push"));
+  RELGATE_ASSIGN_OR_RETURN(auto push, table.table("push"));
   if (push) {
-    RELGATE_ASSIGN_OR_RETURN(auto attempts, push->integer("max_attempts", 1, 100));
+    RELGATE_ASSIGN_OR_RETURN(auto attempts, push->integer("max_attempts", 1, 1000));
+    RELGATE_ASSIGN_OR_RETURN(auto budget, push->duration("time_budget"));
     RELGATE_TRY(push->finish());
     policy.push_attempts = attempts.value_or(policy.push_attempts);
+    if (budget && (budget->count() < 1000 || budget->count() > 3600 * 1000))
+      return push->error_at("time_budget", "must be between 1s and 1h (e.g. \"3m\")");
+    policy.push_time_budget = budget.value_or(policy.push_time_budget);
   }
-  RELGATE_ASSIGN_OR_RETURN(auto environments, root.table("environments"));
-  if (!environments || environments->keys().empty()) {
-    return root.error_at("environments", "define at least one [environments.<name>] table");
+  RELGATE_ASSIGN_OR_RETURN(auto environments, table.table("environments"));
+  if (!environments) {
+    if (top_level)
+      return table.error_at("environments", "define at least one [environments.<name>] table");
+    return ok_result();
   }
+  if (environments->keys().empty())
+    return table.error_at("environments", "define at least one [" + environments->key_path() + ".<name>] table");
+  policy.environments.clear();
   for (const auto &name : environments->keys()) {
     auto valid = gitops::validate_env_name(name);
     if (!valid)
       return environments->error_at(name, valid.message());
     RELGATE_ASSIGN_OR_RETURN(auto env_table, environments->table(name));
     if (!env_table)
-      return environments->error_at(name, "expected a table [environments." + name + "]");
+      return environments->error_at(name, "expected a table [" + environments->key_path() + "." + name + "]");
     RELGATE_ASSIGN_OR_RETURN(auto env, read_environment(*env_table, name));
-    if (env.approvals > 0 && policy.approvers.empty()) {
-      return env_table->error_at("approvals", "approvals need an allow-list: [approvals] approvers = [\"alice\", ...]");
-    }
     policy.environments.emplace(name, std::move(env));
   }
-  RELGATE_TRY(environments->finish());
+  return environments->finish();
+}
+
+// Checks across tables, on the effective policy of the defaults and of each application.
+Result<void> check_environments(const PromotionPolicy &policy)
+{
+  const std::string where =
+      policy.ref.path + ": [" + (policy.app.empty() ? "" : "apps." + policy.app + ".") + "environments.";
   for (const auto &[name, env] : policy.environments) {
+    if (env.approvals > 0 && policy.approvers.empty()) {
+      return make_error(where + name + "] approvals = " + std::to_string(env.approvals) +
+                        ": approvals need an allow-list: [approvals] approvers = [\"alice\", ...]");
+    }
     if (!env.after.empty() && !policy.environments.count(env.after)) {
-      return make_error(policy.ref.path + ": [environments." + name + "] after = '" + env.after +
-                        "' names no environment of this policy");
+      return make_error(where + name + "] after = '" + env.after + "' names no environment of this policy");
     }
     for (const auto &required : env.require) {
       if (!required.env.empty() && !policy.environments.count(required.env)) {
-        return make_error(policy.ref.path + ": [environments." + name + "] require '" + required.text() +
-                          "' names no environment of this policy");
+        return make_error(where + name + "] require '" + required.text() + "' names no environment of this policy");
       }
     }
   }
@@ -210,14 +223,44 @@ Result<PromotionPolicy> read_policy(LoadedPolicy loaded)
   for (const auto &[name, env] : policy.environments) {
     std::string current = env.after;
     for (std::size_t hops = 0; !current.empty(); ++hops) {
-      if (current == name || hops > policy.environments.size()) {
-        return make_error(policy.ref.path + ": [environments." + name + "] 'after' forms a cycle");
-      }
+      if (current == name || hops > policy.environments.size())
+        return make_error(where + name + "] 'after' forms a cycle");
       current = policy.environments.at(current).after;
     }
   }
+  return ok_result();
+}
+
+Result<PromotionPolicySet> read_policy(LoadedPolicy loaded)
+{
+  PromotionPolicySet set;
+  PromotionPolicy &policy = set.defaults;
+  policy.ref = PolicyRef{loaded.path, loaded.sha256, loaded.version};
+  PolicyTable &root = *loaded.root;
+  RELGATE_ASSIGN_OR_RETURN(policy.evidence, gitops::read_evidence_policy(root, loaded.path));
+  RELGATE_ASSIGN_OR_RETURN(policy.allow_pinned_clock, gitops::read_allow_pinned_clock(root));
+  RELGATE_TRY(read_overridable(root, policy, true));
+  RELGATE_TRY(check_environments(policy));
+  RELGATE_ASSIGN_OR_RETURN(auto apps, root.table("apps"));
+  if (apps) {
+    for (const auto &name : apps->keys()) {
+      if (auto valid = gitops::validate_app_name(name); !valid)
+        return apps->error_at(name, valid.message());
+      RELGATE_ASSIGN_OR_RETURN(auto app_table, apps->table(name));
+      if (!app_table)
+        return apps->error_at(name, "expected a table [apps." + name + "]");
+      PromotionPolicy app_policy = policy;
+      app_policy.app = name;
+      RELGATE_TRY(read_overridable(*app_table, app_policy, false));
+      // Evidence trust and the clock are the pipeline's, not an application's: not overridable.
+      RELGATE_TRY(app_table->finish());
+      RELGATE_TRY(check_environments(app_policy));
+      set.apps.emplace(name, std::move(app_policy));
+    }
+    RELGATE_TRY(apps->finish());
+  }
   RELGATE_TRY(root.finish());
-  return policy;
+  return set;
 }
 
 } // namespace
@@ -240,16 +283,39 @@ Result<int64_t> parse_stage_weight(std::string_view text)
   return value;
 }
 
-Result<PromotionPolicy> load_promotion_policy(const std::string &path)
+const PromotionPolicy &PromotionPolicySet::for_app(const std::string &app) const
+{
+  auto found = apps.find(app);
+  return found == apps.end() ? defaults : found->second;
+}
+
+Result<PromotionPolicySet> load_promotion_policies(const std::string &path)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(path, promotion_policy_version));
   return read_policy(std::move(loaded));
 }
 
-Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name)
+Result<PromotionPolicySet> promotion_policies_from_text(const std::string &text, const std::string &source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy_text(text, source_name, promotion_policy_version));
   return read_policy(std::move(loaded));
+}
+
+Result<PromotionPolicy> load_promotion_policy(const std::string &path, const std::string &app)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto set, load_promotion_policies(path));
+  PromotionPolicy policy = set.for_app(app);
+  policy.app = app;
+  return policy;
+}
+
+Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name,
+                                                   const std::string &app)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto set, promotion_policies_from_text(text, source_name));
+  PromotionPolicy policy = set.for_app(app);
+  policy.app = app;
+  return policy;
 }
 
 } // namespace relgate::promote

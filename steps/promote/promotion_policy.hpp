@@ -1,5 +1,7 @@
 // policies/promotion.toml: which environments exist, in which order, and what each needs before
 // a digest may move there (evidence, soak time, canary stages, approvals, freeze windows).
+// Top-level settings apply to every application; [apps.<name>] overrides [images], [approvals],
+// [push] and [environments] for one application (each table given replaces the default one).
 // Format and defaults: docs/promotion.md.
 #pragma once
 
@@ -55,17 +57,31 @@ struct EnvPolicy {
 
 struct PromotionPolicy {
   PolicyRef ref;
+  std::string app;                             // the application this effective policy is for ("" = the defaults)
   std::vector<std::string> allowed_registries; // empty = any
   std::vector<std::string> allowed_names;      // globs with '*'; empty = any
   gitops::EvidencePolicy evidence;             // trusted_keys (none = refused unless allow_unsigned)
   std::vector<std::string> approvers;          // allow-list for --approved-by
-  int64_t push_attempts = 12;
-  bool allow_pinned_clock = false; // [clock] allow_pinned: --now honoured (tests, drills)
+  int64_t push_attempts = 64;                  // [push] max_attempts
+  Duration push_time_budget = std::chrono::minutes(3); // [push] time_budget
+  bool allow_pinned_clock = false;                     // [clock] allow_pinned: --now honoured (tests, drills)
   std::map<std::string, EnvPolicy> environments;
 };
 
-Result<PromotionPolicy> load_promotion_policy(const std::string &path);
-Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name);
+// The defaults and every [apps.<name>] override, all validated (an error in any application's
+// table fails every run: one policy file, one verdict).
+struct PromotionPolicySet {
+  PromotionPolicy defaults;
+  std::map<std::string, PromotionPolicy> apps;
+  const PromotionPolicy &for_app(const std::string &app) const; // the defaults for an app not listed
+};
+
+Result<PromotionPolicySet> load_promotion_policies(const std::string &path);
+Result<PromotionPolicySet> promotion_policies_from_text(const std::string &text, const std::string &source_name);
+// The effective policy of one application ("" = the defaults).
+Result<PromotionPolicy> load_promotion_policy(const std::string &path, const std::string &app = "");
+Result<PromotionPolicy> promotion_policy_from_text(const std::string &text, const std::string &source_name,
+                                                   const std::string &app = "");
 
 // "10%" -> 10; weights 1..100.
 Result<int64_t> parse_stage_weight(std::string_view text);

@@ -18,9 +18,10 @@ namespace relgate::rollback
 
 struct DrillMove {
   std::string repo;
+  std::string app;
   std::string env;
   gitops::ReleaseRef to; // the stable release after the move (its since is kept as given)
-  std::string title;     // commit title: "drill prod: rollback rel-2 -> rel-1"
+  std::string title;     // commit title: "drill api/prod: rollback rel-2 -> rel-1"
   TimePoint now;
 };
 
@@ -30,6 +31,7 @@ Result<gitops::PlannedCommit> plan_drill_move(const DrillMove &move, const std::
 
 struct DrillLedgerLine {
   std::string repo;
+  std::string app;
   std::string env;
   gitops::ReleaseRef target; // the release the drill rolled back to (audit reads it as to_release)
   bool success = false;

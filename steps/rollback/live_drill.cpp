@@ -28,13 +28,13 @@ std::string seconds_text(int64_t ms)
 }
 
 // The default target: the newest known-good release other than the running one, or --to.
-Result<gitops::ReleaseRef> drill_target(const std::string &repo, const std::string &env, const std::string &to,
-                                        const gitops::ReleaseRef &running)
+Result<gitops::ReleaseRef> drill_target(const std::string &repo, const std::string &app, const std::string &env,
+                                        const std::string &to, const gitops::ReleaseRef &running)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto known_good, gitops::load_known_good(repo, env));
-  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(repo));
+  RELGATE_ASSIGN_OR_RETURN(auto known_good, gitops::load_known_good(repo, app, env));
+  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(repo, app));
   if (!to.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(auto target, resolve_target(repo, env, known_good, to));
+    RELGATE_ASSIGN_OR_RETURN(auto target, resolve_target(repo, app, env, known_good, to));
     if (target.digest == running.digest)
       return make_error("--to " + to + " is the release running now (" + running.release_id + ")");
     if (releases.rejected.count(target.digest))
@@ -46,7 +46,7 @@ Result<gitops::ReleaseRef> drill_target(const std::string &repo, const std::stri
       return *it;
   }
   return make_error("no known-good release before " + running.release_id + " in " + env + " (" +
-                    gitops::env_paths(env).known_good + "): a drill needs one to roll back to (or --to)");
+                    gitops::env_paths(app, env).known_good + "): a drill needs one to roll back to (or --to)");
 }
 
 // Polls the status probe until it reports `digest` or the timeout passes.
@@ -123,7 +123,7 @@ Result<LiveDrillResult> run_live_drill(const LiveDrillRequest &request)
 {
   LiveDrillResult result;
   // Set-up: nothing changes until every check here passes.
-  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(request.repo, request.env));
+  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(request.repo, request.app, request.env));
   if (!state || !state->stable)
     return make_error(request.env + " runs no stable release: nothing to drill");
   if (state->canary) {
@@ -131,7 +131,7 @@ Result<LiveDrillResult> run_live_drill(const LiveDrillRequest &request)
                       "): a live drill needs a settled environment");
   }
   result.from = *state->stable;
-  RELGATE_ASSIGN_OR_RETURN(result.to, drill_target(request.repo, request.env, request.to, result.from));
+  RELGATE_ASSIGN_OR_RETURN(result.to, drill_target(request.repo, request.app, request.env, request.to, result.from));
   RELGATE_ASSIGN_OR_RETURN(auto running, probe_running_digest(request.status));
   if (running != result.from.digest) {
     return make_error("the service reports " + running + " but " + request.env + " pins " + result.from.digest +
@@ -157,8 +157,10 @@ Result<LiveDrillResult> run_live_drill(const LiveDrillRequest &request)
   const std::string env = request.env;
   auto pushed = push_commit(request, [&]() {
     return plan_drill_move(
-        {request.repo, env, gitops::ReleaseRef{result.to.release_id, result.to.digest, format_rfc3339(current_time())},
-         "drill " + env + ": rollback " + result.from.release_id + " -> " + result.to.release_id, current_time()},
+        {request.repo, request.app, env,
+         gitops::ReleaseRef{result.to.release_id, result.to.digest, format_rfc3339(current_time())},
+         "drill " + request.app + "/" + env + ": rollback " + result.from.release_id + " -> " + result.to.release_id,
+         current_time()},
         result.from.digest);
   });
   result.phases_ms["rollback"] = ms_since(started);
@@ -190,10 +192,11 @@ Result<LiveDrillResult> run_live_drill(const LiveDrillRequest &request)
   if (request.roll_forward) {
     started = Clock::now();
     auto forward = push_commit(request, [&]() {
-      return plan_drill_move(
-          {request.repo, env, result.from,
-           "drill " + env + ": roll forward " + result.to.release_id + " -> " + result.from.release_id, current_time()},
-          result.to.digest);
+      return plan_drill_move({request.repo, request.app, env, result.from,
+                              "drill " + request.app + "/" + env + ": roll forward " + result.to.release_id + " -> " +
+                                  result.from.release_id,
+                              current_time()},
+                             result.to.digest);
     });
     if (forward) {
       result.rolled_forward = true;
@@ -207,7 +210,8 @@ Result<LiveDrillResult> run_live_drill(const LiveDrillRequest &request)
   // The ledger line (one per drill). A failure here is reported, not hidden: the evidence record
   // still says what happened.
   auto recorded = push_commit(request, [&]() {
-    return plan_drill_record({request.repo, env, result.to, result.success, ledger_summary(result), current_time()});
+    return plan_drill_record(
+        {request.repo, request.app, env, result.to, result.success, ledger_summary(result), current_time()});
   });
   result.ledger_note = recorded ? "ledger: drill line written" : "ledger: NOT written: " + recorded.message();
   return result;

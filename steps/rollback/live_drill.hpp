@@ -17,6 +17,7 @@ namespace relgate::rollback
 
 struct LiveDrillRequest {
   std::string repo;
+  std::string app;
   std::string env;
   std::string to; // release id or digest; "" = last known-good
   gitops::PublishOptions publish;

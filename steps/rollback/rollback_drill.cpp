@@ -26,7 +26,13 @@ struct ScratchDir {
 
 Result<std::string> make_scratch_dir()
 {
-  std::string base = std::filesystem::temp_directory_path().string() + "/relgate-drill-XXXXXX";
+  // The error_code overload: an unusable TMPDIR is an error value, not an exception.
+  std::error_code error;
+  const auto temp = std::filesystem::temp_directory_path(error);
+  if (error)
+    return make_error("no usable temporary folder for the drill's scratch clone (" + error.message() +
+                      "): set TMPDIR to a writable folder");
+  std::string base = temp.string() + "/relgate-drill-XXXXXX";
   if (::mkdtemp(base.data()) == nullptr)
     return make_error("cannot create a scratch folder under " + base);
   return base;
@@ -36,7 +42,7 @@ Result<std::string> make_scratch_dir()
 
 Result<std::string> check_rolled_back(const std::string &repo, const std::string &env, const RollbackPlan &plan)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo, env));
+  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo, plan.after.app, env));
   if (!state)
     return make_error("post-check: the state file is gone");
   if (state->canary)
@@ -45,10 +51,11 @@ Result<std::string> check_rolled_back(const std::string &repo, const std::string
   std::string actual = state->stable ? state->stable->digest : "";
   if (actual != expected)
     return make_error("post-check: stable is " + actual + ", expected " + expected);
-  RELGATE_ASSIGN_OR_RETURN(auto component_path, gitops::safe_path(repo, gitops::env_paths(env).component));
+  RELGATE_ASSIGN_OR_RETURN(auto component_path,
+                           gitops::safe_path(repo, gitops::env_paths(plan.after.app, env).component));
   RELGATE_ASSIGN_OR_RETURN(auto component, read_file(component_path));
   if (!expected.empty() && component.find("digest: " + gitops::yaml_quoted(expected) + "\n") == std::string::npos) {
-    return make_error("post-check: " + gitops::env_paths(env).component + " does not pin " + expected);
+    return make_error("post-check: " + gitops::env_paths(plan.after.app, env).component + " does not pin " + expected);
   }
   return "state and Component pin " + (expected.empty() ? std::string("no release") : expected) + ", no canary";
 }

@@ -22,7 +22,7 @@ bool names_release(const gitops::ReleaseRef &ref, const std::string &to)
 
 } // namespace
 
-Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &env,
+Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &app, const std::string &env,
                                           const gitops::KnownGoodIndex &known_good, const std::string &to)
 {
   for (auto it = known_good.releases.rbegin(); it != known_good.releases.rend(); ++it) {
@@ -30,7 +30,7 @@ Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::st
       return *it;
   }
   // Older than the index keeps: the ledger is the full history (an explicit --to may scan it).
-  RELGATE_ASSIGN_OR_RETURN(auto ledger_path, gitops::safe_path(repo, gitops::env_paths(env).ledger));
+  RELGATE_ASSIGN_OR_RETURN(auto ledger_path, gitops::safe_path(repo, gitops::env_paths(app, env).ledger));
   RELGATE_ASSIGN_OR_RETURN(auto entries, gitops::read_ledger(ledger_path));
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     if (it->weight == 100 && (it->release_id == to || it->digest == to)) {
@@ -38,20 +38,21 @@ Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::st
     }
   }
   return make_error("--to " + to + ": no release with that id or digest ever reached 100% in " + env + " (see " +
-                    gitops::env_paths(env).known_good + " and the ledger)");
+                    gitops::env_paths(app, env).known_good + " and the ledger)");
 }
 
 Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
 {
   RollbackPlan plan;
-  const auto paths = gitops::env_paths(request.env);
-  RELGATE_ASSIGN_OR_RETURN(auto current, gitops::load_state(request.repo, request.env));
+  const auto paths = gitops::env_paths(request.app, request.env);
+  RELGATE_ASSIGN_OR_RETURN(auto current, gitops::load_state(request.repo, request.app, request.env));
   if (!current) {
-    return make_error(request.env + " has never been promoted (no " + paths.state + "): nothing to roll back");
+    return make_error(request.env + " of application " + request.app + " has never been promoted (no " + paths.state +
+                      "): nothing to roll back");
   }
   plan.before = *current;
-  RELGATE_ASSIGN_OR_RETURN(auto known_good, gitops::load_known_good(request.repo, request.env));
-  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(request.repo));
+  RELGATE_ASSIGN_OR_RETURN(auto known_good, gitops::load_known_good(request.repo, request.app, request.env));
+  RELGATE_ASSIGN_OR_RETURN(auto releases, gitops::load_releases_index(request.repo, request.app));
 
   if (current->canary) {
     plan.bad = *current->canary;
@@ -62,7 +63,8 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
   }
 
   if (!request.to.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(auto target, resolve_target(request.repo, request.env, known_good, request.to));
+    RELGATE_ASSIGN_OR_RETURN(auto target,
+                             resolve_target(request.repo, request.app, request.env, known_good, request.to));
     if (target.digest == plan.bad.digest) {
       return make_error("--to " + request.to + " is the release being rolled back (" + plan.bad.release_id + ")");
     }
@@ -87,7 +89,7 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
                       " was itself rolled back earlier (rejected): pick another --to");
   }
 
-  RELGATE_TRY(gitops::check_ledger_matches_state(request.repo, request.env, current->ledger_seq));
+  RELGATE_TRY(gitops::check_ledger_matches_state(request.repo, request.app, request.env, current->ledger_seq));
 
   const std::string now_text = format_rfc3339(request.now);
   gitops::EnvState after = *current;
@@ -112,6 +114,7 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
 
   gitops::LedgerEntry entry;
   entry.seq = after.ledger_seq;
+  entry.app = request.app;
   entry.action = "rollback";
   entry.release_id = plan.target ? plan.target->release_id : "";
   entry.digest = plan.target ? plan.target->digest : "";
@@ -127,13 +130,13 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
   plan.commit.writes.push_back({paths.state, gitops::serialize_state(after)});
   plan.commit.writes.push_back({paths.component, gitops::render_component(after)});
   plan.commit.writes.push_back({paths.known_good, gitops::serialize_known_good(known_good)});
-  plan.commit.writes.push_back({gitops::releases_path(), gitops::serialize_releases_index(releases)});
-  RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(request.repo, after));
+  plan.commit.writes.push_back({gitops::releases_path(request.app), gitops::serialize_releases_index(releases)});
+  RELGATE_ASSIGN_OR_RETURN(auto rendered, gitops::render_repo_templates(request.repo, request.app, after));
   for (auto &write : rendered)
     plan.commit.writes.push_back(std::move(write));
   plan.commit.appends.push_back({paths.ledger, gitops::ledger_line(entry)});
 
-  std::string title = "rollback " + request.env + ": " + plan.bad.release_id + " -> " +
+  std::string title = "rollback " + request.app + "/" + request.env + ": " + plan.bad.release_id + " -> " +
                       (plan.target ? plan.target->release_id : std::string("no release"));
   std::vector<std::string> body{"Rejected " + plan.bad.release_id + " (" + plan.bad.digest + "): " + reason};
   gitops::CommitTrailers trailers{entry.release_id.empty() ? "none" : entry.release_id,
@@ -143,7 +146,8 @@ Result<RollbackPlan> plan_rollback(const RollbackRequest &request)
                                   "rollback",
                                   "",
                                   plan.bad.release_id,
-                                  entry.pinned_clock};
+                                  entry.pinned_clock,
+                                  request.app};
   plan.commit.message = gitops::commit_message(title, body, trailers);
   return plan;
 }

@@ -1,6 +1,6 @@
 // Plans a rollback of one environment: which release is bad (the running canary, else the
 // stable release), which is the target (--to, else the newest known-good release before it, read
-// from relgate/<env>/known-good.json, never by walking history), and the files of the forward
+// from relgate/<app>/<env>/known-good.json, never by walking history), and the files of the forward
 // commit that restores it: state, Component, templates, indexes (bad release marked rejected), ledger.
 #pragma once
 
@@ -17,6 +17,7 @@ namespace relgate::rollback
 
 struct RollbackRequest {
   std::string repo;
+  std::string app; // every file read and written is under relgate/<app>/
   std::string env;
   std::string to; // release id or digest; "" = last known-good
   std::string reason;
@@ -35,7 +36,7 @@ struct RollbackPlan {
 Result<RollbackPlan> plan_rollback(const RollbackRequest &request);
 
 // A target named by release id or digest: the known-good index first, then the ledger.
-Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &env,
+Result<gitops::ReleaseRef> resolve_target(const std::string &repo, const std::string &app, const std::string &env,
                                           const gitops::KnownGoodIndex &known_good, const std::string &to);
 
 } // namespace relgate::rollback

@@ -2,6 +2,7 @@
 
 #include "digest.hpp"
 
+#include "app_layout.hpp"
 #include "env_state.hpp"
 #include "evidence_trust.hpp"
 #include "git_cli.hpp"
@@ -10,6 +11,7 @@
 #include "publish.hpp"
 #include "repo_layout.hpp"
 #include "rollback_drill.hpp"
+#include "rollback_scope.hpp"
 #include "time_util.hpp"
 #include <unistd.h>
 
@@ -18,9 +20,10 @@ namespace relgate::rollback
 namespace
 {
 
-void add_plan_summary(StepOutcome &outcome, const std::string &env, const RollbackPlan &plan)
+void add_plan_summary(StepOutcome &outcome, const std::string &app, const std::string &env, const RollbackPlan &plan)
 {
   auto &allocator = outcome.summary.GetAllocator();
+  set_member(outcome.summary, "app", app, allocator);
   set_member(outcome.summary, "env", env, allocator);
   set_member(outcome.summary, "rolled_back_release", plan.bad.release_id, allocator);
   set_member(outcome.summary, "rolled_back_digest", plan.bad.digest, allocator);
@@ -59,8 +62,9 @@ std::string denied_release_gone(const std::optional<gitops::EnvState> &state, co
 // its release gone and does nothing, instead of rolling back (and rejecting) a healthy one.
 // `denied` receives the evidence subject's digest: every push attempt re-checks it against the
 // state it is about to change (the remote may have moved since this check).
-Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &context, const std::string &env,
-                                                             const std::string &repo_path, std::string &denied)
+Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &context, const std::string &app,
+                                                             const std::string &env, const std::string &repo_path,
+                                                             std::string &denied)
 {
   const auto &args = context.args;
   if (context.common.evidence_path.empty()) {
@@ -87,7 +91,8 @@ Result<std::optional<std::string>> skip_reason_if_not_denied(StepContext &contex
                                       std::string(decision_name(record->decision)) + ": no rollback needed");
   }
   denied = evidence.subject.digest.str();
-  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, env));
+  RELGATE_TRY(gitops::check_no_legacy_layout(repo_path));
+  RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, app, env));
   if (auto gone = denied_release_gone(state, denied, env); !gone.empty())
     return std::optional<std::string>(gone);
   return std::optional<std::string>();
@@ -108,11 +113,13 @@ bool is_http_url(const std::string &url)
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
-Result<LiveDrillRequest> live_drill_request(StepContext &context, const std::string &repo, const std::string &env)
+Result<LiveDrillRequest> live_drill_request(StepContext &context, const std::string &repo, const std::string &app,
+                                            const std::string &env)
 {
   const auto &args = context.args;
   LiveDrillRequest request;
   request.repo = repo;
+  request.app = app;
   request.env = env;
   request.to = args.value_or("to", "");
   request.publish.push = true;
@@ -170,10 +177,12 @@ Result<LiveDrillRequest> live_drill_request(StepContext &context, const std::str
   return request;
 }
 
-void add_live_drill_summary(StepOutcome &outcome, const std::string &env, const LiveDrillResult &drill)
+void add_live_drill_summary(StepOutcome &outcome, const std::string &app, const std::string &env,
+                            const LiveDrillResult &drill)
 {
   auto &a = outcome.summary.GetAllocator();
   auto number = [](const std::optional<double> &value) { return value ? JsonValue(*value) : JsonValue(); };
+  set_member(outcome.summary, "app", app, a);
   set_member(outcome.summary, "env", env, a);
   set_member(outcome.summary, "mode", "drill", a);
   set_member(outcome.summary, "result", drill.success ? "success" : "failed", a);
@@ -208,15 +217,21 @@ StepSpec rollback_spec()
 {
   StepSpec spec;
   spec.name = "rollback";
-  spec.usage = "rollback --repo PATH --env NAME [--to RELEASE_ID|DIGEST] [--reason TEXT] [--push] "
+  spec.usage = "rollback --repo PATH --env NAME [--app NAME] [--to RELEASE_ID|DIGEST] [--reason TEXT] [--push] "
                "[--if-denied --evidence FILE] [--drill [--live --status-url URL --post-check-policy FILE "
                "--post-check-url URL]]";
   spec.description =
       "Returns an environment of a GitOps repository to its last known-good release (the newest earlier release "
       "that reached 100% and was not rolled back) or to --to, clears the canary, and marks the bad release "
-      "rejected so promote refuses it. Always a new commit with Relgate-* trailers, never a history rewrite.";
+      "rejected so promote refuses it. Always a new commit with Relgate-* trailers, never a history rewrite. "
+      "It acts on one application (relgate/<app>/<env>/): --app, else the last path component of the --evidence "
+      "subject's repository, else the repository's only application. With --policy, --env must be an environment "
+      "of that application in the policy.";
   spec.options = {
       value_option("repo", "PATH", "clone of the GitOps repository (its top folder)"),
+      value_option("app", "NAME",
+                   "the application (default: from the --evidence subject's repository, else the repository's only "
+                   "application)"),
       value_option("to", "RELEASE_ID|DIGEST", "roll back to this release instead of the last known-good"),
       value_option("reason", "TEXT", "why (recorded in the ledger, the commit and the rejected list)"),
       flag_option("push", "push the commit; on a non-fast-forward, fetch, re-plan and retry"),
@@ -270,6 +285,12 @@ Result<StepOutcome> run_rollback(StepContext &context)
     return make_error("--live goes with --drill");
   if (args.has("live") && args.has("if-denied"))
     return make_error("--drill --live and --if-denied do not mix");
+  RELGATE_ASSIGN_OR_RETURN(const std::string app,
+                           choose_rollback_app(args.value("app"), context.common.evidence_path, repo_path));
+  // --policy: the application's environments decide which --env exists (a [clock] / [evidence]
+  // policy lists none and checks nothing). Its [clock] and [evidence] are read below.
+  if (args.has("policy"))
+    RELGATE_TRY(check_env_in_policy(context.common.policy_path, app, env));
   // Rollback reads the promotion policy only for this (and --if-denied): a real run needs none.
   if (clock_is_pinned()) {
     RELGATE_ASSIGN_OR_RETURN(auto allowed, gitops::load_allow_pinned_clock(context.common.policy_path));
@@ -299,14 +320,14 @@ Result<StepOutcome> run_rollback(StepContext &context)
   };
   std::string denied_digest;
   if (args.has("if-denied")) {
-    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, env, repo_path, denied_digest));
+    RELGATE_ASSIGN_OR_RETURN(auto skip, skip_reason_if_not_denied(context, app, env, repo_path, denied_digest));
     if (skip) {
       mark_skipped(*skip);
       return outcome;
     }
   }
 
-  RollbackRequest request{repo_path, env, args.value_or("to", ""), args.value_or("reason", ""), current_time()};
+  RollbackRequest request{repo_path, app, env, args.value_or("to", ""), args.value_or("reason", ""), current_time()};
   if (args.has("if-denied") && request.reason.empty())
     request.reason = "slo-check DENY for " + env;
 
@@ -314,9 +335,10 @@ Result<StepOutcome> run_rollback(StepContext &context)
     RELGATE_TRY(gitops::validate_remote(args.value_or("remote", "origin")));
     gitops::GitRepo original(repo_path);
     RELGATE_TRY(gitops::check_repository(original));
-    RELGATE_ASSIGN_OR_RETURN(auto live, live_drill_request(context, repo_path, env));
+    RELGATE_TRY(gitops::check_no_legacy_layout(repo_path));
+    RELGATE_ASSIGN_OR_RETURN(auto live, live_drill_request(context, repo_path, app, env));
     RELGATE_ASSIGN_OR_RETURN(auto drill, run_live_drill(live));
-    add_live_drill_summary(outcome, env, drill);
+    add_live_drill_summary(outcome, app, env, drill);
     outcome.decision = drill.success ? Decision::allow : Decision::deny;
     const std::string lines = drill_report_lines(drill);
     std::size_t start = 0;
@@ -335,8 +357,9 @@ Result<StepOutcome> run_rollback(StepContext &context)
   if (args.has("drill")) {
     gitops::GitRepo original(repo_path);
     RELGATE_TRY(gitops::check_repository(original));
+    RELGATE_TRY(gitops::check_no_legacy_layout(repo_path));
     RELGATE_ASSIGN_OR_RETURN(auto drill, run_drill(request));
-    add_plan_summary(outcome, env, drill.plan);
+    add_plan_summary(outcome, app, env, drill.plan);
     auto &allocator = outcome.summary.GetAllocator();
     set_member(outcome.summary, "drill", JsonValue(true), allocator);
     set_member(outcome.summary, "elapsed_ms", JsonValue(static_cast<int64_t>(drill.elapsed.count())), allocator);
@@ -361,10 +384,11 @@ Result<StepOutcome> run_rollback(StepContext &context)
   std::string gone_after_fetch;
   auto plan_attempt = [&](int) -> Result<std::optional<gitops::PlannedCommit>> {
     request.now = current_time();
+    RELGATE_TRY(gitops::check_no_legacy_layout(repo_path));
     // --push has just reset the clone to the remote head: a stale clone (a CI retry, a duplicate
     // job) must not roll back whatever runs there now, only the release the DENY is about.
     if (!denied_digest.empty()) {
-      RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, env));
+      RELGATE_ASSIGN_OR_RETURN(auto state, gitops::load_state(repo_path, app, env));
       gone_after_fetch = denied_release_gone(state, denied_digest, env);
       if (!gone_after_fetch.empty())
         return std::optional<gitops::PlannedCommit>();
@@ -380,15 +404,20 @@ Result<StepOutcome> run_rollback(StepContext &context)
   }
   if (!last_plan)
     return make_error("internal error: no rollback was planned");
-  add_plan_summary(outcome, env, *last_plan);
+  add_plan_summary(outcome, app, env, *last_plan);
   auto &allocator = outcome.summary.GetAllocator();
   set_member(outcome.summary, "commit", published.commit, allocator);
+  JsonValue push(rapidjson::kObjectType);
+  set_member(push, "attempts", JsonValue(published.attempts), allocator);
+  set_member(push, "conflicts", JsonValue(published.conflicts), allocator);
+  set_member(push, "wait_ms", JsonValue(static_cast<int64_t>(published.wait_ms)), allocator);
+  set_member(outcome.summary, "push", std::move(push), allocator);
   set_member(outcome.summary, "pushed", JsonValue(published.pushed), allocator);
   set_member(outcome.summary, "rolled_back", JsonValue(true), allocator);
   outcome.outputs.emplace_back("commit", published.commit);
   outcome.decision = Decision::allow;
   outcome.reasons.push_back("rolled " + env + " back from " + last_plan->bad.release_id + " to " +
-                            target_text(*last_plan) + " (commit " + published.commit.substr(0, 12) +
+                            target_text(*last_plan) + " (app " + app + ", commit " + published.commit.substr(0, 12) +
                             (published.pushed ? ", pushed" : ", not pushed") + ")");
   outcome.reasons.push_back(last_plan->bad.release_id + " is marked rejected: promote refuses its digest from now on");
   return outcome;

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (validate_env_name(text)) {
     if (text.find('/') != std::string::npos || text.find("..") != std::string::npos || text.empty())
       std::abort();
-    if (!validate_relative_path(env_paths(text).state))
+    if (!validate_relative_path(env_paths("app", text).state))
       std::abort();
   }
   if (validate_relative_path(text)) {

@@ -22,7 +22,7 @@ done
 v1=$(digest_of v1); v2=$(digest_of v2)
 
 port=$(free_port $((21000 + RANDOM % 300))) || exit 1
-python3 "$DEMO_DIR/demo_service.py" --name prod --port "$port" --gitops-repo "$TMP/remote.git" --gitops-env prod \
+python3 "$DEMO_DIR/demo_service.py" --name prod --port "$port" --gitops-repo "$TMP/remote.git" --gitops-env api/prod \
   --sync-interval 0.2 --faulty-digest "$(digest_of v0-faulty)" >"$TMP/demo.log" 2>&1 &
 SLO_PIDS+=($!)
 wait_http "http://127.0.0.1:$port/healthz" 10 || exit 1
@@ -43,9 +43,9 @@ TOML
 live=(--drill --live --repo "$TMP/work" --env prod --status-url "http://127.0.0.1:$port/version"
       --post-check-policy "$TMP/slo.toml" --post-check-url "http://127.0.0.1:$port/metrics" --post-check-window 1s
       --converge-timeout 10s)
-known_good=$(cat "$TMP/work/relgate/prod/known-good.json")
-ledger_lines() { git -C "$TMP/remote.git" show main:relgate/prod/ledger.jsonl | wc -l; }
-remote_state() { git -C "$TMP/remote.git" show main:relgate/prod/state.json | jq -r "$1"; }
+known_good=$(cat "$TMP/work/relgate/api/prod/known-good.json")
+ledger_lines() { git -C "$TMP/remote.git" show main:relgate/api/prod/ledger.jsonl | wc -l; }
+remote_state() { git -C "$TMP/remote.git" show main:relgate/api/prod/state.json | jq -r "$1"; }
 
 # 1. A good drill: v2 -> v1 -> v2, measured and recorded.
 before=$(ledger_lines)
@@ -60,16 +60,16 @@ expect_contains "$out" "rolled forward to rel-" "rolled forward"
 echo "$out" | grep -E '^  - (rollback|post_check|phases):'
 expect_eq "$(remote_state .stable.digest)" "$v2" "remote back on v2"
 expect_eq "$(ledger_lines)" "$((before + 1))" "one ledger line per drill"
-line=$(git -C "$TMP/remote.git" show main:relgate/prod/ledger.jsonl | tail -1)
+line=$(git -C "$TMP/remote.git" show main:relgate/api/prod/ledger.jsonl | tail -1)
 expect_eq "$(jq -r '.action + " " + .outcome + " " + .digest + " " + (.weight|tostring)' <<<"$line")" \
   "drill success $v1 100" "ledger line: drill, outcome, to-digest"
 expect_contains "$(jq -r .reason <<<"$line")" "drill success; rel-" "ledger reason is a summary"
 expect_eq "$(remote_state .ledger_seq)" "$(jq -r .seq <<<"$line")" "state matches the ledger"
 git -C "$TMP/work" pull -q --ff-only
-expect_eq "$(cat "$TMP/work/relgate/prod/known-good.json")" "$known_good" "known-good untouched"
-expect_eq "$(jq -r '.rejected | length' "$TMP/work/relgate/releases.json")" "0" "nothing rejected"
+expect_eq "$(cat "$TMP/work/relgate/api/prod/known-good.json")" "$known_good" "known-good untouched"
+expect_eq "$(jq -r '.rejected | length' "$TMP/work/relgate/api/releases.json")" "0" "nothing rejected"
 expect_eq "$(git -C "$TMP/remote.git" log -3 --format=%s main | tr '\n' '|')" \
-  "drill prod: success|drill prod: roll forward rel-2026-11-17-01 -> rel-2026-11-17-02|drill prod: rollback rel-2026-11-17-02 -> rel-2026-11-17-01|" \
+  "drill api/prod: success|drill api/prod: roll forward rel-2026-11-17-01 -> rel-2026-11-17-02|drill api/prod: rollback rel-2026-11-17-02 -> rel-2026-11-17-01|" \
   "three commits"
 expect_eq "$(jq '.records | length' "$TMP/v2.json")" "$((records + 1))" "evidence record appended"
 rec=$(jq '.records[-1]' "$TMP/v2.json")
@@ -96,7 +96,7 @@ expect_eq "$(jq -r '.summary.result + " " + .summary.failed_phase' <<<"$out")" "
 expect_contains "$(jq -r '.reasons[0]' <<<"$out")" "rollback: FAILED at converge" "failure line"
 expect_eq "$(jq -r .summary.rolled_forward <<<"$out")" "true" "rolled forward after the failure"
 expect_eq "$(remote_state .stable.digest)" "$v2" "v2 again"
-expect_eq "$(git -C "$TMP/remote.git" show main:relgate/prod/ledger.jsonl | tail -1 | jq -r .outcome)" "failed" "ledger: failed"
+expect_eq "$(git -C "$TMP/remote.git" show main:relgate/api/prod/ledger.jsonl | tail -1 | jq -r .outcome)" "failed" "ledger: failed"
 
 # 3. An unhealthy target: roll back to a faulty release, the post-check fails (not back to baseline).
 git -C "$TMP/work" pull -q --ff-only

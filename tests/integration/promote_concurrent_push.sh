@@ -43,7 +43,7 @@ echo "landed $landed of $N; conflicts retried: $(jq -s 'map(.summary.push_confli
 expect_eq "$landed" "$N" "with enough attempts every promotion lands"
 
 git clone -q "$TMP/remote.git" "$TMP/check"
-L=$TMP/check/relgate/staging/ledger.jsonl
+L=$TMP/check/relgate/api/staging/ledger.jsonl
 expect_eq "$(wc -l <"$L" | tr -d ' ')" "$landed" "one ledger line per landed promotion"
 expect_eq "$(jq -r .seq "$L" | tr '\n' ' ')" "$(seq 1 "$landed" | tr '\n' ' ')" "seq 1..N, no gaps or duplicates"
 expect_eq "$(jq -r .digest "$L" | sort -u | wc -l | tr -d ' ')" "$landed" "no duplicate digests"
@@ -51,8 +51,8 @@ expect_eq "$(jq -r .release "$L" | sort -u | wc -l | tr -d ' ')" "$landed" "uniq
 # Commit order == ledger order (each commit's Relgate-Digest trailer, oldest first).
 commits=$(git -C "$TMP/check" log --reverse --format='%(trailers:key=Relgate-Digest,valueonly)' | grep -v '^$' | tr '\n' ' ')
 expect_eq "$commits" "$(jq -r .digest "$L" | tr '\n' ' ')" "ledger in commit order"
-expect_eq "$(jq -r .stable.digest "$TMP/check/relgate/staging/state.json")" "$(tail -1 "$L" | jq -r .digest)" "state = newest ledger entry"
-expect_eq "$(jq -r .ledger_seq "$TMP/check/relgate/staging/state.json")" "$landed" "state seq"
+expect_eq "$(jq -r .stable.digest "$TMP/check/relgate/api/staging/state.json")" "$(tail -1 "$L" | jq -r .digest)" "state = newest ledger entry"
+expect_eq "$(jq -r .ledger_seq "$TMP/check/relgate/api/staging/state.json")" "$landed" "state seq"
 
 # 4 prod canaries race: exactly one lands; the others are refused after re-checking the new head.
 for i in 1 2 3 4; do
@@ -69,7 +69,7 @@ for i in 1 2 3 4; do
 done
 expect_eq "$won $refused" "1 3" "one canary wins, three refused with the conflict named"
 git -C "$TMP/check" pull -q
-expect_eq "$(wc -l <"$TMP/check/relgate/prod/ledger.jsonl" | tr -d ' ')" "1" "one prod ledger line"
+expect_eq "$(wc -l <"$TMP/check/relgate/api/prod/ledger.jsonl" | tr -d ' ')" "1" "one prod ledger line"
 for i in 1 2 3 4; do
   expect_eq "$(git -C "$TMP/clone$i" status --porcelain)" "" "clone $i left clean"
 done
@@ -95,6 +95,6 @@ echo "one attempt each: $landed landed, $conflicts refused with a conflict"
 expect_eq "$((landed + conflicts))" "$N" "every process landed or named the conflict"
 [ "$landed" -ge 1 ] || fail "at least one promotion lands"
 git -C "$TMP/check" pull -q
-expect_eq "$(wc -l <"$TMP/check/relgate/qa/ledger.jsonl" | tr -d ' ')" "$landed" "qa ledger = landed promotions"
-expect_eq "$(jq -r .seq "$TMP/check/relgate/qa/ledger.jsonl" | tr '\n' ' ')" "$(seq 1 "$landed" | tr '\n' ' ')" "qa seq without gaps"
+expect_eq "$(wc -l <"$TMP/check/relgate/api/qa/ledger.jsonl" | tr -d ' ')" "$landed" "qa ledger = landed promotions"
+expect_eq "$(jq -r .seq "$TMP/check/relgate/api/qa/ledger.jsonl" | tr '\n' ' ')" "$(seq 1 "$landed" | tr '\n' ' ')" "qa seq without gaps"
 finish

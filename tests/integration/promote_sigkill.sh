@@ -16,8 +16,8 @@ expect_rc 0 "first promotion"
 consistent() { # the committed files (HEAD, not the work tree) agree: state seq == newest ledger seq
   local commit state ledger
   commit=$(git -C "$TMP/work" rev-parse HEAD) || return 1 # both files from one commit
-  state=$(git -C "$TMP/work" show "$commit:relgate/staging/state.json") || return 1
-  ledger=$(git -C "$TMP/work" show "$commit:relgate/staging/ledger.jsonl" | tail -1) || return 1
+  state=$(git -C "$TMP/work" show "$commit:relgate/api/staging/state.json") || return 1
+  ledger=$(git -C "$TMP/work" show "$commit:relgate/api/staging/ledger.jsonl" | tail -1) || return 1
   [ "$(jq -r .ledger_seq <<<"$state")" = "$(jq -r .seq <<<"$ledger")" ] &&
     [ "$(jq -r .stable.digest <<<"$state")" = "$(jq -r .digest <<<"$ledger")" ]
 }
@@ -39,7 +39,7 @@ pid=$!
 for _ in $(seq 1 100); do [ -f "$TMP/in-commit" ] && break; sleep 0.1; done
 [ -f "$TMP/in-commit" ] || fail "promote never reached git commit"
 kill -9 "$pid"; kill -9 "$(cat "$TMP/in-commit")" 2>/dev/null; wait "$pid" 2>/dev/null
-expect_eq "$(jq -r .stable.digest <(git -C "$TMP/work" show HEAD:relgate/staging/state.json))" "$(digest_of v1)" "HEAD still at the old state"
+expect_eq "$(jq -r .stable.digest <(git -C "$TMP/work" show HEAD:relgate/api/staging/state.json))" "$(digest_of v1)" "HEAD still at the old state"
 run promote --env staging --repo "$TMP/work" --evidence "$TMP/v2.json" --policy "$TMP/policy.toml"
 expect_rc 2 "dirty state detected"
 expect_contains "$err" "relgate's files have uncommitted changes" "refused"
@@ -108,5 +108,5 @@ for i in $(seq 3 8); do
   expect_rc 0 "run $i: the next promote succeeds (or finds nothing to change)"
   consistent || fail "run $i: state and ledger disagree after the rerun"
 done
-expect_eq "$(jq -r .seq "$TMP/work/relgate/staging/ledger.jsonl" | sort -n | uniq -d)" "" "no duplicate ledger entries"
+expect_eq "$(jq -r .seq "$TMP/work/relgate/api/staging/ledger.jsonl" | sort -n | uniq -d)" "" "no duplicate ledger entries"
 finish

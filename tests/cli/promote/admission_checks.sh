@@ -76,7 +76,7 @@ add_record "$TMP/prod.json" slo-check:ALLOW:prod:10
 NOW=2026-12-24T12:00:00Z run promote --override-freeze --reason "hotfix INC-42" "${PP[@]}"
 expect_rc 0 "override with reason and approver"
 expect_contains "$out" "overridden by alice: hotfix INC-42" "override recorded in the check"
-expect_eq "$(tail -1 "$TMP/work/relgate/prod/ledger.jsonl" | jq -r .reason)" "freeze override: hotfix INC-42" "override in the ledger"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/prod/ledger.jsonl" | jq -r .reason)" "freeze override: hotfix INC-42" "override in the ledger"
 
 # canary-stage conflict: another digest while v1 runs as canary at 50%.
 new_evidence "$TMP/v2.json" v2 signature-review:ALLOW scan-gate:ALLOW slo-check:ALLOW:staging

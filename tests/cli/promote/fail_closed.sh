@@ -39,7 +39,7 @@ RELGATE_EVIDENCE_KEY= run promote --env staging --evidence "$TMP/u.json" --repo 
 expect_rc 0 "allow_unsigned"
 expect_contains "$err" "WARNING: unsigned evidence accepted" "warning line"
 expect_eq "$(jq -r '.records[-1].summary.evidence_trust' "$TMP/u.json")" "unsigned (allow_unsigned = true)" "in the record"
-expect_eq "$(tail -1 "$TMP/work/relgate/staging/ledger.jsonl" | jq -r .evidence_trust)" "unsigned (allow_unsigned = true)" "in the ledger"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/staging/ledger.jsonl" | jq -r .evidence_trust)" "unsigned (allow_unsigned = true)" "in the ledger"
 # A scan-gate DENY flipped to ALLOW with the chain rebuilt is what an unsigned chain looks like:
 # refused by the default (signed) policy. Here the forger re-runs the chain without the key.
 new_evidence "$TMP/deny.json" d signature-review:ALLOW scan-gate:DENY
@@ -77,11 +77,11 @@ expect_rc 2 "sha512 subject refused"
 jq --arg n $'ghcr.io/acme/api"\nnewName: evil' '.subject.name = $n' "$TMP/v1.json" >"$TMP/quoted.json"
 run promote --env staging --evidence "$TMP/quoted.json" "${P[@]}"
 expect_eq "$([ "$rc" = 1 ] || [ "$rc" = 2 ]; echo $?)" "0" "a subject name with a quote and a newline is refused (rc $rc)"
-expect_not_contains "$(cat "$TMP/work/relgate/staging/kustomization.yaml" 2>/dev/null)" "newName" "no injected key"
+expect_not_contains "$(cat "$TMP/work/relgate/api/staging/kustomization.yaml" 2>/dev/null)" "newName" "no injected key"
 
 # --- Point 5: a release id names one digest for good; the counter never goes back.
 run promote --env staging --evidence "$TMP/v1.json" "${P[@]}" --format json
-v1_id=$(jq -r '.stable.release' "$TMP/work/relgate/staging/state.json")
+v1_id=$(jq -r '.stable.release' "$TMP/work/relgate/api/staging/state.json")
 evidence init --evidence "$TMP/dup.json" --subject "$IMAGE@$(digest_of dup)" --release "$v1_id" >/dev/null
 add_record "$TMP/dup.json" signature-review:ALLOW && add_record "$TMP/dup.json" scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/dup.json" "${P[@]}"
@@ -139,12 +139,12 @@ expect_rc 1 "override without an allow-list"
 expect_contains "$out" "no override possible" "override refused"
 
 # --- Point 15: a ledger that lost its final newline is repaired in the next commit.
-printf '%s' "$(cat "$TMP/work/relgate/staging/ledger.jsonl")" >"$TMP/work/relgate/staging/ledger.jsonl"
+printf '%s' "$(cat "$TMP/work/relgate/api/staging/ledger.jsonl")" >"$TMP/work/relgate/api/staging/ledger.jsonl"
 git -C "$TMP/work" commit -q -am "an editor stripped the final newline"
 new_evidence "$TMP/n1.json" n1 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/n1.json" "${P[@]}"
 expect_rc 0 "promote after the newline was lost"
-run jq -c . "$TMP/work/relgate/staging/ledger.jsonl"
+run jq -c . "$TMP/work/relgate/api/staging/ledger.jsonl"
 expect_rc 0 "every ledger line parses"
 new_evidence "$TMP/n2.json" n2 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/n2.json" "${P[@]}"

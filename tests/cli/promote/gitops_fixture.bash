@@ -82,7 +82,7 @@ new_gitops_remote() {
   git init -q --bare "$remote"
   git init -q "$seed"
   mkdir -p "$seed/apps/api/overlays/prod"
-  printf 'resources: [../../base]\ncomponents: [../../../../relgate/prod]\n' >"$seed/apps/api/overlays/prod/kustomization.yaml"
+  printf 'resources: [../../base]\ncomponents: [../../../../relgate/api/prod]\n' >"$seed/apps/api/overlays/prod/kustomization.yaml"
   git -C "$seed" add -A && git -C "$seed" commit -q -m "initial layout"
   git -C "$seed" push -q "$remote" HEAD:refs/heads/main
   rm -rf "$seed"

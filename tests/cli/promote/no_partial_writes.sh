@@ -16,9 +16,9 @@ new_evidence "$TMP/v1.json" v1 signature-review:ALLOW scan-gate:ALLOW
 run promote "${P[@]}" --evidence "$TMP/v1.json"
 expect_rc 0 "first promotion"
 
-# Someone commits relgate/staging/rendered as a symlink out of the repository.
-rm -rf "$TMP/work/relgate/staging/rendered"
-ln -s "$TMP/outside" "$TMP/work/relgate/staging/rendered"
+# Someone commits relgate/api/staging/rendered as a symlink out of the repository.
+rm -rf "$TMP/work/relgate/api/staging/rendered"
+ln -s "$TMP/outside" "$TMP/work/relgate/api/staging/rendered"
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "rendered -> outside"
 head=$(git -C "$TMP/work" rev-parse HEAD)
 new_evidence "$TMP/v2.json" v2 signature-review:ALLOW scan-gate:ALLOW
@@ -30,10 +30,10 @@ expect_eq "$(git -C "$TMP/work" rev-parse HEAD)" "$head" "nothing committed"
 expect_eq "$(ls "$TMP/outside")" "" "nothing written outside"
 
 # The same for the ledger (an append target).
-git -C "$TMP/work" rm -q relgate/staging/rendered && git -C "$TMP/work" commit -q -m "undo"
-git -C "$TMP/work" checkout -q "$head~1" -- relgate/staging/rendered && git -C "$TMP/work" commit -q -m "restore"
-cp "$TMP/work/relgate/staging/ledger.jsonl" "$TMP/outside/ledger.jsonl"
-ln -sf "$TMP/outside/ledger.jsonl" "$TMP/work/relgate/staging/ledger.jsonl"
+git -C "$TMP/work" rm -q relgate/api/staging/rendered && git -C "$TMP/work" commit -q -m "undo"
+git -C "$TMP/work" checkout -q "$head~1" -- relgate/api/staging/rendered && git -C "$TMP/work" commit -q -m "restore"
+cp "$TMP/work/relgate/api/staging/ledger.jsonl" "$TMP/outside/ledger.jsonl"
+ln -sf "$TMP/outside/ledger.jsonl" "$TMP/work/relgate/api/staging/ledger.jsonl"
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "ledger -> outside"
 head=$(git -C "$TMP/work" rev-parse HEAD)
 run promote "${P[@]}" --evidence "$TMP/v2.json"

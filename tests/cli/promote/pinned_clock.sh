@@ -24,7 +24,7 @@ expect_eq "$(jq '.records[-1].decision' -r "$TMP/v1.json")" "ERROR" "an ERROR re
 run command promote --env staging --evidence "$TMP/v1.json" --repo "$TMP/work" --policy "$TMP/real-clock.toml"
 expect_rc 0 "promote on the real clock"
 expect_not_contains "$err" "WARNING: the clock is pinned" "no warning on the real clock"
-expect_eq "$(tail -1 "$TMP/work/relgate/staging/ledger.jsonl" | jq -r 'has("pinned_clock")')" "false" "no pinned_clock in the ledger"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/staging/ledger.jsonl" | jq -r 'has("pinned_clock")')" "false" "no pinned_clock in the ledger"
 expect_not_contains "$(git -C "$TMP/work" log -1 --format=%B)" "Relgate-Pinned-Clock" "no trailer on the real clock"
 
 # With the opt-in: a warning on every run, the time in the ledger, the commit and the evidence.
@@ -32,7 +32,7 @@ new_evidence "$TMP/v2.json" v2 signature-review:ALLOW scan-gate:ALLOW
 run command promote --now 2026-11-17T09:00:00Z --env staging --evidence "$TMP/v2.json" --repo "$TMP/work" --policy "$TMP/policy.toml"
 expect_rc 0 "promote --now with the opt-in"
 expect_contains "$err" "WARNING: the clock is pinned to 2026-11-17T09:00:00Z by --now" "warning"
-expect_eq "$(tail -1 "$TMP/work/relgate/staging/ledger.jsonl" | jq -r .pinned_clock)" "2026-11-17T09:00:00Z" "ledger member"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/staging/ledger.jsonl" | jq -r .pinned_clock)" "2026-11-17T09:00:00Z" "ledger member"
 expect_eq "$(git -C "$TMP/work" log -1 --format='%(trailers:key=Relgate-Pinned-Clock,valueonly)' | head -1)" "2026-11-17T09:00:00Z" "commit trailer"
 expect_eq "$(jq -r '.records[-1].pinned_clock' "$TMP/v2.json")" "true" "evidence record"
 
@@ -47,7 +47,7 @@ expect_eq "$(commits)" "$before" "rollback: nothing committed"
 run command rollback --now 2026-11-17T10:00:00Z --env staging --repo "$TMP/work" --policy "$TMP/policy.toml"
 expect_rc 0 "rollback --now with the opt-in"
 expect_contains "$err" "WARNING: the clock is pinned to 2026-11-17T10:00:00Z" "rollback warning"
-expect_eq "$(tail -1 "$TMP/work/relgate/staging/ledger.jsonl" | jq -r .pinned_clock)" "2026-11-17T10:00:00Z" "rollback ledger member"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/staging/ledger.jsonl" | jq -r .pinned_clock)" "2026-11-17T10:00:00Z" "rollback ledger member"
 expect_eq "$(git -C "$TMP/work" log -1 --format='%(trailers:key=Relgate-Pinned-Clock,valueonly)' | head -1)" "2026-11-17T10:00:00Z" "rollback trailer"
 # A rollback on the real clock needs no policy opt-in (nor a policy at all).
 run command rollback --env staging --repo "$TMP/work" --to v1 --policy "$TMP/nowhere.toml"

@@ -15,7 +15,7 @@ NOW=2026-11-17T09:00:00Z  # a Tuesday
 run promote --env staging "${P[@]}"
 expect_rc 0 "staging promotion"
 expect_contains "$out" "to staging at 100% as rel-2026-11-17-01" "release id"
-expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/staging/state.json")" "$D" "staging state pins the digest"
+expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/api/staging/state.json")" "$D" "staging state pins the digest"
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$(git -C "$TMP/work" rev-parse HEAD)" "pushed to the remote"
 
 # prod right away: no slo-check for staging, no soak, no approval; all reasons listed at once.
@@ -42,8 +42,8 @@ run promote --env prod --approved-by alice --format json "${P[@]}"
 expect_rc 0 "prod 10%"
 expect_eq "$(jq -r .summary.weight <<<"$out")" "10" "first canary stage"
 expect_eq "$(jq -r .summary.release_id <<<"$out")" "rel-2026-11-17-01" "release id follows the digest from staging"
-expect_eq "$(jq -r '.canary.digest + " " + (.canary_weight|tostring)' "$TMP/work/relgate/prod/state.json")" "$D 10" "canary in state"
-expect_eq "$(jq -r .stable "$TMP/work/relgate/prod/state.json")" "null" "no stable yet"
+expect_eq "$(jq -r '.canary.digest + " " + (.canary_weight|tostring)' "$TMP/work/relgate/api/prod/state.json")" "$D 10" "canary in state"
+expect_eq "$(jq -r .stable "$TMP/work/relgate/api/prod/state.json")" "null" "no stable yet"
 
 # 50% needs a slo-check ALLOW recorded for prod at 10%.
 run promote --env prod --approved-by alice "${P[@]}"
@@ -61,21 +61,21 @@ run promote --env prod --approved-by alice --weight 50 --stage 10 "${P[@]}"
 expect_rc 2 "--weight and --stage disagree"
 run promote --env prod --approved-by alice --weight 50 "${P[@]}"
 expect_rc 0 "prod 50% (--weight names the stage by its percent)"
-expect_eq "$(jq -r .canary_weight "$TMP/work/relgate/prod/state.json")" "50" "canary at 50"
+expect_eq "$(jq -r .canary_weight "$TMP/work/relgate/api/prod/state.json")" "50" "canary at 50"
 
 add_record "$EV" slo-check:ALLOW:prod:50
 run promote --env prod --approved-by alice --approved-by alice "${P[@]}"
 expect_rc 0 "prod 100%"
-expect_eq "$(jq -r '.stable.digest + " " + (.canary|tostring)' "$TMP/work/relgate/prod/state.json")" "$D null" "stable, canary cleared"
-expect_contains "$(cat "$TMP/work/relgate/prod/kustomization.yaml")" "digest: \"$D\"" "Component pins the digest"
-expect_contains "$(cat "$TMP/work/relgate/prod/kustomization.yaml")" "kind: Component" "a kustomize Component"
-expect_not_contains "$(cat "$TMP/work/relgate/prod/kustomization.yaml")" "newTag" "digest only"
+expect_eq "$(jq -r '.stable.digest + " " + (.canary|tostring)' "$TMP/work/relgate/api/prod/state.json")" "$D null" "stable, canary cleared"
+expect_contains "$(cat "$TMP/work/relgate/api/prod/kustomization.yaml")" "digest: \"$D\"" "Component pins the digest"
+expect_contains "$(cat "$TMP/work/relgate/api/prod/kustomization.yaml")" "kind: Component" "a kustomize Component"
+expect_not_contains "$(cat "$TMP/work/relgate/api/prod/kustomization.yaml")" "newTag" "digest only"
 
 # The ledger: one line per promotion, seq 1..3, approvers deduplicated.
-expect_eq "$(jq -r .seq "$TMP/work/relgate/prod/ledger.jsonl" | tr '\n' ' ')" "1 2 3 " "ledger seq"
-expect_eq "$(jq -r .weight "$TMP/work/relgate/prod/ledger.jsonl" | tr '\n' ' ')" "10 50 100 " "ledger weights"
-expect_eq "$(tail -1 "$TMP/work/relgate/prod/ledger.jsonl" | jq -c .approvers)" '["alice"]' "approvers"
-expect_eq "$(tail -1 "$TMP/work/relgate/prod/ledger.jsonl" | jq -r .evidence_sha256 | cut -c1-7)" "sha256:" "evidence hash"
+expect_eq "$(jq -r .seq "$TMP/work/relgate/api/prod/ledger.jsonl" | tr '\n' ' ')" "1 2 3 " "ledger seq"
+expect_eq "$(jq -r .weight "$TMP/work/relgate/api/prod/ledger.jsonl" | tr '\n' ' ')" "10 50 100 " "ledger weights"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/prod/ledger.jsonl" | jq -c .approvers)" '["alice"]' "approvers"
+expect_eq "$(tail -1 "$TMP/work/relgate/api/prod/ledger.jsonl" | jq -r .evidence_sha256 | cut -c1-7)" "sha256:" "evidence hash"
 
 # One commit per promotion, with trailers git itself can read.
 trailers=$(git -C "$TMP/work" log -1 --format=%B | git interpret-trailers --parse)

@@ -20,7 +20,7 @@ TPL
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "templates"
 NOW=2026-11-17T09:00:00Z
 P=(--repo "$TMP/work" --policy "$TMP/policy.toml" --env web)
-R=$TMP/work/relgate/web/rendered/rollout.yaml
+R=$TMP/work/relgate/api/web/rendered/rollout.yaml
 
 new_evidence "$TMP/a.json" a
 add_record "$TMP/a.json" slo-check:ALLOW:web:25
@@ -37,7 +37,7 @@ expect_eq "$(sed -n 3p "$R")" "canary: true $(digest_of b) weight=25 stable=75" 
 run rollback --env web --repo "$TMP/work"
 expect_rc 0 "rollback"
 expect_eq "$(sed -n 3p "$R")" "canary: false  weight=0 stable=100" "rollback re-renders"
-expect_eq "$(git -C "$TMP/work" show HEAD:relgate/web/rendered/rollout.yaml | sed -n 2p)" "image: $IMAGE@$(digest_of a)" "committed"
+expect_eq "$(git -C "$TMP/work" show HEAD:relgate/api/web/rendered/rollout.yaml | sed -n 2p)" "image: $IMAGE@$(digest_of a)" "committed"
 
 printf 'x: {{ canary.wieght }}\n' >"$TMP/work/relgate/templates/typo.yaml.tmpl"
 git -C "$TMP/work" add -A && git -C "$TMP/work" commit -q -m "typo"

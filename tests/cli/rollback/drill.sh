@@ -16,7 +16,7 @@ expect_contains "$err" "no known-good release before rel-2026-11-17-01" "drill r
 new_evidence "$TMP/v2.json" v2 signature-review:ALLOW scan-gate:ALLOW
 run promote --env staging --evidence "$TMP/v2.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
 head=$(git -C "$TMP/work" rev-parse HEAD)
-state_before=$(cat "$TMP/work/relgate/staging/state.json")
+state_before=$(cat "$TMP/work/relgate/api/staging/state.json")
 
 run rollback --drill --env staging --repo "$TMP/work"
 expect_rc 0 "drill"
@@ -29,8 +29,8 @@ expect_eq "$(jq -r .summary.post_check_passed <<<"$out")" "true" "post-check in 
 
 expect_eq "$(git -C "$TMP/work" rev-parse HEAD)" "$head" "real clone untouched"
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$head" "remote untouched"
-expect_eq "$(cat "$TMP/work/relgate/staging/state.json")" "$state_before" "state untouched"
-expect_eq "$(jq -r '.rejected | length' "$TMP/work/relgate/releases.json")" "0" "nothing rejected for real"
+expect_eq "$(cat "$TMP/work/relgate/api/staging/state.json")" "$state_before" "state untouched"
+expect_eq "$(jq -r '.rejected | length' "$TMP/work/relgate/api/releases.json")" "0" "nothing rejected for real"
 run rollback --drill --push --env staging --repo "$TMP/work"
 expect_rc 2 "drill never pushes"
 finish

@@ -36,7 +36,7 @@ expect_rc 0 "DENY: rolled back"
 expect_contains "$out" "rolled staging back from rel-2026-11-17-02 to rel-2026-11-17-01" "rollback done"
 expect_contains "$out" ", pushed)" "pushed"
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$(git -C "$TMP/work" rev-parse HEAD)" "remote has the rollback"
-expect_eq "$(git -C "$TMP/remote.git" show main:relgate/staging/ledger.jsonl | tail -1 | jq -r .reason)" "slo-check DENY for staging" "default reason"
+expect_eq "$(git -C "$TMP/remote.git" show main:relgate/api/staging/ledger.jsonl | tail -1 | jq -r .reason)" "slo-check DENY for staging" "default reason"
 expect_eq "$(jq -r '.records[-1] | .step + " " + .decision' "$TMP/v2.json")" "rollback ALLOW" "rollback recorded in the evidence"
 
 # A CI retry of the same job: v2 no longer runs, so nothing happens (v1, healthy, stays).
@@ -45,8 +45,8 @@ run "${R[@]}" --evidence "$TMP/v2.json"
 expect_rc 0 "retry: no second rollback"
 expect_contains "$out" "which is not what staging runs now" "says the DENY concerns a release gone"
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$after_rollback" "nothing pushed on retry"
-expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/staging/state.json")" "$(digest_of v1)" "v1 still runs"
-expect_eq "$(jq -r --arg d "$(digest_of v1)" '.rejected[$d] // "none"' "$TMP/work/relgate/releases.json")" "none" "v1 not rejected"
+expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/api/staging/state.json")" "$(digest_of v1)" "v1 still runs"
+expect_eq "$(jq -r --arg d "$(digest_of v1)" '.rejected[$d] // "none"' "$TMP/work/relgate/api/releases.json")" "none" "v1 not rejected"
 
 # Evidence of another release (v3, never promoted) with a DENY does not touch staging either.
 new_evidence "$TMP/v3.json" v3 signature-review:ALLOW slo-check:DENY:staging

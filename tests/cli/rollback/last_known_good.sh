@@ -15,16 +15,16 @@ for v in v1 v2 v3; do
   expect_rc 0 "promote $v"
 done
 first_commit=$(git -C "$TMP/work" rev-parse HEAD)
-expect_eq "$(jq -r .stable.release "$TMP/work/relgate/staging/state.json")" "rel-2026-11-17-03" "v3 runs"
+expect_eq "$(jq -r .stable.release "$TMP/work/relgate/api/staging/state.json")" "rel-2026-11-17-03" "v3 runs"
 
 NOW=2026-11-17T10:00:00Z
 run rollback --env staging --repo "$TMP/work" --reason "error rate 5%"
 expect_rc 0 "rollback to last known-good"
 expect_contains "$out" "rolled staging back from rel-2026-11-17-03 to rel-2026-11-17-02" "target is the previous release"
-expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/staging/state.json")" "$(digest_of v2)" "state pins v2"
-expect_contains "$(cat "$TMP/work/relgate/staging/kustomization.yaml")" "$(digest_of v2)" "Component pins v2"
-expect_eq "$(jq -r --arg d "$(digest_of v3)" '.rejected[$d].release' "$TMP/work/relgate/releases.json")" "rel-2026-11-17-03" "v3 rejected"
-last=$(tail -1 "$TMP/work/relgate/staging/ledger.jsonl")
+expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/api/staging/state.json")" "$(digest_of v2)" "state pins v2"
+expect_contains "$(cat "$TMP/work/relgate/api/staging/kustomization.yaml")" "$(digest_of v2)" "Component pins v2"
+expect_eq "$(jq -r --arg d "$(digest_of v3)" '.rejected[$d].release' "$TMP/work/relgate/api/releases.json")" "rel-2026-11-17-03" "v3 rejected"
+last=$(tail -1 "$TMP/work/relgate/api/staging/ledger.jsonl")
 expect_eq "$(jq -r '[.seq, .action, .release, .rollback_of, .reason] | join(" ")' <<<"$last")" "4 rollback rel-2026-11-17-02 rel-2026-11-17-03 error rate 5%" "ledger entry"
 trailers=$(git -C "$TMP/work" log -1 --format=%B | git interpret-trailers --parse)
 expect_contains "$trailers" "Relgate-Action: rollback" "rollback trailer"
@@ -40,7 +40,7 @@ expect_contains "$out" "not-rejected: release rel-2026-11-17-03 (this digest) wa
 # Again: v2 goes, v1 (the next known-good that is not rejected) comes back.
 run rollback --env staging --repo "$TMP/work"
 expect_rc 0 "second rollback"
-expect_eq "$(jq -r .stable.release "$TMP/work/relgate/staging/state.json")" "rel-2026-11-17-01" "back to v1"
+expect_eq "$(jq -r .stable.release "$TMP/work/relgate/api/staging/state.json")" "rel-2026-11-17-01" "back to v1"
 run rollback --env staging --repo "$TMP/work"
 expect_rc 2 "nothing older"
 expect_contains "$err" "no known-good release before rel-2026-11-17-01 in staging" "no target"
@@ -79,7 +79,7 @@ run promote "${C[@]}" --evidence "$TMP/c2.json"
 expect_rc 0 "c2 canary at 10%"
 run rollback --env web --repo "$TMP/work"
 expect_rc 0 "canary rollback"
-expect_eq "$(jq -r '[.stable.digest, (.canary|tostring), (.canary_weight|tostring)] | join(" ")' "$TMP/work/relgate/web/state.json")" "$(digest_of c1) null 0" "stable kept, canary gone"
-expect_eq "$(jq -r --arg d "$(digest_of c2)" '.rejected[$d].env' "$TMP/work/relgate/releases.json")" "web" "canary rejected"
+expect_eq "$(jq -r '[.stable.digest, (.canary|tostring), (.canary_weight|tostring)] | join(" ")' "$TMP/work/relgate/api/web/state.json")" "$(digest_of c1) null 0" "stable kept, canary gone"
+expect_eq "$(jq -r --arg d "$(digest_of c2)" '.rejected[$d].env' "$TMP/work/relgate/api/releases.json")" "web" "canary rejected"
 expect_eq "$(git -C "$TMP/work" status --porcelain)" "" "clean work tree"
 finish

@@ -152,12 +152,14 @@ TEST_CASE("release ids: rel-YYYY-MM-DD-NN, counting per day")
 
 TEST_CASE("commit trailers round trip through the message")
 {
-  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "sha256:" + std::string(64, 'e'),
-                          "promote",           "10",   "",       "2026-11-17T09:00:00Z"};
+  CommitTrailers trailers{
+      "rel-2026-11-17-01",    "prod", digest_a, "sha256:" + std::string(64, 'e'), "promote", "10", "",
+      "2026-11-17T09:00:00Z", "api"};
   auto message = commit_message("promote\nsneaky: title", {"- check: ok"}, trailers);
   CHECK(message.rfind("promote\\nsneaky: title\n\n", 0) == 0);
   auto parsed = parse_trailers(message);
   CHECK(parsed.at("Relgate-Release") == "rel-2026-11-17-01");
+  CHECK(parsed.at("Relgate-App") == "api");
   CHECK(parsed.at("Relgate-Env") == "prod");
   CHECK(parsed.at("Relgate-Digest") == digest_a);
   CHECK(parsed.at("Relgate-Action") == "promote");
@@ -176,7 +178,7 @@ TEST_CASE("commit trailers round trip through the message")
 
 TEST_CASE("data in a commit message cannot add lines or trailers")
 {
-  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "", "promote", "", "", ""};
+  CommitTrailers trailers{"rel-2026-11-17-01", "prod", digest_a, "", "promote", "", "", "", ""};
   auto message = commit_message("t", {"Reason: x\n\nRelgate-Digest: sha256:evil", "   "}, trailers);
   auto parsed = parse_trailers(message);
   CHECK(parsed.at("Relgate-Digest") == digest_a);

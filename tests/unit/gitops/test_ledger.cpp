@@ -81,15 +81,15 @@ TEST_CASE("the ledger and the state must agree")
 {
   const std::string repo = test::scratch_path("ledger-agree");
   std::filesystem::remove_all(repo);
-  CHECK(check_ledger_matches_state(repo, "prod", 0)); // nothing yet
-  std::filesystem::create_directories(repo + "/relgate/prod");
+  CHECK(check_ledger_matches_state(repo, "api", "prod", 0)); // nothing yet
+  std::filesystem::create_directories(repo + "/relgate/api/prod");
   {
-    std::ofstream(repo + "/relgate/prod/ledger.jsonl") << ledger_line(entry(1)) << ledger_line(entry(2));
+    std::ofstream(repo + "/relgate/api/prod/ledger.jsonl") << ledger_line(entry(1)) << ledger_line(entry(2));
   }
-  CHECK(check_ledger_matches_state(repo, "prod", 2));
-  auto mismatch = check_ledger_matches_state(repo, "prod", 1);
+  CHECK(check_ledger_matches_state(repo, "api", "prod", 2));
+  auto mismatch = check_ledger_matches_state(repo, "api", "prod", 1);
   REQUIRE_FALSE(mismatch);
-  CHECK(mismatch.message().find("newest entry is #2 but relgate/prod/state.json expects #1") != std::string::npos);
+  CHECK(mismatch.message().find("newest entry is #2 but relgate/api/prod/state.json expects #1") != std::string::npos);
 }
 
 TEST_CASE("a repeated or backwards seq is refused wherever the ledger is read, naming file and line")

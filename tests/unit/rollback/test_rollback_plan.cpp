@@ -34,7 +34,7 @@ struct RepoFiles {
   explicit RepoFiles(const std::string &name) : repo(test::scratch_path(name))
   {
     std::filesystem::remove_all(repo);
-    std::filesystem::create_directories(repo + "/relgate/prod");
+    std::filesystem::create_directories(repo + "/relgate/api/prod");
     state.env = "prod";
     state.image = "ghcr.io/acme/api";
   }
@@ -60,17 +60,17 @@ struct RepoFiles {
   }
   void write() const
   {
-    REQUIRE(write_file_atomic(repo + "/relgate/prod/state.json", serialize_state(state)));
-    REQUIRE(write_file_atomic(repo + "/relgate/prod/known-good.json", serialize_known_good(known_good)));
-    REQUIRE(write_file_atomic(repo + "/relgate/releases.json", serialize_releases_index(releases)));
+    REQUIRE(write_file_atomic(repo + "/relgate/api/prod/state.json", serialize_state(state)));
+    REQUIRE(write_file_atomic(repo + "/relgate/api/prod/known-good.json", serialize_known_good(known_good)));
+    REQUIRE(write_file_atomic(repo + "/relgate/api/releases.json", serialize_releases_index(releases)));
     std::string lines;
     for (const auto &entry : ledger)
       lines += ledger_line(entry);
-    REQUIRE(write_file_atomic(repo + "/relgate/prod/ledger.jsonl", lines));
+    REQUIRE(write_file_atomic(repo + "/relgate/api/prod/ledger.jsonl", lines));
   }
   RollbackRequest request(std::string to = "") const
   {
-    return RollbackRequest{repo, "prod", std::move(to), "bad", *parse_rfc3339("2026-11-17T12:00:00Z")};
+    return RollbackRequest{repo, "api", "prod", std::move(to), "bad", *parse_rfc3339("2026-11-17T12:00:00Z")};
   }
 };
 
@@ -99,13 +99,13 @@ TEST_CASE("default target: the newest earlier known-good release; the bad one is
   CHECK_FALSE(plan->canary_only);
   CHECK(plan->after.stable->digest == digest('2'));
   CHECK(plan->after.ledger_seq == 4);
-  auto releases = parse_releases_index(written(*plan, "relgate/releases.json"), "r");
+  auto releases = parse_releases_index(written(*plan, "relgate/api/releases.json"), "r");
   REQUIRE(releases);
   CHECK(releases->rejected.at(digest('3')).release_id == "rel-2026-11-17-03");
-  auto known_good = parse_known_good(written(*plan, "relgate/prod/known-good.json"), "k");
+  auto known_good = parse_known_good(written(*plan, "relgate/api/prod/known-good.json"), "k");
   REQUIRE(known_good);
   CHECK(known_good->releases.back().digest == digest('2')); // the bad release left the index
-  CHECK(written(*plan, "relgate/prod/kustomization.yaml").find(digest('2')) != std::string::npos);
+  CHECK(written(*plan, "relgate/api/prod/kustomization.yaml").find(digest('2')) != std::string::npos);
   REQUIRE(plan->commit.appends.size() == 1);
   auto entry = parse_ledger_line(plan->commit.appends[0].content, "l");
   REQUIRE(entry);
@@ -175,7 +175,7 @@ TEST_CASE("nothing to roll back, or nothing to roll back to")
   files.write();
   CHECK(plan_rollback(files.request()).message().find("no known-good release before rel-2026-11-17-01") !=
         std::string::npos);
-  CHECK_FALSE(plan_rollback(RollbackRequest{files.repo, "../prod", "", "", {}}));
+  CHECK_FALSE(plan_rollback(RollbackRequest{files.repo, "api", "../prod", "", "", {}}));
 }
 
 TEST_CASE("a state file and ledger that disagree stop the rollback")

@@ -1,0 +1,22 @@
+// Which application and environment a rollback acts on. The application: --app, else the last path
+// component of the --evidence subject's repository, else the repository's only application (several:
+// an error listing them). With an explicit --policy that lists environments, --env must be one of
+// that application's ([apps.<app>.environments] when it has its own, else [environments]).
+#pragma once
+
+#include "result.hpp"
+
+#include <optional>
+#include <string>
+
+namespace relgate::rollback
+{
+
+// app_flag: --app (nullopt when absent); evidence_path: --evidence ("" when absent).
+Result<std::string> choose_rollback_app(const std::optional<std::string> &app_flag, const std::string &evidence_path,
+                                        const std::string &repo);
+
+// Ok when the policy names no environments (a [clock]/[evidence]-only policy) or lists env for app.
+Result<void> check_env_in_policy(const std::string &policy_path, const std::string &app, const std::string &env);
+
+} // namespace relgate::rollback
