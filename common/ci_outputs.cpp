@@ -204,7 +204,8 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
   return {};
 }
 
-std::string render_junit(const std::string &step, const StepOutcome &outcome)
+std::string render_junit(const std::string &step, const StepOutcome &outcome,
+                         const std::vector<std::string> &failure_details)
 {
   std::size_t failures = 0;
   for (const auto &check : outcome.checks)
@@ -219,24 +220,26 @@ std::string render_junit(const std::string &step, const StepOutcome &outcome)
          "\">\n";
   xml += "  <testsuite name=\"" + suite + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
          std::to_string(failures) + "\" errors=\"0\">\n";
-  auto testcase = [&](const std::string &name, bool passed, const std::string &message) {
+  auto testcase = [&](const std::string &name, bool passed, const std::string &message, const std::string &detail) {
     xml += "    <testcase classname=\"" + suite + "\" name=\"" + xml_escape(name) + "\"";
     if (passed) {
       xml += "/>\n";
       return;
     }
-    xml += ">\n      <failure message=\"" + xml_escape(single_line(message)) + "\">" + xml_escape(message) +
-           "</failure>\n    </testcase>\n";
+    xml += ">\n      <failure message=\"" + xml_escape(single_line(message)) + "\">" +
+           xml_escape(detail.empty() ? message : detail) + "</failure>\n    </testcase>\n";
   };
   if (synthesize) {
     std::string reasons;
     for (const auto &reason : outcome.reasons)
       reasons += (reasons.empty() ? "" : "\n") + reason;
     testcase(step + " decision", outcome.decision == Decision::allow,
-             std::string(decision_name(outcome.decision)) + (reasons.empty() ? "" : ": " + reasons));
+             std::string(decision_name(outcome.decision)) + (reasons.empty() ? "" : ": " + reasons), "");
   } else {
-    for (const auto &check : outcome.checks)
-      testcase(check.name, check.passed, check.message);
+    for (std::size_t i = 0; i < outcome.checks.size(); ++i) {
+      const CheckResult &check = outcome.checks[i];
+      testcase(check.name, check.passed, check.message, i < failure_details.size() ? failure_details[i] : "");
+    }
   }
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relgate
 {
@@ -19,7 +20,12 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
 // Files in $RELGATE_REPORT_DIR (default "relgate-reports"): <step>.env and <step>.junit.xml.
 Result<void> write_gitlab_outputs(const std::string &step, const StepOutcome &outcome);
 
-std::string render_junit(const std::string &step, const StepOutcome &outcome);
+// The one JUnit renderer (GitLab report files and scan-gate's --format junit): suite and
+// classname "relgate.<step>", one testcase per check (or one "<step> decision" testcase when a
+// step has no checks). `failure_details[i]`, when given and not empty, is the failure body of
+// check i (scan-gate lists the findings behind it); otherwise the body is the check's message.
+std::string render_junit(const std::string &step, const StepOutcome &outcome,
+                         const std::vector<std::string> &failure_details = {});
 std::string xml_escape(std::string_view text); // for attributes and text; control characters become spaces
 std::string escape_workflow_command(const std::string &text, bool property);
 std::string dotenv_key(const std::string &step, const std::string &name); // RELGATE_SCAN_GATE_DECISION

@@ -2,14 +2,22 @@
 """Writes a large Trivy SchemaVersion 2 report shaped like real output (pretty-printed, ~4 KB per
 vulnerability with descriptions, references, CVSS and vendor severities), for the scan-gate bench.
 
-usage: gen_trivy_report.py OUT.json [SIZE_MB]   (default 200)
+usage: gen_trivy_report.py [--dense] OUT.json [SIZE_MB]   (default 200)
 Each result target repeats some vulnerabilities of other targets, so merging is exercised.
+
+--dense: the shape where cost follows the number of findings, not the bytes: short records
+(~870 bytes, no description, one reference), up to 250,000 distinct (id, package, version)
+findings (125,000 CVE ids, each in two of 4,001 packages) before any repeats.
 """
 import json
 import sys
 
-out_path = sys.argv[1]
-target_bytes = int(float(sys.argv[2]) if len(sys.argv) > 2 else 200) * 1024 * 1024
+args = sys.argv[1:]
+dense = bool(args) and args[0] == "--dense"
+if dense:
+    args = args[1:]
+out_path = args[0]
+target_bytes = int(float(args[1]) if len(args) > 1 else 200) * 1024 * 1024
 
 SEVERITIES = ["CRITICAL", "HIGH", "HIGH", "MEDIUM", "MEDIUM", "MEDIUM", "LOW", "LOW", "UNKNOWN"]
 STATUSES = ["fixed", "fixed", "affected", "will_not_fix", "fixed"]
@@ -62,6 +70,36 @@ def vulnerability(n, target_index):
     return record
 
 
+DENSE_DISTINCT = 250000
+
+
+def dense_vulnerability(n, target_index):
+    # i mod 125,000 and i mod 4,001 (a prime) name a distinct (id, package) pair for every i below
+    # 250,000: each CVE id sits in two packages, each package has ~62 CVEs, as in a real image.
+    i = n % DENSE_DISTINCT
+    vid = "CVE-%d-%d" % (2010 + i % 15, 10000 + (i % 125000) // 15)
+    pkg = "libpkg%d" % (i % 4001)
+    ver = "1.%d.%d-r%d" % (i % 13, i % 7, i % 5)
+    status = STATUSES[i % len(STATUSES)]
+    return {
+        "VulnerabilityID": vid,
+        "PkgID": pkg + "@" + ver,
+        "PkgName": pkg,
+        "PkgIdentifier": {"PURL": "pkg:apk/alpine/%s@%s?arch=x86_64&distro=3.19.1" % (pkg, ver)},
+        "InstalledVersion": ver,
+        "FixedVersion": ("1.%d.%d-r9" % (i % 13, i % 7 + 1)) if status == "fixed" else "",
+        "Status": status,
+        "Layer": {"DiffID": "sha256:%064x" % (target_index + 7)},
+        "PrimaryURL": "https://avd.aquasec.com/nvd/" + vid.lower(),
+        "Title": "%s: %s" % (pkg, " ".join(WORDS[i % 9: i % 9 + 5])),
+        "Severity": SEVERITIES[i % len(SEVERITIES)],
+        "CVSS": {"nvd": {"V3Score": round(1.0 + (i % 90) / 10.0, 1)}},
+        "References": ["https://example.org/advisories/%s" % vid],
+    }
+
+
+make_record = dense_vulnerability if dense else vulnerability
+
 with open(out_path, "w") as out:
     header = {
         "SchemaVersion": 2,
@@ -85,7 +123,7 @@ with open(out_path, "w") as out:
                   '      "Vulnerabilities": [\n' % target_index)
         chunk = []
         for _ in range(2000):
-            chunk.append(json.dumps(vulnerability(i, target_index), indent=2).replace("\n", "\n        "))
+            chunk.append(json.dumps(make_record(i, target_index), indent=2).replace("\n", "\n        "))
             i += 1
         body = "        " + ",\n        ".join(chunk) + "\n      ]\n    }"
         out.write(body)

@@ -18,17 +18,30 @@ std::string format_score(double value, int decimals)
   return buffer;
 }
 
+// Up to examples_in_reason findings named in a reason, and how many there were in all.
+struct RuleHits {
+  std::size_t count = 0;
+  std::vector<std::string> first;
+  void add(const Finding &finding)
+  {
+    if (first.size() < examples_in_reason)
+      first.push_back(describe_finding(finding));
+    ++count;
+  }
+  bool empty() const { return count == 0; }
+};
+
 // "CVE-1 (musl 1.2), CVE-2 (...) (+3 more)"
-std::string examples(const std::vector<const Finding *> &list)
+std::string examples(const RuleHits &hits)
 {
   std::string text;
-  for (std::size_t i = 0; i < list.size() && i < examples_in_reason; ++i) {
+  for (std::size_t i = 0; i < hits.first.size(); ++i) {
     if (i)
       text += ", ";
-    text += describe_finding(*list[i]);
+    text += hits.first[i];
   }
-  if (list.size() > examples_in_reason)
-    text += " (+" + std::to_string(list.size() - examples_in_reason) + " more)";
+  if (hits.count > examples_in_reason)
+    text += " (+" + std::to_string(hits.count - examples_in_reason) + " more)";
   return text;
 }
 
@@ -48,6 +61,92 @@ std::string date_only(const std::string &text)
   return text.size() > 10 && text[4] == '-' ? text.substr(0, 10) : text;
 }
 
+// The deny rules a finding can break besides [max] (bits of Judgement::rules, in `why` order).
+enum Rule : unsigned { rule_kev, rule_epss, rule_cvss, rule_ids, rule_unknown, rule_count };
+constexpr uint8_t state_counted = 1;
+constexpr uint8_t state_denied_by_rule = 2;
+
+struct Judgement {
+  JudgedFinding judged;
+  unsigned rules = 0;
+};
+
+// Everything about one finding but [max], which needs the totals: suppression (VEX, the report
+// itself, [[allow]]), KEV and EPSS lookups, the deny rules, and whether it counts.
+Judgement judge(const Finding &finding, const ScanPolicy &policy, const EvaluationInputs &inputs,
+                const std::vector<bool> &allow_usable)
+{
+  Judgement judgement;
+  JudgedFinding &j = judgement.judged;
+  if (inputs.vex) {
+    if (const VexStatement *statement = inputs.vex->match(finding); statement && statement->suppresses) {
+      j.suppressed_by = "VEX " + statement->status +
+                        (statement->justification.empty() ? "" : " (" + statement->justification + ")") + ", " +
+                        statement->source;
+    }
+  }
+  if (j.suppressed_by.empty() && !finding.inline_vex.empty())
+    j.suppressed_by = finding.inline_vex;
+  if (j.suppressed_by.empty()) {
+    for (std::size_t i = 0; i < policy.allow.size(); ++i) {
+      if (allow_usable[i] && allow_entry_matches(policy.allow[i], finding)) {
+        j.suppressed_by = "[[allow]] entry " + std::to_string(policy.allow[i].number) + ": " + policy.allow[i].reason;
+        break;
+      }
+    }
+  }
+  if (!j.suppressed_by.empty())
+    return judgement;
+
+  // KEV and EPSS by the CVE id, also through aliases (Grype's related records).
+  const KevEntry *kev = nullptr;
+  std::optional<double> epss = finding.epss_in_report;
+  auto look_up = [&](const std::string &id) {
+    if (id.rfind("CVE-", 0) != 0)
+      return;
+    if (inputs.kev && !kev)
+      kev = inputs.kev->find(id);
+    if (inputs.epss) {
+      if (const EpssScore *score = inputs.epss->find(id); score && (!epss || score->probability > *epss)) {
+        epss = score->probability;
+      }
+    }
+  };
+  look_up(finding.id);
+  for (const auto &alias : finding.aliases)
+    look_up(alias);
+  j.in_kev = kev != nullptr || finding.kev_in_report;
+  j.epss = epss;
+
+  if (policy.deny_kev && j.in_kev) {
+    j.why.push_back("in " +
+                    (kev ? inputs.kev_label + (kev->date_added.empty() ? "" : " (added " + kev->date_added + ")")
+                         : std::string("CISA KEV (per the scanner)")));
+    judgement.rules |= 1u << rule_kev;
+  }
+  if (policy.epss_above && epss && *epss > *policy.epss_above) {
+    j.why.push_back("EPSS " + format_score(*epss, 4) + " > " + format_score(*policy.epss_above, 4));
+    judgement.rules |= 1u << rule_epss;
+  }
+  if (policy.cvss_at_least && finding.cvss && *finding.cvss >= *policy.cvss_at_least) {
+    j.why.push_back("CVSS " + format_score(*finding.cvss, 1) + " >= " + format_score(*policy.cvss_at_least, 1));
+    judgement.rules |= 1u << rule_cvss;
+  }
+  for (const auto &denied : policy.deny_ids) {
+    if (finding.has_id(denied)) {
+      j.why.push_back("on the [deny] ids list");
+      judgement.rules |= 1u << rule_ids;
+      break;
+    }
+  }
+  if (policy.deny_unknown_severity && finding.severity == Severity::unknown) {
+    j.why.push_back("unknown severity ([deny] unknown_severity)");
+    judgement.rules |= 1u << rule_unknown;
+  }
+  j.counted = !policy.only_fixable || finding.fix == FixState::fixed;
+  return judgement;
+}
+
 } // namespace
 
 std::string describe_finding(const Finding &finding)
@@ -60,7 +159,8 @@ std::string describe_finding(const Finding &finding)
   return text;
 }
 
-Evaluation evaluate(const std::deque<Finding> &findings, const ScanPolicy &policy, const EvaluationInputs &inputs)
+Evaluation evaluate(const FindingSet &findings, const ScanPolicy &policy, const EvaluationInputs &inputs,
+                    std::size_t detail_cap)
 {
   Evaluation result;
   result.unique = findings.size();
@@ -86,123 +186,90 @@ Evaluation evaluate(const std::deque<Finding> &findings, const ScanPolicy &polic
     }
   }
 
-  std::vector<JudgedFinding> judged;
-  judged.reserve(findings.size());
-  std::array<std::vector<const Finding *>, severity_count> counted_by_severity;
-  std::vector<const Finding *> kev_hits, epss_hits, cvss_hits, id_hits, unknown_hits;
-
-  for (const Finding &finding : findings) {
-    JudgedFinding j;
-    j.finding = &finding;
-    SeverityCount &count = result.counts[static_cast<std::size_t>(finding.severity)];
+  // Pass 1 over every finding: counts, rule hits, and one byte of state each. Full findings are
+  // kept only for the lists' first detail_cap entries.
+  const std::size_t total = findings.size();
+  std::array<RuleHits, severity_count> counted_by_severity;
+  std::array<RuleHits, rule_count> rule_hits;
+  std::vector<uint8_t> state(total, 0);
+  Finding scratch;
+  for (std::size_t i = 0; i < total; ++i) {
+    findings.load(i, scratch);
+    SeverityCount &count = result.counts[static_cast<std::size_t>(scratch.severity)];
     ++count.found;
-
-    if (inputs.vex) {
-      if (const VexStatement *statement = inputs.vex->match(finding); statement && statement->suppresses) {
-        j.suppressed_by = "VEX " + statement->status +
-                          (statement->justification.empty() ? "" : " (" + statement->justification + ")") + ", " +
-                          statement->source;
-      }
-    }
-    if (j.suppressed_by.empty() && !finding.inline_vex.empty())
-      j.suppressed_by = finding.inline_vex;
-    if (j.suppressed_by.empty()) {
-      for (std::size_t i = 0; i < policy.allow.size(); ++i) {
-        if (allow_usable[i] && allow_entry_matches(policy.allow[i], finding)) {
-          j.suppressed_by = "[[allow]] entry " + std::to_string(policy.allow[i].number) + ": " + policy.allow[i].reason;
-          break;
-        }
-      }
-    }
+    Judgement judgement = judge(scratch, policy, inputs, allow_usable);
+    JudgedFinding &j = judgement.judged;
     if (!j.suppressed_by.empty()) {
       ++count.suppressed;
       ++result.suppressed_total;
-      result.suppressed.push_back(std::move(j));
+      if (result.suppressed.size() < detail_cap) {
+        j.finding = &result.details.emplace_back(scratch);
+        result.suppressed.push_back(std::move(j));
+      }
       continue;
     }
-
-    // KEV and EPSS by the CVE id, also through aliases (Grype's related records).
-    const KevEntry *kev = nullptr;
-    std::optional<double> epss = finding.epss_in_report;
-    auto look_up = [&](const std::string &id) {
-      if (id.rfind("CVE-", 0) != 0)
-        return;
-      if (inputs.kev && !kev)
-        kev = inputs.kev->find(id);
-      if (inputs.epss) {
-        if (const EpssScore *score = inputs.epss->find(id); score && (!epss || score->probability > *epss)) {
-          epss = score->probability;
-        }
-      }
-    };
-    look_up(finding.id);
-    for (const auto &alias : finding.aliases)
-      look_up(alias);
-    j.in_kev = kev != nullptr || finding.kev_in_report;
-    j.epss = epss;
     if (j.in_kev)
       ++result.kev_matches;
-
-    if (policy.deny_kev && j.in_kev) {
-      j.why.push_back("in " +
-                      (kev ? inputs.kev_label + (kev->date_added.empty() ? "" : " (added " + kev->date_added + ")")
-                           : std::string("CISA KEV (per the scanner)")));
-      kev_hits.push_back(&finding);
+    for (std::size_t rule = 0; rule < rule_count; ++rule) {
+      if (judgement.rules & (1u << rule))
+        rule_hits[rule].add(scratch);
     }
-    if (policy.epss_above && epss && *epss > *policy.epss_above) {
-      j.why.push_back("EPSS " + format_score(*epss, 4) + " > " + format_score(*policy.epss_above, 4));
-      epss_hits.push_back(&finding);
-    }
-    if (policy.cvss_at_least && finding.cvss && *finding.cvss >= *policy.cvss_at_least) {
-      j.why.push_back("CVSS " + format_score(*finding.cvss, 1) + " >= " + format_score(*policy.cvss_at_least, 1));
-      cvss_hits.push_back(&finding);
-    }
-    for (const auto &denied : policy.deny_ids) {
-      if (finding.has_id(denied)) {
-        j.why.push_back("on the [deny] ids list");
-        id_hits.push_back(&finding);
-        break;
-      }
-    }
-    if (policy.deny_unknown_severity && finding.severity == Severity::unknown) {
-      j.why.push_back("unknown severity ([deny] unknown_severity)");
-      unknown_hits.push_back(&finding);
-    }
-    j.counted = !policy.only_fixable || finding.fix == FixState::fixed;
     if (j.counted) {
       ++count.counted;
       ++result.counted_total;
-      counted_by_severity[static_cast<std::size_t>(finding.severity)].push_back(&finding);
+      counted_by_severity[static_cast<std::size_t>(scratch.severity)].add(scratch);
     }
-    judged.push_back(std::move(j));
+    state[i] = static_cast<uint8_t>((j.counted ? state_counted : 0) | (j.why.empty() ? 0 : state_denied_by_rule));
   }
 
   // Findings counted at a severity over its limit all deny: any of them could be the one too many.
-  for (auto &j : judged) {
-    const SeverityCount &count = result.counts[static_cast<std::size_t>(j.finding->severity)];
+  std::vector<uint32_t> denying;
+  for (std::size_t i = 0; i < total; ++i) {
+    const bool over =
+        (state[i] & state_counted) && result.counts[static_cast<std::size_t>(findings.severity(i))].over();
+    if (over || (state[i] & state_denied_by_rule))
+      denying.push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<uint8_t>().swap(state);
+  // Worst severity first, then id and package; equal keys keep report order (the index breaks
+  // ties, so this is the stable order). Only the printed head needs sorting.
+  auto worse_first = [&](uint32_t a, uint32_t b) {
+    if (findings.severity(a) != findings.severity(b))
+      return findings.severity(a) < findings.severity(b);
+    if (const int by_id = findings.id(a).compare(findings.id(b)); by_id != 0)
+      return by_id < 0;
+    if (const int by_package = findings.package(a).compare(findings.package(b)); by_package != 0)
+      return by_package < 0;
+    return a < b;
+  };
+  const std::size_t printed = std::min(denying.size(), detail_cap);
+  if (printed == denying.size())
+    std::sort(denying.begin(), denying.end(), worse_first);
+  else
+    std::partial_sort(denying.begin(), denying.begin() + static_cast<std::ptrdiff_t>(printed), denying.end(),
+                      worse_first);
+  result.denying_total = denying.size();
+  // Pass 2, over the printed ones only: judged again (the same inputs give the same answer).
+  for (std::size_t k = 0; k < denying.size() && k < detail_cap; ++k) {
+    const Finding &finding = result.details.emplace_back(findings.at(denying[k]));
+    JudgedFinding j = judge(finding, policy, inputs, allow_usable).judged;
+    j.finding = &finding;
+    const SeverityCount &count = result.counts[static_cast<std::size_t>(finding.severity)];
     if (j.counted && count.over()) {
-      j.why.insert(j.why.begin(), std::string(severity_name(j.finding->severity)) + " over its limit (" +
+      j.why.insert(j.why.begin(), std::string(severity_name(finding.severity)) + " over its limit (" +
                                       std::to_string(count.counted) + " counted, max " + std::to_string(*count.limit) +
                                       ")");
     }
-    if (!j.why.empty())
-      result.denying.push_back(std::move(j));
+    result.denying.push_back(std::move(j));
   }
-  std::stable_sort(result.denying.begin(), result.denying.end(), [](const JudgedFinding &a, const JudgedFinding &b) {
-    if (a.finding->severity != b.finding->severity)
-      return a.finding->severity < b.finding->severity;
-    if (a.finding->id != b.finding->id)
-      return a.finding->id < b.finding->id;
-    return a.finding->package < b.finding->package;
-  });
 
   std::string counting = policy.only_fixable ? " fixable" : "";
   for (Severity severity : all_severities) {
     const SeverityCount &count = result.counts[static_cast<std::size_t>(severity)];
     if (!count.limit)
       continue;
-    GateCheck check{"max " + std::string(severity_name(severity)), !count.over(),
-                    std::to_string(count.counted) + " counted, max " + std::to_string(*count.limit)};
+    CheckResult check{"max " + std::string(severity_name(severity)), !count.over(),
+                      std::to_string(count.counted) + " counted, max " + std::to_string(*count.limit)};
     if (count.over()) {
       std::string reason = std::to_string(count.counted) + counting + " " + std::string(severity_name(severity)) +
                            " finding" + (count.counted == 1 ? "" : "s") + " counted, policy allows " +
@@ -214,33 +281,34 @@ Evaluation evaluate(const std::deque<Finding> &findings, const ScanPolicy &polic
     }
     result.checks.push_back(std::move(check));
   }
-  auto rule = [&](bool enabled, const std::string &name, const std::vector<const Finding *> &hits,
-                  const std::string &what, const std::string &clean_note = "no finding") {
+  auto rule = [&](bool enabled, const std::string &name, const RuleHits &hits, const std::string &what,
+                  const std::string &clean_note = "no finding") {
     if (!enabled)
       return;
-    GateCheck check{name, hits.empty(), hits.empty() ? clean_note : ""};
+    CheckResult check{name, hits.empty(), hits.empty() ? clean_note : ""};
     if (!hits.empty()) {
       std::string reason =
-          std::to_string(hits.size()) + " finding" + (hits.size() == 1 ? " " : "s ") + what + ": " + examples(hits);
+          std::to_string(hits.count) + " finding" + (hits.count == 1 ? " " : "s ") + what + ": " + examples(hits);
       result.reasons.push_back(reason);
       check.message = reason;
     }
     result.checks.push_back(std::move(check));
   };
+  const RuleHits &kev_hits = rule_hits[rule_kev];
   rule(policy.deny_kev, "kev", kev_hits,
-       std::string(kev_hits.size() == 1 ? "is" : "are") + " in " +
+       std::string(kev_hits.count == 1 ? "is" : "are") + " in " +
            (inputs.kev ? inputs.kev_label : std::string("CISA KEV")) + " (known exploited)",
        inputs.kev ? "no finding" : "no finding (no --kev catalogue: only KEV flags inside the reports were checked)");
-  rule(policy.epss_above.has_value(), "epss", epss_hits,
+  rule(policy.epss_above.has_value(), "epss", rule_hits[rule_epss],
        "with EPSS above " + format_score(policy.epss_above.value_or(0), 4),
        inputs.epss ? "no finding" : "no finding (no --epss file: only EPSS scores inside the reports were checked)");
-  rule(policy.cvss_at_least.has_value(), "cvss", cvss_hits,
+  rule(policy.cvss_at_least.has_value(), "cvss", rule_hits[rule_cvss],
        "with CVSS >= " + format_score(policy.cvss_at_least.value_or(0), 1));
-  rule(!policy.deny_ids.empty(), "deny ids", id_hits, "on the [deny] ids list");
-  rule(policy.deny_unknown_severity, "unknown severity", unknown_hits,
+  rule(!policy.deny_ids.empty(), "deny ids", rule_hits[rule_ids], "on the [deny] ids list");
+  rule(policy.deny_unknown_severity, "unknown severity", rule_hits[rule_unknown],
        "with unknown severity ([deny] unknown_severity)");
   if (!policy.allow.empty()) {
-    GateCheck check{"allow entries valid", allow_problems.empty(), allow_problems.empty() ? "all current" : ""};
+    CheckResult check{"allow entries valid", allow_problems.empty(), allow_problems.empty() ? "all current" : ""};
     for (const auto &problem : allow_problems) {
       result.reasons.push_back(problem);
       check.message += (check.message.empty() ? "" : "; ") + problem;

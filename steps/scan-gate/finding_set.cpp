@@ -5,72 +5,154 @@
 namespace relgate::scan
 {
 
-void merge_into(Finding &kept, const Finding &repeat)
+std::vector<uint32_t> &FindingSet::alias_list(Stored &kept)
+{
+  if (kept.aliases == 0) {
+    m_alias_lists.emplace_back();
+    kept.aliases = static_cast<uint32_t>(m_alias_lists.size());
+  }
+  return m_alias_lists[kept.aliases - 1];
+}
+
+void FindingSet::add_alias(Stored &kept, uint32_t alias)
+{
+  if (alias == kept.id)
+    return;
+  std::vector<uint32_t> &list = alias_list(kept);
+  if (std::find(list.begin(), list.end(), alias) == list.end())
+    list.push_back(alias);
+}
+
+void FindingSet::set_purl(Stored &stored, std::string_view purl, std::string_view version)
+{
+  // "@<version>" followed by the end, '?' (qualifiers) or '#' (subpath): split around it.
+  if (!version.empty()) {
+    for (std::size_t at = purl.find('@'); at != std::string_view::npos; at = purl.find('@', at + 1)) {
+      const std::size_t end = at + 1 + version.size();
+      if (purl.compare(at + 1, version.size(), version) == 0 &&
+          (end == purl.size() || purl[end] == '?' || purl[end] == '#')) {
+        stored.purl = m_strings.intern(purl.substr(0, at));
+        stored.purl_tail = m_strings.intern(purl.substr(end));
+        stored.purl_split = true;
+        return;
+      }
+    }
+  }
+  stored.purl = m_strings.store(purl);
+  stored.purl_tail = StringPool::empty;
+  stored.purl_split = false;
+}
+
+// Strings compare as interned indices: equal text, equal index.
+void FindingSet::merge(Stored &kept, const Finding &repeat)
 {
   ++kept.occurrences;
   if (repeat.severity < kept.severity)
     kept.severity = repeat.severity;
   if (kept.fix != FixState::fixed && repeat.fix == FixState::fixed) {
     kept.fix = FixState::fixed;
-    kept.fixed_version = repeat.fixed_version;
+    kept.fixed_version = m_strings.intern(repeat.fixed_version);
   } else if (kept.fix == FixState::unknown && repeat.fix != FixState::unknown) {
     kept.fix = repeat.fix;
   }
-  if (kept.fixed_version.empty())
-    kept.fixed_version = repeat.fixed_version;
-  if (repeat.cvss && (!kept.cvss || *repeat.cvss > *kept.cvss))
-    kept.cvss = repeat.cvss;
-  if (repeat.epss_in_report && (!kept.epss_in_report || *repeat.epss_in_report > *kept.epss_in_report)) {
-    kept.epss_in_report = repeat.epss_in_report;
+  if (kept.fixed_version == StringPool::empty)
+    kept.fixed_version = m_strings.intern(repeat.fixed_version);
+  if (repeat.cvss && (!kept.has_cvss || *repeat.cvss > kept.cvss)) {
+    kept.cvss = *repeat.cvss;
+    kept.has_cvss = true;
+  }
+  if (repeat.epss_in_report && (!kept.has_epss || *repeat.epss_in_report > kept.epss)) {
+    kept.epss = *repeat.epss_in_report;
+    kept.has_epss = true;
   }
   kept.kev_in_report = kept.kev_in_report || repeat.kev_in_report;
-  if (kept.purl.empty())
-    kept.purl = repeat.purl;
+  if (kept.purl == StringPool::empty && !kept.purl_split)
+    set_purl(kept, repeat.purl, m_strings.view(kept.version));
   // Suppressed by the report itself only when every occurrence says so.
   if (repeat.inline_vex.empty())
-    kept.inline_vex.clear();
-  for (const auto &alias : repeat.aliases) {
-    if (alias != kept.id && std::find(kept.aliases.begin(), kept.aliases.end(), alias) == kept.aliases.end()) {
-      kept.aliases.push_back(alias);
-    }
-  }
-  if (repeat.id != kept.id && std::find(kept.aliases.begin(), kept.aliases.end(), repeat.id) == kept.aliases.end()) {
-    kept.aliases.push_back(repeat.id);
-  }
+    kept.inline_vex = StringPool::empty;
+  for (const auto &alias : repeat.aliases)
+    add_alias(kept, m_strings.intern(alias));
+  add_alias(kept, m_strings.intern(repeat.id));
 }
-
-namespace
-{
-constexpr uint32_t no_next = UINT32_MAX;
-} // namespace
 
 void FindingSet::add(const Finding &finding, uint32_t report_index)
 {
   ++m_records;
-  std::hash<std::string_view> hash;
-  uint64_t key = hash(finding.id);
-  key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.package);
-  key = key * 0x9e3779b97f4a7c15ULL ^ hash(finding.version);
+  const uint32_t id = m_strings.intern(finding.id);
+  const uint32_t package = m_strings.intern(finding.package);
+  const uint32_t version = m_strings.intern(finding.version);
+  const uint32_t hash = mix_hash((uint64_t{id} << 32 | package) ^ (uint64_t{version} * 0x9e3779b97f4a7c15ULL));
   const uint32_t position = static_cast<uint32_t>(m_findings.size());
-  auto [slot, inserted] = m_index.try_emplace(key, position);
-  if (!inserted) {
-    uint32_t at = slot->second;
-    while (true) {
-      Finding &kept = m_findings[at];
-      if (kept.id == finding.id && kept.package == finding.package && kept.version == finding.version) {
-        merge_into(kept, finding);
-        return;
-      }
-      if (m_next_same_hash[at] == no_next)
-        break;
-      at = m_next_same_hash[at];
-    }
-    m_next_same_hash[at] = position; // a different finding with the same hash: chain it
+  const uint32_t found = m_index.find_or_insert(hash, position, [&](uint32_t at) {
+    const Stored &kept = m_findings[at];
+    return kept.id == id && kept.package == package && kept.version == version;
+  });
+  if (found != FlatIndex::absent) {
+    merge(m_findings[found], finding);
+    return;
   }
-  m_next_same_hash.push_back(no_next);
-  m_findings.push_back(finding);
-  m_findings.back().report_index = report_index;
-  m_findings.back().occurrences = 1;
+  Stored &stored = m_findings.emplace_back();
+  stored.id = id;
+  stored.package = package;
+  stored.version = version;
+  set_purl(stored, finding.purl, finding.version);
+  stored.fixed_version = m_strings.intern(finding.fixed_version);
+  stored.target = m_strings.intern(finding.target);
+  stored.inline_vex = m_strings.intern(finding.inline_vex);
+  // The first record's aliases as the reader gave them; merges add only new ones.
+  for (const auto &alias : finding.aliases)
+    alias_list(stored).push_back(m_strings.intern(alias));
+  stored.report_index = report_index;
+  stored.occurrences = 1;
+  stored.has_cvss = finding.cvss.has_value();
+  stored.cvss = finding.cvss.value_or(0);
+  stored.has_epss = finding.epss_in_report.has_value();
+  stored.epss = finding.epss_in_report.value_or(0);
+  stored.severity = finding.severity;
+  stored.fix = finding.fix;
+  stored.kind = finding.kind;
+  stored.kev_in_report = finding.kev_in_report;
+}
+
+void FindingSet::load(std::size_t index, Finding &out) const
+{
+  const Stored &s = m_findings[index];
+  out.id.assign(m_strings.view(s.id));
+  out.package.assign(m_strings.view(s.package));
+  out.version.assign(m_strings.view(s.version));
+  out.purl.assign(m_strings.view(s.purl));
+  if (s.purl_split) {
+    out.purl += '@';
+    out.purl += m_strings.view(s.version);
+    out.purl += m_strings.view(s.purl_tail);
+  }
+  out.fixed_version.assign(m_strings.view(s.fixed_version));
+  out.target.assign(m_strings.view(s.target));
+  out.inline_vex.assign(m_strings.view(s.inline_vex));
+  if (s.aliases == 0) {
+    out.aliases.clear();
+  } else {
+    const std::vector<uint32_t> &list = m_alias_lists[s.aliases - 1];
+    out.aliases.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i)
+      out.aliases[i].assign(m_strings.view(list[i]));
+  }
+  out.severity = s.severity;
+  out.fix = s.fix;
+  out.kind = s.kind;
+  out.kev_in_report = s.kev_in_report;
+  out.cvss = s.has_cvss ? std::optional<double>(s.cvss) : std::nullopt;
+  out.epss_in_report = s.has_epss ? std::optional<double>(s.epss) : std::nullopt;
+  out.report_index = s.report_index;
+  out.occurrences = s.occurrences;
+}
+
+Finding FindingSet::at(std::size_t index) const
+{
+  Finding finding;
+  load(index, finding);
+  return finding;
 }
 
 } // namespace relgate::scan

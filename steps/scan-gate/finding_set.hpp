@@ -1,12 +1,18 @@
 // Merging findings across targets and reports: one finding per (vulnerability id, package name,
 // installed version), as the policy's [max] counts them.
+//
+// Kept compact, because a dense report holds a quarter of a million distinct findings: each is a
+// fixed 72-byte record of indices into a StringPool (ids, packages, versions, targets repeat a
+// lot and are stored once), and the dedup index is a flat hash of the three key indices. A full
+// `Finding` is rebuilt on demand (load / at) for the policy and for the findings a format prints.
 #pragma once
 
 #include "finding.hpp"
+#include "flat_index.hpp"
+#include "string_pool.hpp"
 
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
 #include <vector>
 
 namespace relgate::scan
@@ -20,20 +26,45 @@ public:
   // the highest CVSS and EPSS, KEV if any report says so, the union of aliases.
   void add(const Finding &finding, uint32_t report_index);
 
-  // A deque: no doubling slack and no copy on growth (memory stays near the findings' own size),
-  // and references stay valid as it grows.
-  const std::deque<Finding> &findings() const { return m_findings; }
+  std::size_t size() const { return m_findings.size(); }
   std::size_t records_added() const { return m_records; }
 
+  // The finding at `index` (first-seen order), written into `out` so a loop reuses its buffers.
+  void load(std::size_t index, Finding &out) const;
+  Finding at(std::size_t index) const;
+
+  // Single fields without rebuilding the finding (sorting, counting).
+  Severity severity(std::size_t index) const { return m_findings[index].severity; }
+  std::string_view id(std::size_t index) const { return m_strings.view(m_findings[index].id); }
+  std::string_view package(std::size_t index) const { return m_strings.view(m_findings[index].package); }
+
 private:
-  std::deque<Finding> m_findings;
-  // hash of (id, package, version) -> first position with that hash; m_next_same_hash chains
-  // the (rare) others, told apart by the fields.
-  std::unordered_map<uint64_t, uint32_t> m_index;
-  std::vector<uint32_t> m_next_same_hash;
+  struct Stored {
+    uint32_t id = 0, package = 0, version = 0, fixed_version = 0, target = 0, inline_vex = 0;
+    // A purl that names the finding's version ("pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64") is kept
+    // as its two interned ends around "@<version>" (they repeat across versions and packages);
+    // any other purl whole, in `purl` with purl_tail 0 and purl_split false.
+    uint32_t purl = 0, purl_tail = 0;
+    uint32_t aliases = 0; // 1 + index into m_alias_lists; 0 = none
+    uint32_t report_index = 0;
+    uint32_t occurrences = 1;
+    double cvss = 0, epss = 0;
+    Severity severity = Severity::unknown;
+    FixState fix = FixState::unknown;
+    FindingKind kind = FindingKind::vulnerability;
+    bool kev_in_report = false, has_cvss = false, has_epss = false, purl_split = false;
+  };
+
+  void merge(Stored &kept, const Finding &repeat);
+  void set_purl(Stored &stored, std::string_view purl, std::string_view version);
+  std::vector<uint32_t> &alias_list(Stored &kept);
+  void add_alias(Stored &kept, uint32_t alias);
+
+  StringPool m_strings;
+  std::deque<Stored> m_findings; // a deque: no doubling slack, no copy on growth
+  std::deque<std::vector<uint32_t>> m_alias_lists;
+  FlatIndex m_index; // hash of (id, package, version) indices -> position in m_findings
   std::size_t m_records = 0;
 };
-
-void merge_into(Finding &kept, const Finding &repeat);
 
 } // namespace relgate::scan

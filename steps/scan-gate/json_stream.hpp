@@ -129,8 +129,6 @@ protected:
     return context_fail;
   }
   std::size_t offset() const { return m_stream ? m_stream->Tell() : 0; }
-  // The context of the enclosing frame (the one holding the current key).
-  int parent_context() const { return stack_depth() >= 2 ? m_stack[m_stack.size() - 2].context : context_document; }
 
 private:
   struct Frame {
@@ -139,7 +137,6 @@ private:
   };
 
   Derived &self() { return static_cast<Derived &>(*this); }
-  std::size_t stack_depth() const { return m_stack.size(); }
 
   bool unexpected_number() { return fail("internal error: a number bypassed convert_json_number"); }
   bool scalar(const JsonScalar &v)

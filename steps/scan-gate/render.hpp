@@ -28,7 +28,8 @@ std::string render_json_output(const ScanRun &run, std::string_view decision, co
 // SARIF 2.1.0 with one result per denying finding (rules carry security-severity for GitHub).
 std::string render_sarif(const ScanRun &run, const std::string &tool_version);
 
-// JUnit XML: one testcase per policy check; failures list the denying findings.
-std::string render_junit(const ScanRun &run);
+// JUnit XML comes from common/ci_outputs' render_junit (one testcase per policy check); this is
+// the failure body of each check (evaluation.checks order): the denying findings behind it.
+std::vector<std::string> junit_failure_details(const ScanRun &run);
 
 } // namespace relgate::scan

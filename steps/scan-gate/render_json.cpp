@@ -104,7 +104,7 @@ template <typename Writer> void write_summary(Writer &w, const ScanRun &run, std
   write_count(w, "unique", e.unique);
   write_count(w, "suppressed", e.suppressed_total);
   write_count(w, "counted", e.counted_total);
-  write_count(w, "denying", e.denying.size());
+  write_count(w, "denying", e.denying_total);
   w.EndObject();
 
   w.Key("counts");
@@ -175,7 +175,7 @@ template <typename Writer> void write_summary(Writer &w, const ScanRun &run, std
   for (std::size_t i = 0; i < e.suppressed.size() && i < list_cap; ++i)
     write_finding(w, e.suppressed[i]);
   w.EndArray();
-  if (e.denying.size() > list_cap || e.suppressed.size() > list_cap) {
+  if (e.denying_total > list_cap || e.suppressed_total > list_cap) {
     write_count(w, "lists_capped_at", list_cap);
   }
   w.EndObject();

@@ -48,8 +48,8 @@ std::string render_text_details(const ScanRun &run, std::size_t cap)
              "') counted as unknown\n";
     }
   }
-  if (!e.denying.empty()) {
-    out += "\nDenying findings (" + std::to_string(e.denying.size()) + "):\n";
+  if (e.denying_total > 0) {
+    out += "\nDenying findings (" + std::to_string(e.denying_total) + "):\n";
     std::size_t shown = 0;
     for (const auto &j : e.denying) {
       if (shown == cap)
@@ -63,8 +63,8 @@ std::string render_text_details(const ScanRun &run, std::size_t cap)
              std::string(severity_name(f.severity)) + "] " + why + "\n";
       ++shown;
     }
-    if (e.denying.size() > shown)
-      out += "  +" + std::to_string(e.denying.size() - shown) + " more (see --format json)\n";
+    if (e.denying_total > shown)
+      out += "  +" + std::to_string(e.denying_total - shown) + " more (see --format json)\n";
   }
   return out;
 }

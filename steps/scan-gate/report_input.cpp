@@ -27,23 +27,32 @@ struct ReportInput::HashState {
       worker.join();
     EVP_MD_CTX_free(context);
   }
-  // Reads the file through its own descriptor (page cache, not the mapping, so the parser can
-  // drop pages freely) and hashes exactly the `size` bytes that were mapped and parsed: a file that
-  // changes size meanwhile is a read error, not a hash of other bytes.
+  // Hashes the file through a mapping of its own (the page cache, not the parser's mapping, so
+  // either side drops pages freely; a mapping, not read(), which would copy every byte once more),
+  // exactly the `size` bytes that were mapped and parsed, handing pages back as it goes.
   void hash_file(int fd, std::size_t size)
   {
-    std::unique_ptr<char[]> block(new char[1 << 20]);
-    std::size_t left = size;
-    ssize_t got = 0;
-    while (!cancel && left > 0 && (got = ::read(fd, block.get(), std::min<std::size_t>(left, 1 << 20))) > 0) {
-      EVP_DigestUpdate(context, block.get(), static_cast<std::size_t>(got));
-      left -= static_cast<std::size_t>(got);
-    }
-    if (got < 0)
-      error = std::strerror(errno);
-    else if (!cancel && left > 0)
-      error = "the file shrank while it was read";
+    void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
+    if (map == MAP_FAILED) {
+      error = std::strerror(errno);
+      return;
+    }
+    madvise(map, size, MADV_SEQUENTIAL);
+    const char *bytes = static_cast<const char *>(map);
+    constexpr std::size_t chunk = 1 << 20;
+    std::size_t done = 0;
+    std::size_t released = 0;
+    while (!cancel && done < size) {
+      const std::size_t n = std::min(chunk, size - done);
+      EVP_DigestUpdate(context, bytes + done, n);
+      done += n;
+      if (done - released >= release_interval || done == size) {
+        madvise(const_cast<char *>(bytes) + released, done - released, MADV_DONTNEED);
+        released = done;
+      }
+    }
+    munmap(map, size);
   }
 };
 

@@ -15,8 +15,8 @@ namespace relgate::scan
 
 // A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
-// few MB whatever the size, while a second thread hashes the file (a third of the work: on two
-// cores it costs no wall time). Only regular files up to max_report_bytes are opened (a FIFO or
+// few MB whatever the size, while a second thread hashes the file through a mapping of its own
+// (on two cores it costs no wall time). Only regular files up to max_report_bytes are opened (a FIFO or
 // /dev/zero is refused, never read); from_bytes holds other bytes (tests, fuzz input) in memory.
 // The bytes are always followed by a '\0', which is how StringStream finds the end.
 class ReportInput
@@ -60,6 +60,6 @@ private:
 constexpr uint64_t max_report_bytes = uint64_t{2} << 30;
 
 // How often (in bytes parsed) the walker hands consumed pages back.
-constexpr std::size_t release_interval = 8u << 20;
+constexpr std::size_t release_interval = 4u << 20;
 
 } // namespace relgate::scan

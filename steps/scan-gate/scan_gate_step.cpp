@@ -1,5 +1,6 @@
 #include "scan_gate_step.hpp"
 
+#include "ci_outputs.hpp"
 #include "evidence.hpp"
 #include "file_io.hpp"
 #include "render.hpp"
@@ -40,8 +41,7 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
   outcome.decision = e.allowed() ? Decision::allow : Decision::deny;
   outcome.reasons = e.reasons;
   outcome.summary = build_summary(run);
-  for (const auto &check : e.checks)
-    outcome.checks.push_back(CheckResult{check.name, check.passed, check.message});
+  outcome.checks = e.checks;
   outcome.policy = PolicyRef{run.policy.path, run.policy.sha256, run.policy.version};
   for (const auto &report : run.reports)
     outcome.inputs.push_back(FileRef{report.path, report.sha256});
@@ -60,7 +60,7 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
     const SeverityCount &c = e.counts[static_cast<std::size_t>(severity)];
     outcome.outputs.emplace_back(std::string(severity_name(severity)) + "_counted", std::to_string(c.counted));
   }
-  outcome.outputs.emplace_back("denying", std::to_string(e.denying.size()));
+  outcome.outputs.emplace_back("denying", std::to_string(e.denying_total));
   if (run.kev)
     outcome.outputs.emplace_back("kev_catalog_version", run.kev->catalog_version);
   outcome.text_details = render_text_details(run);
@@ -75,7 +75,7 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
   if (format == "sarif")
     outcome.custom_rendering = render_sarif(run, std::string(relgate_version()));
   if (format == "junit")
-    outcome.custom_rendering = render_junit(run);
+    outcome.custom_rendering = render_junit("scan-gate", outcome, junit_failure_details(run));
   return outcome;
 }
 
@@ -105,14 +105,15 @@ Result<StepOutcome> run_scan_gate(StepContext &context)
     return make_error("--report is required: pass one or more scanner reports (Trivy, Grype, SARIF, CycloneDX JSON)");
   }
   RELGATE_ASSIGN_OR_RETURN(options.forced_format, parse_report_format(context.args.value_or("input-format", "auto")));
-  options.policy_path = context.common.policy_path;
-  if (options.policy_path.empty())
-    return make_error("--policy is required (no default scan.toml was found)");
+  options.policy_path = context.common.policy_path; // never empty: the spec names a default policy
   options.vex_files = context.args.values("vex");
   options.kev_file = context.args.value_or("kev", "");
   options.epss_file = context.args.value_or("epss", "");
   options.now = current_time();
   options.unbound_reports = context.args.has("unbound-report");
+  // Text (and the evidence record) print a bounded number of findings; the other formats all.
+  const std::string &format = context.common.format;
+  options.detail_cap = (format == "json" || format == "sarif" || format == "junit") ? all_details : evidence_list_cap;
   RELGATE_ASSIGN_OR_RETURN(options.subject, subject_to_bind(context.common));
   RELGATE_ASSIGN_OR_RETURN(ScanRun run, run_scan(options));
   if (run.unbound_reports) {

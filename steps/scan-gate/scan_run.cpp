@@ -56,7 +56,9 @@ Result<ScanRun> run_scan(const ScanOptions &options)
   if (!options.epss_file.empty()) {
     // Only the CVEs of these findings are kept; the file has hundreds of thousands of rows.
     std::unordered_set<std::string> wanted;
-    for (const auto &finding : run.findings.findings()) {
+    Finding finding;
+    for (std::size_t i = 0; i < run.findings.size(); ++i) {
+      run.findings.load(i, finding);
       if (finding.id.rfind("CVE-", 0) == 0)
         wanted.insert(finding.id);
       for (const auto &alias : finding.aliases) {
@@ -75,7 +77,7 @@ Result<ScanRun> run_scan(const ScanOptions &options)
   inputs.kev_label = kev_label;
   inputs.epss = run.epss ? &*run.epss : nullptr;
   inputs.now = options.now;
-  run.evaluation = evaluate(run.findings.findings(), run.policy, inputs);
+  run.evaluation = evaluate(run.findings, run.policy, inputs, options.detail_cap);
   return run;
 }
 

@@ -30,6 +30,8 @@ struct ScanOptions {
   // it, unless unbound_reports (--unbound-report: scans of things that are not images).
   std::optional<Digest> subject;
   bool unbound_reports = false;
+  // How many denying and suppressed findings to keep in full (Evaluation::details).
+  std::size_t detail_cap = all_details;
 };
 
 struct InputFile {

@@ -36,7 +36,7 @@ expect_eq "$(jq -r '.summary.denying[0] | "\(.id) \(.package) \(.version) \(.sev
 
 run scan-gate --report report.json --policy policy.toml --format junit
 expect_rc 1 "junit keeps the exit code"
-expect_contains "$out" '<testsuite name="scan-gate" tests="1" failures="1"' "suite counts"
+expect_contains "$out" '<testsuite name="relgate.scan-gate" tests="1" failures="1"' "suite counts (the name GitLab's report files use too)"
 expect_contains "$out" 'CVE-2024-0001 in openssl 3.1.0 -&gt; 3.1.4 [critical]' "failure lists the finding"
 if command -v python3 >/dev/null; then
   printf '%s' "$out" | python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.read())' \

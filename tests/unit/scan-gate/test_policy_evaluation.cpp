@@ -44,7 +44,7 @@ Evaluation run(const FindingSet &set, const ScanPolicy &policy, EvaluationInputs
 {
   if (inputs.now == relgate::TimePoint{})
     inputs.now = at("2026-02-11T00:00:00Z");
-  return evaluate(set.findings(), policy, inputs);
+  return evaluate(set, policy, inputs);
 }
 
 } // namespace
@@ -62,9 +62,9 @@ TEST_CASE("merge: once per (id, package, version) across targets and reports, wo
   set.add(b, 1);
   set.add(make("CVE-1", "musl", "1.2", Severity::low), 0);       // another version
   set.add(make("CVE-1", "musl-utils", "1.1", Severity::low), 0); // another package
-  REQUIRE(set.findings().size() == 3);
+  REQUIRE(set.size() == 3);
   CHECK(set.records_added() == 4);
-  const Finding &merged = set.findings()[0];
+  const Finding merged = set.at(0);
   CHECK(merged.severity == Severity::high);
   CHECK(merged.fix == FixState::fixed);
   CHECK(merged.fixed_version == "1.1-fix");

@@ -276,7 +276,7 @@ TEST_CASE("a report larger than the release interval keeps its hash exact")
   std::size_t count = 0;
   auto info = read_report_file(path, std::nullopt, [&](const Finding &) { ++count; });
   REQUIRE(info);
-  CHECK(count > 15000);
+  CHECK(count > release_interval / 1000); // records of ~500 bytes: the walk crossed the interval
   CHECK(info->sha256 == relgate::sha256_hex(body));
   std::remove(path.c_str());
 }
