@@ -19,12 +19,13 @@ chmod 600 evidence-key.pem && export RELGATE_EVIDENCE_KEY=$TMP/evidence-key.pem
 GOLDEN_GIT_COMMITS=1 GOLDEN_APPENDED=1
 
 # import_history: history.git holds the committed history; remote-sN.git is a remote whose main
-# is tag sN (s0 initial layout, s1 release 1 in staging, s2 release 2 at prod's 10% canary).
+# is tag sN (s0 initial layout, s1 release 1 in staging, s2 release 2 at prod's 10% canary, s3
+# release 2 rolled back in prod).
 import_history() {
   rm -rf history.git && git init -q --bare history.git &&
     git -C history.git fast-import --quiet <"$GOLDEN_FIXTURES/gitops/history.fi" || return 1
   local state
-  for state in s0 s1 s2; do
+  for state in s0 s1 s2 s3; do
     rm -rf "remote-$state.git" && git init -q --bare "remote-$state.git" &&
       git -C history.git push -q "$TMP/remote-$state.git" "refs/tags/$state:refs/heads/main" || return 1
   done
