@@ -14,7 +14,7 @@ bin=${1:-$root/build/bin}
 apps=${2:-200}
 concurrent=${3:-50}
 [ -x "$bin/promote" ] && [ -x "$bin/evidence" ] || { echo "build promote and evidence first ($bin)"; exit 2; }
-"$bin/promote" --help | grep -q -- '--app NAME' || { echo "$bin/promote has no --app (issue 14)"; exit 2; }
+[[ $("$bin/promote" --help 2>&1) == *"--app NAME"* ]] || { echo "$bin/promote has no --app (issue 14)"; exit 2; }
 command -v jq >/dev/null || { echo "needs jq"; exit 2; }
 [ "$concurrent" -le "$apps" ] || { echo "CONCURRENT ($concurrent) must not exceed APPS ($apps)"; exit 2; }
 work=$(mktemp -d)
