@@ -9,15 +9,21 @@
 # window, the evidence key (as the file-type variable would give it) and the manual jobs' user.
 # The project's own files (policy with a 1 s soak, keys, ci/build-image.sh making a signed
 # "image", its payload and a Trivy report) are the test's.
-#   v1: green end to end (prod 10 -> 50 -> 100, each checked); promote saw both gates' records.
-#   v2: the canary answers 50% errors -> slo-check prod 10% FAILs, rollback runs, prod is v1 again.
-#   v3: a critical CVE -> scan-gate FAILs, promote never runs, no rollback.
+# Two services share the GitOps repository (issue 14): project acme/api runs the example verbatim,
+# project acme/web runs it with `app: web` and environments web-* (what its header tells web to
+# change), both against the same GitOps remote.
+#   api v1: green end to end (prod 10 -> 50 -> 100, each checked); promote saw both gates' records.
+#   web v1: green end to end, into relgate/web/; api's files do not move.
+#   web v2: the canary answers 50% errors -> slo-check prod 10% FAILs, web's rollback runs, web's
+#           prod is web v1 again; api's prod, ledger and release ids are untouched.
+#   api v3: a critical CVE -> scan-gate FAILs, promote never runs, no rollback.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/gitlab_lib.bash"
 command -v python3 >/dev/null || skip "python3 not installed"
 command -v curl >/dev/null || skip "curl not installed"
 gitlab_tools
 stage_bins
+[[ $("$bins/promote" --help 2>&1) == *"--app NAME"* ]] || skip "this promote has no --app (the issue 14 CLI the example uses)"
 export PATH="$bins:$PATH"
 export GCL_IGNORE_PREDEFINED_VARS=GITLAB_CI
 unset GITHUB_ACTIONS GITLAB_CI RELGATE_NOW RELGATE_EVIDENCE_KEY
@@ -54,7 +60,7 @@ openssl genpkey -algorithm ed25519 -out "$TMP/evidence.key"
 # The GitOps repository: a bare remote on disk.
 git init -q --bare -b main "$TMP/gitops.git"
 git clone -q "$TMP/gitops.git" "$TMP/gitops-seed" 2>/dev/null
-echo "GitOps repository of acme/api" > "$TMP/gitops-seed/README.md"
+echo "GitOps repository of acme/api and acme/web" > "$TMP/gitops-seed/README.md"
 commit_all "$TMP/gitops-seed" init && git -C "$TMP/gitops-seed" push -q origin main
 
 # The application project: the example pipeline verbatim, plus the files it expects.
@@ -93,8 +99,20 @@ version=$(sed -n 's/^project(relgate VERSION \([0-9.]*\).*/\1/p' "$RELGATE_SOURC
 grep -q "ref: v$version\$" .gitlab-ci.yml || fail "the example does not include relgate v$version"
 include_dir=".gitlab-ci-local/includes/gitlab.example.com/platform/relgate/v$version/.gitlab-ci-templates"
 mkdir -p "$include_dir" && cp "$RELGATE_SOURCE_DIR/.gitlab-ci-templates/relgate.yml" "$include_dir/"
+[ "$(grep -c '^      app: api$' .gitlab-ci.yml)" = 7 ] || fail "the example names app api in its 4 promote and 3 rollback jobs"
 
-pipeline() { # pipeline RELEASE SEVERITY: the whole example pipeline, the prod jobs "started by hand"
+# acme/web: the same pipeline with what its header says a second service changes.
+web="$TMP/web"
+cp -a "$project" "$web"
+git -C "$web" remote set-url origin https://gitlab.example.com/acme/web.git
+sed -i 's/^      app: api$/      app: web/; s/^      environment: api-/      environment: web-/' "$web/.gitlab-ci.yml"
+grep -q "app: api\|environment: api-" "$web/.gitlab-ci.yml" && fail "web's pipeline still names api"
+commit_all "$web" "acme/web with the relgate example pipeline"
+cd "$project"
+
+pipeline() { # pipeline PROJECT RELEASE SEVERITY: the whole example pipeline, the prod jobs "started by hand"
+  local dir=$1; shift
+  cd "$dir" || return
   gitlab --manual relgate-promote-prod-10 --manual relgate-promote-prod-50 --manual relgate-promote-prod-100 \
     --variable "GITOPS_REPO=$TMP/gitops.git" \
     --variable "STAGING_METRICS_URL=http://127.0.0.1:$staging_port/metrics" \
@@ -104,14 +122,16 @@ pipeline() { # pipeline RELEASE SEVERITY: the whole example pipeline, the prod j
     --variable "RELGATE_EVIDENCE_KEY=$TMP/evidence.key" \
     --variable GITLAB_USER_LOGIN=release-manager \
     --variable "COSIGN_KEY=$TMP/cosign.key" --variable "RELEASE=$1" --variable "FINDING_SEVERITY=$2"
-  printf '%s\n' "$out" > "$TMP/pipeline-$1.log"
+  printf '%s\n' "$out" > "$TMP/pipeline-$(basename "$dir")-$1.log"
 }
-prod_state() { git -C "$TMP/gitops-seed" pull -q 2>/dev/null; cat "$TMP/gitops-seed/relgate/prod/state.json" 2>/dev/null; }
+prod_state() { # prod_state APP
+  git -C "$TMP/gitops-seed" pull -q 2>/dev/null; cat "$TMP/gitops-seed/relgate/$1/prod/state.json" 2>/dev/null
+}
 built_digest() { printf 'acme/api %s\n' "$1" | sha256sum | cut -d' ' -f1; }
 builds="$project/.gitlab-ci-local/builds"
 
-# v1: green end to end.
-pipeline v1 MEDIUM
+# api v1: green end to end.
+pipeline "$project" v1 MEDIUM
 for job in build relgate-verify-signature relgate-scan-gate relgate-promote-staging relgate-slo-check-staging \
   relgate-promote-prod-10 relgate-slo-check-prod-10 relgate-promote-prod-50 relgate-slo-check-prod-50 \
   relgate-promote-prod-100 relgate-slo-check-prod-100; do
@@ -132,12 +152,28 @@ run evidence verify --evidence "$final" --key "$project/relgate/evidence.pub.pem
 expect_rc 0 "the last job's evidence verifies against the evidence key (every record signed)"
 expect_eq "$(grep -c '"step"' "$final" 2>/dev/null)" 10 "the last job's evidence holds all 10 decisions of the release"
 v1=$(built_digest v1)
-expect_contains "$(prod_state)" "$v1" "v1 is in prod"
+expect_contains "$(prod_state api)" "$v1" "v1 is in api's prod"
 
-# v2: a bad canary. slo-check at prod 10% fails, the rollback job returns prod to v1.
+# web v1: green end to end, into web's own folder; api's files stay as they were.
+api_before=$(git -C "$TMP/gitops-seed" rev-parse HEAD:relgate/api)
+pipeline "$web" web-v1 MEDIUM
+for job in build relgate-promote-staging relgate-promote-prod-10 relgate-promote-prod-100 relgate-slo-check-prod-100; do
+  expect_verdict "$job" PASS "web v1 (ALLOW)"
+done
+expect_rc 0 "web v1: gitlab-ci-local exits 0"
+web1=$(built_digest web-v1)
+expect_contains "$(prod_state web)" "$web1" "web v1 is in web's prod"
+expect_contains "$(prod_state api)" "$v1" "api's prod still runs api v1"
+expect_eq "$(git -C "$TMP/gitops-seed" rev-parse HEAD:relgate/api)" "$api_before" "web's pipeline did not touch relgate/api"
+# Release ids are per application: both services' first release is rel-<date>-01.
+expect_eq "$(jq -r .stable.release "$TMP/gitops-seed/relgate/web/prod/state.json" | sed 's/.*-//')" "01" "web's first release id"
+
+# web v2: a bad canary. slo-check at prod 10% fails, web's rollback job returns web's prod to
+# web v1; api is not touched.
+api_ledger=$(cat "$TMP/gitops-seed/relgate/api/prod/ledger.jsonl")
 curl -s -X POST -H 'Content-Type: application/json' -d '{"mode":"error","rate":0.5}' \
   "http://127.0.0.1:$canary_port/chaos" >/dev/null || fail "chaos switch"
-pipeline v2 MEDIUM
+pipeline "$web" web-v2 MEDIUM
 for job in build relgate-verify-signature relgate-scan-gate relgate-promote-staging relgate-slo-check-staging relgate-promote-prod-10; do
   expect_verdict "$job" PASS "v2 up to prod 10%"
 done
@@ -148,17 +184,21 @@ for job in relgate-promote-prod-50 relgate-slo-check-prod-50 relgate-promote-pro
 done
 expect_rc 1 "v2: gitlab-ci-local exits 1 (a job failed)"
 expect_contains "$out" "slo-check: DENY" "v2: the DENY is in the log"
-state=$(prod_state)
-expect_contains "$state" "$v1" "v2: prod is back on v1"
+state=$(prod_state web)
+expect_contains "$state" "$web1" "v2: web's prod is back on web v1"
 expect_contains "$state" '"canary": null' "v2: the canary is gone"
-ledger=$(tail -1 "$TMP/gitops-seed/relgate/prod/ledger.jsonl")
-expect_contains "$ledger" '"action":"rollback"' "v2: the GitOps ledger records the rollback"
+ledger=$(tail -1 "$TMP/gitops-seed/relgate/web/prod/ledger.jsonl")
+expect_contains "$ledger" '"action":"rollback"' "v2: web's ledger records the rollback"
+expect_contains "$ledger" '"app":"web"' "v2: ... of app web"
 expect_contains "$ledger" '"reason":"prod slo-check failed in pipeline' "v2: ... with the example's reason"
+expect_contains "$(prod_state api)" "$v1" "v2: api's prod still runs api v1"
+expect_eq "$(cat "$TMP/gitops-seed/relgate/api/prod/ledger.jsonl")" "$api_ledger" "v2: api's ledger unchanged"
 curl -s -X POST -H 'Content-Type: application/json' -d '{"mode":"recover"}' "http://127.0.0.1:$canary_port/chaos" >/dev/null
 
-# v3: a critical CVE. scan-gate fails; nothing is promoted; no rollback.
+# api v3: a critical CVE. scan-gate fails; nothing is promoted; no rollback.
+builds="$project/.gitlab-ci-local/builds"
 before=$(git -C "$TMP/gitops.git" rev-parse main)
-pipeline v3 CRITICAL
+pipeline "$project" v3 CRITICAL
 expect_verdict relgate-verify-signature PASS "v3: the signature is fine"
 expect_verdict relgate-scan-gate "FAIL 1" "v3: scan-gate denies the critical CVE"
 for job in relgate-promote-staging relgate-slo-check-staging relgate-promote-prod-10 relgate-rollback-prod-10; do
