@@ -2,6 +2,7 @@
 
 #include "encoding.hpp"
 #include "file_io.hpp"
+#include "openssl_handles.hpp"
 
 #include <openssl/evp.h>
 
@@ -30,8 +31,6 @@ const EVP_MD *evp_for(HashAlgorithm algorithm)
   }
   return EVP_sha256();
 }
-
-using MdContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 } // namespace
 
@@ -114,13 +113,19 @@ std::string sha256_hex(std::string_view data)
   return hash_hex(HashAlgorithm::sha256, data);
 }
 
-Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &path)
+Result<std::map<HashAlgorithm, std::string>> hash_file(const std::string &path,
+                                                       const std::set<HashAlgorithm> &algorithms)
 {
   RELGATE_ASSIGN_OR_RETURN(InputFile file, InputFile::open(path));
   const int fd = file.fd();
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  MdContext context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(context.get(), evp_for(algorithm), nullptr);
+  std::vector<std::pair<HashAlgorithm, MdCtxPtr>> contexts;
+  for (HashAlgorithm algorithm : algorithms) {
+    MdCtxPtr context(EVP_MD_CTX_new());
+    if (!context || EVP_DigestInit_ex(context.get(), evp_for(algorithm), nullptr) != 1)
+      return make_error(path + ": cannot start " + std::string(hash_algorithm_name(algorithm)) + " hashing");
+    contexts.emplace_back(algorithm, std::move(context));
+  }
   std::vector<char> buffer(1 << 20);
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -131,12 +136,23 @@ Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &pa
     }
     if (n == 0)
       break;
-    EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
+    for (auto &[algorithm, context] : contexts)
+      EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
   }
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context.get(), out, &length);
-  return hex_encode(std::string_view(reinterpret_cast<const char *>(out), length));
+  std::map<HashAlgorithm, std::string> digests;
+  for (auto &[algorithm, context] : contexts) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context.get(), out, &length);
+    digests[algorithm] = std::string(reinterpret_cast<const char *>(out), length);
+  }
+  return digests;
+}
+
+Result<std::string> hash_file_hex(HashAlgorithm algorithm, const std::string &path)
+{
+  RELGATE_ASSIGN_OR_RETURN(auto digests, hash_file(path, {algorithm}));
+  return hex_encode(digests.at(algorithm));
 }
 
 Result<std::string> sha256_file_hex(const std::string &path)

@@ -5,6 +5,7 @@
 #include "digest.hpp"
 #include "encoding.hpp"
 #include "file_io.hpp"
+#include "openssl_handles.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -12,23 +13,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <memory>
-
 namespace relgate
 {
 namespace
 {
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
-};
-struct BioDeleter {
-  void operator()(BIO *bio) const { BIO_free(bio); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 // Never prompt on a terminal for a passphrase: an encrypted key is simply refused.
 int refuse_passphrase(char *, int, int, void *)
@@ -76,7 +64,7 @@ std::string key_id_of(EVP_PKEY *key)
 
 Result<PkeyPtr> read_key(const std::string &pem, const std::string &source, bool is_private)
 {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio)
     return make_error(source + ": out of memory reading the key");
   ERR_clear_error();
@@ -144,7 +132,7 @@ Result<RecordSignature> sign_record(const EvidenceRecord &record, const std::str
   signature.key_id = key_id_of(key.get());
 
   const std::string message = record_signed_bytes(record);
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t length = 0;
   const auto *data = reinterpret_cast<const unsigned char *>(message.data());
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, digest_for(signature.algorithm), nullptr, key.get()) != 1 ||
@@ -169,7 +157,7 @@ Result<std::string> public_key_id(const std::string &public_key_pem, const std::
 Result<std::string> public_key_of(const std::string &private_key_pem, const std::string &key_source_name)
 {
   RELGATE_ASSIGN_OR_RETURN(PkeyPtr key, read_key(private_key_pem, key_source_name, true));
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), key.get()) != 1)
     return make_error(key_source_name + ": cannot derive the public key: " + openssl_reason());
   char *data = nullptr;
@@ -221,7 +209,7 @@ Result<void> verify_record_signature(const EvidenceRecord &record, const std::st
   if (!raw)
     return make_error("signature value: " + raw.message());
   const std::string message = record_signed_bytes(record);
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   ERR_clear_error();
   const bool valid = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest_for(algorithm), nullptr, key.get()) == 1 &&
                      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(raw->data()), raw->size(),

@@ -2,17 +2,13 @@
 
 #include "encoding.hpp"
 #include "file_io.hpp"
-#include "ossl.hpp"
-#include "signature_verify.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <memory>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vector>
 
 namespace relgate::sig
 {
@@ -34,52 +30,6 @@ Digest Artifact::primary_digest() const
   if (found == digests.end())
     return Digest{};
   return Digest{found->first, hex_encode(found->second)};
-}
-
-std::string Artifact::display_name() const
-{
-  return path.empty() ? primary_digest().str() : path;
-}
-
-Result<Artifact> hash_artifact_file(const std::string &path, const std::set<HashAlgorithm> &algorithms)
-{
-  auto input = InputFile::open(path);
-  if (!input)
-    return make_error("--artifact " + input.message());
-  const int fd = input->fd();
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::set<HashAlgorithm> wanted = algorithms;
-  wanted.insert(HashAlgorithm::sha256);
-  std::vector<std::pair<HashAlgorithm, MdCtxPtr>> contexts;
-  for (HashAlgorithm algorithm : wanted) {
-    MdCtxPtr ctx(EVP_MD_CTX_new());
-    EVP_DigestInit_ex(ctx.get(), evp_md_for(algorithm), nullptr);
-    contexts.emplace_back(algorithm, std::move(ctx));
-  }
-  constexpr std::size_t block = 1 << 20;
-  std::unique_ptr<char[]> buffer(new char[block]);
-  while (true) {
-    ssize_t got = ::read(fd, buffer.get(), block);
-    if (got < 0) {
-      if (errno == EINTR)
-        continue;
-      return make_error("--artifact " + path + ": read failed: " + std::strerror(errno));
-    }
-    if (got == 0)
-      break;
-    for (auto &[algorithm, ctx] : contexts) {
-      EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<std::size_t>(got));
-    }
-  }
-  Artifact artifact;
-  artifact.path = path;
-  for (auto &[algorithm, ctx] : contexts) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx.get(), out, &length);
-    artifact.digests[algorithm] = std::string(reinterpret_cast<char *>(out), length);
-  }
-  return artifact;
 }
 
 Result<Artifact> artifact_from_digest(std::string_view text)

@@ -1,12 +1,11 @@
-// The artifact judged: a file hashed once, in one streaming pass, for every algorithm the
-// keys need; or a bare digest ("sha256:<hex>") when only the digest is known.
+// The artifact judged: a file hashed once (common/digest's hash_file, one streaming pass for
+// every algorithm the keys need); or a bare digest ("sha256:<hex>") when only the digest is known.
 #pragma once
 
 #include "digest.hpp"
 #include "result.hpp"
 
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -20,11 +19,8 @@ struct Artifact {
   // The raw digest for `algorithm`, or an error saying how to get it.
   Result<std::string> digest(HashAlgorithm algorithm) const;
   Digest primary_digest() const; // sha256 when known, else the one given
-  std::string display_name() const;
 };
 
-// Reads in 1 MiB blocks (posix_fadvise sequential): constant memory, disk-speed hashing.
-Result<Artifact> hash_artifact_file(const std::string &path, const std::set<HashAlgorithm> &algorithms);
 Result<Artifact> artifact_from_digest(std::string_view text);
 
 // Read-only mapping of a file, for the one case that needs the message itself (Ed25519).

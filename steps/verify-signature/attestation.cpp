@@ -3,6 +3,7 @@
 #include "dsse.hpp"
 #include "encoding.hpp"
 #include "signature_verify.hpp"
+#include "text_join.hpp"
 
 #include <algorithm>
 
@@ -20,12 +21,10 @@ Result<Statement> statement_for_artifact(const DsseEnvelope &envelope, const Art
     if (statement_covers(statement, Digest{algorithm, hex_encode(raw)}))
       return statement;
   }
-  std::string subjects;
-  for (const auto &subject : statement.subjects) {
+  std::string subjects = join(statement.subjects, ", ", [](const auto &subject) {
     auto found = subject.digests.find("sha256");
-    subjects += (subjects.empty() ? "" : ", ") + subject.name +
-                (found != subject.digests.end() ? " sha256:" + found->second : "");
-  }
+    return subject.name + (found != subject.digests.end() ? " sha256:" + found->second : "");
+  });
   return make_error("artifact " + artifact.primary_digest().str() +
                     " is not a subject of the attestation (subjects: " + subjects + ")");
 }
@@ -51,9 +50,7 @@ AttestationReport verify_attestation(const DsseEnvelope &envelope, const std::st
     report.verified_keys.push_back(key.name);
   }
   if (report.verified_keys.empty()) {
-    std::string tried;
-    for (const auto &key : keys)
-      tried += (tried.empty() ? "" : ", ") + key.label();
+    std::string tried = join(keys, ", ", [](const TrustedKey &key) { return key.label(); });
     report.failures.push_back(source + ": no envelope signature verifies with a trusted key (tried " + tried + ")");
     for (const auto &problem : problems)
       report.failures.push_back(source + ": " + problem);

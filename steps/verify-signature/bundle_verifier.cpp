@@ -8,6 +8,7 @@
 #include "rfc3161.hpp"
 #include "sct.hpp"
 #include "signature_verify.hpp"
+#include "text_join.hpp"
 #include "tlog_verifier.hpp"
 
 #include <openssl/x509v3.h>
@@ -32,14 +33,6 @@ struct Content {
     return verify_message_signature(key, pae, bundle.dsse_envelope->signatures[0].sig);
   }
 };
-
-std::string join(const std::vector<std::string> &items, const std::string &separator = ", ")
-{
-  std::string text;
-  for (const auto &item : items)
-    text += (text.empty() ? "" : separator) + item;
-  return text;
-}
 
 void add_check(BundleReport &report, const std::string &check)
 {
@@ -78,22 +71,32 @@ const TrustedKey *verify_key_signer(const SigstoreBundle &bundle, const Content 
 }
 
 // Keyless: the signature verifies with the leaf certificate's key; roots never come from the bundle.
-X509Ptr verify_keyless_signature(const SigstoreBundle &bundle, const Content &content, BundleReport &report)
+X509 *verify_keyless_signature(const SigstoreBundle &bundle, const Content &content, BundleReport &report)
 {
+  auto leaf = bundle.leaf_certificate();
+  if (!leaf) {
+    report.failures.push_back(leaf.message());
+    return nullptr;
+  }
   for (std::size_t i = 0; i < bundle.certificates.size(); ++i) {
-    auto cert = parse_der_certificate(bundle.certificates[i], bundle.source + ": certificate " + std::to_string(i));
-    if (!cert) {
-      report.failures.push_back(cert.message());
-      return nullptr;
+    X509Ptr parsed;
+    X509 *cert = *leaf;
+    if (i > 0) {
+      auto other = parse_der_certificate(bundle.certificates[i], bundle.source + ": certificate " + std::to_string(i));
+      if (!other) {
+        report.failures.push_back(other.message());
+        return nullptr;
+      }
+      parsed = std::move(other).value();
+      cert = parsed.get();
     }
-    if (X509_check_issued(cert->get(), cert->get()) == X509_V_OK) {
-      report.failures.push_back("bundle certificate " + std::to_string(i) + " (" + certificate_subject(cert->get()) +
+    if (X509_check_issued(cert, cert) == X509_V_OK) {
+      report.failures.push_back("bundle certificate " + std::to_string(i) + " (" + certificate_subject(cert) +
                                 ") is a self-signed root; roots come only from the trusted root");
       return nullptr;
     }
   }
-  auto leaf = parse_der_certificate(bundle.certificates.front(), bundle.source + ": signing certificate");
-  auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(leaf->get())), bundle.source + ": certificate key");
+  auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(*leaf)), bundle.source + ": certificate key");
   if (!key) {
     report.failures.push_back(key.message());
     return nullptr;
@@ -103,7 +106,7 @@ X509Ptr verify_keyless_signature(const SigstoreBundle &bundle, const Content &co
     report.failures.push_back("bundle signature does not verify with the signing certificate: " + checked.message());
     return nullptr;
   }
-  return std::move(leaf).value();
+  return *leaf;
 }
 
 // messageDigest is only a hint, but a hint naming another artifact means a mixed-up bundle.
@@ -205,8 +208,8 @@ void check_certificate(X509 *leaf, const TrustedRoot &root, const std::vector<Id
     std::vector<std::string> wanted;
     for (const auto &rule : identities)
       wanted.push_back(rule.describe());
-    report.failures.push_back("certificate identity " + join(identity->subjects) + " (issuer " + identity->issuer +
-                              ") does not match " + join(wanted, " or "));
+    report.failures.push_back("certificate identity " + join(identity->subjects, ", ") + " (issuer " +
+                              identity->issuer + ") does not match " + join(wanted, " or "));
     return;
   }
   add_check(report, "identity");
@@ -257,7 +260,7 @@ Result<BundleReport> verify_bundle(const SigstoreBundle &bundle, const Artifact 
   expected.signature = bundle.signature_bytes();
   expected.dsse = bundle.dsse_envelope ? &*bundle.dsse_envelope : nullptr;
   expected.artifact_digests = artifact.digests;
-  X509Ptr leaf;
+  X509 *leaf = nullptr; // owned by the bundle
   const TrustedKey *signer_key = nullptr;
   if (bundle.has_public_key) {
     signer_key = verify_key_signer(bundle, content, options.keys, report);
@@ -267,7 +270,7 @@ Result<BundleReport> verify_bundle(const SigstoreBundle &bundle, const Artifact 
     expected.verifier_der = signer_key->key->spki_der();
   } else {
     leaf = verify_keyless_signature(bundle, content, report);
-    if (!leaf)
+    if (leaf == nullptr)
       return report;
     expected.verifier_der = bundle.certificates.front();
   }
@@ -290,8 +293,8 @@ Result<BundleReport> verify_bundle(const SigstoreBundle &bundle, const Artifact 
     report.notes.push_back("transparency log and timestamps not checked: no --trusted-root");
 
   // 3. The certificate at every proven time, or the managed key's validity window.
-  if (leaf)
-    check_certificate(leaf.get(), *root, options.identities, report);
+  if (leaf != nullptr)
+    check_certificate(leaf, *root, options.identities, report);
   else
     check_key_window(*signer_key, options.now, report);
   return report;

@@ -8,13 +8,6 @@ namespace relgate::sig
 namespace
 {
 
-struct GeneralNamesFree {
-  void operator()(GENERAL_NAMES *p) const { GENERAL_NAMES_free(p); }
-};
-struct ExtKeyUsageFree {
-  void operator()(EXTENDED_KEY_USAGE *p) const { EXTENDED_KEY_USAGE_free(p); }
-};
-
 std::string asn1_string_text(const ASN1_STRING *value)
 {
   return std::string(reinterpret_cast<const char *>(ASN1_STRING_get0_data(value)),
@@ -46,8 +39,7 @@ std::optional<std::string> extension_text(X509 *cert, const char *oid, bool der_
 
 bool has_code_signing(X509 *cert)
 {
-  std::unique_ptr<EXTENDED_KEY_USAGE, ExtKeyUsageFree> usages(
-      static_cast<EXTENDED_KEY_USAGE *>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
+  ExtKeyUsagePtr usages(static_cast<EXTENDED_KEY_USAGE *>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
   if (!usages)
     return false;
   for (int i = 0; i < sk_ASN1_OBJECT_num(usages.get()); ++i) {
@@ -62,8 +54,7 @@ bool has_code_signing(X509 *cert)
 Result<CertificateIdentity> certificate_identity(X509 *leaf)
 {
   CertificateIdentity identity;
-  std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(
-      static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
   if (names) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
       const GENERAL_NAME *name = sk_GENERAL_NAME_value(names.get(), i);
@@ -92,6 +83,38 @@ Result<CertificateIdentity> certificate_identity(X509 *leaf)
   return identity;
 }
 
+namespace
+{
+
+bool valid_at(X509 *cert, std::time_t at)
+{
+  return X509_cmp_time(X509_get0_notBefore(cert), &at) <= 0 && X509_cmp_time(X509_get0_notAfter(cert), &at) >= 0;
+}
+
+// The rest of a CA's listed chain, above its first certificate: each one issues the one below
+// (names, key identifiers, keyCertSign usage) and is valid at `at`. Its signatures are not
+// re-verified: trusted_root.json is the trust anchor, so every certificate it lists is trusted
+// as listed, and one P-384 verification (Fulcio's root) costs more than the rest of a keyless
+// verification. The leaf's own signature and the first certificate's CA constraints are checked
+// by X509_verify_cert.
+Result<void> check_listed_chain(const std::vector<std::shared_ptr<X509>> &chain, const std::string &uri, std::time_t at)
+{
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    X509 *cert = chain[i].get();
+    if (!valid_at(cert, at)) {
+      return make_error("trusted CA certificate " + certificate_subject(cert) + " of " + uri + " is not valid at " +
+                        format_epoch(at));
+    }
+    if (i + 1 < chain.size() && X509_check_issued(chain[i + 1].get(), cert) != X509_V_OK) {
+      return make_error("trusted CA chain of " + uri + " is broken: " + certificate_subject(chain[i + 1].get()) +
+                        " does not issue " + certificate_subject(cert) + " (fix the trusted root)");
+    }
+  }
+  return ok_result();
+}
+
+} // namespace
+
 Result<VerifiedChain> verify_certificate_chain(X509 *leaf, const TrustedRoot &root, std::time_t at)
 {
   if (!has_code_signing(leaf)) {
@@ -99,32 +122,40 @@ Result<VerifiedChain> verify_certificate_chain(X509 *leaf, const TrustedRoot &ro
   }
   std::string last_problem = "no certificate authority in " + root.source + " is valid at " + format_epoch(at);
   for (const auto &authority : root.certificate_authorities) {
-    if (!authority.valid_for.contains(at) || authority.chain.empty())
+    if (!authority.valid_for.contains(at) || !authority.has_certificates())
       continue;
-    X509StorePtr store(X509_STORE_new());
-    X509StackPtr untrusted(sk_X509_new_null());
-    for (std::size_t i = 0; i < authority.chain.size(); ++i) {
-      X509 *cert = authority.chain[i].get();
-      if (i + 1 == authority.chain.size()) {
-        X509_STORE_add_cert(store.get(), cert);
-      } else {
-        X509_up_ref(cert);
-        sk_X509_push(untrusted.get(), cert);
-      }
+    // Only the authorities valid at `at` are decoded (a trusted root keeps its retired CAs).
+    auto certificates = authority.certificates();
+    if (!certificates) {
+      last_problem = certificates.message();
+      continue;
     }
+    const auto &listed = **certificates;
+    // The leaf must be issued by the CA's first certificate, the trust anchor here; a leaf
+    // issued by another CA of the root is tried against that one.
+    if (X509_check_issued(listed.front().get(), leaf) != X509_V_OK) {
+      last_problem = "signing certificate is not issued by " + authority.uri + " (" +
+                     certificate_subject(listed.front().get()) + ")";
+      openssl_errors();
+      continue;
+    }
+    auto listed_ok = check_listed_chain(listed, authority.uri, at);
+    if (!listed_ok) {
+      last_problem = listed_ok.message();
+      continue;
+    }
+    X509StorePtr store(X509_STORE_new());
+    X509_STORE_add_cert(store.get(), listed.front().get());
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
+    X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr);
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, at);
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
     if (X509_verify_cert(ctx.get()) == 1) {
       VerifiedChain verified;
       verified.ca_uri = authority.uri;
-      STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx.get());
-      if (sk_X509_num(chain) >= 2) {
-        X509 *issuer = sk_X509_value(chain, 1);
-        X509_up_ref(issuer);
-        verified.issuer.reset(issuer);
-      }
+      X509_up_ref(listed.front().get());
+      verified.issuer.reset(listed.front().get());
       return verified;
     }
     last_problem = "certificate chain to " + authority.uri + " does not verify at " + format_epoch(at) + ": " +

@@ -1,4 +1,5 @@
 #include "in_toto.hpp"
+#include "text_join.hpp"
 
 #include <algorithm>
 
@@ -26,14 +27,6 @@ std::string string_at(const JsonValue &root, std::initializer_list<std::string_v
       return {};
   }
   return node->IsString() ? std::string(node->GetString(), node->GetStringLength()) : std::string();
-}
-
-std::string join(const std::vector<std::string> &items)
-{
-  std::string text;
-  for (const auto &item : items)
-    text += (text.empty() ? "" : ", ") + item;
-  return text;
 }
 
 bool builder_matches(const std::string &actual, const std::string &wanted)
@@ -156,19 +149,19 @@ std::vector<std::string> check_provenance(const Statement &statement, const Prov
   if (!required.predicate_types.empty() && std::find(required.predicate_types.begin(), required.predicate_types.end(),
                                                      statement.predicate_type) == required.predicate_types.end()) {
     failures.push_back("predicate type " + statement.predicate_type +
-                       " is not one of: " + join(required.predicate_types));
+                       " is not one of: " + join(required.predicate_types, ", "));
     return failures; // the other fields mean nothing in an unexpected predicate
   }
   ProvenanceFacts facts = provenance_facts(statement);
   if (!required.builder_ids.empty() &&
       std::none_of(required.builder_ids.begin(), required.builder_ids.end(),
                    [&](const std::string &wanted) { return builder_matches(facts.builder_id, wanted); })) {
-    failures.push_back("builder.id '" + facts.builder_id + "' is not trusted (expected " + join(required.builder_ids) +
-                       ")");
+    failures.push_back("builder.id '" + facts.builder_id + "' is not trusted (expected " +
+                       join(required.builder_ids, ", ") + ")");
   }
   if (!required.build_types.empty() && std::find(required.build_types.begin(), required.build_types.end(),
                                                  facts.build_type) == required.build_types.end()) {
-    failures.push_back("buildType '" + facts.build_type + "' is not one of: " + join(required.build_types));
+    failures.push_back("buildType '" + facts.build_type + "' is not one of: " + join(required.build_types, ", "));
   }
   if (!required.source_repository.empty() &&
       normalize_repository(required.source_repository) != facts.source_repository) {

@@ -28,6 +28,28 @@ std::string openssl_errors()
   return text;
 }
 
+bool is_der_sequence(std::string_view der)
+{
+  const unsigned char *cursor = bytes_ptr(der);
+  long length = 0;
+  int tag = 0;
+  int xclass = 0;
+  int flags = ASN1_get_object(&cursor, &length, &tag, &xclass, static_cast<long>(der.size()));
+  // 0x80 = error; V_ASN1_CONSTRUCTED without 0x21 (indefinite length) is what DER allows.
+  if ((flags & 0x80) != 0 || flags != V_ASN1_CONSTRUCTED || tag != V_ASN1_SEQUENCE || xclass != V_ASN1_UNIVERSAL)
+    return false;
+  return cursor + length == bytes_ptr(der) + der.size();
+}
+
+std::string openssl_first_error(const std::string &fallback)
+{
+  unsigned long code = ERR_peek_error();
+  const char *reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  std::string text = reason != nullptr ? reason : fallback;
+  ERR_clear_error();
+  return text;
+}
+
 Result<X509Ptr> parse_der_certificate(std::string_view der, const std::string &what)
 {
   const unsigned char *cursor = bytes_ptr(der);

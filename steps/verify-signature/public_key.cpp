@@ -115,22 +115,13 @@ Result<PublicKey> parse_public_key_der(std::string_view der, const std::string &
   return public_key_from_pkey(std::move(pkey), source);
 }
 
-namespace
-{
-
-struct BioFree {
-  void operator()(BIO *p) const { BIO_free(p); }
-};
-
-} // namespace
-
 Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string &source)
 {
   if (pem.find("-----BEGIN ") == std::string_view::npos) {
     return make_error(source + ": no PEM block found; expected '-----BEGIN PUBLIC KEY-----' "
                                "(cosign public key, e.g. cosign.pub)");
   }
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   char *name = nullptr;
   char *header = nullptr;
   unsigned char *data = nullptr;

@@ -6,30 +6,12 @@
 namespace relgate::sig
 {
 
-namespace
-{
-
-struct TsRespFree {
-  void operator()(TS_RESP *p) const { TS_RESP_free(p); }
-};
-struct Pkcs7Free {
-  void operator()(PKCS7 *p) const { PKCS7_free(p); }
-};
-struct TstInfoFree {
-  void operator()(TS_TST_INFO *p) const { TS_TST_INFO_free(p); }
-};
-struct TsVerifyCtxFree {
-  void operator()(TS_VERIFY_CTX *p) const { TS_VERIFY_CTX_free(p); }
-};
-
-} // namespace
-
 Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, std::string_view signed_data,
                                                    const TrustedRoot &root)
 {
   const unsigned char *cursor = bytes_ptr(response);
-  std::unique_ptr<PKCS7, Pkcs7Free> token;
-  std::unique_ptr<TS_RESP, TsRespFree> parsed(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(response.size())));
+  Pkcs7Ptr token;
+  TsRespPtr parsed(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(response.size())));
   if (parsed) {
     PKCS7 *inner = TS_RESP_get_token(parsed.get());
     if (inner == nullptr)
@@ -44,7 +26,7 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
     openssl_errors();
     return make_error("timestamp is neither a DER TimeStampResp nor a TimeStampToken");
   }
-  std::unique_ptr<TS_TST_INFO, TstInfoFree> info(PKCS7_to_TS_TST_INFO(token.get()));
+  TsTstInfoPtr info(PKCS7_to_TS_TST_INFO(token.get()));
   if (!info) {
     openssl_errors();
     return make_error("timestamp token has no TSTInfo");
@@ -53,19 +35,24 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
 
   std::string problems;
   for (const auto &authority : root.timestamp_authorities) {
-    if (authority.chain.empty())
+    if (!authority.has_certificates())
       continue; // cannot have signed anything
     if (!authority.valid_for.contains(time)) {
       problems += authority.uri + ": time " + format_epoch(time) + " outside its validity " +
                   authority.valid_for.describe() + "; ";
       continue;
     }
-    std::unique_ptr<TS_VERIFY_CTX, TsVerifyCtxFree> ctx(TS_VERIFY_CTX_new());
+    auto chain = authority.certificates();
+    if (!chain) {
+      problems += chain.message() + "; ";
+      continue;
+    }
+    TsVerifyCtxPtr ctx(TS_VERIFY_CTX_new());
     X509_STORE *store = X509_STORE_new();
     STACK_OF(X509) *certs = sk_X509_new_null();
-    for (std::size_t i = 0; i < authority.chain.size(); ++i) {
-      X509 *cert = authority.chain[i].get();
-      if (i + 1 == authority.chain.size()) {
+    for (std::size_t i = 0; i < (*chain)->size(); ++i) {
+      X509 *cert = (**chain)[i].get();
+      if (i + 1 == (*chain)->size()) {
         X509_STORE_add_cert(store, cert);
       } else {
         X509_up_ref(cert);

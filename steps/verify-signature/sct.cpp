@@ -11,10 +11,6 @@ namespace relgate::sig
 namespace
 {
 
-struct SctStackFree {
-  void operator()(STACK_OF(SCT) * p) const { SCT_LIST_free(p); }
-};
-
 void put_integer(std::string &out, uint64_t value, int bytes)
 {
   for (int i = bytes - 1; i >= 0; --i)
@@ -58,8 +54,7 @@ std::string sct_signed_data(uint64_t timestamp_ms, std::string_view issuer_key_h
 
 Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRoot &root)
 {
-  std::unique_ptr<STACK_OF(SCT), SctStackFree> scts(
-      static_cast<STACK_OF(SCT) *>(X509_get_ext_d2i(leaf, NID_ct_precert_scts, nullptr, nullptr)));
+  SctListPtr scts(static_cast<STACK_OF(SCT) *>(X509_get_ext_d2i(leaf, NID_ct_precert_scts, nullptr, nullptr)));
   openssl_errors();
   if (!scts || sk_SCT_num(scts.get()) == 0) {
     return make_error("signing certificate has no embedded SCT (certificate transparency proof)");
@@ -98,9 +93,13 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
     std::size_t signature_length = SCT_get0_signature(sct, &signature);
     std::string data = sct_signed_data(timestamp, issuer_key_hash, tbs,
                                        std::string_view(reinterpret_cast<char *>(extensions), extensions_length));
-    auto checked = verify_message_signature(*log->key, data,
-                                            std::string_view(reinterpret_cast<char *>(signature), signature_length),
-                                            HashAlgorithm::sha256);
+    auto key = log->public_key();
+    if (!key) {
+      problems += "SCT " + std::to_string(i) + ": " + key.message() + "; ";
+      continue;
+    }
+    auto checked = verify_message_signature(
+        **key, data, std::string_view(reinterpret_cast<char *>(signature), signature_length), HashAlgorithm::sha256);
     if (checked) {
       if (report.verified++ == 0)
         report.log_url = log->base_url;

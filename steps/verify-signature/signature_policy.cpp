@@ -112,10 +112,4 @@ Result<SignaturePolicy> load_signature_policy(const std::string &path)
   return read_policy(std::move(loaded));
 }
 
-Result<SignaturePolicy> parse_signature_policy_text(const std::string &text, const std::string &source)
-{
-  RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy_text(text, source, signature_policy_version));
-  return read_policy(std::move(loaded));
-}
-
 } // namespace relgate::sig

@@ -26,6 +26,5 @@ struct SignaturePolicy {
 constexpr int64_t signature_policy_version = 1;
 
 Result<SignaturePolicy> load_signature_policy(const std::string &path);
-Result<SignaturePolicy> parse_signature_policy_text(const std::string &text, const std::string &source);
 
 } // namespace relgate::sig

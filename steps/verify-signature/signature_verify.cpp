@@ -72,23 +72,37 @@ Result<std::string> ecdsa_der_signature(KeyKind kind, std::string_view signature
   return der;
 }
 
-bool pkey_verify(const PublicKey &key, HashAlgorithm algorithm, std::string_view digest, std::string_view signature,
-                 int rsa_padding)
+// " (OpenSSL: <reason>)", or "" when OpenSSL gave none (a well-formed ECDSA signature that simply
+// does not match: OpenSSL queues no error for it).
+std::string openssl_detail(const std::string &reason)
 {
+  return reason.empty() ? std::string() : " (OpenSSL: " + reason + ")";
+}
+
+std::string or_rejected(const std::string &reason)
+{
+  return reason.empty() ? "rejected" : reason;
+}
+
+// On failure the error is OpenSSL's reason alone ("bad signature", "wrong signature length"):
+// a person needs to tell a forged signature from a key or encoding of the wrong kind.
+Result<void> pkey_verify(const PublicKey &key, HashAlgorithm algorithm, std::string_view digest,
+                         std::string_view signature, int rsa_padding)
+{
+  openssl_errors(); // start from an empty queue: the reason must be this call's
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.pkey.get(), nullptr));
-  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_signature_md(ctx.get(), evp_md_for(algorithm)) != 1) {
-    return false;
+  bool ready = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+               EVP_PKEY_CTX_set_signature_md(ctx.get(), evp_md_for(algorithm)) == 1;
+  if (ready && key.kind == KeyKind::rsa) {
+    ready = EVP_PKEY_CTX_set_rsa_padding(ctx.get(), rsa_padding) == 1 &&
+            (rsa_padding != RSA_PKCS1_PSS_PADDING ||
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_AUTO) == 1);
   }
-  if (key.kind == KeyKind::rsa) {
-    if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), rsa_padding) != 1)
-      return false;
-    if (rsa_padding == RSA_PKCS1_PSS_PADDING &&
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_AUTO) != 1) {
-      return false;
-    }
+  if (ready &&
+      EVP_PKEY_verify(ctx.get(), bytes_ptr(signature), signature.size(), bytes_ptr(digest), digest.size()) == 1) {
+    return ok_result();
   }
-  return EVP_PKEY_verify(ctx.get(), bytes_ptr(signature), signature.size(), bytes_ptr(digest), digest.size()) == 1;
+  return make_error(openssl_first_error(ready ? "" : "cannot set up the verification"));
 }
 
 } // namespace
@@ -101,17 +115,20 @@ Result<void> verify_digest_signature(const PublicKey &key, HashAlgorithm algorit
   if (key.kind == KeyKind::ed25519) {
     return make_error("Ed25519 signs the whole message, not a digest: pass --artifact, not --digest");
   }
-  bool ok = false;
   if (key.kind == KeyKind::rsa) {
-    ok = pkey_verify(key, algorithm, digest, signature, RSA_PKCS1_PADDING) ||
-         pkey_verify(key, algorithm, digest, signature, RSA_PKCS1_PSS_PADDING);
-  } else {
-    RELGATE_ASSIGN_OR_RETURN(std::string der, ecdsa_der_signature(key.kind, signature));
-    ok = pkey_verify(key, algorithm, digest, der, 0);
+    auto pkcs1 = pkey_verify(key, algorithm, digest, signature, RSA_PKCS1_PADDING);
+    if (pkcs1)
+      return pkcs1;
+    auto pss = pkey_verify(key, algorithm, digest, signature, RSA_PKCS1_PSS_PADDING);
+    if (pss)
+      return pss;
+    return make_error("signature does not verify" + openssl_detail("PKCS#1 v1.5 " + or_rejected(pkcs1.message()) +
+                                                                   ", PSS " + or_rejected(pss.message())));
   }
-  openssl_errors();
-  if (!ok)
-    return make_error("signature does not verify");
+  RELGATE_ASSIGN_OR_RETURN(std::string der, ecdsa_der_signature(key.kind, signature));
+  auto checked = pkey_verify(key, algorithm, digest, der, 0);
+  if (!checked)
+    return make_error("signature does not verify" + openssl_detail(checked.message()));
   return ok_result();
 }
 
@@ -124,14 +141,14 @@ Result<void> verify_message_signature(const PublicKey &key, std::string_view mes
     HashAlgorithm chosen = algorithm.value_or(default_hash_for(key.kind).value_or(HashAlgorithm::sha256));
     return verify_digest_signature(key, chosen, hash_bytes(chosen, message), signature);
   }
+  openssl_errors();
   MdCtxPtr ctx(EVP_MD_CTX_new());
   bool ok =
       ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.pkey.get()) == 1 &&
       EVP_DigestVerify(ctx.get(), bytes_ptr(signature), signature.size(), bytes_ptr(message), message.size()) == 1;
-  openssl_errors();
-  if (!ok)
-    return make_error("signature does not verify");
-  return ok_result();
+  if (ok)
+    return ok_result();
+  return make_error("signature does not verify" + openssl_detail(openssl_first_error("")));
 }
 
 } // namespace relgate::sig

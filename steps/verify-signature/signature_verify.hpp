@@ -16,8 +16,9 @@ namespace relgate::sig
 const EVP_MD *evp_md_for(HashAlgorithm algorithm);
 std::string hash_bytes(HashAlgorithm algorithm, std::string_view data); // raw digest
 
-// The error message says why, for a reason line: "signature does not verify", "not an ECDSA
-// signature (neither DER nor r||s of 64 bytes)". RSA accepts PKCS#1 v1.5 and PSS.
+// The error message says why, for a reason line: "signature does not verify (OpenSSL: bad
+// signature)" with OpenSSL's own reason, "not an ECDSA signature (neither DER nor r||s of 64
+// bytes)". RSA accepts PKCS#1 v1.5 and PSS (the reason names both attempts).
 Result<void> verify_digest_signature(const PublicKey &key, HashAlgorithm algorithm, std::string_view digest,
                                      std::string_view signature);
 // Hashes the message with `algorithm` (default: the key's) or, for Ed25519, signs it whole.

@@ -2,10 +2,8 @@
 
 #include "cosign_legacy_bundle.hpp"
 #include "encoding.hpp"
-#include "file_io.hpp"
+#include "evidence_json_fields.hpp"
 #include "json.hpp"
-
-#include <charconv>
 
 namespace relgate::sig
 {
@@ -28,82 +26,23 @@ const std::string &SigstoreBundle::signature_bytes() const
   return empty;
 }
 
+Result<X509 *> SigstoreBundle::leaf_certificate() const
+{
+  if (certificates.empty())
+    return make_error(source + ": no signing certificate");
+  if (!leaf_cache || leaf_cache_der != certificates.front()) {
+    RELGATE_ASSIGN_OR_RETURN(auto leaf, parse_der_certificate(certificates.front(), source + ": signing certificate"));
+    leaf_cache.reset(leaf.release(), X509_free);
+    leaf_cache_der = certificates.front();
+  }
+  return leaf_cache.get();
+}
+
 namespace
 {
 
-struct Reader {
-  std::string source;
-
-  Error error(const std::string &field, const std::string &problem) const
-  {
-    return make_error(source + ": " + field + ": " + problem);
-  }
-
-  Result<const JsonValue *> object(const JsonValue &parent, std::string_view key, const std::string &field,
-                                   bool required) const
-  {
-    const JsonValue *value = find_member(parent, key);
-    if (value == nullptr) {
-      if (required)
-        return error(field, "missing");
-      return static_cast<const JsonValue *>(nullptr);
-    }
-    if (!value->IsObject())
-      return error(field, "expected an object");
-    return value;
-  }
-
-  // Absent optional strings read as "" (every optional string field treats empty as unset).
-  Result<std::string> string(const JsonValue &parent, std::string_view key, const std::string &field,
-                             bool required) const
-  {
-    const JsonValue *value = find_member(parent, key);
-    if (value == nullptr) {
-      if (required)
-        return error(field, "missing");
-      return std::string();
-    }
-    if (!value->IsString())
-      return error(field, "expected a string");
-    return std::string(value->GetString(), value->GetStringLength());
-  }
-
-  Result<std::string> bytes(const JsonValue &parent, std::string_view key, const std::string &field) const
-  {
-    RELGATE_ASSIGN_OR_RETURN(auto text, string(parent, key, field, true));
-    auto decoded = base64_decode(text);
-    if (!decoded)
-      return error(field, "not valid base64");
-    return std::move(decoded).value();
-  }
-
-  // proto3 JSON writes int64 as a string; a number is accepted too. Negative values are refused.
-  Result<std::optional<int64_t>> int64(const JsonValue &parent, std::string_view key, const std::string &field,
-                                       bool required) const
-  {
-    const JsonValue *value = find_member(parent, key);
-    if (value == nullptr) {
-      if (required)
-        return error(field, "missing");
-      return std::optional<int64_t>();
-    }
-    int64_t number = 0;
-    if (value->IsInt64()) {
-      number = value->GetInt64();
-    } else if (value->IsString()) {
-      std::string_view text(value->GetString(), value->GetStringLength());
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return error(field, "expected an integer, got '" + std::string(text) + "'");
-      }
-    } else {
-      return error(field, "expected an integer");
-    }
-    if (number < 0)
-      return error(field, "must not be negative (got " + std::to_string(number) + ")");
-    return std::optional<int64_t>(number);
-  }
-};
+// Every field of the bundle is read through the common reader, which names it in errors.
+using Reader = JsonFieldReader;
 
 Result<int> media_type_version(const std::string &media_type, const Reader &reader)
 {
@@ -152,10 +91,8 @@ Result<TlogEntry> parse_tlog_entry(const JsonValue &value, const std::string &fi
     proof.log_index = *proof_index;
     proof.tree_size = *tree_size;
     RELGATE_ASSIGN_OR_RETURN(proof.root_hash, reader.bytes(*proof_json, "rootHash", where + ".rootHash"));
-    const JsonValue *hashes = find_member(*proof_json, "hashes");
+    RELGATE_ASSIGN_OR_RETURN(const JsonValue *hashes, reader.array(*proof_json, "hashes", where + ".hashes", false));
     if (hashes != nullptr) {
-      if (!hashes->IsArray())
-        return reader.error(where + ".hashes", "expected an array");
       for (rapidjson::SizeType i = 0; i < hashes->Size(); ++i) {
         const JsonValue &item = (*hashes)[i];
         if (!item.IsString())
@@ -220,10 +157,9 @@ Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, c
       bundle.certificates.push_back(std::move(der));
     }
   }
-  const JsonValue *entries = find_member(material, "tlogEntries");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *entries,
+                           reader.array(material, "tlogEntries", "verificationMaterial.tlogEntries", false));
   if (entries != nullptr) {
-    if (!entries->IsArray())
-      return reader.error("verificationMaterial.tlogEntries", "expected an array");
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
       RELGATE_ASSIGN_OR_RETURN(
           auto entry,
@@ -234,8 +170,10 @@ Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, c
   RELGATE_ASSIGN_OR_RETURN(auto tsa, reader.object(material, "timestampVerificationData",
                                                    "verificationMaterial.timestampVerificationData", false));
   if (tsa != nullptr) {
-    const JsonValue *stamps = find_member(*tsa, "rfc3161Timestamps");
-    if (stamps != nullptr && stamps->IsArray()) {
+    RELGATE_ASSIGN_OR_RETURN(const JsonValue *stamps,
+                             reader.array(*tsa, "rfc3161Timestamps",
+                                          "verificationMaterial.timestampVerificationData.rfc3161Timestamps", false));
+    if (stamps != nullptr) {
       for (rapidjson::SizeType i = 0; i < stamps->Size(); ++i) {
         std::string field =
             "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]";
@@ -318,12 +256,6 @@ Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::strin
   RELGATE_TRY(parse_material(*material, bundle, reader));
   RELGATE_TRY(parse_content(document, bundle, reader));
   return bundle;
-}
-
-Result<SigstoreBundle> load_bundle(const std::string &path)
-{
-  RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
-  return parse_bundle(text, path);
 }
 
 } // namespace relgate::sig

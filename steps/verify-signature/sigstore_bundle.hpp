@@ -3,9 +3,11 @@
 #pragma once
 
 #include "digest.hpp"
+#include "ossl.hpp"
 #include "result.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,10 +67,18 @@ struct SigstoreBundle {
 
   // The bytes a timestamp or log entry must cover: the message or DSSE signature.
   const std::string &signature_bytes() const;
+
+  // certificates.front() decoded once for every caller (hashing picks the digest its key needs,
+  // verification checks with it): decoding a certificate costs about what hashing a small
+  // artifact does. Cached against the DER it came from.
+  Result<X509 *> leaf_certificate() const;
+
+private:
+  mutable std::shared_ptr<X509> leaf_cache;
+  mutable std::string leaf_cache_der;
 };
 
 Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string &source);
-Result<SigstoreBundle> load_bundle(const std::string &path);
 
 // Strict base64 for bundle fields; names the field in the error.
 Result<std::string> decode_b64_field(std::string_view text, const std::string &where);

@@ -26,7 +26,8 @@ Result<void> verify_proof(const TlogEntry &entry, const InclusionProof &proof, c
     return make_error("inclusion proof root hash " + hex_encode(proof.root_hash) + " differs from checkpoint " +
                       hex_encode(checkpoint.root_hash));
   }
-  return verify_checkpoint_signature(checkpoint, *log.key, log.log_id);
+  RELGATE_ASSIGN_OR_RETURN(const PublicKey *key, log.public_key());
+  return verify_checkpoint_signature(checkpoint, *key, log.log_id);
 }
 
 } // namespace
@@ -67,8 +68,11 @@ Result<TlogEntryReport> verify_tlog_entry(const TlogEntry &entry, int bundle_min
       return make_error(where + "integrated time " + format_epoch(integrated) + " is outside the log key validity " +
                         log->valid_for.describe());
     }
+    auto key = log->public_key();
+    if (!key)
+      return make_error(where + key.message());
     auto set =
-        verify_signed_entry_timestamp(*log->key, *entry.signed_entry_timestamp, base64_encode(entry.canonicalized_body),
+        verify_signed_entry_timestamp(**key, *entry.signed_entry_timestamp, base64_encode(entry.canonicalized_body),
                                       *entry.integrated_time, entry.log_id, entry.log_index);
     if (!set)
       return make_error(where + set.message());

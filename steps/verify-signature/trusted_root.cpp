@@ -1,7 +1,7 @@
 #include "trusted_root.hpp"
 
 #include "encoding.hpp"
-#include "file_io.hpp"
+#include "evidence_json_fields.hpp"
 #include "json.hpp"
 #include "time_util.hpp"
 
@@ -41,124 +41,128 @@ const TransparencyLogKey *TrustedRoot::find_ctlog(std::string_view log_id) const
   return nullptr;
 }
 
+Result<const PublicKey *> TransparencyLogKey::public_key() const
+{
+  if (!key) {
+    RELGATE_ASSIGN_OR_RETURN(auto parsed, parse_public_key_der(key_der, where));
+    key = std::make_shared<PublicKey>(std::move(parsed));
+  }
+  return static_cast<const PublicKey *>(key.get());
+}
+
+Result<const std::vector<std::shared_ptr<X509>> *> CertificateAuthority::certificates() const
+{
+  if (chain.empty()) {
+    std::vector<std::shared_ptr<X509>> decoded;
+    for (std::size_t i = 0; i < chain_der.size(); ++i) {
+      RELGATE_ASSIGN_OR_RETURN(
+          auto cert, parse_der_certificate(chain_der[i], where + ".certChain.certificates[" + std::to_string(i) + "]"));
+      decoded.emplace_back(cert.release(), X509_free);
+    }
+    chain = std::move(decoded);
+  }
+  return static_cast<const std::vector<std::shared_ptr<X509>> *>(&chain);
+}
+
 namespace
 {
 
-Result<std::time_t> parse_time_field(const JsonValue &range, std::string_view key, const std::string &where)
+Result<std::time_t> parse_time_field(const JsonFieldReader &reader, const JsonValue &range, std::string_view key,
+                                     const std::string &field)
 {
-  auto text = get_string(range, key);
-  if (!text)
-    return make_error(where + "." + std::string(key) + ": expected an RFC 3339 time");
-  auto parsed = parse_rfc3339(*text);
+  RELGATE_ASSIGN_OR_RETURN(auto text, reader.string(range, key, field, true));
+  auto parsed = parse_rfc3339(text);
   if (!parsed)
-    return make_error(where + "." + std::string(key) + ": " + parsed.message());
+    return reader.error(field, "expected an RFC 3339 time: " + parsed.message());
   return std::chrono::system_clock::to_time_t(*parsed);
 }
 
-Result<TimeRange> parse_range(const JsonValue &parent, const std::string &where)
+Result<TimeRange> parse_range(const JsonFieldReader &reader, const JsonValue &parent, const std::string &field)
 {
   TimeRange range;
-  const JsonValue *valid_for = find_member(parent, "validFor");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *valid_for, reader.object(parent, "validFor", field + ".validFor", false));
   if (valid_for == nullptr)
     return range;
-  if (!valid_for->IsObject())
-    return make_error(where + ".validFor: expected an object");
   // proto3 JSON may write an unset bound as null.
   auto present = [&](std::string_view key) {
-    const JsonValue *value = find_member(*valid_for, key);
-    return value != nullptr && !value->IsNull();
+    const auto it = valid_for->FindMember(rapidjson::StringRef(key.data(), key.size()));
+    return it != valid_for->MemberEnd() && !it->value.IsNull();
   };
   if (!present("start")) {
-    return make_error(where + ".validFor.start: missing; a validity period needs a start "
-                              "(fix the trusted root)");
+    return reader.error(field + ".validFor.start", "missing; a validity period needs a start (fix the trusted root)");
   }
-  RELGATE_ASSIGN_OR_RETURN(range.start, parse_time_field(*valid_for, "start", where + ".validFor"));
+  RELGATE_ASSIGN_OR_RETURN(range.start, parse_time_field(reader, *valid_for, "start", field + ".validFor.start"));
   if (present("end")) {
-    RELGATE_ASSIGN_OR_RETURN(range.end, parse_time_field(*valid_for, "end", where + ".validFor"));
+    RELGATE_ASSIGN_OR_RETURN(range.end, parse_time_field(reader, *valid_for, "end", field + ".validFor.end"));
   }
   return range;
 }
 
-Result<std::string> bytes_at(const JsonValue &parent, std::string_view key, const std::string &where)
-{
-  auto text = get_string(parent, key);
-  if (!text)
-    return make_error(where + "." + std::string(key) + ": missing base64 string");
-  auto decoded = base64_decode(*text);
-  if (!decoded)
-    return make_error(where + "." + std::string(key) + ": not valid base64");
-  return std::move(decoded).value();
-}
-
-Result<std::vector<TransparencyLogKey>> parse_logs(const JsonValue &root, std::string_view key,
-                                                   const std::string &source)
+Result<std::vector<TransparencyLogKey>> parse_logs(const JsonFieldReader &reader, const JsonValue &root,
+                                                   std::string_view key)
 {
   std::vector<TransparencyLogKey> logs;
-  const JsonValue *items = find_member(root, key);
-  if (items == nullptr)
-    return logs;
-  if (!items->IsArray())
-    return make_error(source + ": " + std::string(key) + ": expected an array");
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-    std::string where = source + ": " + std::string(key) + "[" + std::to_string(i) + "]";
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *items, reader.array(root, key, std::string(key), false));
+  for (rapidjson::SizeType i = 0; items != nullptr && i < items->Size(); ++i) {
+    std::string field = std::string(key) + "[" + std::to_string(i) + "]";
     const JsonValue &item = (*items)[i];
     if (!item.IsObject())
-      return make_error(where + ": expected an object");
+      return reader.error(field, "expected an object");
     TransparencyLogKey log;
-    log.base_url = get_string(item, "baseUrl").value_or("");
-    const JsonValue *log_id = find_member(item, "logId");
-    if (log_id == nullptr || !log_id->IsObject())
-      return make_error(where + ".logId: missing");
-    RELGATE_ASSIGN_OR_RETURN(log.log_id, bytes_at(*log_id, "keyId", where + ".logId"));
-    const JsonValue *public_key = find_member(item, "publicKey");
-    if (public_key == nullptr || !public_key->IsObject())
-      return make_error(where + ".publicKey: missing");
-    RELGATE_ASSIGN_OR_RETURN(auto der, bytes_at(*public_key, "rawBytes", where + ".publicKey"));
-    RELGATE_ASSIGN_OR_RETURN(auto parsed, parse_public_key_der(der, where + ".publicKey.rawBytes"));
-    log.key = std::make_shared<PublicKey>(std::move(parsed));
-    RELGATE_ASSIGN_OR_RETURN(log.valid_for, parse_range(*public_key, where + ".publicKey"));
+    RELGATE_ASSIGN_OR_RETURN(log.base_url, reader.string(item, "baseUrl", field + ".baseUrl", false));
+    RELGATE_ASSIGN_OR_RETURN(const JsonValue *log_id, reader.object(item, "logId", field + ".logId", true));
+    RELGATE_ASSIGN_OR_RETURN(log.log_id, reader.bytes(*log_id, "keyId", field + ".logId.keyId"));
+    RELGATE_ASSIGN_OR_RETURN(const JsonValue *public_key, reader.object(item, "publicKey", field + ".publicKey", true));
+    RELGATE_ASSIGN_OR_RETURN(log.key_der, reader.bytes(*public_key, "rawBytes", field + ".publicKey.rawBytes"));
+    log.where = reader.source + ": " + field + ".publicKey.rawBytes";
+    if (!is_der_sequence(log.key_der))
+      return make_error(log.where + ": not a DER public key (SPKI or PKCS#1 RSA)");
+    RELGATE_ASSIGN_OR_RETURN(log.valid_for, parse_range(reader, *public_key, field + ".publicKey"));
     logs.push_back(std::move(log));
   }
   return logs;
 }
 
-Result<std::vector<CertificateAuthority>> parse_authorities(const JsonValue &root, std::string_view key,
-                                                            const std::string &source)
+Result<std::vector<CertificateAuthority>> parse_authorities(const JsonFieldReader &reader, const JsonValue &root,
+                                                            std::string_view key)
 {
   std::vector<CertificateAuthority> authorities;
-  const JsonValue *items = find_member(root, key);
-  if (items == nullptr)
-    return authorities;
-  if (!items->IsArray())
-    return make_error(source + ": " + std::string(key) + ": expected an array");
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-    std::string where = source + ": " + std::string(key) + "[" + std::to_string(i) + "]";
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *items, reader.array(root, key, std::string(key), false));
+  for (rapidjson::SizeType i = 0; items != nullptr && i < items->Size(); ++i) {
+    std::string field = std::string(key) + "[" + std::to_string(i) + "]";
     const JsonValue &item = (*items)[i];
     if (!item.IsObject())
-      return make_error(where + ": expected an object");
+      return reader.error(field, "expected an object");
     CertificateAuthority authority;
-    authority.uri = get_string(item, "uri").value_or("");
+    authority.where = reader.source + ": " + field;
+    RELGATE_ASSIGN_OR_RETURN(authority.uri, reader.string(item, "uri", field + ".uri", false));
     if (authority.uri.empty()) {
       // No URI (e.g. GitHub's TSA): name it by its subject for reasons.
-      const JsonValue *subject = find_member(item, "subject");
-      std::string name = subject != nullptr && subject->IsObject()
-                             ? get_string(*subject, "organization").value_or("") + " " +
-                                   get_string(*subject, "commonName").value_or("")
-                             : std::string();
-      authority.uri = std::string(key) + "[" + std::to_string(i) + "]" + (name.size() > 1 ? " (" + name + ")" : "");
+      RELGATE_ASSIGN_OR_RETURN(const JsonValue *subject, reader.object(item, "subject", field + ".subject", false));
+      std::string name;
+      if (subject != nullptr) {
+        RELGATE_ASSIGN_OR_RETURN(auto organization,
+                                 reader.string(*subject, "organization", field + ".subject.organization", false));
+        RELGATE_ASSIGN_OR_RETURN(auto common_name,
+                                 reader.string(*subject, "commonName", field + ".subject.commonName", false));
+        name = organization + " " + common_name;
+      }
+      authority.uri = field + (name.size() > 1 ? " (" + name + ")" : "");
     }
-    const JsonValue *chain = find_member(item, "certChain");
-    const JsonValue *certs = chain != nullptr ? find_member(*chain, "certificates") : nullptr;
+    RELGATE_ASSIGN_OR_RETURN(const JsonValue *chain, reader.object(item, "certChain", field + ".certChain", false));
+    const JsonValue *certs = nullptr;
+    if (chain != nullptr) {
+      RELGATE_ASSIGN_OR_RETURN(certs, reader.array(*chain, "certificates", field + ".certChain.certificates", false));
+    }
     // An authority without certificates can authenticate nothing; it is kept (and never matches).
-    if (certs != nullptr && !certs->IsArray())
-      return make_error(where + ".certChain.certificates: expected an array");
     for (rapidjson::SizeType c = 0; certs != nullptr && c < certs->Size(); ++c) {
-      std::string cert_where = where + ".certChain.certificates[" + std::to_string(c) + "]";
-      RELGATE_ASSIGN_OR_RETURN(auto der, bytes_at((*certs)[c], "rawBytes", cert_where));
-      RELGATE_ASSIGN_OR_RETURN(auto cert, parse_der_certificate(der, cert_where));
-      authority.chain.emplace_back(cert.release(), X509_free);
+      std::string cert_field = field + ".certChain.certificates[" + std::to_string(c) + "]";
+      RELGATE_ASSIGN_OR_RETURN(auto der, reader.bytes((*certs)[c], "rawBytes", cert_field + ".rawBytes"));
+      if (!is_der_sequence(der))
+        return reader.error(cert_field, "not a DER X.509 certificate");
+      authority.chain_der.push_back(std::move(der));
     }
-    RELGATE_ASSIGN_OR_RETURN(authority.valid_for, parse_range(item, where));
+    RELGATE_ASSIGN_OR_RETURN(authority.valid_for, parse_range(reader, item, field));
     authorities.push_back(std::move(authority));
   }
   return authorities;
@@ -171,24 +175,19 @@ Result<TrustedRoot> parse_trusted_root(std::string_view json_text, const std::st
   RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
   if (!document.IsObject())
     return make_error(source + ": expected a JSON object (trusted_root.json)");
-  auto media_type = get_string(document, "mediaType");
-  if (media_type && media_type->rfind("application/vnd.dev.sigstore.trustedroot", 0) != 0) {
-    return make_error(source + ": mediaType '" + *media_type +
+  JsonFieldReader reader{source};
+  RELGATE_ASSIGN_OR_RETURN(auto media_type, reader.string(document, "mediaType", "mediaType", false));
+  if (!media_type.empty() && media_type.rfind("application/vnd.dev.sigstore.trustedroot", 0) != 0) {
+    return make_error(source + ": mediaType '" + printable_excerpt(media_type) +
                       "' is not a Sigstore trusted root (application/vnd.dev.sigstore.trustedroot+json)");
   }
   TrustedRoot root;
   root.source = source;
-  RELGATE_ASSIGN_OR_RETURN(root.tlogs, parse_logs(document, "tlogs", source));
-  RELGATE_ASSIGN_OR_RETURN(root.ctlogs, parse_logs(document, "ctlogs", source));
-  RELGATE_ASSIGN_OR_RETURN(root.certificate_authorities, parse_authorities(document, "certificateAuthorities", source));
-  RELGATE_ASSIGN_OR_RETURN(root.timestamp_authorities, parse_authorities(document, "timestampAuthorities", source));
+  RELGATE_ASSIGN_OR_RETURN(root.tlogs, parse_logs(reader, document, "tlogs"));
+  RELGATE_ASSIGN_OR_RETURN(root.ctlogs, parse_logs(reader, document, "ctlogs"));
+  RELGATE_ASSIGN_OR_RETURN(root.certificate_authorities, parse_authorities(reader, document, "certificateAuthorities"));
+  RELGATE_ASSIGN_OR_RETURN(root.timestamp_authorities, parse_authorities(reader, document, "timestampAuthorities"));
   return root;
-}
-
-Result<TrustedRoot> load_trusted_root(const std::string &path)
-{
-  RELGATE_ASSIGN_OR_RETURN(auto text, read_file(path));
-  return parse_trusted_root(text, path);
 }
 
 } // namespace relgate::sig

@@ -24,17 +24,30 @@ struct TimeRange {
   std::string describe() const; // "[2021-01-12T11:53:27Z, open)"
 };
 
+// Trusted roots list every log and CA a Sigstore instance ever used, and a bundle needs one of
+// each: keys and certificates stay DER until a verification asks for them (OpenSSL 3 decodes a
+// key through its provider decoders, which cost more than the signature checks themselves).
+// The decoded object is cached in the entry; tests may also set it directly.
 struct TransparencyLogKey {
   std::string base_url;
-  std::string log_id; // raw key id
-  std::shared_ptr<PublicKey> key;
+  std::string log_id;                     // raw key id
+  std::string key_der;                    // DER SPKI (or PKCS#1 RSA) as listed
+  std::string where;                      // "root.json: tlogs[0].publicKey.rawBytes", for errors
+  mutable std::shared_ptr<PublicKey> key; // decoded on first use of public_key()
   TimeRange valid_for;
+
+  Result<const PublicKey *> public_key() const;
 };
 
 struct CertificateAuthority {
   std::string uri;
-  std::vector<std::shared_ptr<X509>> chain; // as listed: leaf/intermediates first, root last
+  std::vector<std::string> chain_der; // as listed: leaf/intermediates first, root last
+  std::string where;
+  mutable std::vector<std::shared_ptr<X509>> chain; // decoded on first use of certificates()
   TimeRange valid_for;
+
+  bool has_certificates() const { return !chain.empty() || !chain_der.empty(); }
+  Result<const std::vector<std::shared_ptr<X509>> *> certificates() const;
 };
 
 struct TrustedRoot {
@@ -48,7 +61,8 @@ struct TrustedRoot {
   const TransparencyLogKey *find_ctlog(std::string_view log_id) const;
 };
 
+// Checks the whole document's shape (fields, base64, validity ranges, DER framing) up front;
+// the DER contents are decoded on first use.
 Result<TrustedRoot> parse_trusted_root(std::string_view json_text, const std::string &source);
-Result<TrustedRoot> load_trusted_root(const std::string &path);
 
 } // namespace relgate::sig

@@ -139,16 +139,23 @@ Result<Artifact> load_artifact(const ParsedArgs &args, const Inputs &inputs)
   for (const auto &bundle : inputs.bundles) {
     if (bundle.certificates.empty())
       continue;
-    auto cert = parse_der_certificate(bundle.certificates.front(), bundle.source);
+    auto cert = bundle.leaf_certificate();
     if (!cert)
-      continue;
-    auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(cert->get())), bundle.source);
+      continue; // verification reports it
+    auto key = public_key_from_pkey(PkeyPtr(X509_get_pubkey(*cert)), bundle.source);
     if (key) {
       if (auto algorithm = default_hash_for(key->kind))
         algorithms.insert(*algorithm);
     }
   }
-  return hash_artifact_file(*artifact_path, algorithms);
+  algorithms.insert(HashAlgorithm::sha256); // the evidence and every reason name it
+  auto digests = hash_file(*artifact_path, algorithms);
+  if (!digests)
+    return make_error("--artifact " + digests.message());
+  Artifact artifact;
+  artifact.path = *artifact_path;
+  artifact.digests = std::move(digests).value();
+  return artifact;
 }
 
 ProvenanceRequirements provenance_requirements(const ParsedArgs &args, const SignaturePolicy &policy)

@@ -4,6 +4,7 @@
 #include "bundle_verifier.hpp"
 #include "key_signatures.hpp"
 #include "simple_signing.hpp"
+#include "text_join.hpp"
 #include "time_util.hpp"
 #include "verify_inputs.hpp"
 
@@ -117,9 +118,7 @@ Result<StepOutcome> run_verify_signature(StepContext &context)
       std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto &b) { return b.has_public_key; });
   if (keyed) {
     bool met = static_cast<int64_t>(verified_keys.size()) >= inputs.threshold;
-    std::string verified_list;
-    for (const auto &name : verified_keys)
-      verified_list += (verified_list.empty() ? "" : ", ") + name;
+    std::string verified_list = join(verified_keys, ", ");
     std::string message = std::to_string(verified_keys.size()) + " of " + std::to_string(inputs.threshold) +
                           " required trusted keys signed" + (verified_list.empty() ? "" : " (" + verified_list + ")");
     outcome.checks.push_back(CheckResult{"threshold", met, message});
@@ -152,11 +151,11 @@ Result<StepOutcome> run_verify_signature(StepContext &context)
   Digest digest = artifact.primary_digest();
   outcome.decision = failures.empty() ? Decision::allow : Decision::deny;
   if (failures.empty()) {
-    std::string who;
+    std::vector<std::string> signers;
     for (const auto &name : verified_keys)
-      who += (who.empty() ? "key " : ", key ") + name;
-    for (const auto &identity : identities)
-      who += (who.empty() ? "" : ", ") + identity;
+      signers.push_back("key " + name);
+    signers.insert(signers.end(), identities.begin(), identities.end());
+    std::string who = join(signers, ", ");
     std::string what = artifact.path.empty() ? digest.str() : artifact.path + " (" + digest.str() + ")";
     outcome.reasons.push_back(what + " is signed by " + who);
   } else {

@@ -49,6 +49,34 @@ TEST_CASE("sha256 of data and of a streamed file agree with known vectors")
   CHECK(sha256_file_hex(dir + "/does-not-exist").message().find("does-not-exist: cannot read") != std::string::npos);
 }
 
+TEST_CASE("hash_file: one pass through every algorithm asked for")
+{
+  const std::string dir = relgate::test::scratch_path("digest");
+  std::filesystem::create_directories(dir);
+  std::string big((2 << 20) + 7, 'z'); // two full read blocks and a partial one
+  big[(1 << 20) + 3] = 'q';
+  REQUIRE(write_file_atomic(dir + "/digest-multi.bin", big));
+  auto digests = hash_file(dir + "/digest-multi.bin", {HashAlgorithm::sha256, HashAlgorithm::sha512});
+  REQUIRE(digests);
+  CHECK(digests->size() == 2);
+  CHECK(digests->count(HashAlgorithm::sha384) == 0);
+  for (HashAlgorithm algorithm : {HashAlgorithm::sha256, HashAlgorithm::sha512}) {
+    REQUIRE(digests->count(algorithm) == 1);
+    CHECK(digests->at(algorithm).size() == hash_hex_length(algorithm) / 2);
+    std::string hex;
+    for (unsigned char byte : digests->at(algorithm)) {
+      const char *digits = "0123456789abcdef";
+      hex += digits[byte >> 4];
+      hex += digits[byte & 15];
+    }
+    CHECK(hex == hash_hex(algorithm, big));
+  }
+  auto sha384 = hash_file_hex(HashAlgorithm::sha384, dir + "/digest-multi.bin");
+  REQUIRE(sha384);
+  CHECK(*sha384 == hash_hex(HashAlgorithm::sha384, big));
+  CHECK_FALSE(hash_file(dir + "/does-not-exist", {HashAlgorithm::sha256}));
+}
+
 TEST_CASE("parse_subject needs NAME@DIGEST and refuses tags")
 {
   auto subject = parse_subject("ghcr.io/acme/api@sha256:" + hex64);

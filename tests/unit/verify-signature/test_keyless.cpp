@@ -251,6 +251,30 @@ TEST_CASE("keyless: each broken link gives its own reason")
     pki.trusted.certificate_authorities[0].valid_for = TimeRange{signed_at + 10, std::nullopt};
     CHECK(has_failure(pki.verify(pki.options()), "no certificate authority in test-root.json is valid at"));
   }
+  SUBCASE("the trusted CA chain above the leaf's issuer: each issues the next")
+  {
+    Pki pki;
+    // Same key as the real root, another name: it did not issue the intermediate.
+    X509Ptr stranger = make_cert("stranger", pki.root_key.get(), nullptr, pki.root_key.get(), true,
+                                 signed_at - 86400 * 365, signed_at + 86400 * 365);
+    pki.trusted.certificate_authorities[0].chain[1] = std::shared_ptr<X509>(stranger.release(), X509_free);
+    CHECK(has_failure(pki.verify(pki.options()), "trusted CA chain of https://fulcio.test is broken"));
+  }
+  SUBCASE("the trusted CA chain above the leaf's issuer: valid at the signing time")
+  {
+    Pki pki;
+    X509Ptr expired_root = make_cert("root", pki.root_key.get(), nullptr, pki.root_key.get(), true,
+                                     signed_at - 86400 * 365, signed_at - 10);
+    pki.trusted.certificate_authorities[0].chain[1] = std::shared_ptr<X509>(expired_root.release(), X509_free);
+    CHECK(
+        has_failure(pki.verify(pki.options()), "trusted CA certificate /CN=root of https://fulcio.test is not valid"));
+  }
+  SUBCASE("a leaf issued by another CA")
+  {
+    Pki pki;
+    pki.trusted.certificate_authorities[0].chain.erase(pki.trusted.certificate_authorities[0].chain.begin());
+    CHECK(has_failure(pki.verify(pki.options()), "signing certificate is not issued by https://fulcio.test"));
+  }
   SUBCASE("log key validity ends before the entry (ends are inclusive)")
   {
     Pki pki;

@@ -149,6 +149,21 @@ TEST_CASE("trusted root validity: closed interval, start required, null end open
       parse_trusted_root(root_with(R"("validFor":{"start":"2021-01-01T00:00:00Z","end":null})"), "root.json");
   REQUIRE(open_end.ok());
   CHECK_FALSE(open_end->tlogs[0].valid_for.end.has_value());
+  // Keys stay DER until used: the framing is checked up front, the key itself on first use.
+  auto not_der = parse_trusted_root(
+      root_with(R"("validFor":{"start":"2021-01-01T00:00:00Z"})").replace(root_with("").find(der), der.size(), "AAAA"),
+      "root.json");
+  REQUIRE_FALSE(not_der.ok());
+  CHECK(not_der.message().find("tlogs[0].publicKey.rawBytes: not a DER public key") != std::string::npos);
+  auto not_key = parse_trusted_root(
+      root_with(R"("validFor":{"start":"2021-01-01T00:00:00Z"})").replace(root_with("").find(der), der.size(), "MAA="),
+      "root.json");
+  REQUIRE(not_key.ok());
+  auto decoded = not_key->tlogs[0].public_key();
+  REQUIRE_FALSE(decoded.ok());
+  CHECK(decoded.message().find("root.json: tlogs[0].publicKey.rawBytes") != std::string::npos);
+  REQUIRE(open_end->tlogs[0].public_key().ok());
+  CHECK((*open_end->tlogs[0].public_key())->kind == KeyKind::ecdsa_p256);
   auto no_start = parse_trusted_root(root_with(R"("validFor":{"end":"2030-01-01T00:00:00Z"})"), "root.json");
   REQUIRE_FALSE(no_start.ok());
   CHECK(no_start.message().find("validFor.start: missing") != std::string::npos);
