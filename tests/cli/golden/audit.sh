@@ -11,7 +11,7 @@ source "$(dirname "$0")/golden.bash"
 source "$(dirname "$0")/gitops.bash"
 GOLDEN_STEP=audit-reports
 # audit appends nothing and reads a committed history: no id or duration varies.
-GOLDEN_GIT_COMMITS= GOLDEN_APPENDED=
+GOLDEN_GIT_COMMITS='' GOLDEN_APPENDED=''
 import_history || { fail "importing the GitOps history"; finish; }
 use_state s3 v1-final.json v2-rolled-back.json
 fresh_state

@@ -7,7 +7,7 @@ export GIT_AUTHOR_NAME=relgate-test GIT_AUTHOR_EMAIL=test@example.invalid
 export GIT_COMMITTER_NAME=relgate-test GIT_COMMITTER_EMAIL=test@example.invalid
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home" USER=release-bot
 # Test folders sit inside the relgate checkout: never let git find that repository from them.
-export GIT_CEILING_DIRECTORIES="$(dirname "$TMP")"
+GIT_CEILING_DIRECTORIES=$(dirname "$TMP") && export GIT_CEILING_DIRECTORIES
 mkdir -p "$HOME" && git config --global init.defaultBranch main
 cp "$GOLDEN_FIXTURES"/evidence/* "$GOLDEN_FIXTURES"/gitops/promotion.toml "$TMP"/ && cd "$TMP" || { fail "fixtures"; finish; }
 # Every step signs its record with the committed test-only key, as in a pipeline (the policy
