@@ -162,3 +162,60 @@ TEST_CASE("push refuses a clone with unpushed commits and a detached HEAD")
            std::filesystem::path(test::scratch_path("x")).parent_path().parent_path().c_str(), 1);
   CHECK_FALSE(publish(not_a_repo, {}, planless));
 }
+
+TEST_CASE("push: retries stop at max_attempts or at the time budget, whichever comes first")
+{
+  auto remote = test::fresh_remote("publish-budget");
+  GitRepo other(test::clone_into(remote, test::scratch_path("publish-budget/other")));
+  GitRepo mine(test::clone_into(remote, test::scratch_path("publish-budget/mine")));
+  PublishOptions options;
+  options.push = true;
+  options.backoff = Duration(1);
+  options.max_backoff = Duration(4);
+  int landed = 0;
+  // Every attempt loses: another clone pushes between this plan and its push.
+  auto always_beaten = [&](int) -> Result<std::optional<PlannedCommit>> {
+    PublishOptions quick = options;
+    REQUIRE(publish(other, quick, [&](int) -> Result<std::optional<PlannedCommit>> {
+      ++landed;
+      return std::optional<PlannedCommit>(plan_with("other " + std::to_string(landed) + "\n", "o\n"));
+    }));
+    return std::optional<PlannedCommit>(plan_with("mine\n", "m\n"));
+  };
+  options.max_attempts = 3;
+  auto capped = publish(mine, options, always_beaten);
+  REQUIRE(!capped);
+  CHECK(capped.message().find("refused 3 times") != std::string::npos);
+  CHECK(capped.message().find("limits: 3 attempts") != std::string::npos);
+  CHECK(landed == 3);
+
+  landed = 0;
+  options.max_attempts = 64;
+  options.time_budget = Duration(0); // no attempt after the first may start
+  auto budget = publish(mine, options, always_beaten);
+  REQUIRE(!budget);
+  CHECK(budget.message().find("refused 1 times") != std::string::npos);
+  CHECK(landed == 1);
+  // The clone is left at the remote head, nothing of this run committed.
+  GitRepo bare(remote);
+  CHECK(head_of(bare, "main") == head_of(mine));
+}
+
+TEST_CASE("commit_planned: planned removals are deleted and committed with the writes (a layout move)")
+{
+  auto remote = test::fresh_remote("publish-move");
+  GitRepo repo(test::clone_into(remote, test::scratch_path("publish-move/work")));
+  REQUIRE(commit_planned(repo, plan_with("{\"a\":1}", "line1\n")));
+  PlannedCommit move;
+  move.removes = {"relgate/prod/state.json", "relgate/prod/ledger.jsonl"};
+  move.writes = {{"relgate/api/prod/state.json", "{\"a\":1}"}, {"relgate/api/prod/ledger.jsonl", "line1\n"}};
+  move.message = "move";
+  REQUIRE(commit_planned(repo, move));
+  CHECK(*repo.line({"ls-files", "relgate"}) == "relgate/api/prod/ledger.jsonl\nrelgate/api/prod/state.json");
+  CHECK_FALSE(std::filesystem::exists(repo.work_tree() + "/relgate/prod/state.json"));
+  CHECK(*repo.check({"status", "--porcelain"}) == "");
+  PlannedCommit escape;
+  escape.removes = {"../outside"};
+  escape.message = "x";
+  CHECK_FALSE(commit_planned(repo, escape));
+}
