@@ -3,6 +3,7 @@
 #include "ci_context.hpp"
 #include "file_io.hpp"
 #include "markdown_escape.hpp"
+#include "text_join.hpp"
 
 #include <openssl/rand.h>
 
@@ -167,9 +168,7 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
 
   if (const std::string path = env_or_empty("GITHUB_OUTPUT"); !path.empty()) {
     std::string content;
-    std::string reasons;
-    for (const auto &reason : outcome.reasons)
-      reasons += (reasons.empty() ? "" : "\n") + reason;
+    const std::string reasons = join(outcome.reasons, "\n");
     std::vector<std::pair<std::string, std::string>> outputs = {
         {"decision", decision}, {"exit-code", std::to_string(exit_code_for(outcome.decision))}, {"reasons", reasons}};
     for (const auto &[key, value] : outcome.outputs) {
@@ -230,9 +229,7 @@ std::string render_junit(const std::string &step, const StepOutcome &outcome,
            xml_escape(detail.empty() ? message : detail) + "</failure>\n    </testcase>\n";
   };
   if (synthesize) {
-    std::string reasons;
-    for (const auto &reason : outcome.reasons)
-      reasons += (reasons.empty() ? "" : "\n") + reason;
+    const std::string reasons = join(outcome.reasons, "\n");
     testcase(step + " decision", outcome.decision == Decision::allow,
              std::string(decision_name(outcome.decision)) + (reasons.empty() ? "" : ": " + reasons), "");
   } else {

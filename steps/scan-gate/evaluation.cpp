@@ -1,5 +1,7 @@
 #include "evaluation.hpp"
 
+#include "text_join.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -34,12 +36,7 @@ struct RuleHits {
 // "CVE-1 (musl 1.2), CVE-2 (...) (+3 more)"
 std::string examples(const RuleHits &hits)
 {
-  std::string text;
-  for (std::size_t i = 0; i < hits.first.size(); ++i) {
-    if (i)
-      text += ", ";
-    text += hits.first[i];
-  }
+  std::string text = join(hits.first, ", ");
   if (hits.count > examples_in_reason)
     text += " (+" + std::to_string(hits.count - examples_in_reason) + " more)";
   return text;
@@ -308,11 +305,9 @@ Evaluation evaluate(const FindingSet &findings, const ScanPolicy &policy, const 
   rule(policy.deny_unknown_severity, "unknown severity", rule_hits[rule_unknown],
        "with unknown severity ([deny] unknown_severity)");
   if (!policy.allow.empty()) {
-    CheckResult check{"allow entries valid", allow_problems.empty(), allow_problems.empty() ? "all current" : ""};
-    for (const auto &problem : allow_problems) {
-      result.reasons.push_back(problem);
-      check.message += (check.message.empty() ? "" : "; ") + problem;
-    }
+    CheckResult check{"allow entries valid", allow_problems.empty(),
+                      allow_problems.empty() ? "all current" : join(allow_problems, "; ")};
+    result.reasons.insert(result.reasons.end(), allow_problems.begin(), allow_problems.end());
     result.checks.push_back(std::move(check));
   }
   return result;

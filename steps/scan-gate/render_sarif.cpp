@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "text_join.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -115,9 +117,7 @@ std::string render_sarif(const ScanRun &run, const std::string &tool_version)
   w.StartArray();
   for (const auto &j : e.denying) {
     const Finding &f = *j.finding;
-    std::string why;
-    for (const auto &reason : j.why)
-      why += (why.empty() ? "" : "; ") + reason;
+    const std::string why = join(j.why, "; ");
     std::string uri = !f.target.empty() ? f.target : run.reports[f.report_index].path;
     w.StartObject();
     w.Key("ruleId");

@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "text_join.hpp"
+
 #include <cstdio>
 
 namespace relgate::scan
@@ -55,9 +57,7 @@ std::string render_text_details(const ScanRun &run, std::size_t cap)
       if (shown == cap)
         break;
       const Finding &f = *j.finding;
-      std::string why;
-      for (const auto &w : j.why)
-        why += (why.empty() ? "" : "; ") + w;
+      const std::string why = join(j.why, "; ");
       out += "  " + pad_right(f.id, 18) + " " + f.package + (f.version.empty() ? "" : " " + f.version) + " -> " +
              (f.fixed_version.empty() ? std::string("no fix") : f.fixed_version) + "  [" +
              std::string(severity_name(f.severity)) + "] " + why + "\n";

@@ -1,6 +1,7 @@
 #include "report_format.hpp"
 
 #include "json_stream.hpp"
+#include "text_join.hpp"
 
 #include <vector>
 
@@ -117,9 +118,7 @@ Result<ReportFormat> detect_report_format(const ReportInput &input, const std::s
     return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(),
                          input.size() - input.json_offset(), sniffer.error(), sniffer.error_offset());
   }
-  std::string keys;
-  for (const auto &key : sniffer.keys_seen)
-    keys += (keys.empty() ? "" : ", ") + key;
+  const std::string keys = join(sniffer.keys_seen, ", ");
   return make_error(source_name + ": unknown report format (top-level keys: " + (keys.empty() ? "none" : keys) +
                     "); expected " + std::string(expected_report) + ", or force one with --input-format");
 }
