@@ -7,6 +7,9 @@
 #       -> v2 is rejected for good -> a live rollback drill of staging (v2 -> v1 -> v2, measured from
 #       the running service) -> evidence verify -> audit: both release summaries, audit_report.md,
 #       console.html and relgate.prom
+#   Two applications share the GitOps repository (relgate/<app>/<env>/): while shop v1 soaks,
+#   cart v1 is built, gated and promoted to staging and prod 100%; shop's rollback and drill leave
+#   cart untouched, and the audit groups both by application.
 # Idempotent: everything lives in build/demo/, recreated on each run; servers stop on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,10 +72,11 @@ build_artifact() { # build_artifact VERSION: a reproducible tarball of the demo 
   tar --sort=name --mtime=2026-01-01 --owner=0 --group=0 -cf "shop-$1.tar" -C "src-$1" .
   echo "sha256:$(sha256sum "shop-$1.tar" | cut -d' ' -f1)"
 }
-trivy_report() { # trivy_report FILE DIGEST: what a scanner would say about the image (one medium, one low)
+trivy_report() { # trivy_report FILE DIGEST [APP]: what a scanner would say about the image (one medium, one low)
+  local image=demo.local/${3:-shop}
   cat >"$1" <<JSON
-{"SchemaVersion":2,"ArtifactName":"demo.local/shop","ArtifactType":"container_image","Metadata":{"RepoDigests":["demo.local/shop@$2"]},"Results":[
- {"Target":"demo.local/shop (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[
+{"SchemaVersion":2,"ArtifactName":"$image","ArtifactType":"container_image","Metadata":{"RepoDigests":["$image@$2"]},"Results":[
+ {"Target":"$image (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[
   {"VulnerabilityID":"CVE-2024-2511","PkgName":"libssl3","InstalledVersion":"3.0.11-1~deb12u2","FixedVersion":"3.0.13-1~deb12u1","Severity":"MEDIUM"},
   {"VulnerabilityID":"CVE-2023-45853","PkgName":"zlib1g","InstalledVersion":"1:1.2.13.dfsg-1","Severity":"LOW"}]}]}
 JSON
@@ -85,28 +89,30 @@ openssl genpkey -algorithm ed25519 -out evidence.key
 openssl pkey -in evidence.key -pubout -out evidence.pub
 export RELGATE_EVIDENCE_KEY="$demo/evidence.key" # every record is signed from here on
 
-say "A GitOps repository (bare remote on disk) with overlays that include relgate's Components"
+say "A GitOps repository (bare remote on disk) for two applications, shop and cart, whose overlays include relgate's Components"
 git init -q --bare -b main gitops.git
 git clone -q gitops.git gitops 2>/dev/null
-mkdir -p gitops/apps/shop/base gitops/apps/shop/overlays/{staging,prod}
-cat >gitops/apps/shop/base/deployment.yaml <<'YAML'
+for app in shop cart; do
+  mkdir -p gitops/apps/$app/base gitops/apps/$app/overlays/{staging,prod}
+  cat >gitops/apps/$app/base/deployment.yaml <<YAML
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: shop}
+metadata: {name: $app}
 spec:
-  selector: {matchLabels: {app: shop}}
+  selector: {matchLabels: {app: $app}}
   template:
-    metadata: {labels: {app: shop}}
+    metadata: {labels: {app: $app}}
     spec:
-      containers: [{name: shop, image: demo.local/shop}]
+      containers: [{name: $app, image: demo.local/$app}]
 YAML
-printf 'resources:\n- deployment.yaml\n' >gitops/apps/shop/base/kustomization.yaml
-for env in staging prod; do
-  printf 'resources:\n- ../../base\ncomponents:\n- ../../../../relgate/%s\n' "$env" \
-    >gitops/apps/shop/overlays/$env/kustomization.yaml
+  printf 'resources:\n- deployment.yaml\n' >gitops/apps/$app/base/kustomization.yaml
+  for env in staging prod; do # each application's own Component: relgate/<app>/<env>
+    printf 'resources:\n- ../../base\ncomponents:\n- ../../../../relgate/%s/%s\n' "$app" "$env" \
+      >gitops/apps/$app/overlays/$env/kustomization.yaml
+  done
 done
 git -C gitops add -A
-git -C gitops -c user.name=demo -c user.email=demo@example.com commit -qm "shop: base and overlays"
+git -C gitops -c user.name=demo -c user.email=demo@example.com commit -qm "shop and cart: base and overlays"
 git -C gitops push -q origin main
 git -C gitops config user.name relgate-demo && git -C gitops config user.email demo@example.com
 
@@ -139,8 +145,8 @@ say "Servers: shop in staging, a stable and a canary shop in prod, Prometheus sc
 staging_port=$(free_port); stable_port=$(free_port); canary_port=$(free_port); prom_port=$(free_port)
 # staging and prod-stable sync the release they run from the GitOps remote (their own Argo CD) and
 # report it on /version: the live drill waits for that.
-start_service staging "$staging_port" --gitops-repo "$demo/gitops.git" --gitops-env staging --sync-interval 0.3
-start_service prod-stable "$stable_port" --gitops-repo "$demo/gitops.git" --gitops-env prod --sync-interval 0.3
+start_service staging "$staging_port" --gitops-repo "$demo/gitops.git" --gitops-env shop/staging --sync-interval 0.3
+start_service prod-stable "$stable_port" --gitops-repo "$demo/gitops.git" --gitops-env shop/prod --sync-interval 0.3
 start_service prod-canary "$canary_port"
 cat >prometheus.yml <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -181,10 +187,38 @@ release() { # release VERSION: build, sign, verify, scan, promote to staging, ch
   slo_head=$(evidence_head "$evidence")
   say "$version: promote to prod right away is refused (soak time, approval)"
   expect 1 promote --repo gitops --env prod --evidence "$evidence" --policy promotion.toml --push
-  sleep 10
+  soak_started=$SECONDS
+}
+soak_rest() { # what is left of the 10 s the demo waits after the refused prod promotion
+  local left=$((10 - (SECONDS - soak_started)))
+  [ "$left" -le 0 ] || sleep "$left"
+}
+
+# A second application in the same GitOps repository: cart (demo.local/cart -> app "cart", the
+# default --app), gated like shop; it runs while shop soaks, so the demo takes no longer.
+cart_release() {
+  local evidence=release-cart-v1.json digest
+  say "cart v1: a second application in the same GitOps repository: build, sign, gates, promote"
+  digest=$(build_artifact cart-v1)
+  openssl dgst -sha256 -sign cosign.key shop-cart-v1.tar | base64 -w0 >shop-cart-v1.tar.sig
+  expect 0 evidence init --evidence "$evidence" --subject "demo.local/cart@$digest"
+  expect 0 verify-signature --artifact shop-cart-v1.tar --key cosign.pub --signature shop-cart-v1.tar.sig \
+    --evidence "$evidence"
+  trivy_report trivy-cart-v1.json "$digest" cart
+  expect 0 scan-gate --report trivy-cart-v1.json --evidence "$evidence"
+  expect 0 promote --repo gitops --app cart --env staging --evidence "$evidence" --policy promotion.toml \
+    --expect-evidence-head "$(evidence_head "$evidence")" --push
+  # The demo runs one staging service: its /metrics stand in for cart's.
+  expect 0 slo-check --metrics-url "http://127.0.0.1:$staging_port/metrics" --window 2s --env staging \
+    --evidence "$evidence"
+  echo "relgate/ now holds: $(git -C gitops ls-tree --name-only -d HEAD:relgate 2>/dev/null | tr '\n' ' ')"
 }
 
 release v1
+cart_release # while shop v1 soaks in staging
+git -C gitops pull -q --ff-only
+ls gitops/relgate/*/
+soak_rest
 say "v1: prod canary 10% -> 50% -> 100%, each stage gated on canary vs stable in Prometheus"
 expect 0 promote --repo gitops --env prod --evidence release-v1.json --policy promotion.toml --approved-by alice \
   --expect-evidence-head "$slo_head" --push
@@ -197,9 +231,18 @@ say "v1: prod at 100% (full_100): health of the whole release, recorded"
 sleep 3
 expect 0 slo-check --metrics-url "http://127.0.0.1:$stable_port/metrics" --window 5s --env prod --stage 100 \
   --evidence release-v1.json
-cat gitops/relgate/prod/kustomization.yaml
+cat gitops/relgate/shop/prod/kustomization.yaml
+say "cart v1: to prod (its own soak, stages and release ids; shop's canary history does not touch it)"
+for stage in 10 50 100; do
+  [ "$stage" = 10 ] || expect 0 slo-check --metrics-url "http://127.0.0.1:$stable_port/metrics" --window 2s \
+    --env prod --stage "$((stage == 50 ? 10 : 50))" --evidence release-cart-v1.json
+  expect 0 promote --repo gitops --app cart --env prod --evidence release-cart-v1.json --policy promotion.toml \
+    --approved-by alice --push
+done
+cart_prod=$(git -C gitops show HEAD:relgate/cart/prod/state.json)
 
 release v2
+soak_rest
 say "v2: prod canary 10%, then the canary starts failing"
 expect 0 promote --repo gitops --env prod --evidence release-v2.json --policy promotion.toml --approved-by alice --push
 chaos "$canary_port" '{"mode":"error","rate":0.3}'
@@ -207,7 +250,7 @@ sleep 12
 expect 1 "${canary_check[@]}" --stage 10 --evidence release-v2.json
 deny_head=$(evidence_head release-v2.json)
 say "v2: automatic rollback (what an 'if: failure()' step runs; it trusts only signed slo-check records)"
-expect 0 rollback --repo gitops --env prod --if-denied --evidence release-v2.json --policy promotion.toml \
+expect 0 rollback --repo gitops --app shop --env prod --if-denied --evidence release-v2.json --policy promotion.toml \
   --expect-evidence-head "$deny_head" --reason "canary error rate" --push
 chaos "$canary_port" '{"mode":"recover"}'
 say "v2 is rejected: no automation can promote it again"
@@ -215,24 +258,29 @@ expect 1 promote --repo gitops --env prod --evidence release-v2.json --policy pr
 
 say "A live rollback drill of staging: v2 -> v1 for real, wait for the service, post-check, roll forward"
 git -C gitops pull -q --ff-only
-for _ in $(seq 50); do curl -s "http://127.0.0.1:$staging_port/version" | grep -q "$(jq -r .stable.digest gitops/relgate/staging/state.json)" && break; sleep 0.2; done
-expect 0 rollback --repo gitops --env staging --drill --live \
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$staging_port/version" | grep -q "$(jq -r .stable.digest gitops/relgate/shop/staging/state.json)" && break; sleep 0.2; done
+expect 0 rollback --repo gitops --app shop --env staging --drill --live \
   --status-url "http://127.0.0.1:$staging_port/version" \
   --post-check-policy "$root/policies/slo.toml" --post-check-url "http://127.0.0.1:$staging_port/metrics" \
   --post-check-window 2s --converge-timeout 30s --post-check-timeout 30s --evidence release-v2.json
-tail -1 gitops/relgate/staging/ledger.jsonl
+tail -1 gitops/relgate/shop/staging/ledger.jsonl
+git -C gitops pull -q --ff-only
+say "cart is untouched by shop's rollback and drill"
+[ "$(cat gitops/relgate/cart/prod/state.json)" = "$cart_prod" ] || { echo "cart's prod state changed" >&2; exit 1; }
+jq -c '{app, env, stable: .stable.release, canary}' gitops/relgate/cart/prod/state.json gitops/relgate/shop/prod/state.json
 
 say "Release summaries (audit): did each release complete, and how"
 git -C gitops pull -q --ff-only
 expect 0 audit --format summary --evidence release-v1.json --trusted-key evidence.pub
 expect 0 audit --format summary --evidence release-v2.json --trusted-key evidence.pub
+expect 0 audit --format summary --evidence release-cart-v1.json --trusted-key evidence.pub
 
 say "Audit report and release console (audit): timeline, violations, drills, gate SLIs, DORA"
-expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --evidence release-cart-v1.json --trusted-key evidence.pub \
   --format markdown --out audit_report.md
-expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --evidence release-cart-v1.json --trusted-key evidence.pub \
   --format html --out console.html
-expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --trusted-key evidence.pub \
+expect 0 audit --repo gitops --evidence release-v1.json --evidence release-v2.json --evidence release-cart-v1.json --trusted-key evidence.pub \
   --format prom --out relgate.prom
 echo "audit report:    $demo/audit_report.md"
 echo "release console: $demo/console.html (open it in a browser; it makes no requests)"
@@ -243,5 +291,6 @@ expect 0 evidence verify --evidence release-v1.json --key evidence.pub
 expect 0 evidence verify --evidence release-v2.json --key evidence.pub
 expect 0 evidence show --evidence release-v2.json
 git -C gitops log --format='%h %s%n%(trailers:key=Relgate-Action,key=Relgate-Env,key=Relgate-Release,valueonly=false)' -8
-echo "prod state:"; cat gitops/relgate/prod/state.json
-say "Demo complete: v1 is stable in prod, v2 was rolled back and rejected. Files: $demo"
+echo "shop's prod state:"; cat gitops/relgate/shop/prod/state.json
+echo "cart's prod state:"; cat gitops/relgate/cart/prod/state.json
+say "Demo complete: shop v1 is stable in prod, shop v2 was rolled back and rejected, cart v1 is stable in prod beside it. Files: $demo"
