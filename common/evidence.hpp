@@ -173,8 +173,12 @@ struct MergeSummary {
 Result<MergeSummary> merge_evidence_files(const std::string &output_path, const std::vector<std::string> &input_paths,
                                           const MergeKeys &keys = {});
 
-// Newest record of a step, or nullptr. With env (and stage) given, only a record carrying exactly
-// that env (and stage) counts; without them, any record of the step does.
+// The one scope filter for "a record of this step for this question": with env (and stage) given,
+// only a record carrying exactly that env (and stage) counts; without them, any record of the step.
+bool record_in_scope(const EvidenceRecord &record, std::string_view step, std::string_view env = {},
+                     std::optional<int64_t> stage = std::nullopt);
+
+// Newest record of a step in scope (record_in_scope), or nullptr.
 const EvidenceRecord *find_latest_record(const EvidenceFile &file, std::string_view step, std::string_view env = {},
                                          std::optional<int64_t> stage = std::nullopt);
 

@@ -195,19 +195,25 @@ bool is_reserved_step_name(std::string_view step)
   return std::find(std::begin(reserved), std::end(reserved), step) != std::end(reserved);
 }
 
+bool record_in_scope(const EvidenceRecord &record, std::string_view step, std::string_view env,
+                     std::optional<int64_t> stage)
+{
+  // A scoped question needs a record with exactly that scope: a slo-check run without --env must
+  // never pass for "slo-check@staging" or a prod canary stage.
+  if (record.step != step)
+    return false;
+  if (!env.empty() && record.scope.env != env)
+    return false;
+  return !stage || record.scope.stage == stage;
+}
+
 const EvidenceRecord *find_latest_record(const EvidenceFile &file, std::string_view step, std::string_view env,
                                          std::optional<int64_t> stage)
 {
-  // A scoped question needs a record with exactly that scope: a slo-check run without --env must
-  // never pass for "slo-check@staging" or a prod canary stage. Records are in chain order, newest last.
+  // Records are in chain order, newest last.
   for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
-    if (it->step != step)
-      continue;
-    if (!env.empty() && it->scope.env != env)
-      continue;
-    if (stage && it->scope.stage != stage)
-      continue;
-    return &*it;
+    if (record_in_scope(*it, step, env, stage))
+      return &*it;
   }
   return nullptr;
 }

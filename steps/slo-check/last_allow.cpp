@@ -9,11 +9,8 @@ std::optional<LastAllow> find_last_allow(const EvidenceFile &file, const RecordS
 {
   for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
     const EvidenceRecord &record = *it;
-    if (record.step != "slo-check" || record.decision != Decision::allow)
-      continue;
-    if (!scope.env.empty() && record.scope.env != scope.env)
-      continue;
-    if (scope.stage && record.scope.stage != scope.stage)
+    // The scope rule promote and rollback use too (record_in_scope); only ALLOWs are a baseline.
+    if (!record_in_scope(record, "slo-check", scope.env, scope.stage) || record.decision != Decision::allow)
       continue;
     const JsonValue *objectives = record.summary.IsObject() ? find_member(record.summary, "objectives") : nullptr;
     if (!objectives || !objectives->IsArray())
