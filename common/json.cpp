@@ -1,7 +1,5 @@
 #include "json.hpp"
 
-#include "file_io.hpp"
-
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -55,12 +53,6 @@ template <typename Value> auto member_value(Value &object, std::string_view key)
 }
 
 } // namespace
-
-Result<JsonDocument> parse_json_file(const std::string &path)
-{
-  RELGATE_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  return parse_json(text, path);
-}
 
 std::string to_json(const JsonValue &value)
 {

@@ -53,7 +53,6 @@ private:
 // "<source>: invalid JSON at byte 1234: Missing a comma or '}' after an object member".
 // Uses json_reader_flags and validates the encoding.
 Result<JsonDocument> parse_json(std::string_view text, std::string_view source_name);
-Result<JsonDocument> parse_json_file(const std::string &path);
 
 // Compact serialization in member order.
 std::string to_json(const JsonValue &value);

@@ -132,23 +132,6 @@ bool compare(double value, Comparator comparator, double threshold)
   return false;
 }
 
-std::string_view comparator_text(Comparator comparator)
-{
-  switch (comparator) {
-  case Comparator::less:
-    return "<";
-  case Comparator::less_equal:
-    return "<=";
-  case Comparator::equal:
-    return "=";
-  case Comparator::greater_equal:
-    return ">=";
-  case Comparator::greater:
-    return ">";
-  }
-  return "?";
-}
-
 std::string_view negated_comparator_text(Comparator comparator)
 {
   switch (comparator) {

@@ -31,7 +31,6 @@ Result<Criterion> parse_criterion(std::string_view text);
 std::optional<double> criterion_threshold(const Criterion &criterion, std::optional<double> reference);
 bool compare(double value, Comparator comparator, double threshold);
 
-std::string_view comparator_text(Comparator comparator);
 std::string_view negated_comparator_text(Comparator comparator); // "<=" -> ">"
 
 // "742 ms", "2.3%", "12.5 req/s", "0.25", "8.2 GiB".
