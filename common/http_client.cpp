@@ -154,8 +154,12 @@ Result<HttpResponse> http_get(const HttpRequest &request)
     } else {
       last_failure = curl_easy_strerror(code);
       if (code == CURLE_SSL_CACERT || code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR) {
+        const std::string trusted =
+            request.ca_cert_path.empty() ? "the system CA store" : "the CA bundle " + request.ca_cert_path;
+        const std::string fix =
+            request.ca_cert_option.empty() ? "" : "; for a private CA, pass it with " + request.ca_cert_option;
         return make_error(shown_url + ": TLS verification failed: " + last_failure +
-                          " (pass the private CA with --cacert)");
+                          " (the server's certificate does not verify against " + trusted + fix + ")");
       }
       if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
         return make_error(shown_url + ": " + last_failure + " (expected an http:// or https:// URL)");

@@ -19,6 +19,9 @@ struct HttpRequest {
   std::string bearer_token_env;                           // name of the env var holding a bearer token ("" = none)
   std::string basic_auth_env;                             // name of the env var holding "user:password" ("" = none)
   std::string ca_cert_path;                               // extra CA bundle for private CAs ("" = system store)
+  // How the caller's user passes a private CA (slo-check: "--cacert"), named in a TLS verification
+  // error; "" = the error only says what failed. Common code knows no step's flags.
+  std::string ca_cert_option;
   Duration timeout = Duration(10000);
   int max_attempts = 3; // retried on connection errors, timeouts, 429 and 5xx
   Duration initial_backoff = Duration(200);

@@ -169,6 +169,7 @@ Result<PromQueryResult> api_get(const PrometheusEndpoint &endpoint, const std::s
   request.bearer_token_env = endpoint.bearer_token_env;
   request.basic_auth_env = endpoint.basic_auth_env;
   request.ca_cert_path = endpoint.ca_cert_path;
+  request.ca_cert_option = "--cacert"; // slo-check's flag, named in a TLS error
   request.timeout = endpoint.request_timeout;
   request.max_attempts = endpoint.max_attempts;
   const std::string where = "prometheus " + redact_url(base);
