@@ -67,7 +67,9 @@ Result<Duration> parse_duration(std::string_view text)
     if (index == units.size()) {
       return duration_error(text, "unknown or out-of-order unit '" + std::string(suffix) + "'");
     }
-    if (number > std::numeric_limits<int64_t>::max() / units[index].milliseconds) {
+    // Each part and their sum: "292y300w" must not wrap around to a negative duration.
+    if (number > std::numeric_limits<int64_t>::max() / units[index].milliseconds ||
+        total > std::numeric_limits<int64_t>::max() - number * units[index].milliseconds) {
       return duration_error(text, "too large");
     }
     total += number * units[index].milliseconds;

@@ -20,21 +20,30 @@ std::string lock_path_for(const std::string &path)
 }
 
 // Temp files are only written under the lock, so one seen while we hold it belongs to a
-// writer that died (SIGKILL) before its rename: remove it.
-void remove_stale_temp_files(const std::string &path)
+// writer that died (SIGKILL) before its rename: remove it. error_code overloads throughout (the
+// throwing ones would end in "internal error"); a folder we cannot list or a temp file we cannot
+// remove is an error naming it: the write that follows would fail there too.
+Result<void> remove_stale_temp_files(const std::string &path)
 {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const std::string prefix = target.filename().string() + ".tmp.";
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+  fs::directory_iterator it(folder, ec);
+  for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) == 0) {
-      std::error_code ignored;
-      fs::remove(it->path(), ignored);
+    if (name.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    std::error_code removed;
+    if (!fs::remove(it->path(), removed) && removed) {
+      return make_error(it->path().string() + ": cannot remove this stale temp file of a crashed writer: " +
+                        removed.message() + " (remove it by hand)");
     }
   }
+  if (ec)
+    return make_error(folder.string() + ": cannot list the evidence file's folder: " + ec.message());
+  return ok_result();
 }
 
 Result<EvidenceFile> load_checked(const std::string &path)
@@ -79,7 +88,7 @@ Result<EvidenceFile> init_evidence(const std::string &path, const Subject &subje
     commit_time = *normalized;
   }
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
-  remove_stale_temp_files(path);
+  RELGATE_TRY(remove_stale_temp_files(path));
   if (file_exists(path)) {
     RELGATE_ASSIGN_OR_RETURN(EvidenceFile existing, load_evidence(path));
     RELGATE_TRY(check_same_subject(path, existing, subject));
@@ -114,7 +123,7 @@ Result<EvidenceRecord> append_record(const std::string &path, EvidenceRecord rec
   }
 
   RELGATE_ASSIGN_OR_RETURN(FileLock lock, FileLock::acquire(lock_path_for(path)));
-  remove_stale_temp_files(path);
+  RELGATE_TRY(remove_stale_temp_files(path));
   EvidenceFile file;
   if (file_exists(path)) {
     RELGATE_ASSIGN_OR_RETURN(file, load_checked(path));

@@ -73,3 +73,13 @@ TEST_CASE("RELGATE_NOW is refused: the clock is pinned only by --now, which the 
   CHECK(bad.message().rfind("--now: 'tomorrow' is not an RFC 3339 time", 0) == 0);
   CHECK_FALSE(clock_is_pinned());
 }
+
+TEST_CASE("parse_duration refuses a sum of parts that would wrap around")
+{
+  // 292471208 years are the most whole years int64 milliseconds hold; 36 weeks more wrapped the
+  // sum around to a negative duration (each part alone was in range).
+  CHECK(parse_duration("292471208y35w"));
+  auto wrapped = parse_duration("292471208y36w");
+  REQUIRE_FALSE(wrapped);
+  CHECK(wrapped.message().find("too large") != std::string::npos);
+}
