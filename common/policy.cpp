@@ -5,6 +5,7 @@
 #include "digest.hpp"
 #include "exception_boundary.hpp"
 #include "file_io.hpp"
+#include "text_join.hpp"
 
 // toml++ 3.3 states "the next character starts a key" as an assertion in parse_key, but a table
 // header such as `[$x]` reaches it with any character (found by fuzzing). Debug builds abort there
@@ -187,10 +188,7 @@ Result<std::optional<std::string>> PolicyTable::choice(const std::string &key, c
     if (*value == option)
       return value;
   }
-  std::string list;
-  for (const auto &option : allowed)
-    list += (list.empty() ? "" : ", ") + option;
-  return error_at(key, "expected one of: " + list + "; got '" + *value + "'");
+  return error_at(key, "expected one of: " + join(allowed, ", ") + "; got '" + *value + "'");
 }
 
 Result<std::optional<Duration>> PolicyTable::duration(const std::string &key)
@@ -321,9 +319,7 @@ Result<void> PolicyTable::finish() const
     const std::string name(key.str());
     if (m_known.count(name))
       continue;
-    std::string known;
-    for (const auto &k : m_known)
-      known += (known.empty() ? "" : ", ") + k;
+    const std::string known = join(m_known, ", ");
     const std::string where = m_key_path.empty() ? "at the top level" : "in [" + m_key_path + "]";
     return make_error(position(m_file, key.source()) + ": unknown key '" + name + "' " + where +
                       (known.empty() ? std::string(" (this table takes no keys)") : "; known keys: " + known));

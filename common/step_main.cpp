@@ -7,6 +7,7 @@
 #include "exception_boundary.hpp"
 #include "file_io.hpp"
 #include "report_render.hpp"
+#include "text_join.hpp"
 #include "time_util.hpp"
 #include "version.hpp"
 
@@ -59,10 +60,9 @@ Result<CommonOptions> read_common_options(const StepSpec &spec, const ParsedArgs
   for (const auto &extra : spec.extra_formats)
     known_format = known_format || common.format == extra;
   if (!known_format) {
-    std::string list = "text, json";
-    for (const auto &extra : spec.extra_formats)
-      list += ", " + extra;
-    return make_error("--format: unknown format '" + common.format + "' (expected " + list + ")");
+    std::vector<std::string> formats{"text", "json"};
+    formats.insert(formats.end(), spec.extra_formats.begin(), spec.extra_formats.end());
+    return make_error("--format: unknown format '" + common.format + "' (expected " + join(formats, ", ") + ")");
   }
   common.evidence_path = args.value_or("evidence", "");
   if (const auto subject = args.value("subject")) {

@@ -1,5 +1,7 @@
 #include "exposition.hpp"
 
+#include "text_join.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -206,13 +208,8 @@ std::optional<std::string> label_value(const Labels &labels, std::string_view na
 
 std::string series_key(const std::string &name, const Labels &labels)
 {
-  std::string key = name + "{";
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i)
-      key += ',';
-    key += labels[i].first + "=\"" + labels[i].second + "\"";
-  }
-  return key + "}";
+  return name + "{" + join(labels, ",", [](const auto &label) { return label.first + "=\"" + label.second + "\""; }) +
+         "}";
 }
 
 Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name)

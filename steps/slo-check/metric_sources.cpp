@@ -1,4 +1,5 @@
 #include "metric_sources.hpp"
+#include "text_join.hpp"
 #include "watch.hpp"
 
 #include <algorithm>
@@ -17,14 +18,6 @@ std::string replace_all(std::string text, const std::string &from, const std::st
     text.replace(pos, from.size(), to);
   }
   return text;
-}
-
-std::string join(const std::vector<std::string> &items)
-{
-  std::string out;
-  for (const auto &item : items)
-    out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 } // namespace
@@ -132,7 +125,7 @@ Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, cons
       return no_data_reading(names.requests_total +
                              " not in the scrape (no request served yet, or check [source] requests_metric)");
     if (!stats.has_status_label)
-      return no_data_reading(names.requests_total + " has none of the labels " + join(names.status_labels) +
+      return no_data_reading(names.requests_total + " has none of the labels " + join(names.status_labels, ", ") +
                              "; check [source] status_labels");
     auto ratio = error_rate(stats);
     if (!ratio)

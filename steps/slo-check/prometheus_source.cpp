@@ -1,6 +1,7 @@
 // The Prometheus source: built-in metrics as PromQL, `query` objectives, burn-rate ratios and
 // range samples, all through the HTTP API.
 #include "metric_sources.hpp"
+#include "text_join.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -162,11 +163,8 @@ private:
   // Summed by every candidate status label: the client then picks the one each series has.
   std::string requests_promql(const Target &target, Duration window) const
   {
-    std::string by;
-    for (const auto &label : m_policy.names.status_labels)
-      by += (by.empty() ? "" : ", ") + label;
-    return "sum by (" + by + ") (increase(" + m_policy.names.requests_total + selector(target) + "[" +
-           format_duration(window) + "]))";
+    return "sum by (" + join(m_policy.names.status_labels, ", ") + ") (increase(" + m_policy.names.requests_total +
+           selector(target) + "[" + format_duration(window) + "]))";
   }
 
   // One series of the increase() answer. Prometheus answers NaN, +-Inf or a negative increase

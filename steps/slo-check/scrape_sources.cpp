@@ -3,6 +3,7 @@
 
 #include "file_io.hpp"
 #include "http_client.hpp"
+#include "text_join.hpp"
 
 #include <map>
 
@@ -16,9 +17,7 @@ void note_resets(const std::string &role, const WindowStats &stats, Measurement 
 {
   if (stats.counter_resets == 0)
     return;
-  std::string series;
-  for (const auto &name : stats.reset_series)
-    series += (series.empty() ? "" : ", ") + name;
+  std::string series = join(stats.reset_series, ", ");
   if (static_cast<std::size_t>(stats.counter_resets) > stats.reset_series.size())
     series += ", ...";
   measurement.warnings.push_back(role + ": " + std::to_string(stats.counter_resets) +
@@ -38,6 +37,7 @@ Result<Exposition> scrape(const Target &target, const HttpSettings &http, Clock:
   request.bearer_token_env = http.bearer_token_env;
   request.basic_auth_env = http.basic_auth_env;
   request.ca_cert_path = http.ca_cert_path;
+  request.ca_cert_option = "--cacert"; // slo-check's flag, named in a TLS error
   request.timeout = attempt_timeout(http, deadline);
   request.max_attempts = http.max_attempts;
   const std::string where = target.role + " " + redact_url(target.url);

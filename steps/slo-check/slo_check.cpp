@@ -4,6 +4,7 @@
 #include "last_allow.hpp"
 #include "run_setup.hpp"
 #include "slo_summary.hpp"
+#include "text_join.hpp"
 #include "watch.hpp"
 
 #include <map>
@@ -217,9 +218,8 @@ namespace
 Result<StepOutcome> check_once(StepContext &context, bool watching)
 {
   const ParsedArgs &args = context.args;
-  const std::string policy_path =
-      context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
-  RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
+  // step_main has filled in the default policy (spec.default_policy) when --policy is absent.
+  RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(context.common.policy_path, slo_policy_version));
   RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
   HttpSettings http;
   RELGATE_TRY(apply_overrides(args, policy, http, !watching));
@@ -344,17 +344,13 @@ Result<StepOutcome> run_watch(StepContext &context)
   if (!args.values("metrics-file").empty())
     return make_error("--watch measures a live source (--prometheus, --metrics-url, --canary-url), not saved scrapes");
   RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
-  const Duration pause = interval ? *interval : Duration(std::chrono::seconds(10));
-  if (pause.count() < 0)
-    return make_error("--interval: must not be negative");
+  const Duration pause = interval ? *interval : Duration(std::chrono::seconds(10)); // never negative
   RELGATE_ASSIGN_OR_RETURN(auto count_flag, args.integer("count", 1, 1000000));
   const int64_t count = count_flag ? *count_flag : 0; // 0 = until SIGINT / SIGTERM
   // The policy and the source are checked once, before the first sample: a typo is exit 2, not a
   // history of ERROR samples.
   {
-    const std::string policy_path =
-        context.common.policy_path.empty() ? default_policy_path("slo.toml") : context.common.policy_path;
-    RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(policy_path, slo_policy_version));
+    RELGATE_ASSIGN_OR_RETURN(auto loaded, load_policy(context.common.policy_path, slo_policy_version));
     RELGATE_ASSIGN_OR_RETURN(SloPolicy policy, read_slo_policy(loaded));
     HttpSettings http;
     RELGATE_TRY(apply_overrides(args, policy, http, false));
@@ -401,9 +397,9 @@ Result<StepOutcome> run_watch(StepContext &context)
     return make_error("--watch stopped before the first sample was complete: nothing measured");
   StepOutcome outcome = std::move(*last);
   outcome.append_to_evidence = false;
-  std::string counts;
-  for (const auto &[decision, n] : tally)
-    counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(decision_name(decision));
+  const std::string counts = join(tally, ", ", [](const auto &decision_count) {
+    return std::to_string(decision_count.second) + " " + std::string(decision_name(decision_count.first));
+  });
   outcome.reasons.push_back("watch: " + std::to_string(samples) + " sample(s) (" + counts + ") appended to " +
                             history.path() + (stop_requested() ? "; stopped by a signal" : "") +
                             "; the exit code is the last sample's");
