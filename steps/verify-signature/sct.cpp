@@ -1,5 +1,6 @@
 #include "sct.hpp"
 
+#include "precert_tbs.hpp"
 #include "signature_verify.hpp"
 
 #include <openssl/ct.h>
@@ -15,23 +16,6 @@ void put_integer(std::string &out, uint64_t value, int bytes)
 {
   for (int i = bytes - 1; i >= 0; --i)
     out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-Result<std::string> precert_tbs(X509 *leaf)
-{
-  X509Ptr copy(X509_dup(leaf));
-  if (!copy)
-    return make_error("cannot copy the signing certificate");
-  int index = X509_get_ext_by_NID(copy.get(), NID_ct_precert_scts, -1);
-  if (index >= 0)
-    X509_EXTENSION_free(X509_delete_ext(copy.get(), index));
-  unsigned char *out = nullptr;
-  int length = i2d_re_X509_tbs(copy.get(), &out);
-  if (length <= 0)
-    return make_error("cannot re-encode the certificate TBS");
-  std::string tbs(reinterpret_cast<char *>(out), static_cast<std::size_t>(length));
-  OPENSSL_free(out);
-  return tbs;
 }
 
 } // namespace
@@ -66,7 +50,7 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
   std::string issuer_key_hash =
       sha256_bytes(std::string_view(reinterpret_cast<char *>(spki), static_cast<std::size_t>(spki_length)));
   OPENSSL_free(spki);
-  RELGATE_ASSIGN_OR_RETURN(std::string tbs, precert_tbs(leaf));
+  RELGATE_ASSIGN_OR_RETURN(std::string tbs, precert_tbs_from_der(certificate_der(leaf)));
 
   SctReport report;
   std::string problems;

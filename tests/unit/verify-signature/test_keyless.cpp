@@ -3,6 +3,7 @@
 // one link and expects the specific reason.
 #include "bundle_verifier.hpp"
 #include "encoding.hpp"
+#include "precert_tbs.hpp"
 #include "rekor_set.hpp"
 #include "sct.hpp"
 #include "test_keys.hpp"
@@ -321,4 +322,34 @@ TEST_CASE("keyless: each broken link gives its own reason")
     options.trusted_root = nullptr;
     CHECK_FALSE(verify_bundle(pki.bundle, pki.artifact, options).ok());
   }
+}
+
+TEST_CASE("precertificate TBS cut from the DER equals OpenSSL's re-encoding without the SCT list")
+{
+  Pki pki;
+  auto openssl_precert = [](X509 *cert) {
+    X509Ptr copy(X509_dup(cert));
+    int index = X509_get_ext_by_NID(copy.get(), NID_ct_precert_scts, -1);
+    if (index >= 0)
+      X509_EXTENSION_free(X509_delete_ext(copy.get(), index));
+    unsigned char *out = nullptr;
+    int length = i2d_re_X509_tbs(copy.get(), &out);
+    std::string tbs(reinterpret_cast<char *>(out), static_cast<std::size_t>(length));
+    OPENSSL_free(out);
+    return tbs;
+  };
+  auto cut = precert_tbs_from_der(certificate_der(pki.leaf.get()));
+  REQUIRE(cut.ok());
+  CHECK(*cut == openssl_precert(pki.leaf.get()));
+  CHECK(X509_get_ext_by_NID(pki.leaf.get(), NID_ct_precert_scts, -1) >= 0); // the leaf had one
+  // Without an SCT list the TBS comes back whole.
+  auto intermediate = precert_tbs_from_der(certificate_der(pki.intermediate.get()));
+  REQUIRE(intermediate.ok());
+  CHECK(*intermediate == openssl_precert(pki.intermediate.get()));
+  // Broken framing is an error, never a guess.
+  std::string der = certificate_der(pki.leaf.get());
+  CHECK_FALSE(precert_tbs_from_der(der.substr(0, der.size() - 1)).ok());
+  CHECK_FALSE(precert_tbs_from_der(der + "x").ok());
+  CHECK_FALSE(precert_tbs_from_der("").ok());
+  CHECK_FALSE(precert_tbs_from_der(std::string("\x30\x80\x00\x00", 4)).ok());
 }
