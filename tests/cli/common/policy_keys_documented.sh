@@ -45,14 +45,14 @@ check_section() {
   done
   for gap in $known_gaps; do
     if [ "${gap%%:*}" = "$title" ] && ! grep -qx "${gap#*:}" <<<"$missing"; then
-      fail "known_gaps lists '$gap', which is documented now (or no longer read): remove it from known_gaps"
+      echo "NOTE: known_gaps lists '$gap', which is documented now (or no longer read): remove it from known_gaps"
     fi
   done
 }
 
 # Keys read but not yet documented, in sections this test's owner does not write (promote's section
-# belongs to its step's owner). Each entry is reported, not failed, and fails once it is documented
-# so the list cannot go stale. Empty is the goal.
+# belongs to its step's owner). Each entry is reported, not failed; one documented meanwhile prints a
+# NOTE to remove it (not a failure, so documenting a key never breaks the suite). Empty is the goal.
 known_gaps="promote:apps promote:time_budget"
 
 # The test of the test: a key the docs lack must be found (the extraction is not empty).
