@@ -9,6 +9,9 @@ export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home" USER=release-bot
 # Test folders sit inside the relgate checkout: never let git find that repository from them.
 GIT_CEILING_DIRECTORIES=$(dirname "$TMP") && export GIT_CEILING_DIRECTORIES
 mkdir -p "$HOME" && git config --global init.defaultBranch main
+# No background `git gc --auto` / maintenance after a step's commit, so nothing still writes in
+# work/ when the next run removes it (a run must never start from a half-removed clone).
+git config --global gc.auto 0 && git config --global maintenance.auto false
 cp "$GOLDEN_FIXTURES"/evidence/* "$GOLDEN_FIXTURES"/gitops/promotion.toml "$TMP"/ && cd "$TMP" || { fail "fixtures"; finish; }
 # Every step signs its record with the committed test-only key, as in a pipeline (the policy
 # trusts its public half and refuses unsigned records).
@@ -37,7 +40,9 @@ use_state() {
   GOLDEN_EVIDENCE=("$@")
 }
 fresh_state() {
-  rm -rf work && git clone -q "remote-$GOLDEN_STATE.git" work || fail "clone of remote-$GOLDEN_STATE.git"
+  rm -rf work
+  [ ! -e work ] || { sleep 1; rm -rf work; }
+  git clone -q "remote-$GOLDEN_STATE.git" work || fail "clone of remote-$GOLDEN_STATE.git"
   local file
   for file in "${GOLDEN_EVIDENCE[@]}"; do cp "$GOLDEN_FIXTURES/evidence/$file" "$file"; done
 }
