@@ -291,7 +291,7 @@ Result<StepOutcome> run_rollback(StepContext &context)
   // policy lists none and checks nothing). Its [clock] and [evidence] are read below.
   if (args.has("policy"))
     RELGATE_TRY(check_env_in_policy(context.common.policy_path, app, env));
-  // Rollback reads the promotion policy only for this (and --if-denied): a real run needs none.
+  // [clock] is read only when --now pinned the clock ([evidence] only for --if-denied).
   if (clock_is_pinned()) {
     RELGATE_ASSIGN_OR_RETURN(auto allowed, gitops::load_allow_pinned_clock(context.common.policy_path));
     RELGATE_TRY(gitops::check_pinned_clock(allowed, context.common.policy_path, "rollback"));
