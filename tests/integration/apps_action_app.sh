@@ -4,7 +4,6 @@
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
-[[ $(command promote --help 2>&1) == *"--app NAME"* ]] || skip "this promote has no --app (the issue 14 CLI)"
 RUN=$RELGATE_SOURCE_DIR/scripts/action-run.sh
 printf 'version = 1\n%s\n[environments.staging]\n' "$EVIDENCE_SECTION" >"$TMP/policy.toml"
 new_gitops_remote "$TMP/remote.git"

@@ -5,7 +5,6 @@
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
-[[ $(command promote --help 2>&1) == *"--app NAME"* ]] || skip "this promote has no --app (the issue 14 CLI)"
 command -v jq >/dev/null || skip "jq not installed"
 
 N=8
