@@ -17,9 +17,8 @@ std::string asn1_string_text(const ASN1_STRING *value)
 // The extension value: v2 (…1.8) is a DER UTF8String, the legacy one (…1.1) raw text.
 std::optional<std::string> extension_text(X509 *cert, const char *oid, bool der_utf8)
 {
-  ASN1_OBJECT *object = OBJ_txt2obj(oid, 1);
-  int index = X509_get_ext_by_OBJ(cert, object, -1);
-  ASN1_OBJECT_free(object);
+  Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+  int index = object ? X509_get_ext_by_OBJ(cert, object.get(), -1) : -1;
   if (index < 0)
     return std::nullopt;
   ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(X509_get_ext(cert, index));
@@ -27,14 +26,12 @@ std::optional<std::string> extension_text(X509 *cert, const char *oid, bool der_
   if (!der_utf8)
     return raw;
   const unsigned char *cursor = reinterpret_cast<const unsigned char *>(raw.data());
-  ASN1_UTF8STRING *text = d2i_ASN1_UTF8STRING(nullptr, &cursor, static_cast<long>(raw.size()));
-  if (text == nullptr) {
+  Utf8StringPtr text(d2i_ASN1_UTF8STRING(nullptr, &cursor, static_cast<long>(raw.size())));
+  if (!text) {
     openssl_errors();
     return std::nullopt;
   }
-  std::string result = asn1_string_text(text);
-  ASN1_UTF8STRING_free(text);
-  return result;
+  return asn1_string_text(text.get());
 }
 
 bool has_code_signing(X509 *cert)

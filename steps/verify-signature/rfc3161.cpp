@@ -1,5 +1,7 @@
 #include "rfc3161.hpp"
 
+#include "text_join.hpp"
+
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 
@@ -33,18 +35,18 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
   }
   RELGATE_ASSIGN_OR_RETURN(std::time_t time, asn1_time_to_epoch(TS_TST_INFO_get_time(info.get())));
 
-  std::string problems;
+  std::vector<std::string> problems; // joined with "; " in the error
   for (const auto &authority : root.timestamp_authorities) {
     if (!authority.has_certificates())
       continue; // cannot have signed anything
     if (!authority.valid_for.contains(time)) {
-      problems += authority.uri + ": time " + format_epoch(time) + " outside its validity " +
-                  authority.valid_for.describe() + "; ";
+      problems.push_back(authority.uri + ": time " + format_epoch(time) + " outside its validity " +
+                         authority.valid_for.describe());
       continue;
     }
     auto chain = authority.certificates();
     if (!chain) {
-      problems += chain.message() + "; ";
+      problems.push_back(chain.message());
       continue;
     }
     TsVerifyCtxPtr ctx(TS_VERIFY_CTX_new());
@@ -69,12 +71,11 @@ Result<VerifiedTimestamp> verify_rfc3161_timestamp(std::string_view response, st
     if (TS_RESP_verify_token(ctx.get(), token.get()) == 1) {
       return VerifiedTimestamp{time, authority.uri};
     }
-    problems += authority.uri + ": " + openssl_errors() + "; ";
+    problems.push_back(authority.uri + ": " + openssl_errors());
   }
   if (root.timestamp_authorities.empty())
-    problems = "the trusted root lists no timestamp authority; ";
-  return make_error("timestamp of " + format_epoch(time) +
-                    " does not verify: " + problems.substr(0, problems.size() - 2));
+    problems = {"the trusted root lists no timestamp authority"};
+  return make_error("timestamp of " + format_epoch(time) + " does not verify: " + join(problems, "; "));
 }
 
 } // namespace relgate::sig

@@ -2,6 +2,7 @@
 
 #include "precert_tbs.hpp"
 #include "signature_verify.hpp"
+#include "text_join.hpp"
 
 #include <openssl/ct.h>
 #include <openssl/x509v3.h>
@@ -53,7 +54,7 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
   RELGATE_ASSIGN_OR_RETURN(std::string tbs, precert_tbs_from_der(certificate_der(leaf)));
 
   SctReport report;
-  std::string problems;
+  std::vector<std::string> problems; // joined with "; " in the error
   for (int i = 0; i < sk_SCT_num(scts.get()); ++i) {
     SCT *sct = sk_SCT_value(scts.get(), i);
     unsigned char *log_id = nullptr;
@@ -61,14 +62,14 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
     std::string id(reinterpret_cast<char *>(log_id), log_id_length);
     const TransparencyLogKey *log = root.find_ctlog(id);
     if (log == nullptr) {
-      problems += "SCT " + std::to_string(i) + ": log not in the trusted root; ";
+      problems.push_back("SCT " + std::to_string(i) + ": log not in the trusted root");
       continue;
     }
     uint64_t timestamp = SCT_get_timestamp(sct);
     auto seconds = static_cast<std::time_t>(timestamp / 1000);
     if (!log->valid_for.contains(seconds)) {
-      problems += "SCT " + std::to_string(i) + ": time " + format_epoch(seconds) + " outside the CT log key validity " +
-                  log->valid_for.describe() + "; ";
+      problems.push_back("SCT " + std::to_string(i) + ": time " + format_epoch(seconds) +
+                         " outside the CT log key validity " + log->valid_for.describe());
       continue;
     }
     unsigned char *extensions = nullptr;
@@ -79,7 +80,7 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
                                        std::string_view(reinterpret_cast<char *>(extensions), extensions_length));
     auto key = log->public_key();
     if (!key) {
-      problems += "SCT " + std::to_string(i) + ": " + key.message() + "; ";
+      problems.push_back("SCT " + std::to_string(i) + ": " + key.message());
       continue;
     }
     auto checked = verify_message_signature(
@@ -88,11 +89,11 @@ Result<SctReport> verify_embedded_scts(X509 *leaf, X509 *issuer, const TrustedRo
       if (report.verified++ == 0)
         report.log_url = log->base_url;
     } else {
-      problems += "SCT " + std::to_string(i) + " from " + log->base_url + ": " + checked.message() + "; ";
+      problems.push_back("SCT " + std::to_string(i) + " from " + log->base_url + ": " + checked.message());
     }
   }
   if (report.verified == 0) {
-    return make_error("no valid SCT: " + problems.substr(0, problems.size() >= 2 ? problems.size() - 2 : 0));
+    return make_error("no valid SCT: " + join(problems, "; "));
   }
   return report;
 }

@@ -47,10 +47,8 @@ std::size_t ecdsa_field_bytes(KeyKind kind)
 Result<std::string> ecdsa_der_signature(KeyKind kind, std::string_view signature)
 {
   const unsigned char *cursor = bytes_ptr(signature);
-  ECDSA_SIG *parsed = d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(signature.size()));
-  bool whole = parsed != nullptr && cursor == bytes_ptr(signature) + signature.size();
-  ECDSA_SIG_free(parsed);
-  if (whole)
+  EcdsaSigPtr parsed(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(signature.size())));
+  if (parsed && cursor == bytes_ptr(signature) + signature.size())
     return std::string(signature);
   openssl_errors();
   std::size_t field = ecdsa_field_bytes(kind);
@@ -58,13 +56,16 @@ Result<std::string> ecdsa_der_signature(KeyKind kind, std::string_view signature
     return make_error("invalid signature when validating ASN.1 encoded signature (" + std::to_string(signature.size()) +
                       " bytes, neither DER nor raw r||s of " + std::to_string(2 * field) + " bytes)");
   }
-  ECDSA_SIG *raw = ECDSA_SIG_new();
+  EcdsaSigPtr raw(ECDSA_SIG_new());
   BIGNUM *r = BN_bin2bn(bytes_ptr(signature), static_cast<int>(field), nullptr);
   BIGNUM *s = BN_bin2bn(bytes_ptr(signature) + field, static_cast<int>(field), nullptr);
-  ECDSA_SIG_set0(raw, r, s);
+  if (!raw || r == nullptr || s == nullptr || ECDSA_SIG_set0(raw.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return make_error("cannot re-encode raw ECDSA signature");
+  }
   unsigned char *out = nullptr;
-  int length = i2d_ECDSA_SIG(raw, &out);
-  ECDSA_SIG_free(raw);
+  int length = i2d_ECDSA_SIG(raw.get(), &out);
   if (length <= 0)
     return make_error("cannot re-encode raw ECDSA signature");
   std::string der(reinterpret_cast<char *>(out), static_cast<std::size_t>(length));
