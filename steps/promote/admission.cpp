@@ -1,5 +1,6 @@
 #include "admission.hpp"
 
+#include "app_layout.hpp"
 #include "commit_trailers.hpp"
 #include "freeze_window.hpp"
 #include "release_id.hpp"
@@ -185,6 +186,22 @@ CheckResult check_image_allowed(const AdmissionInput &input)
   if (!names.empty() &&
       std::none_of(names.begin(), names.end(), [&](const auto &glob) { return glob_match(glob, name); })) {
     return fail("image-allowed", "image " + name + " matches no [images] allowed_names pattern");
+  }
+  // Another pipeline's evidence must not land in this application's folder just because --app
+  // says so: without a binding ([apps.<app>.images] allowed_names, as Kargo warehouses and Argo CD
+  // Image Updater name their images per application), the subject must derive the application.
+  if (!input.policy.app.empty() && !input.policy.images_bound_to_app) {
+    auto derived = gitops::app_name_from_subject(name);
+    if (!derived || *derived != input.policy.app) {
+      const std::string shown = gitops::message_line(name);
+      return fail("image-allowed", "image " + shown + " is not application " + input.policy.app +
+                                       "'s (its repository's last path component names " +
+                                       (derived ? "application " + *derived : std::string("no valid application")) +
+                                       "): bind it with [apps." + input.policy.app + ".images] allowed_names = [\"" +
+                                       shown +
+                                       "\"] "
+                                       "or pass the right --app");
+    }
   }
   const std::string manifest_name = input.env_policy.image_name.empty() ? name : input.env_policy.image_name;
   if (input.current && input.current->image != manifest_name) {

@@ -153,6 +153,7 @@ Result<void> read_overridable(PolicyTable &table, PromotionPolicy &policy, bool 
     RELGATE_TRY(images->finish());
     policy.allowed_registries = registries.value_or(std::vector<std::string>{});
     policy.allowed_names = names.value_or(std::vector<std::string>{});
+    policy.images_bound_to_app = !top_level && !policy.allowed_names.empty();
   }
   RELGATE_ASSIGN_OR_RETURN(auto approvals, table.table("approvals"));
   if (approvals) {

@@ -60,9 +60,12 @@ struct PromotionPolicy {
   std::string app;                             // the application this effective policy is for ("" = the defaults)
   std::vector<std::string> allowed_registries; // empty = any
   std::vector<std::string> allowed_names;      // globs with '*'; empty = any
-  gitops::EvidencePolicy evidence;             // trusted_keys (none = refused unless allow_unsigned)
-  std::vector<std::string> approvers;          // allow-list for --approved-by
-  int64_t push_attempts = 64;                  // [push] max_attempts
+  // [apps.<app>.images] allowed_names given: the application is bound to those image
+  // repositories, so a subject whose name derives another application may be promoted into it.
+  bool images_bound_to_app = false;
+  gitops::EvidencePolicy evidence;                     // trusted_keys (none = refused unless allow_unsigned)
+  std::vector<std::string> approvers;                  // allow-list for --approved-by
+  int64_t push_attempts = 64;                          // [push] max_attempts
   Duration push_time_budget = std::chrono::minutes(3); // [push] time_budget
   bool allow_pinned_clock = false;                     // [clock] allow_pinned: --now honoured (tests, drills)
   std::map<std::string, EnvPolicy> environments;

@@ -5,10 +5,14 @@ source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
 RUN=$RELGATE_SOURCE_DIR/scripts/action-run.sh
+# Both images are called .../server: only the app input tells the two services apart, and the policy
+# binds each application to its image (without a binding, --app must be the subject's last component).
 printf 'version = 1\n%s\n[environments.staging]\n' "$EVIDENCE_SECTION" >"$TMP/policy.toml"
+for a in api web; do
+  printf '[apps.%s.images]\nallowed_names = ["ghcr.io/acme/%s/server"]\n' "$a" "$a" >>"$TMP/policy.toml"
+done
 new_gitops_remote "$TMP/remote.git"
 clone_of "$TMP/remote.git" "$TMP/gitops"
-# Both images are called .../server: only the app input tells the two services apart.
 IMAGE=ghcr.io/acme/api/server new_evidence "$TMP/api.json" api-v1
 IMAGE=ghcr.io/acme/web/server new_evidence "$TMP/web.json" web-v1
 action() { # action APP EVIDENCE [extra env...]: the run step as action.yml calls it

@@ -38,9 +38,29 @@ expect_eq "$(jq -r '[.app, .seq|tostring] | join(" ")' "$TMP/work/relgate/web/st
 trailers=$(git -C "$TMP/work" log -1 --format=%B | git interpret-trailers --parse)
 expect_contains "$trailers" "Relgate-App: web" "commit trailer names the app"
 
-# The same digest under --app: an explicit application wins over the subject's name.
-run promote --env staging --app api-canary --evidence "$TMP/api-a2.json" "${P[@]}"
-expect_rc 0 "explicit --app"
+# Another pipeline's evidence cannot land in an application's folder by naming it with --app: api's
+# digest under --app web (or an application web has never had) is a DENY, nothing written.
+head=$(git -C "$TMP/work" rev-parse HEAD)
+for target in web api-canary; do
+  run promote --env staging --app "$target" --evidence "$TMP/api-a2.json" "${P[@]}"
+  expect_rc 1 "api's evidence under --app $target"
+  expect_contains "$out$err" "image ghcr.io/acme/api is not application $target's" "names the mismatch ($target)"
+  expect_contains "$out$err" "[apps.$target.images] allowed_names" "says how to bind ($target)"
+done
+expect_eq "$(git -C "$TMP/work" rev-parse HEAD)" "$head" "cross-app promotions commit nothing"
+expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/web/staging/state.json")" "$(digest_of web-w2)" "web still runs w2"
+# An [apps.<app>.images] allowed_names binding of the image is what lets another name be used.
+cat "$TMP/policy.toml" >"$TMP/bound-policy.toml"
+printf '[apps.api-canary.images]
+allowed_registries = ["ghcr.io"]
+allowed_names = ["ghcr.io/acme/api"]
+' >>"$TMP/bound-policy.toml"
+run promote --env staging --app api-canary --evidence "$TMP/api-a2.json" --repo "$TMP/work" --policy "$TMP/bound-policy.toml" --push
+expect_rc 0 "explicit --app bound to the image"
+# The binding is the whole list: web's image is still no api-canary image.
+run promote --env staging --app api-canary --evidence "$TMP/web-w1.json" --repo "$TMP/work" --policy "$TMP/bound-policy.toml" --push
+expect_rc 1 "web's image is not bound to api-canary"
+expect_contains "$out$err" "matches no [images] allowed_names pattern" "binding enforced"
 expect_eq "$(jq -r .stable.digest "$TMP/work/relgate/api-canary/staging/state.json")" "$(digest_of api-a2)" "--app folder"
 
 # Rollback acts on one application: web goes back to w1, api stays where it is.
