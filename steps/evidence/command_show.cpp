@@ -5,6 +5,7 @@
 #include "encoding.hpp"
 #include "evidence.hpp"
 #include "json.hpp"
+#include "text_join.hpp"
 
 #include <algorithm>
 
@@ -50,9 +51,7 @@ std::string release_text(const EvidenceFile &file)
   }
   if (ids.empty())
     return "(no id)";
-  std::string text;
-  for (const auto &id : ids)
-    text += (text.empty() ? "" : ", ") + printable_excerpt(id);
+  std::string text = join(ids, ", ", [](const std::string &id) { return printable_excerpt(id); });
   if (file.release_id.empty())
     text += " (assigned by promote)";
   return text;

@@ -1,4 +1,5 @@
 #include "slo_summary.hpp"
+#include "text_join.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -255,9 +256,7 @@ std::string build_text_details(const RunInfo &run, const Verdict &verdict)
         std::snprintf(ratio, sizeof ratio, ", x%.3g", median(values) / base);
       value += " (baseline " + format_value(base, objective.unit) + ratio + ")";
     }
-    std::string pass;
-    for (const auto &c : objective.pass)
-      pass += (pass.empty() ? "" : ", ") + c.text;
+    const std::string pass = join(objective.pass, ", ", [](const auto &criterion) { return criterion.text; });
     bool excused = false;
     for (const auto &reading : result.readings)
       excused |= reading.excused;
