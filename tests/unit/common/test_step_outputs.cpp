@@ -222,6 +222,24 @@ TEST_CASE("GitLab CI: dotenv and JUnit report files")
   CHECK(junit.find("<failure message=\"2 &gt; 0\">2 &gt; 0</failure>") != std::string::npos);
 }
 
+TEST_CASE("JUnit: one renderer; a failing check's body can list what is behind it, the message stays")
+{
+  const StepOutcome outcome = denied();
+  const std::string plain = render_junit("scan-gate", outcome);
+  CHECK(plain.find("<testsuite name=\"relgate.scan-gate\" tests=\"3\" failures=\"2\"") != std::string::npos);
+  // Bodies for some checks only (and fewer than there are checks): the rest keep their message.
+  const std::string detailed = render_junit("scan-gate", outcome, {"CVE-1 in a 1 [critical]\nCVE-2 <b>\n"});
+  CHECK(detailed.find("<failure message=\"2 &gt; 0\">CVE-1 in a 1 [critical]\nCVE-2 &lt;b&gt;\n</failure>") !=
+        std::string::npos);
+  CHECK(detailed.find("<failure message=\"1 listed\">1 listed</failure>") != std::string::npos);
+  CHECK(detailed.find("<testcase classname=\"relgate.scan-gate\" name=\"max.high\"/>") != std::string::npos);
+  StepOutcome unchecked = denied();
+  unchecked.checks.clear();
+  const std::string synthesized = render_junit("scan-gate", unchecked, {"ignored"});
+  CHECK(synthesized.find("name=\"scan-gate decision\"") != std::string::npos);
+  CHECK(synthesized.find("ignored") == std::string::npos);
+}
+
 TEST_CASE("workflow command escaping")
 {
   CHECK(escape_workflow_command("50% a\nb", false) == "50%25 a%0Ab");
