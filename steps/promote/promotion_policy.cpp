@@ -141,6 +141,38 @@ Result<EnvPolicy> read_environment(PolicyTable &table, const std::string &name)
   return env;
 }
 
+// An application's environment that the top level defines too may only tighten it: the top level
+// is the platform's floor (a freeze or a required record added there later must reach every
+// application, including those with their own table). Freeze windows and required records add
+// up; approvals, soak and 'after' may not drop below the top level's; unbound reports stay
+// refused when the top level refuses them. Stages, stage_gate and image are the application's.
+Result<void> keep_top_level_floor(const PolicyTable &table, EnvPolicy &env, const EnvPolicy &floor)
+{
+  const std::string top = "the top-level [environments." + floor.name + "] ";
+  if (!floor.after.empty() && env.after.empty()) {
+    return table.error_at("after", "an application may only tighten " + top + "(after = \"" + floor.after +
+                                       "\"): name the environment this one waits for");
+  }
+  if (env.approvals < floor.approvals) {
+    return table.error_at("approvals", "an application may only tighten " + top + "(approvals = " +
+                                           std::to_string(floor.approvals) + "): set at least that many");
+  }
+  if (env.soak < floor.soak)
+    return table.error_at("soak",
+                          "an application may only tighten " + top + "(soak = " + format_duration(floor.soak) + ")");
+  if (env.allow_unbound_reports && !floor.allow_unbound_reports) {
+    return table.error_at("allow_unbound_reports",
+                          "an application may only tighten " + top + "(which refuses unbound scan reports)");
+  }
+  for (const auto &required : floor.require) {
+    auto same = [&](const RequiredRecord &own) { return own.step == required.step && own.env == required.env; };
+    if (std::none_of(env.require.begin(), env.require.end(), same))
+      env.require.push_back(required);
+  }
+  env.freezes.insert(env.freezes.end(), floor.freezes.begin(), floor.freezes.end());
+  return ok_result();
+}
+
 // The tables an [apps.<name>] table may set too: each one present replaces the same table of the
 // defaults as a whole (an [apps.<name>.environments] is the application's complete environment
 // list, order included). The top level must define environments; an application need not.
@@ -151,6 +183,21 @@ Result<void> read_overridable(PolicyTable &table, PromotionPolicy &policy, bool 
     RELGATE_ASSIGN_OR_RETURN(auto registries, images->string_array("allowed_registries"));
     RELGATE_ASSIGN_OR_RETURN(auto names, images->string_array("allowed_names"));
     RELGATE_TRY(images->finish());
+    if (!top_level && !policy.allowed_registries.empty()) {
+      // The registry allow-list is the platform's: an application may narrow it, never widen it.
+      for (const auto &registry : registries.value_or(std::vector<std::string>{})) {
+        if (std::find(policy.allowed_registries.begin(), policy.allowed_registries.end(), registry) ==
+            policy.allowed_registries.end()) {
+          return images->error_at("allowed_registries", "'" + registry +
+                                                            "' is not in the top-level [images] allowed_registries: "
+                                                            "an application may only narrow that list");
+        }
+      }
+      registries = registries.value_or(policy.allowed_registries);
+      if (registries->empty())
+        return images->error_at("allowed_registries",
+                                "an application may only narrow the top-level list, not empty it");
+    }
     policy.allowed_registries = registries.value_or(std::vector<std::string>{});
     policy.allowed_names = names.value_or(std::vector<std::string>{});
     policy.images_bound_to_app = !top_level && !policy.allowed_names.empty();
@@ -187,6 +234,7 @@ Result<void> read_overridable(PolicyTable &table, PromotionPolicy &policy, bool 
   }
   if (environments->keys().empty())
     return table.error_at("environments", "define at least one [" + environments->key_path() + ".<name>] table");
+  const auto top_level_environments = std::move(policy.environments);
   policy.environments.clear();
   for (const auto &name : environments->keys()) {
     auto valid = gitops::validate_env_name(name);
@@ -196,6 +244,8 @@ Result<void> read_overridable(PolicyTable &table, PromotionPolicy &policy, bool 
     if (!env_table)
       return environments->error_at(name, "expected a table [" + environments->key_path() + "." + name + "]");
     RELGATE_ASSIGN_OR_RETURN(auto env, read_environment(*env_table, name));
+    if (auto floor = top_level_environments.find(name); !top_level && floor != top_level_environments.end())
+      RELGATE_TRY(keep_top_level_floor(*env_table, env, floor->second));
     policy.environments.emplace(name, std::move(env));
   }
   return environments->finish();

@@ -81,10 +81,66 @@ TEST_CASE("[apps] is validated strictly, naming the key")
   CHECK(refusal("[apps.api.evidence]\nallow_unsigned = true\n").find("evidence") != std::string::npos);
   CHECK(refusal("[apps.api.clock]\nallow_pinned = true\n").find("clock") != std::string::npos);
   // Cross-table checks run on each application's effective policy.
-  CHECK(refusal("[apps.api.environments.prod]\nafter = \"staging\"\n").find("[apps.api.environments.prod] after") !=
-        std::string::npos);
+  CHECK(refusal("[apps.api.environments.prod]\nafter = \"staging\"\napprovals = 1\n")
+            .find("[apps.api.environments.prod] after") != std::string::npos);
   CHECK(refusal("[apps.api.approvals]\napprovers = []\n").find("approvals need an allow-list") != std::string::npos);
   CHECK(refusal("[apps.api.environments]\n").find("define at least one") != std::string::npos);
   CHECK(refusal("[apps.api.push]\ntime_budget = \"0s\"\n").find("time_budget") != std::string::npos);
   CHECK(refusal("[apps]\napi = 1\n").find("api") != std::string::npos);
+}
+
+TEST_CASE("an application's environment of a top-level name may only tighten it")
+{
+  const std::string strict = "version = 1\n"
+                             "[images]\nallowed_registries = [\"ghcr.io\", \"quay.io\"]\n"
+                             "[approvals]\napprovers = [\"alice\", \"bob\"]\n"
+                             "[environments.staging]\nrequire = [\"scan-gate\"]\n"
+                             "[environments.prod]\nafter = \"staging\"\nsoak = \"1h\"\napprovals = 1\n"
+                             "require = [\"scan-gate\", \"slo-check@staging\"]\n"
+                             "[[environments.prod.freeze]]\nreason = \"end-of-year freeze\"\n"
+                             "start = \"2026-12-21T00:00:00Z\"\nend = \"2027-01-04T00:00:00Z\"\n";
+  auto load = [&](const std::string &extra) { return promotion_policies_from_text(strict + extra, "promotion.toml"); };
+  auto refused = [&](const std::string &extra) {
+    auto loaded = load(extra);
+    REQUIRE_MESSAGE(!loaded, extra);
+    return loaded.message();
+  };
+  // Tightening is fine, and the top level's freezes and required records still apply.
+  auto set = load("[apps.web.environments.staging]\n"
+                  "[apps.web.environments.prod]\nafter = \"staging\"\nsoak = \"2h\"\napprovals = 2\n"
+                  "stages = [\"5%\", \"100%\"]\nrequire = [\"signature-review\"]\n"
+                  "[[apps.web.environments.prod.freeze]]\nreason = \"web freeze\"\nweekdays = [\"fri\"]\n");
+  REQUIRE_MESSAGE(set, set.message());
+  const auto &prod = set->for_app("web").environments.at("prod");
+  CHECK(prod.approvals == 2);
+  CHECK(prod.stages == std::vector<int64_t>{5, 100});
+  REQUIRE(prod.freezes.size() == 2);
+  CHECK(prod.freezes[0].reason == "web freeze");
+  CHECK(prod.freezes[1].reason == "end-of-year freeze");
+  std::vector<std::string> required;
+  for (const auto &record : prod.require)
+    required.push_back(record.text());
+  CHECK(required == std::vector<std::string>{"signature-review", "scan-gate", "slo-check@staging"});
+  CHECK(set->for_app("web").environments.at("staging").require.size() == 1); // an empty table keeps scan-gate
+  // Weakening is refused, naming the key and the top level's value.
+  CHECK(refused("[apps.web.environments.staging]\n[apps.web.environments.prod]\nafter = \"staging\"\nsoak = \"1h\"\n")
+            .find("approvals = 1") != std::string::npos);
+  CHECK(refused("[apps.web.environments.staging]\n[apps.web.environments.prod]\nafter = \"staging\"\napprovals = 1\n")
+            .find("soak") != std::string::npos);
+  CHECK(refused("[apps.web.environments.prod]\napprovals = 1\n").find("(after = \"staging\")") != std::string::npos);
+  CHECK(refused("[apps.web.environments.staging]\nallow_unbound_reports = true\n").find("allow_unbound_reports") !=
+        std::string::npos);
+  // Registries: narrowed, never widened or emptied; not given = the top level's.
+  CHECK(refused("[apps.web.images]\nallowed_registries = [\"evil.example\"]\n").find("evil.example") !=
+        std::string::npos);
+  CHECK(refused("[apps.web.images]\nallowed_registries = []\n").find("narrow") != std::string::npos);
+  auto bound = load("[apps.web.images]\nallowed_names = [\"quay.io/acme/web\"]\n");
+  REQUIRE_MESSAGE(bound, bound.message());
+  CHECK(bound->for_app("web").allowed_registries == std::vector<std::string>{"ghcr.io", "quay.io"});
+  CHECK(bound->for_app("web").images_bound_to_app);
+  CHECK_FALSE(bound->for_app("api").images_bound_to_app);
+  auto narrowed = load("[apps.web.images]\nallowed_registries = [\"quay.io\"]\n");
+  REQUIRE_MESSAGE(narrowed, narrowed.message());
+  CHECK(narrowed->for_app("web").allowed_registries == std::vector<std::string>{"quay.io"});
+  CHECK_FALSE(narrowed->for_app("web").images_bound_to_app); // no allowed_names: no binding
 }
