@@ -32,7 +32,7 @@ Result<Digest> parse_digest(std::string_view text);
 std::string hash_hex(HashAlgorithm algorithm, std::string_view data);
 std::string sha256_hex(std::string_view data);
 
-// Streams the file once, in 1 MiB blocks, through every algorithm asked for: constant memory
+// Streams the file once, in 128 KiB blocks, through every algorithm asked for: constant memory
 // whatever the size, disk speed (a 1 GiB artifact hashes as fast as `openssl dgst`).
 // Returns the raw digest bytes per algorithm; an empty set hashes nothing but still reads.
 Result<std::map<HashAlgorithm, std::string>> hash_file(const std::string &path,
