@@ -183,14 +183,23 @@ bool has_env_files(const std::string &repo, const std::string &dir)
   return file_exists(repo + "/" + dir + "/state.json") || file_exists(repo + "/" + dir + "/ledger.jsonl");
 }
 
-// The plain sub-folders of a folder whose names are valid environment / application names.
+// The plain sub-folders of a folder whose names are valid environment / application names. A
+// symlink is an error, never skipped: a planted relgate/web -> api (or web/prod -> ../api/prod)
+// would otherwise drop an application from the report, or count another's history twice.
 Result<std::vector<std::string>> named_folders(const std::filesystem::path &folder)
 {
   std::error_code error;
   std::vector<std::string> names;
-  for (const auto &entry : std::filesystem::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && !entry.is_symlink() && name != "templates" && gitops::validate_env_name(name))
+  std::filesystem::directory_iterator it(folder, error);
+  for (const std::filesystem::directory_iterator end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    std::error_code kind_error;
+    if (it->is_symlink(kind_error)) {
+      return make_error(it->path().string() +
+                        " is a symlink: audit refuses to read relgate's files through symlinks; replace it with "
+                        "the folder or file itself (git history has it)");
+    }
+    if (it->is_directory(kind_error) && name != "templates" && gitops::validate_env_name(name))
       names.push_back(name);
   }
   if (error)
@@ -223,13 +232,24 @@ Result<EnvInput> load_env_input(const std::string &repo, const AppEnv &where)
     if (state.env != where.env)
       return make_error(path + ": .env is '" + printable_excerpt(state.env, 63) + "' but the file belongs to '" +
                         where.env + "': restore it from git history");
+    // The same rule as gitops::load_state: a state copied from another application's folder.
+    if (!where.legacy && !state.app.empty() && state.app != where.app)
+      return make_error(path + ": .app is '" + state.app + "' but the file belongs to application '" + where.app +
+                        "': restore it from git history");
     input.state = std::move(state);
   }
   RELGATE_ASSIGN_OR_RETURN(std::string ledger_path, gitops::safe_path(repo, dir + "/ledger.jsonl"));
   if (file_exists(ledger_path)) {
     RELGATE_ASSIGN_OR_RETURN(input.ledger, gitops::read_ledger(ledger_path));
-    for (const auto &entry : input.ledger)
-      RELGATE_TRY(validate_ledger_entry(entry, ledger_path + " entry seq " + std::to_string(entry.seq)));
+    for (const auto &entry : input.ledger) {
+      const std::string at = ledger_path + " entry seq " + std::to_string(entry.seq);
+      RELGATE_TRY(validate_ledger_entry(entry, at));
+      if (!where.legacy && !entry.app.empty() && entry.app != where.app) {
+        return make_error(at + ": app is '" + printable_excerpt(entry.app, 63) +
+                          "' but the ledger belongs to application '" + where.app +
+                          "' (a line copied from another ledger?): restore it from git history");
+      }
+    }
   }
   if (input.state && !input.ledger.empty() && input.state->ledger_seq != input.ledger.back().seq) {
     return make_error(repo + "/" + dir + "/state.json: ledger_seq " + std::to_string(input.state->ledger_seq) +

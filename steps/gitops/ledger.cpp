@@ -1,5 +1,6 @@
 #include "ledger.hpp"
 
+#include "encoding.hpp"
 #include "file_io.hpp"
 #include "json.hpp"
 #include "repo_layout.hpp"
@@ -217,6 +218,11 @@ Result<void> check_ledger_matches_state(const std::string &repo, const std::stri
   const auto paths = env_paths(app, env);
   RELGATE_ASSIGN_OR_RETURN(auto ledger_path, safe_path(repo, paths.ledger));
   RELGATE_ASSIGN_OR_RETURN(auto last_entry, read_last_ledger_entry(ledger_path));
+  if (last_entry && !last_entry->app.empty() && last_entry->app != app) {
+    return make_error(ledger_path + ": newest entry #" + std::to_string(last_entry->seq) + " names application '" +
+                      printable_excerpt(last_entry->app, 63) + "' but the ledger belongs to '" + app +
+                      "' (a line copied from another ledger?): restore it from git history");
+  }
   int64_t last_seq = last_entry ? last_entry->seq : 0;
   if (last_seq != state_seq) {
     return make_error(
