@@ -11,15 +11,39 @@ namespace relgate::gitops
 namespace
 {
 
-// Files only an environment folder holds: a folder with one of them directly inside is an
-// environment of the single-application layout, not an application.
-bool is_env_folder(const std::string &folder)
+bool has_env_file(const std::string &folder)
 {
   for (const char *name : {"/state.json", "/ledger.jsonl", "/kustomization.yaml", "/known-good.json"}) {
     if (file_exists(folder + name))
       return true;
   }
   return false;
+}
+
+// An application folder: its own releases.json, or an environment folder inside. Such a folder is
+// never an environment of the old layout, whatever else lies in it: a state.json planted in
+// relgate/web/ must not make web's whole folder look migratable (the migration would move web
+// under another application and every promotion would be told to run it).
+bool is_app_folder(const std::string &folder)
+{
+  if (file_exists(folder + "/releases.json"))
+    return true;
+  std::error_code error;
+  std::filesystem::directory_iterator it(folder, error);
+  for (const std::filesystem::directory_iterator end; !error && it != end; it.increment(error)) {
+    std::error_code kind_error;
+    if (it->is_directory(kind_error) && !it->is_symlink(kind_error) && it->path().filename() != "rendered" &&
+        has_env_file(it->path().string()))
+      return true;
+  }
+  return false;
+}
+
+// Files only an environment folder holds: a folder with one of them directly inside (and no sign
+// of an application folder) is an environment of the single-application layout.
+bool is_env_folder(const std::string &folder)
+{
+  return has_env_file(folder) && !is_app_folder(folder);
 }
 
 // The sub-folders of relgate/ (not symlinks), sorted; none when relgate/ does not exist. The

@@ -144,6 +144,14 @@ Result<std::optional<PlannedCommit>> plan_migration(const GitRepo &repo, Migrati
     }
   }
   if (legacy.releases_index) {
+    // Never over an application's own index (a relgate/releases.json planted beside migrated
+    // applications would otherwise reset that application's rejected releases).
+    RELGATE_ASSIGN_OR_RETURN(auto own_index, safe_path(repo.work_tree(), releases_path(app)));
+    if (file_exists(own_index)) {
+      return make_error(releases_path(app) + " already exists beside the old " + releases_path() +
+                        ": the repository is half-migrated or the old file was added by hand; keep one of them "
+                        "(git history shows which relgate wrote) and run again");
+    }
     RELGATE_ASSIGN_OR_RETURN(auto content, read_repo_file(repo, releases_path()));
     commit.removes.push_back(releases_path());
     commit.writes.push_back({releases_path(app), std::move(content)});

@@ -86,4 +86,31 @@ expect_eq "$(head -1 "$W/relgate/api/staging/rendered/app.yaml")" "image: $IMAGE
 run rollback --env staging --repo "$W"
 expect_rc 0 "rollback picks the only application"
 expect_contains "$out" "rolled staging back from rel-2026-11-17-03 to rel-2026-11-17-02" "rolled back"
+# Red team: files planted to make a migrated repository look half-old. A state.json dropped into
+# an application folder does not make that folder an old environment (before, every promotion was
+# told to migrate, and the migration moved api's whole folder under another application).
+clean=$(git -C "$W" rev-parse HEAD)
+cp "$W/relgate/api/staging/state.json" "$W/relgate/api/state.json"
+git -C "$W" add -A && git -C "$W" commit -q -m "a stray state.json in api's folder"
+NOW=2026-11-17T11:00:00Z
+new_evidence "$TMP/v4.json" v4 signature-review:ALLOW scan-gate:ALLOW
+run promote --env staging --evidence "$TMP/v4.json" --repo "$W" --policy "$TMP/policy.toml"
+expect_rc 0 "a stray file in an application folder is no old layout"
+run promote --migrate-layout --app other --repo "$W"
+expect_rc 2 "nothing to migrate into another application"
+expect_eq "$(git -C "$W" ls-files relgate/other)" "" "api's folder not moved"
+# A relgate/releases.json planted beside migrated applications: promotions are refused (fail
+# closed, naming it), and the migration never overwrites api's own index with it.
+git -C "$W" reset -q --hard "$clean"
+printf '{"schema":"relgate.releases/v1","last":{},"rejected":{}}\n' >"$W/relgate/releases.json"
+git -C "$W" add -A && git -C "$W" commit -q -m "a planted old release index"
+index_before=$(cat "$W/relgate/api/releases.json")
+run promote --env staging --evidence "$TMP/v4.json" --repo "$W" --policy "$TMP/policy.toml"
+expect_rc 2 "planted old index refused"
+expect_contains "$err" "relgate/releases.json" "names the planted file"
+run promote --migrate-layout --app api --repo "$W"
+expect_rc 2 "migration refuses to overwrite api's index"
+expect_contains "$err" "relgate/api/releases.json already exists beside the old relgate/releases.json" "says why"
+expect_eq "$(cat "$W/relgate/api/releases.json")" "$index_before" "api's rejected releases kept"
+expect_eq "$(git -C "$W" status --porcelain)" "" "nothing written"
 finish
