@@ -108,4 +108,29 @@ if grep -nE '^\s*(-\s*)?run:.*\$\{\{' "$RELGATE_SOURCE_DIR/action.yml"; then
   fail "action.yml pastes an expression into a run: script (use env:)"
 fi
 expect_contains "$(cat "$RELGATE_SOURCE_DIR/action.yml")" "evidence-head:" "action.yml declares evidence-head"
+# app (RELGATE_APP): a plain application name for promote or rollback, checked before the binary
+# runs, so a value can never become an option, a second argument or a workflow command.
+for bad in "--push" $'api\n--force' $'api\r::add-mask::x' "api --push" "app=web" "API" "../web" "a/b" ".api" \
+  "$(printf 'a%.0s' {1..64})"; do
+  printf '' > github_output
+  GITHUB_ACTIONS=true GITHUB_OUTPUT="$TMP/github_output" RELGATE_STEP=promote RELGATE_APP="$bad" \
+    RELGATE_ARGS=$'--repo\nnowhere\n--env\nstaging' run "$action"
+  expect_rc 2 "app '$bad' refused"
+  expect_contains "$err" "is not an application name" "app '$bad' named"
+  expect_not_contains "$err" "promote: error" "app '$bad': the binary never ran"
+  expect_eq "$(commands_in "$out$err")" "" "app '$bad': no workflow command in the error"
+  expect_contains "$(cat github_output)" "decision=ERROR" "app '$bad': decision=ERROR"
+done
+for step in scan-gate slo-check verify-signature evidence; do
+  RELGATE_STEP=$step RELGATE_APP=api run "$action"
+  expect_rc 2 "app on $step refused"
+  expect_contains "$err" "only promote and rollback take an application (step is '$step')" "app on $step named"
+done
+# A second --app from the arguments cannot override the input: promote refuses the pair.
+if [ -x "$RELGATE_BIN_DIR/promote" ]; then
+  RELGATE_STEP=promote RELGATE_APP=api RELGATE_ARGS=$'--repo\nnowhere\n--env\nstaging\n--evidence\nx.json\n--app\nweb' \
+    run "$action"
+  expect_rc 2 "app input plus --app in args"
+  expect_contains "$err" "'--app' cannot be specified more than once" "duplicate --app refused"
+fi
 finish
