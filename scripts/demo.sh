@@ -145,8 +145,8 @@ say "Servers: shop in staging, a stable and a canary shop in prod, Prometheus sc
 staging_port=$(free_port); stable_port=$(free_port); canary_port=$(free_port); prom_port=$(free_port)
 # staging and prod-stable sync the release they run from the GitOps remote (their own Argo CD) and
 # report it on /version: the live drill waits for that.
-start_service staging "$staging_port" --gitops-repo "$demo/gitops.git" --gitops-env shop/staging --sync-interval 0.3
-start_service prod-stable "$stable_port" --gitops-repo "$demo/gitops.git" --gitops-env shop/prod --sync-interval 0.3
+start_service staging "$staging_port" --gitops-repo "$demo/gitops.git" --gitops-app shop --gitops-env staging --sync-interval 0.3
+start_service prod-stable "$stable_port" --gitops-repo "$demo/gitops.git" --gitops-app shop --gitops-env prod --sync-interval 0.3
 start_service prod-canary "$canary_port"
 cat >prometheus.yml <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}

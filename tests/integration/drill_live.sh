@@ -22,7 +22,7 @@ done
 v1=$(digest_of v1); v2=$(digest_of v2)
 
 port=$(free_port $((21000 + RANDOM % 300))) || exit 1
-python3 "$DEMO_DIR/demo_service.py" --name prod --port "$port" --gitops-repo "$TMP/remote.git" --gitops-env api/prod \
+python3 "$DEMO_DIR/demo_service.py" --name prod --port "$port" --gitops-repo "$TMP/remote.git" --gitops-app api --gitops-env prod \
   --sync-interval 0.2 --faulty-digest "$(digest_of v0-faulty)" >"$TMP/demo.log" 2>&1 &
 SLO_PIDS+=($!)
 wait_http "http://127.0.0.1:$port/healthz" 10 || exit 1

@@ -11,8 +11,9 @@ POST /chaos    {"mode":"slow","duration":2}   every request takes `duration` sec
 GET  /version  which release runs: {"digest": "sha256:..."|null, "release": "rel-..."|null, "synced_at": ...}
 GET  /anything else: a small JSON answer (5-30 ms in normal mode)
 
-With --gitops-repo REPO --gitops-env ENV the service plays its own Argo CD: every --sync-interval
-seconds it reads relgate/ENV/state.json from the branch of that git repository (a bare remote
+With --gitops-repo REPO --gitops-app APP --gitops-env ENV the service plays its own Argo CD: every
+--sync-interval seconds it reads relgate/APP/ENV/state.json (relgate's per-application layout)
+from the branch of that git repository (a bare remote
 is fine; git is spawned with an argument list, never a shell) and "deploys" the stable release it
 names (the canary when --track canary) after --deploy-delay seconds; /version reports it.
 --faulty-digest D makes release D a bad one: while it runs, half of the requests answer 500.
@@ -168,12 +169,15 @@ def make_handler(state):
 
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# An application or environment name, relgate's rule: one path component, never an option.
+PLAIN_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
-def desired_release(repo, branch, env, track):
-    """The release relgate's state file pins for this track, or (None, None)."""
-    out = subprocess.run(["git", "--git-dir", repo, "cat-file", "blob", "%s:relgate/%s/state.json" % (branch, env)],
+def desired_release(repo, branch, app, env, track):
+    """The release relgate's state file of APP in ENV pins for this track, or (None, None)."""
+    blob = "%s:relgate/%s/%s/state.json" % (branch, app, env)
+    out = subprocess.run(["git", "--git-dir", repo, "cat-file", "blob", blob],
                          capture_output=True, timeout=10, check=False)
     if out.returncode != 0:
         return None, None
@@ -183,10 +187,10 @@ def desired_release(repo, branch, env, track):
     return ref["digest"], ref.get("release")
 
 
-def sync_loop(state, repo, branch, env, track, interval, delay):
+def sync_loop(state, repo, branch, app, env, track, interval, delay):
     while True:
         try:
-            digest, release = desired_release(repo, branch, env, track)
+            digest, release = desired_release(repo, branch, app, env, track)
             with state.lock:
                 current = state.digest
             if digest is not None and digest != current:
@@ -205,6 +209,8 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--name", default="demo")
     parser.add_argument("--gitops-repo", help="git repository (bare is fine) to sync the running release from")
+    parser.add_argument("--gitops-app", help="the application whose relgate/<app>/<env>/ folder to follow "
+                        "(needed with --gitops-repo)")
     parser.add_argument("--gitops-env", default="prod")
     parser.add_argument("--gitops-branch", default="main")
     parser.add_argument("--track", choices=("stable", "canary"), default="stable")
@@ -215,12 +221,17 @@ def main():
     state = State(args.name)
     state.faulty_digest = args.faulty_digest
     if args.gitops_repo:
-        for value in (args.gitops_env, args.gitops_branch):
-            if not SAFE_NAME.match(value) or ".." in value:
-                parser.error("--gitops-env / --gitops-branch: a plain name, got %r" % value)
+        if args.gitops_app is None:
+            parser.error("--gitops-repo needs --gitops-app NAME (relgate keeps relgate/<app>/<env>/)")
+        for flag, value in (("--gitops-app", args.gitops_app), ("--gitops-env", args.gitops_env)):
+            if not PLAIN_NAME.match(value) or value in ("templates", "releases.json"):
+                parser.error("%s: an application or environment name (lowercase letters, digits, . _ -), got %r"
+                             % (flag, value))
+        if not SAFE_NAME.match(args.gitops_branch) or ".." in args.gitops_branch:
+            parser.error("--gitops-branch: a plain branch name, got %r" % args.gitops_branch)
         threading.Thread(target=sync_loop, daemon=True,
-                         args=(state, args.gitops_repo, args.gitops_branch, args.gitops_env, args.track,
-                               args.sync_interval, args.deploy_delay)).start()
+                         args=(state, args.gitops_repo, args.gitops_branch, args.gitops_app, args.gitops_env,
+                               args.track, args.sync_interval, args.deploy_delay)).start()
     server = ThreadingHTTPServer((args.host, args.port), make_handler(state))
     server.daemon_threads = True
     print("demo-service %s listening on http://%s:%d" % (args.name, args.host, args.port), flush=True)
