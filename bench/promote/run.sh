@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# promote in a big GitOps repo: 100 environments, 10,000 ledger entries in the promoted
+# promote in a big GitOps repo: one application (api, relgate/api/<env>/) with 100 environments, 10,000 ledger entries in the promoted
 # environment (plus 100 in each other one). Prints, per run, the split between time spent inside
 # git processes (measured around each run_process call) and relgate's own work, and the same
 # change committed by plain git (the peer: the floor any git-based promoter pays).
@@ -23,7 +23,10 @@ openssl pkey -in "$work/evidence-key.pem" -pubout -out "$work/evidence-key.pub.p
 export RELGATE_EVIDENCE_KEY=$work/evidence-key.pem
 digest() { echo "sha256:$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)"; }
 image=ghcr.io/acme/api
+app=api # the subject's last path component: promote's default --app
 target=env042
+# relgate's per-application layout: relgate/<app>/<env>/ and relgate/<app>/releases.json.
+rd=relgate/$app
 
 # The policy: 100 environments; the target needs evidence, an upstream, soak, approvals and
 # has freeze windows, so every admission check runs. The gate records are hand-recorded
@@ -52,17 +55,17 @@ echo "generating 100 environments and their ledgers..."
 for i in $(seq -w 0 99); do
   env=env0$i
   entries=100; [ "$env" = "$target" ] && entries=10000
-  mkdir -p "$repo/relgate/$env"
-  awk -v n=$entries -v img=$image -v env=$env 'BEGIN {
+  mkdir -p "$repo/$rd/$env"
+  awk -v n=$entries -v img=$image -v env=$env -v app=$app 'BEGIN {
     for (s = 1; s <= n; s++) {
       d = sprintf("%064x", s)
-      printf("{\"seq\":%d,\"action\":\"promote\",\"release\":\"rel-2026-01-01-%02d\",\"digest\":\"sha256:%s\",\"image\":\"%s\",\"weight\":100,\"evidence_sha256\":\"\",\"approvers\":[\"alice\"],\"actor\":\"bench\",\"time\":\"2026-01-01T00:00:00Z\",\"outcome\":\"stable\",\"reason\":\"\"}\n", s, (s % 99) + 1, d, img)
-    } }' >"$repo/relgate/$env/ledger.jsonl"
+      printf("{\"seq\":%d,\"app\":\"%s\",\"action\":\"promote\",\"release\":\"rel-2026-01-01-%02d\",\"digest\":\"sha256:%s\",\"image\":\"%s\",\"weight\":100,\"evidence_sha256\":\"\",\"approvers\":[\"alice\"],\"actor\":\"bench\",\"time\":\"2026-01-01T00:00:00Z\",\"outcome\":\"stable\",\"reason\":\"\"}\n", s, app, (s % 99) + 1, d, img)
+    } }' >"$repo/$rd/$env/ledger.jsonl"
   last=$(printf '%064x' $entries)
   kg_digest="sha256:$last"; since="2026-01-01T00:00:00Z"
   [ "$env" = env041 ] && since="2026-11-17T09:00:00Z"
-  cat >"$repo/relgate/$env/state.json" <<JSON
-{"schema":"relgate.state/v1","env":"$env","image":"$image","stable":{"release":"rel-2026-01-01-01","digest":"$kg_digest","since":"$since"},"canary":null,"canary_weight":0,"ledger_seq":$entries,"updated_at":"$since"}
+  cat >"$repo/$rd/$env/state.json" <<JSON
+{"schema":"relgate.state/v1","app":"$app","env":"$env","image":"$image","stable":{"release":"rel-2026-01-01-01","digest":"$kg_digest","since":"$since"},"canary":null,"canary_weight":0,"ledger_seq":$entries,"updated_at":"$since"}
 JSON
   {
     echo '{"schema":"relgate.known-good/v1","releases":['
@@ -70,12 +73,12 @@ JSON
       for r in $(seq 1 $runs); do echo "{\"release\":\"rel-2026-11-17-$(printf %02d "$r")\",\"digest\":\"$(digest "bench$r")\",\"since\":\"$since\"},"; done
     fi
     echo "{\"release\":\"rel-2026-01-01-01\",\"digest\":\"$kg_digest\",\"since\":\"$since\"}]}"
-  } >"$repo/relgate/$env/known-good.json"
+  } >"$repo/$rd/$env/known-good.json"
 done
-echo '{"schema":"relgate.releases/v1","last_release":"rel-2026-11-17-50","rejected":{}}' >"$repo/relgate/releases.json"
+echo '{"schema":"relgate.releases/v1","last_release":"rel-2026-11-17-50","rejected":{}}' >"$repo/$rd/releases.json"
 git -C "$repo" add -A && git -C "$repo" commit -q -m "bench repo"
 git -C "$repo" gc -q
-echo "repo: $(find "$repo/relgate" -name ledger.jsonl | wc -l) environments, $(cat "$repo"/relgate/*/ledger.jsonl | wc -l) ledger entries ($(wc -l <"$repo/relgate/$target/ledger.jsonl") in $target)"
+echo "repo: $(find "$repo/$rd" -name ledger.jsonl | wc -l) environments of $app, $(cat "$repo/$rd"/*/ledger.jsonl | wc -l) ledger entries ($(wc -l <"$repo/$rd/$target/ledger.jsonl") in $target)"
 
 totals=(); gits=(); own=(); peers=()
 for r in $(seq 1 "$runs"); do
@@ -91,12 +94,12 @@ for r in $(seq 1 "$runs"); do
   own+=("$(jq .summary.timing.relgate_ms <<<"$out")")
   # Peer: the same kind of change done by plain git (rewrite 2 files, append 1 line, add, commit).
   start=$(date +%s%N)
-  echo "{\"peer\":$r}" >"$repo/relgate/$target/state.json"
-  echo "peer $r" >"$repo/relgate/$target/kustomization.yaml"
-  echo "{\"seq\":$((10000 + 2 * r))}" >>"$repo/relgate/$target/ledger.jsonl"
+  echo "{\"peer\":$r}" >"$repo/$rd/$target/state.json"
+  echo "peer $r" >"$repo/$rd/$target/kustomization.yaml"
+  echo "{\"seq\":$((10000 + 2 * r))}" >>"$repo/$rd/$target/ledger.jsonl"
   git -C "$repo" status --porcelain -- relgate >/dev/null
-  git -C "$repo" add -- relgate/$target
-  git -C "$repo" commit -q -m "peer $r" -- relgate/$target
+  git -C "$repo" add -- "$rd/$target"
+  git -C "$repo" commit -q -m "peer $r" -- "$rd/$target"
   peers+=("$(( ($(date +%s%N) - start) / 1000 ))")
   # Put the files back in relgate's shape so the next promote sees a consistent environment.
   git -C "$repo" revert --no-edit HEAD >/dev/null
