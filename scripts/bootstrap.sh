@@ -43,7 +43,7 @@ build_packages=(
 demo_packages=(git jq openssl curl ca-certificates python3 wrk prometheus)
 test_packages=(
   doctest-dev procps rsync strace nginx hyperfine time
-  clang libclang-rt-14-dev clang-format-14
+  clang libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
 case $profile in
   build) packages=("${build_packages[@]}") ;;
