@@ -21,7 +21,9 @@ endif()
 
 if(RELGATE_PORTABLE)
   set(Boost_USE_STATIC_LIBS ON)
-  add_link_options(-static-libstdc++ -static-libgcc)
+  # --as-needed: a shared library (libcurl, libssl) is recorded only in executables that call it;
+  # each one costs start-up time in every run of a step.
+  add_link_options(-static-libstdc++ -static-libgcc -Wl,--as-needed)
   # The static libstdc++ always imports arc4random (GLIBC_2.36) through random.o: every executable
   # gets its own definition instead (portable/arc4random.cpp), attached once all targets exist.
   add_library(relgate_portable_compat OBJECT ${CMAKE_CURRENT_LIST_DIR}/portable/arc4random.cpp)
