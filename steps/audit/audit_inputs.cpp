@@ -265,6 +265,53 @@ Result<EnvInput> load_env_input(const std::string &repo, const AppEnv &where)
   return input;
 }
 
+// The application a promote or rollback record of the file names ("" = none names one).
+std::string recorded_app(const EvidenceFile &file)
+{
+  for (auto it = file.records.rbegin(); it != file.records.rend(); ++it) {
+    if ((it->step == "promote" || it->step == "rollback") && it->summary.IsObject()) {
+      if (auto app = get_string(it->summary, "app"); app && !app->empty())
+        return *app;
+    }
+  }
+  return "";
+}
+
+// An evidence file whose records name another application than its image's is believed only when
+// that application's ledgers ran its digest: a pipeline holding the (often shared) signing key
+// must not file its releases, failures and drills under another service. promote writes such a
+// record only for an image bound to the application, and then the ledger has the digest.
+Result<void> check_claimed_app(const std::string &repo, const std::vector<AppEnv> &listed, const EvidenceInput &input)
+{
+  const std::string app = recorded_app(input.file);
+  if (app.empty())
+    return ok_result();
+  if (auto valid = gitops::validate_app_name(app); !valid) {
+    return make_error(input.path + ": a promote or rollback record names application '" + printable_excerpt(app, 63) +
+                      "': " + valid.message() + " (not a record promote or rollback writes)");
+  }
+  if (repo.empty() || app == app_of_image(input.file.subject.name))
+    return ok_result();
+  const std::string digest = input.file.subject.digest.str();
+  for (const auto &where : listed) {
+    if (where.legacy || where.app != app)
+      continue;
+    RELGATE_ASSIGN_OR_RETURN(std::string ledger_path, gitops::safe_path(repo, app_env_dir(where) + "/ledger.jsonl"));
+    if (!file_exists(ledger_path))
+      continue;
+    RELGATE_ASSIGN_OR_RETURN(auto ledger, gitops::read_ledger(ledger_path));
+    for (const auto &entry : ledger) {
+      if (entry.digest == digest)
+        return ok_result();
+    }
+  }
+  return make_error(input.path + ": its records name application '" + app + "', but its image " +
+                    printable_excerpt(input.file.subject.name, 120) + " is not " + app +
+                    "'s by name and no ledger of relgate/" + app + "/ ran " + digest.substr(0, 19) +
+                    "...: refusing to count its releases and drills for " + app +
+                    " (pass that application's evidence)");
+}
+
 std::string known_list(const std::vector<std::string> &names)
 {
   std::string list;
@@ -352,8 +399,9 @@ Result<AuditInputs> load_audit_inputs(const InputOptions &options, TimePoint now
     trusted_keys.insert(trusted_keys.end(), keys.begin(), keys.end());
   }
 
+  std::vector<AppEnv> listed;
   if (!options.repo.empty()) {
-    RELGATE_ASSIGN_OR_RETURN(std::vector<AppEnv> listed, list_environments(options.repo));
+    RELGATE_ASSIGN_OR_RETURN(listed, list_environments(options.repo));
     // A legacy folder's application is the image it holds: read it before filtering.
     std::vector<AppEnv> all;
     std::map<std::string, EnvInput> legacy_inputs;
@@ -417,6 +465,7 @@ Result<AuditInputs> load_audit_inputs(const InputOptions &options, TimePoint now
     if (!seen_paths.insert(path).second)
       return make_error("--evidence " + path + ": given twice");
     RELGATE_ASSIGN_OR_RETURN(EvidenceInput input, load_evidence_input(path, trusted_keys));
+    RELGATE_TRY(check_claimed_app(options.repo, listed, input));
     inputs.evidence.push_back(std::move(input));
   }
   for (const auto &path : options.history_paths) {

@@ -71,4 +71,22 @@ run rollback --env staging --repo "$W" --app web --reason "test"
 expect_rc 0 "web rollback after restore"
 run promote "${P[@]}" --evidence "$TMP/web3.json"
 expect_rc 0 "web v3 after restore"
+# Evidence whose promote record names another application than its image's: real when the policy
+# binds the image to that application, and then that application's ledger ran the digest. audit
+# believes the record only then; against a repository where it did not (a forged or replayed
+# record from a pipeline holding the shared signing key), it refuses to file the release there.
+cat "$TMP/policy.toml" >"$TMP/bound.toml"
+printf '[apps.api-mirror.images]\nallowed_names = ["ghcr.io/acme/api"]\n' >>"$TMP/bound.toml"
+IMAGE=ghcr.io/acme/api new_evidence "$TMP/mirror.json" mirror1 signature-review:ALLOW scan-gate:ALLOW
+before=$(git -C "$W" rev-parse HEAD)
+run promote --env staging --app api-mirror --evidence "$TMP/mirror.json" --repo "$W" --policy "$TMP/bound.toml"
+expect_rc 0 "api's image into the bound application api-mirror"
+run audit --repo "$W" --format json --evidence "$TMP/mirror.json"
+expect_rc 0 "audit believes the record where the ledger ran the digest"
+expect_contains "$(jq -c .apps <<<"$out")" '"api-mirror"' "filed under api-mirror"
+git clone -q "$W" "$TMP/older" && git -C "$TMP/older" checkout -q "$before"
+run audit --repo "$TMP/older" --format json --evidence "$TMP/mirror.json"
+expect_rc 2 "a record naming an application whose ledger never ran the digest"
+expect_contains "$err" "its records name application 'api-mirror'" "names the claim"
+expect_contains "$err" "no ledger of relgate/api-mirror/ ran" "says what is missing"
 finish
