@@ -45,6 +45,12 @@ golden_check() {
   mkdir -p "$(dirname "$got")"
   golden_normalize <"$actual" >"$got"
   if [ "${RELGATE_REGEN_GOLDEN:-}" = 1 ]; then
+    # A run that exited with the wrong code (a broken fixture, another process in this test's
+    # folder) must not become a golden: regeneration stops at the first failure.
+    if [ "$failures" -gt 0 ]; then
+      fail "not regenerating tests/golden/$GOLDEN_STEP/$name: an earlier check failed"
+      return
+    fi
     mkdir -p "$(dirname "$want")"
     if ! cmp -s "$got" "$want"; then
       cp "$got" "$want"
@@ -62,7 +68,7 @@ golden_check() {
 golden_optional() {
   local name=$1 actual=$2 want="$RELGATE_SOURCE_DIR/tests/golden/$GOLDEN_STEP/$1"
   if [ -s "$actual" ] || [ -f "$want" ]; then
-    if [ "${RELGATE_REGEN_GOLDEN:-}" = 1 ] && [ ! -s "$actual" ]; then
+    if [ "${RELGATE_REGEN_GOLDEN:-}" = 1 ] && [ ! -s "$actual" ] && [ "$failures" = 0 ]; then
       rm -f "$want" && echo "removed tests/golden/$GOLDEN_STEP/$name (now empty)"
     else
       golden_check "$name" "$actual"
