@@ -230,6 +230,13 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
 
   if (!outcome->custom_rendering.empty()) {
     io.out << guarded_rendering(io.out, outcome->custom_rendering);
+  } else if (common.format == "json" && outcome->json_rendering) {
+    std::string head;
+    for (const auto &[name, value] : outcome->outputs) {
+      if (name == "evidence-head")
+        head = value;
+    }
+    io.out << guarded_rendering(io.out, outcome->json_rendering(evidence_note, head));
   } else if (common.format == "json") {
     io.out << guarded_rendering(io.out, render_json(spec.name, *outcome, evidence_note));
   } else {

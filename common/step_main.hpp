@@ -50,6 +50,9 @@ struct StepOutcome {
   std::optional<Digest> judged_digest; // the artifact judged; must match the evidence subject
   std::string text_details;            // printed after the reasons in text format (tables)
   std::string custom_rendering;        // the whole stdout for a step-specific --format
+  // A step that writes its own --format json (scan-gate streams every finding) gets the members
+  // render_json would add once the record is appended: the note and the head, empty without one.
+  std::function<std::string(const std::string &evidence_note, const std::string &evidence_head)> json_rendering;
   bool append_to_evidence = true;
 };
 

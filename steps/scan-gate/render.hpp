@@ -23,7 +23,10 @@ JsonDocument build_summary(const ScanRun &run);
 
 // --format json: {step, decision, reasons, summary, checks} like every step, but written
 // straight from the run with every denying finding (no document in memory).
-std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons);
+// evidence_note / evidence_head: the members every step's json has once a record was appended
+// (left out when empty).
+std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons,
+                               const std::string &evidence_note, const std::string &evidence_head);
 
 // SARIF 2.1.0 with one result per denying finding (rules carry security-severity for GitHub).
 std::string render_sarif(const ScanRun &run, const std::string &tool_version);

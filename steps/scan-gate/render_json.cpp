@@ -201,7 +201,8 @@ struct StringOutput {
   void Flush() {}
 };
 
-std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons)
+std::string render_json_output(const ScanRun &run, std::string_view decision, const std::vector<std::string> &reasons,
+                               const std::string &evidence_note, const std::string &evidence_head)
 {
   std::string text;
   text.reserve(16384 + (run.evaluation.denying.size() + run.evaluation.suppressed.size()) * 800);
@@ -225,6 +226,10 @@ std::string render_json_output(const ScanRun &run, std::string_view decision, co
     w.EndObject();
   }
   w.EndArray();
+  if (!evidence_note.empty())
+    write_field(w, "evidence", evidence_note);
+  if (!evidence_head.empty())
+    write_field(w, "evidence_head", evidence_head);
   w.EndObject();
   text += '\n';
   return text;

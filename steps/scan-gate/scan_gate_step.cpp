@@ -34,8 +34,9 @@ StepSpec scan_gate_spec()
   return spec;
 }
 
-StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
+StepOutcome outcome_from_run(const std::shared_ptr<const ScanRun> &shared_run, const std::string &format)
 {
+  const ScanRun &run = *shared_run;
   StepOutcome outcome;
   const Evaluation &e = run.evaluation;
   outcome.decision = e.allowed() ? Decision::allow : Decision::deny;
@@ -70,8 +71,12 @@ StepOutcome outcome_from_run(const ScanRun &run, const std::string &format)
                            (run.subject ? "the subject " + run.subject->str() : std::string("any image digest")) +
                            "; this decision does not show that the image itself was scanned.\n" + outcome.text_details;
   }
-  if (format == "json")
-    outcome.custom_rendering = render_json_output(run, decision_name(outcome.decision), outcome.reasons);
+  if (format == "json") {
+    outcome.json_rendering = [shared_run, decision = outcome.decision, reasons = outcome.reasons](
+                                 const std::string &evidence_note, const std::string &evidence_head) {
+      return render_json_output(*shared_run, decision_name(decision), reasons, evidence_note, evidence_head);
+    };
+  }
   if (format == "sarif")
     outcome.custom_rendering = render_sarif(run, std::string(relgate_version()));
   if (format == "junit")
@@ -121,7 +126,7 @@ Result<StepOutcome> run_scan_gate(StepContext &context)
                    << (run.subject ? "the subject " + run.subject->str() : std::string("any image digest"))
                    << "; the evidence record says so (summary.unbound_report)\n";
   }
-  return outcome_from_run(run, context.common.format);
+  return outcome_from_run(std::make_shared<const ScanRun>(std::move(run)), context.common.format);
 }
 
 } // namespace relgate::scan
