@@ -102,6 +102,7 @@ Result<std::optional<PlannedCommit>> plan_migration(const GitRepo &repo, Migrati
   report.envs.clear();
   report.overlays.clear();
   report.other_mentions.clear();
+  report.symlinks.clear();
   report.already_migrated = false;
   RELGATE_ASSIGN_OR_RETURN(auto legacy, find_legacy_layout(repo.work_tree()));
   RELGATE_ASSIGN_OR_RETURN(auto apps, list_apps(repo.work_tree()));
@@ -161,6 +162,13 @@ Result<std::optional<PlannedCommit>> plan_migration(const GitRepo &repo, Migrati
   for (const auto &file : split_nul(all)) {
     if (file.starts_with(std::string(relgate_root) + "/") || !is_yaml(file))
       continue;
+    // A tracked symlink (to a shared base, or anywhere on the runner): never followed, never
+    // rewritten, and no reason to refuse the whole migration; listed to check by hand.
+    RELGATE_TRY(validate_relative_path(file));
+    if (is_symlink(repo.work_tree() + "/" + file)) {
+      report.symlinks.push_back(file);
+      continue;
+    }
     RELGATE_ASSIGN_OR_RETURN(auto text, read_repo_file(repo, file));
     if (is_kustomization(file)) {
       std::vector<int> lines;

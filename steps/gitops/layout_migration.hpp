@@ -22,6 +22,7 @@ struct MigrationReport {
   std::vector<std::string> envs;           // environment folders moved
   std::vector<std::string> overlays;       // kustomization files rewritten ("path:line")
   std::vector<std::string> other_mentions; // other YAML files naming an old folder: check them by hand
+  std::vector<std::string> symlinks;       // YAML symlinks outside relgate/: never read, check by hand
   PublishResult published;
 };
 

@@ -94,6 +94,7 @@ Result<StepOutcome> run_migration(StepContext &context, const std::string &repo_
   set_member(outcome.summary, "environments", json_string_array(report.envs, allocator), allocator);
   set_member(outcome.summary, "overlays_rewritten", json_string_array(report.overlays, allocator), allocator);
   set_member(outcome.summary, "check_by_hand", json_string_array(report.other_mentions, allocator), allocator);
+  set_member(outcome.summary, "symlinks_not_read", json_string_array(report.symlinks, allocator), allocator);
   add_push_summary(outcome.summary, report.published, allocator);
   if (report.already_migrated) {
     outcome.reasons.push_back(repo_path + " already has relgate/" + *app +
@@ -110,6 +111,8 @@ Result<StepOutcome> run_migration(StepContext &context, const std::string &repo_
     outcome.reasons.push_back("rewrote the Component reference at " + overlay);
   for (const auto &file : report.other_mentions)
     outcome.reasons.push_back("check by hand: " + file + " names an old relgate/<env> folder (not a kustomization)");
+  for (const auto &file : report.symlinks)
+    outcome.reasons.push_back("check by hand: " + file + " is a symlink; the migration does not follow it");
   outcome.outputs = {{"commit", report.published.commit}};
   return outcome;
 }

@@ -26,6 +26,9 @@ printf 'image: {{ image }}@{{ stable.digest }}\n' >"$W/relgate/templates/app.yam
 printf 'components:\n  - ../../../../relgate/staging  # relgate/staging\n' >"$W/apps/api/overlays/staging/kustomization.yaml"
 printf 'resources: [../../base]\ncomponents: [../../../../relgate/prod]\n' >"$W/apps/api/overlays/prod/kustomization.yaml"
 printf 'source:\n  path: relgate/staging\n' >"$W/docs/argo-app.yaml"
+# Tracked YAML symlinks outside relgate/ (one pointing off the repository): never read, listed.
+ln -s ../../../../../etc/passwd "$W/docs/outside.yaml"
+ln -s argo-app.yaml "$W/docs/alias.yml"
 git -C "$W" add -A && git -C "$W" commit -q -m "old single-application layout" && git -C "$W" push -q origin HEAD:main
 ledger_before=$(git -C "$W" show HEAD:relgate/staging/ledger.jsonl)
 head_before=$(git -C "$W" rev-parse HEAD)
@@ -59,6 +62,8 @@ expect_eq "$(git -C "$W" status --porcelain)" "" "clean after the migration"
 expect_eq "$(jq -c .summary.environments <<<"$out")" '["staging"]' "environments reported"
 expect_eq "$(jq -c .summary.overlays_rewritten <<<"$out")" '["apps/api/overlays/staging/kustomization.yaml:2"]' "overlay reported"
 expect_eq "$(jq -c .summary.check_by_hand <<<"$out")" '["docs/argo-app.yaml"]' "other mentions listed"
+expect_eq "$(jq -c .summary.symlinks_not_read <<<"$out")" '["docs/alias.yml","docs/outside.yaml"]' "symlinks listed, not read"
+expect_eq "$(readlink "$W/docs/outside.yaml")" "../../../../../etc/passwd" "symlink left as it was"
 expect_eq "$(git -C "$W" ls-files relgate | sort | tr '\n' ' ')" \
   "relgate/api/releases.json relgate/api/staging/known-good.json relgate/api/staging/kustomization.yaml relgate/api/staging/ledger.jsonl relgate/api/staging/state.json relgate/templates/app.yaml.tmpl " \
   "files moved, templates shared"
