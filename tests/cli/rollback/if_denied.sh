@@ -31,6 +31,22 @@ expect_contains "$out" "newest slo-check for staging is ALLOW: no rollback neede
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$head" "nothing pushed"
 
 add_record "$TMP/v2.json" slo-check:DENY:staging
+# Another application's DENY (api's v2) never rolls back web: --app web finds web running its own
+# release, not the denied digest, and does nothing (the red team's cross-application case).
+IMAGE=ghcr.io/acme/web
+for v in w1 w2; do
+  new_evidence "$TMP/$v.json" "$v" signature-review:ALLOW scan-gate:ALLOW
+  run promote --env staging --evidence "$TMP/$v.json" --repo "$TMP/work" --policy "$TMP/policy.toml" --push
+  expect_rc 0 "promote web $v"
+done
+IMAGE=ghcr.io/acme/api
+web_state=$(cat "$TMP/work/relgate/web/staging/state.json")
+head=$(git -C "$TMP/remote.git" rev-parse main)
+run "${R[@]}" --app web --evidence "$TMP/v2.json"
+expect_rc 0 "api's DENY with --app web: no rollback"
+expect_contains "$out" "which is not what staging runs now" "says the denied release is not web's"
+expect_eq "$(cat "$TMP/work/relgate/web/staging/state.json")" "$web_state" "web untouched"
+expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$head" "nothing pushed for web"
 run "${R[@]}" --evidence "$TMP/v2.json"
 expect_rc 0 "DENY: rolled back"
 expect_contains "$out" "rolled staging back from rel-2026-11-17-02 to rel-2026-11-17-01" "rollback done"
