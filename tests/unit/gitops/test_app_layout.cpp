@@ -40,6 +40,15 @@ TEST_CASE("the default application is the last path component of the subject's r
     CHECK(derived.message().find("--app") != std::string::npos);
   }
   CHECK(!app_name_from_subject("ghcr.io/acme/" + std::string(64, 'a')));
+  // Hostile subjects (red team): never a path outside the application folder, another reserved
+  // name, an option or a different spelling of an existing application.
+  for (const char *bad : {"ghcr.io/acme/..", "ghcr.io/acme/.", "ghcr.io/acme/releases.json", "ghcr.io/acme/API",
+                          "ghcr.io/acme/\xc3\xa1pi", "ghcr.io/acme/-rf", "ghcr.io/acme/.git", "ghcr.io/acme/a b",
+                          "ghcr.io/acme/a\nb", "ghcr.io/acme/a\\b", "@sha256:abc"}) {
+    auto derived = app_name_from_subject(bad);
+    CHECK_MESSAGE(!derived, bad);
+  }
+  CHECK(*app_name_from_subject("ghcr.io/acme/a/b/api") == "api"); // only the last component
 }
 
 TEST_CASE("paths: everything relgate owns lives under relgate/<app>/")
