@@ -1,7 +1,9 @@
 #include "rollback_scope.hpp"
 
 #include "app_layout.hpp"
+#include "encoding.hpp"
 #include "evidence.hpp"
+#include "ledger.hpp"
 #include "policy.hpp"
 #include "repo_layout.hpp"
 
@@ -43,6 +45,29 @@ Result<std::string> choose_rollback_app(const std::optional<std::string> &app_fl
                              "if the clone is not up to date");
   return make_error(repo + " holds several applications (" + joined(apps) +
                     "): pass --app NAME (rollback acts on one application only)");
+}
+
+Result<void> check_evidence_of_app(const std::string &evidence_path, const std::string &repo, const std::string &app,
+                                   const std::string &env)
+{
+  if (evidence_path.empty())
+    return ok_result();
+  RELGATE_ASSIGN_OR_RETURN(auto evidence, load_evidence(evidence_path));
+  const std::string &image = evidence.subject.name;
+  auto derived = gitops::app_name_from_subject(image);
+  if (derived && *derived == app)
+    return ok_result();
+  RELGATE_TRY(gitops::validate_env_name(env));
+  RELGATE_ASSIGN_OR_RETURN(auto ledger_path, gitops::safe_path(repo, gitops::env_paths(app, env).ledger));
+  RELGATE_ASSIGN_OR_RETURN(auto ledger, gitops::read_ledger(ledger_path));
+  const std::string digest = evidence.subject.digest.str();
+  if (std::any_of(ledger.begin(), ledger.end(), [&](const auto &entry) { return entry.digest == digest; }))
+    return ok_result();
+  return make_error("--evidence " + evidence_path + " concerns " + printable_excerpt(image, 120) + " (application " +
+                    (derived ? *derived : std::string("?")) + "), which " + gitops::env_paths(app, env).dir +
+                    " never ran: pass application " + app +
+                    "'s evidence (the rollback record goes into the file of the release it concerns), or the right "
+                    "--app");
 }
 
 Result<void> check_env_in_policy(const std::string &policy_path, const std::string &app, const std::string &env)

@@ -31,8 +31,8 @@ expect_contains "$out" "newest slo-check for staging is ALLOW: no rollback neede
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$head" "nothing pushed"
 
 add_record "$TMP/v2.json" slo-check:DENY:staging
-# Another application's DENY (api's v2) never rolls back web: --app web finds web running its own
-# release, not the denied digest, and does nothing (the red team's cross-application case).
+# Another application's DENY (api's v2) never rolls back web: evidence of an image web never ran is
+# refused before anything is read or written (the rollback record would land in api's evidence).
 IMAGE=ghcr.io/acme/web
 for v in w1 w2; do
   new_evidence "$TMP/$v.json" "$v" signature-review:ALLOW scan-gate:ALLOW
@@ -42,9 +42,17 @@ done
 IMAGE=ghcr.io/acme/api
 web_state=$(cat "$TMP/work/relgate/web/staging/state.json")
 head=$(git -C "$TMP/remote.git" rev-parse main)
+records_before=$(jq '.records | length' "$TMP/v2.json")
 run "${R[@]}" --app web --evidence "$TMP/v2.json"
-expect_rc 0 "api's DENY with --app web: no rollback"
-expect_contains "$out" "which is not what staging runs now" "says the denied release is not web's"
+expect_rc 2 "api's DENY with --app web: refused"
+expect_contains "$err" "concerns ghcr.io/acme/api (application api), which relgate/web/staging never ran" "says whose evidence it is"
+# Only step_main's ERROR record (the fail-closed trace, no summary.app) reaches api's evidence.
+expect_eq "$(jq -c --argjson n "$records_before" '[.records[$n:][] | [.step, .decision, (.summary.app // "")]]' "$TMP/v2.json")" \
+  '[["rollback","ERROR",""]]' "no rollback of web recorded in api's evidence"
+for mode in "--drill" ""; do
+  run rollback --env staging --repo "$TMP/work" --app web --evidence "$TMP/v2.json" $mode --reason "x"
+  expect_rc 2 "api's evidence on a web rollback ${mode:-(plain)}"
+done
 expect_eq "$(cat "$TMP/work/relgate/web/staging/state.json")" "$web_state" "web untouched"
 expect_eq "$(git -C "$TMP/remote.git" rev-parse main)" "$head" "nothing pushed for web"
 run "${R[@]}" --evidence "$TMP/v2.json"
