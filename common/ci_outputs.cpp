@@ -193,8 +193,11 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     if (!outcome.checks.empty()) {
       markdown += "| check | result | detail |\n|---|---|---|\n";
       for (const auto &check : outcome.checks) {
-        markdown += "| " + escape_markdown(check.name) + " | " + (check.passed ? "pass" : "**fail**") + " | " +
-                    escape_markdown(check.message) + " |\n";
+        markdown += "| " + escape_markdown(check.name) + " | " +
+                    (check.passed         ? "pass"
+                     : check.inconclusive ? "**inconclusive**"
+                                          : "**fail**") +
+                    " | " + escape_markdown(check.message) + " |\n";
       }
       markdown += "\n";
     }
@@ -207,35 +210,45 @@ std::string render_junit(const std::string &step, const StepOutcome &outcome,
                          const std::vector<std::string> &failure_details)
 {
   std::size_t failures = 0;
-  for (const auto &check : outcome.checks)
-    failures += check.passed ? 0 : 1;
+  std::size_t skipped = 0;
+  for (const auto &check : outcome.checks) {
+    skipped += check.inconclusive ? 1 : 0;
+    failures += check.passed || check.inconclusive ? 0 : 1;
+  }
   const bool synthesize = outcome.checks.empty();
-  if (synthesize && outcome.decision != Decision::allow)
+  // An error (bad input, unreachable dependency) is a JUnit <error>, not a failed check.
+  const bool errored = synthesize && outcome.decision == Decision::error;
+  if (synthesize && outcome.decision != Decision::allow && !errored)
     failures = 1;
+  const std::size_t errors = errored ? 1 : 0;
   const std::size_t tests = synthesize ? 1 : outcome.checks.size();
   const std::string suite = xml_escape("relgate." + step);
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  xml += "<testsuites name=\"relgate\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
-         "\">\n";
-  xml += "  <testsuite name=\"" + suite + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\">\n";
-  auto testcase = [&](const std::string &name, bool passed, const std::string &message, const std::string &detail) {
+  const std::string counts = " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+                             "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\"";
+  xml += "<testsuites name=\"relgate\"" + counts + ">\n";
+  xml += "  <testsuite name=\"" + suite + "\"" + counts + ">\n";
+  // element: "" = passed, else failure / error / skipped.
+  auto testcase = [&](const std::string &name, const std::string &element, const std::string &message,
+                      const std::string &detail) {
     xml += "    <testcase classname=\"" + suite + "\" name=\"" + xml_escape(name) + "\"";
-    if (passed) {
+    if (element.empty()) {
       xml += "/>\n";
       return;
     }
-    xml += ">\n      <failure message=\"" + xml_escape(single_line(message)) + "\">" +
-           xml_escape(detail.empty() ? message : detail) + "</failure>\n    </testcase>\n";
+    xml += ">\n      <" + element + " message=\"" + xml_escape(single_line(message)) + "\">" +
+           xml_escape(detail.empty() ? message : detail) + "</" + element + ">\n    </testcase>\n";
   };
   if (synthesize) {
     const std::string reasons = join(outcome.reasons, "\n");
-    testcase(step + " decision", outcome.decision == Decision::allow,
+    const std::string element = outcome.decision == Decision::allow ? "" : errored ? "error" : "failure";
+    testcase(step + " decision", element,
              std::string(decision_name(outcome.decision)) + (reasons.empty() ? "" : ": " + reasons), "");
   } else {
     for (std::size_t i = 0; i < outcome.checks.size(); ++i) {
       const CheckResult &check = outcome.checks[i];
-      testcase(check.name, check.passed, check.message, i < failure_details.size() ? failure_details[i] : "");
+      const std::string element = check.passed ? "" : check.inconclusive ? "skipped" : "failure";
+      testcase(check.name, element, check.message, i < failure_details.size() ? failure_details[i] : "");
     }
   }
   xml += "  </testsuite>\n</testsuites>\n";

@@ -55,6 +55,8 @@ std::string render_json(const std::string &step, const StepOutcome &outcome, con
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "name", check.name, allocator);
     set_member(item, "passed", JsonValue(check.passed), allocator);
+    if (check.inconclusive)
+      set_member(item, "inconclusive", JsonValue(true), allocator);
     set_member(item, "message", check.message, allocator);
     checks.PushBack(item, allocator);
   }

@@ -37,6 +37,8 @@ struct CheckResult {
   std::string name;
   bool passed = true;
   std::string message; // why it failed, or a short note
+  // Not judged (no data): never shown as a pass; a skipped test case in JUnit. passed is false.
+  bool inconclusive = false;
 };
 
 struct StepOutcome {

@@ -293,7 +293,8 @@ Result<StepOutcome> check_once(StepContext &context, bool watching)
   for (const auto &result : verdict.objectives) {
     CheckResult check;
     check.name = result.objective->name;
-    check.passed = result.phase != ObjectivePhase::failed;
+    check.inconclusive = result.phase == ObjectivePhase::inconclusive;
+    check.passed = result.phase != ObjectivePhase::failed && !check.inconclusive;
     check.message = result.reason.empty() ? std::string(phase_name(result.phase)) : result.reason;
     outcome.checks.push_back(check);
   }

@@ -432,3 +432,36 @@ TEST_CASE("GitLab CI: a planted temp-file symlink next to the dotenv file is not
   CHECK(*read_file(victim) == "keep\n");
   CHECK(read_file(dir + "/scan-gate.env")->rfind("RELGATE_SCAN_GATE_DECISION=DENY\n", 0) == 0);
 }
+
+TEST_CASE("JUnit and step summary: an inconclusive check is skipped, never a pass; an error is an <error>")
+{
+  StepOutcome outcome;
+  outcome.decision = Decision::inconclusive;
+  outcome.checks = {CheckResult{"error_rate", false, "no data: no request was served", true},
+                    CheckResult{"latency_p99", true, "0.12s <= 0.5s", false}};
+  const std::string junit = render_junit("slo-check", outcome);
+  CHECK(junit.find("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\"") != std::string::npos);
+  CHECK(junit.find("<skipped message=\"no data: no request was served\">") != std::string::npos);
+  CHECK(junit.find("name=\"latency_p99\"/>") != std::string::npos);
+
+  ScopedEnv env;
+  const std::string summary = scratch("inconclusive_summary");
+  ::unlink(summary.c_str());
+  env.set("GITHUB_ACTIONS", "true");
+  env.set("GITHUB_STEP_SUMMARY", summary);
+  std::ostringstream out, err;
+  StepSpec step = spec();
+  step.name = "slo-check";
+  CHECK(finish_step(step, CommonOptions{}, std::move(outcome), StepIo{out, err}, "", 0) == 3);
+  const std::string markdown = *read_file(summary);
+  CHECK(markdown.find("| error\\_rate | **inconclusive** | no data: no request was served |") != std::string::npos);
+  CHECK(markdown.find("| error\\_rate | pass") == std::string::npos);
+
+  StepOutcome failed;
+  failed.decision = Decision::error;
+  failed.reasons = {"report.json: not JSON"};
+  const std::string errored = render_junit("scan-gate", failed);
+  CHECK(errored.find("failures=\"0\" errors=\"1\"") != std::string::npos);
+  CHECK(errored.find("<error message=\"ERROR: report.json: not JSON\">") != std::string::npos);
+  CHECK(errored.find("<failure") == std::string::npos);
+}
