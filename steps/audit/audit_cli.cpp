@@ -100,7 +100,7 @@ Result<std::string> run(const ParsedArgs &args)
 
 } // namespace
 
-int run_audit_cli(int argc, const char *const *argv, AuditIo io)
+int run_audit_cli(int argc, const char *const *argv, const StepIo &io)
 {
   auto args = parse_command_line(argc, argv, audit_options());
   if (!args) {

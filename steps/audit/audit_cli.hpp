@@ -3,16 +3,11 @@
 // exit 0 with a report, 2 on any bad input (naming the file, the field and the fix).
 #pragma once
 
-#include <iosfwd>
+#include "step_main.hpp"
 
 namespace relgate::audit
 {
 
-struct AuditIo {
-  std::ostream &out;
-  std::ostream &err;
-};
-
-int run_audit_cli(int argc, const char *const *argv, AuditIo io);
+int run_audit_cli(int argc, const char *const *argv, const StepIo &io);
 
 } // namespace relgate::audit

@@ -10,5 +10,5 @@ int main(int argc, char **argv)
 {
   const relgate::GithubLogGuard log_guard; // reports print recorded data (docs/ci.md)
   const relgate::StepIo io{std::cout, std::cerr};
-  return relgate::run_program("audit", io, [&] { return relgate::audit::run_audit_cli(argc, argv, {io.out, io.err}); });
+  return relgate::run_program("audit", io, [&] { return relgate::audit::run_audit_cli(argc, argv, io); });
 }

@@ -1,6 +1,7 @@
 #include "markdown_writer.hpp"
 #include "release_summary.hpp"
 #include "report_formats.hpp"
+#include "text_join.hpp"
 
 #include <cstdio>
 
@@ -46,14 +47,6 @@ std::optional<double> phase_ms(const DrillRun &drill, const char *name)
 std::string ratio_text(std::optional<double> value)
 {
   return value ? format_percent(*value) : "n/a";
-}
-
-std::string joined(const std::vector<std::string> &items, const std::string &separator)
-{
-  std::string text;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    text += (i ? separator : "") + items[i];
-  return text;
 }
 
 std::string scope_text(const std::string &env, const std::optional<int64_t> &stage)
@@ -108,7 +101,7 @@ std::string render_markdown(const AuditReport &report)
     for (const auto &record : report.records) {
       if (record.decision == Decision::deny)
         rows.push_back({record.time, record.step, record.app, scope_text(record.env, record.stage), record.release_id,
-                        joined(record.reasons, "\n")});
+                        join(record.reasons, "\n")});
     }
     if (rows.empty())
       md.paragraph("No DENY decision.");
@@ -120,8 +113,8 @@ std::string render_markdown(const AuditReport &report)
   {
     std::vector<std::vector<std::string>> rows;
     for (const auto &policy : report.policies) {
-      rows.push_back({policy.path, std::to_string(policy.version), "sha256:" + policy.sha256,
-                      joined(policy.steps, ", "), std::to_string(policy.records), policy.first_used, policy.last_used});
+      rows.push_back({policy.path, std::to_string(policy.version), "sha256:" + policy.sha256, join(policy.steps, ", "),
+                      std::to_string(policy.records), policy.first_used, policy.last_used});
     }
     if (rows.empty())
       md.paragraph("No record names a policy.");
@@ -149,7 +142,7 @@ std::string render_markdown(const AuditReport &report)
       rows.push_back(
           {dora.app, dora.env, std::to_string(dora.deployments),
            number(dora.frequency_per_day, "%.3f") + " (last " + std::to_string(frequency_window_days) + " days)",
-           std::to_string(dora.failed), ratio_text(dora.change_failure_ratio), joined(dora.failed_releases, ", ")});
+           std::to_string(dora.failed), ratio_text(dora.change_failure_ratio), join(dora.failed_releases, ", ")});
     }
     if (!rows.empty())
       md.table({"App", "Env", "Deployments", "Per day", "Failed", "Change failure rate", "Failed releases"}, rows);
@@ -183,7 +176,7 @@ std::string render_markdown(const AuditReport &report)
           series.push_back(number(*drill.recovery_ms / 1000, "%.1f s"));
       }
       if (!series.empty())
-        md.paragraph("Recovery time trend: " + joined(series, " → ") +
+        md.paragraph("Recovery time trend: " + join(series, " → ") +
                      (report.drill_trend.empty() ? "" : " (" + report.drill_trend + ")"));
     }
   }

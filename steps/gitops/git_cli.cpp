@@ -1,4 +1,5 @@
 #include "git_cli.hpp"
+#include "text_join.hpp"
 
 namespace relgate::gitops
 {
@@ -36,14 +37,6 @@ Result<ProcessResult> run_git(const std::vector<std::string> &argv)
   return result;
 }
 
-std::string joined(const std::vector<std::string> &args)
-{
-  std::string text = "git";
-  for (const auto &arg : args)
-    text += " " + arg;
-  return text;
-}
-
 } // namespace
 
 Result<ProcessResult> GitRepo::run(const std::vector<std::string> &args) const
@@ -60,8 +53,8 @@ Result<std::string> GitRepo::check(const std::vector<std::string> &args) const
     std::string message = result.stderr_text.empty() ? result.stdout_text : result.stderr_text;
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
-    return make_error(m_work_tree + ": `" + joined(args) + "` failed (exit " + std::to_string(result.exit_code) +
-                      "): " + message);
+    return make_error(m_work_tree + ": `" + "git " + join(args, " ") + "` failed (exit " +
+                      std::to_string(result.exit_code) + "): " + message);
   }
   return std::move(result.stdout_text);
 }

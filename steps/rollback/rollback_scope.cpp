@@ -6,23 +6,12 @@
 #include "ledger.hpp"
 #include "policy.hpp"
 #include "repo_layout.hpp"
+#include "text_join.hpp"
 
 #include <algorithm>
 
 namespace relgate::rollback
 {
-namespace
-{
-
-std::string joined(const std::vector<std::string> &names)
-{
-  std::string list;
-  for (const auto &name : names)
-    list += (list.empty() ? "" : ", ") + name;
-  return list;
-}
-
-} // namespace
 
 Result<std::string> choose_rollback_app(const std::optional<std::string> &app_flag, const std::string &evidence_path,
                                         const std::string &repo)
@@ -43,7 +32,7 @@ Result<std::string> choose_rollback_app(const std::optional<std::string> &app_fl
   if (apps.empty())
     return make_error(repo + " holds no application (no relgate/<app>/ folder): nothing to roll back; pass --app NAME "
                              "if the clone is not up to date");
-  return make_error(repo + " holds several applications (" + joined(apps) +
+  return make_error(repo + " holds several applications (" + join(apps, ", ") +
                     "): pass --app NAME (rollback acts on one application only)");
 }
 
@@ -95,7 +84,7 @@ Result<void> check_env_in_policy(const std::string &policy_path, const std::stri
   if (std::find(names.begin(), names.end(), env) != names.end())
     return ok_result();
   return make_error("--env " + env + ": not an environment of application " + app + " in " + loaded.path + " " + where +
-                    " (known: " + joined(names) + "): check --env, --app and --policy");
+                    " (known: " + join(names, ", ") + "): check --env, --app and --policy");
 }
 
 } // namespace relgate::rollback
