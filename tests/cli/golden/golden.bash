@@ -15,7 +15,8 @@ GOLDEN_REGEN_HINT="scripts/regen-goldens.sh (or RELGATE_REGEN_GOLDEN=1 ctest -R 
 
 # golden_normalize < ACTUAL > NORMALIZED: the one place where outputs are normalised, and only
 # for what cannot be pinned (tests/golden/README.md lists each rule and why):
-#  - the test's scratch folder (differs per build folder),
+#  - the test's scratch folder (differs per build folder), then the checkout's folder (a shipped
+#    policy's path in a record differs per clone),
 #  - the random 128-bit $GITHUB_OUTPUT heredoc delimiter (docs/ci.md: random on purpose),
 #  - with GOLDEN_APPENDED=1 (a case whose step appends an evidence record at test time): that
 #    record's "duration_ms" (wall time of the run), and its id (evidence-head) and "hash", both
@@ -34,7 +35,7 @@ golden_normalize() {
     -e 's/\<[0-9a-f]\{40\}\>/<commit>/g'
     -e 's/\(commit \)[0-9a-f]\{12\}\>/\1<commit>/g'
     -e 's/"\(total\|git\|relgate\)_ms": [0-9.e+-]\{1,\}/"\1_ms": <ms>/g')
-  sed -e "s#${TMP//#/\\#}#<TMP>#g" \
+  sed -e "s#${TMP//#/\\#}#<TMP>#g" -e "s#${RELGATE_SOURCE_DIR//#/\\#}#<SOURCE>#g" \
     -e 's/ghadelimiter_[0-9a-f]\{32\}/ghadelimiter_<random>/g' "${appended[@]}"
 }
 
