@@ -13,24 +13,14 @@ namespace relgate::promote
 namespace
 {
 
-// Members by name, not position: CheckResult may gain members (e.g. inconclusive).
-CheckResult check_result(std::string name, bool passed, std::string message)
-{
-  CheckResult check;
-  check.name = std::move(name);
-  check.passed = passed;
-  check.message = std::move(message);
-  return check;
-}
-
 CheckResult pass(std::string name, std::string note)
 {
-  return check_result(std::move(name), true, std::move(note));
+  return CheckResult{std::move(name), true, std::move(note)};
 }
 
 CheckResult fail(std::string name, std::string reason)
 {
-  return check_result(std::move(name), false, std::move(reason));
+  return CheckResult{std::move(name), false, std::move(reason)};
 }
 
 CheckResult check_immutable_digest(const AdmissionInput &input)

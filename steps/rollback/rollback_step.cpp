@@ -34,16 +34,6 @@ void add_plan_summary(StepOutcome &outcome, const std::string &app, const std::s
                      {"target_release", plan.target ? plan.target->release_id : ""}};
 }
 
-// Members by name, not position: CheckResult may gain members (e.g. inconclusive).
-CheckResult named_check(std::string name, bool passed, std::string message)
-{
-  CheckResult check;
-  check.name = std::move(name);
-  check.passed = passed;
-  check.message = std::move(message);
-  return check;
-}
-
 std::string target_text(const RollbackPlan &plan)
 {
   return plan.target ? plan.target->release_id + " (" + plan.target->digest + ")" : std::string("no release");
@@ -359,9 +349,9 @@ Result<StepOutcome> run_rollback(StepContext &context)
       start = end + 1;
     }
     outcome.reasons.push_back(drill.ledger_note);
-    outcome.checks.push_back(named_check("live-drill", drill.success,
+    outcome.checks.push_back(CheckResult{"live-drill", drill.success,
                                          drill.success ? "recovered in " + std::to_string(drill.recovery_ms) + " ms"
-                                                       : drill.failed_phase + ": " + drill.failure));
+                                                       : drill.failed_phase + ": " + drill.failure});
     return outcome;
   }
 
@@ -376,7 +366,7 @@ Result<StepOutcome> run_rollback(StepContext &context)
     set_member(outcome.summary, "elapsed_ms", JsonValue(static_cast<int64_t>(drill.elapsed.count())), allocator);
     set_member(outcome.summary, "post_check", drill.post_check, allocator);
     set_member(outcome.summary, "post_check_passed", JsonValue(drill.post_check_passed), allocator);
-    outcome.checks.push_back(named_check("drill-post-check", drill.post_check_passed, drill.post_check));
+    outcome.checks.push_back(CheckResult{"drill-post-check", drill.post_check_passed, drill.post_check});
     outcome.decision = drill.post_check_passed ? Decision::allow : Decision::deny;
     outcome.reasons.push_back("drill: rolled " + env + " back from " + drill.plan.bad.release_id + " to " +
                               target_text(drill.plan) + " in a scratch clone in " +
