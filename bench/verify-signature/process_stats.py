@@ -6,6 +6,10 @@ Usage: process_stats.py RUNS WARMUP NAME CMD [NAME CMD ...]   (CMD is one shell-
 Runs the commands interleaved (run i of every command before run i+1 of any), so load from
 other work on the machine falls on all of them alike. Per run it takes the child's user+system
 CPU from wait4() (microsecond resolution, unlike /usr/bin/time's 10 ms) and its wall time.
+Children start with posix_spawn (glibc: clone with CLONE_VM|CLONE_VFORK), not fork: a fork of
+this Python process copies its page tables and the child then pays copy-on-write faults until
+exec, about 2 ms of wall and CPU charged to every measured command (/bin/true: 2.9 ms wall with
+fork, 0.9 ms with posix_spawn), which is the harness's cost, not the command's.
 Prints one line per command: NAME cpu_median_ms cpu_min_ms wall_median_ms wall_min_ms.
 A command that exits nonzero fails the run: a benchmark of a failing command measures nothing.
 """
@@ -17,15 +21,9 @@ import time
 
 
 def run_once(argv, devnull):
+    actions = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
     start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        try:
-            os.execvp(argv[0], argv)
-        finally:
-            os._exit(127)
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
