@@ -31,6 +31,7 @@ std::string openssl_reason()
   if (code == 0)
     return "no PEM key found";
   char buffer[256];
+  need_openssl_error_strings();
   ERR_error_string_n(code, buffer, sizeof buffer);
   return buffer;
 }

@@ -13,9 +13,22 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <utility>
 
 namespace relgate
 {
+
+// OpenSSL's error strings on demand. Loading all of them is about 0.5 ms, paid at start-up by
+// every process that touches OpenSSL's error queue (a successful verification does, internally);
+// verify-signature skips that and installs a loader here (steps/verify-signature/main.cpp).
+// Whoever turns an error code into text calls need_openssl_error_strings() first; without a
+// loader (OpenSSL loaded its strings itself) it does nothing.
+inline void (*openssl_error_strings_loader)() = nullptr;
+inline void need_openssl_error_strings()
+{
+  if (auto load = std::exchange(openssl_error_strings_loader, nullptr))
+    load();
+}
 
 // Calls `Free` on a non-null pointer (OpenSSL's free functions accept null too).
 template <auto Free> struct OsslFree {

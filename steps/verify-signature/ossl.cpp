@@ -16,6 +16,8 @@ std::string openssl_errors()
   unsigned long code = 0;
   const char *data = nullptr;
   int flags = 0;
+  if (ERR_peek_error() != 0)
+    need_openssl_error_strings();
   while ((code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) != 0) {
     if (!text.empty())
       text += "; ";
@@ -44,6 +46,8 @@ bool is_der_sequence(std::string_view der)
 std::string openssl_first_error(const std::string &fallback)
 {
   unsigned long code = ERR_peek_error();
+  if (code != 0)
+    need_openssl_error_strings();
   const char *reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
   std::string text = reason != nullptr ? reason : fallback;
   ERR_clear_error();
