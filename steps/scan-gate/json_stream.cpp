@@ -1,6 +1,7 @@
 #include "json_stream.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
 
 namespace relgate::scan
 {
@@ -18,6 +19,19 @@ std::string_view JsonScalar::type_name() const
     return "a string";
   }
   return "a value";
+}
+
+JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback)
+{
+  // Only syntax matters here: a handler that takes everything (RapidJSON's iterative parser keeps
+  // its stack on the heap, so depth is no risk).
+  rapidjson::StringStream stream(nul_terminated_text);
+  rapidjson::BaseReaderHandler<> accept_all;
+  rapidjson::Reader reader;
+  const rapidjson::ParseResult reference = reader.Parse<json_reader_flags>(stream, accept_all);
+  if (!reference.IsError())
+    return fallback;
+  return JsonParseStatus{reference.Code(), reference.Offset()};
 }
 
 Error parse_failure(const std::string &source_name, std::string_view expected, rapidjson::ParseErrorCode code,

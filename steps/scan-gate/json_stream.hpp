@@ -5,11 +5,11 @@
 
 #include "json.hpp"
 #include "json_object_keys.hpp"
+#include "json_sax_parser.hpp"
 #include "report_input.hpp"
 #include "result.hpp"
 
 #include <rapidjson/reader.h>
-#include <rapidjson/stream.h>
 
 #include <cstdint>
 #include <optional>
@@ -108,9 +108,9 @@ public:
   // The semantic error that stopped the walk ("" when the JSON itself was bad).
   const std::string &error() const { return m_error; }
   std::size_t error_offset() const { return m_error_offset; }
-  void set_input(const rapidjson::StringStream *stream, ReportInput *input)
+  void set_input(const JsonCursor *cursor, ReportInput *input)
   {
-    m_stream = stream;
+    m_cursor = cursor;
     m_input = input;
     m_next_release = release_interval;
   }
@@ -120,7 +120,7 @@ protected:
   bool fail(std::string message)
   {
     m_error = std::move(message);
-    m_error_offset = m_stream ? m_stream->Tell() : 0;
+    m_error_offset = m_cursor ? m_cursor->tell() : 0;
     return false;
   }
   int fail_context(std::string message)
@@ -128,7 +128,7 @@ protected:
     fail(std::move(message));
     return context_fail;
   }
-  std::size_t offset() const { return m_stream ? m_stream->Tell() : 0; }
+  std::size_t offset() const { return m_cursor ? m_cursor->tell() : 0; }
 
 private:
   struct Frame {
@@ -161,9 +161,9 @@ private:
   }
   bool close_frame()
   {
-    if (m_input && m_stream->Tell() >= m_next_release) {
-      m_input->release_before(m_stream->src_);
-      m_next_release = m_stream->Tell() + release_interval;
+    if (m_input && m_cursor->tell() >= m_next_release) {
+      m_input->release_before(m_cursor->current);
+      m_next_release = m_cursor->tell() + release_interval;
     }
     int context = m_stack.back().context;
     m_stack.pop_back();
@@ -176,41 +176,63 @@ private:
   JsonObjectKeys m_keys;
   std::string m_error;
   std::size_t m_error_offset = 0;
-  const rapidjson::StringStream *m_stream = nullptr;
+  const JsonCursor *m_cursor = nullptr;
   ReportInput *m_input = nullptr;
   std::size_t m_next_release = 0;
 };
 
-// Runs a walker over the stream with the rules every relgate JSON reader shares (common/json.hpp:
-// numbers as text, a heap stack; the walker applies the depth limit). Format detection and the
-// readers both parse through here, so the fuzz target exercises the binary's exact path.
-template <typename Walker> rapidjson::ParseResult parse_report_stream(rapidjson::StringStream &stream, Walker &walker)
+// The bytes of a report as the parser sees them: from after the byte order mark to the end.
+struct ReportText {
+  const char *begin;
+  const char *end; // *end is readable and '\0' (ReportInput guarantees it)
+};
+inline ReportText report_text(const ReportInput &input)
 {
-  rapidjson::Reader reader;
-  return reader.Parse<json_reader_flags>(stream, walker);
+  return ReportText{input.json_begin(), input.data() + input.size()};
 }
 
-// Parses the whole input with the walker. Errors name the source, the byte offset and what was
-// expected: "r.json: invalid JSON at byte 812 (the file ends early: truncated?): Missing a comma ...".
-// The non-template half of walk_json: turns a parse result into an error message.
+// RapidJSON's error code and offset for a text the report parser refused (its messages are the
+// ones users know); `fallback` when RapidJSON accepts the text (the number rules differ, see the
+// parser's comment).
+JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback);
+
+// Runs a walker over the text with the rules every relgate JSON reader shares (common/json.hpp:
+// numbers as text, converted exactly; the walker applies the depth limit). Format detection and
+// the readers both parse through here, so the fuzz target exercises the binary's exact path.
+// A syntax error is described as RapidJSON describes it (reference_syntax_error).
+template <typename Walker> JsonParseStatus parse_report_text(const ReportText &text, Walker &walker, ReportInput *input)
+{
+  JsonSaxParser<Walker> parser(text.begin, text.end);
+  walker.set_input(&parser.cursor(), input);
+  JsonParseStatus status = parser.parse(walker);
+  walker.set_input(nullptr, nullptr); // the cursor dies with the parser
+  if (!status.ok() && status.code != rapidjson::kParseErrorTermination)
+    status = reference_syntax_error(text.begin, status);
+  if (status.ok())
+    status.offset = parser.cursor().tell(); // where the text ended: a NUL byte before `end`?
+  return status;
+}
+
+// The non-template half of walk_json: turns a parse status into an error message:
+// "r.json: invalid JSON at byte 812 (the file ends early: truncated?): Missing a comma ...".
 Error parse_failure(const std::string &source_name, std::string_view expected, rapidjson::ParseErrorCode code,
                     std::size_t offset, std::size_t total_bytes, const std::string &walker_error,
                     std::size_t walker_offset);
 
+// Parses the whole input with the walker, then returns the file's sha256.
 template <typename Walker>
 Result<std::string> walk_json(ReportInput &input, const std::string &source_name, Walker &walker,
                               std::string_view expected)
 {
-  rapidjson::StringStream stream(input.json_begin());
-  walker.set_input(&stream, &input);
-  rapidjson::ParseResult parsed = parse_report_stream(stream, walker);
-  if (parsed.IsError()) {
-    return parse_failure(source_name, expected, parsed.Code(), parsed.Offset(), input.size() - input.json_offset(),
+  const ReportText text = report_text(input);
+  const JsonParseStatus parsed = parse_report_text(text, walker, &input);
+  if (!parsed.ok()) {
+    return parse_failure(source_name, expected, parsed.code, parsed.offset, input.size() - input.json_offset(),
                          walker.error(), walker.error_offset());
   }
-  if (input.json_offset() + stream.Tell() < input.size()) {
-    // A '\0' inside the file stops StringStream early: that is not JSON either.
-    return make_error(source_name + ": invalid JSON at byte " + std::to_string(stream.Tell()) +
+  if (input.json_offset() + parsed.offset < input.size()) {
+    // A '\0' inside the file ends the text early: that is not JSON either.
+    return make_error(source_name + ": invalid JSON at byte " + std::to_string(parsed.offset) +
                       ": a NUL byte; expected " + std::string(expected));
   }
   std::string sha256 = input.finish_sha256();

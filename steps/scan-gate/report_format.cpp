@@ -107,16 +107,14 @@ Result<ReportFormat> detect_report_format(const ReportInput &input, const std::s
   FormatSniffer sniffer;
   if (std::string problem = input.encoding_problem(); !problem.empty())
     return make_error(source_name + ": " + problem);
-  rapidjson::StringStream stream(input.json_begin());
-  sniffer.set_input(&stream, nullptr);
-  rapidjson::ParseResult parsed = parse_report_stream(stream, sniffer);
+  const JsonParseStatus parsed = parse_report_text(report_text(input), sniffer, nullptr);
   if (sniffer.format)
     return *sniffer.format;
   if (!sniffer.refused.empty())
     return make_error(source_name + ": " + sniffer.refused);
-  if (parsed.IsError()) {
-    return parse_failure(source_name, expected_report, parsed.Code(), parsed.Offset(),
-                         input.size() - input.json_offset(), sniffer.error(), sniffer.error_offset());
+  if (!parsed.ok()) {
+    return parse_failure(source_name, expected_report, parsed.code, parsed.offset, input.size() - input.json_offset(),
+                         sniffer.error(), sniffer.error_offset());
   }
   const std::string keys = join(sniffer.keys_seen, ", ");
   return make_error(source_name + ": unknown report format (top-level keys: " + (keys.empty() ? "none" : keys) +

@@ -13,12 +13,13 @@
 namespace relgate::scan
 {
 
-// A report's bytes for RapidJSON's in-memory StringStream (the SIMD fast path): a regular file
+// A report's bytes for the in-memory report parser (json_sax_parser.hpp): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
 // few MB whatever the size, while a second thread hashes the file through a mapping of its own
 // (on two cores it costs no wall time). Only regular files up to max_report_bytes are opened (a FIFO or
 // /dev/zero is refused, never read); from_bytes holds other bytes (tests, fuzz input) in memory.
-// The bytes are always followed by a '\0', which is how StringStream finds the end.
+// The bytes are always followed by a readable '\0' (RapidJSON's StringStream, which re-parses a
+// refused report for its error message, stops there).
 class ReportInput
 {
 public:
