@@ -8,6 +8,7 @@
 #include <rapidjson/reader.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -153,14 +154,30 @@ std::string JsonDepthLimit::problem()
 
 Result<JsonNumber> convert_json_number(std::string_view raw)
 {
-  // RapidJSON has checked the grammar; this guards direct callers (and the NUL strtod needs).
+  // The JSON parser has checked the grammar; this guards direct callers (and the NUL strtod needs).
   const bool grammar = !raw.empty() && raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
                        (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'));
+  const bool integral = raw.find_first_of(".eE") == std::string_view::npos;
+  if (grammar) {
+    // The common case without a copy: std::from_chars is exact and locale-free. What it cannot
+    // take whole (out of range, an unsigned above INT64_MAX) goes the strto* way below.
+    const char *first = raw.data(), *last = raw.data() + raw.size();
+    if (integral) {
+      long long value = 0;
+      const auto [end, problem] = std::from_chars(first, last, value);
+      if (problem == std::errc() && end == last)
+        return JsonNumber{value, std::nullopt, static_cast<double>(value)};
+    } else {
+      double value = 0;
+      const auto [end, problem] = std::from_chars(first, last, value);
+      if (problem == std::errc() && end == last && std::isfinite(value))
+        return JsonNumber{std::nullopt, std::nullopt, value};
+    }
+  }
   const std::string text(raw.substr(0, grammar ? raw.size() : 40));
   if (!grammar)
     return make_error("'" + text + "' is not a JSON number");
   JsonNumber number;
-  const bool integral = text.find_first_of(".eE") == std::string::npos;
   char *end = nullptr;
   if (integral) {
     errno = 0;

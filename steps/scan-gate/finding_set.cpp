@@ -31,8 +31,8 @@ void FindingSet::set_purl(Stored &stored, std::string_view purl, std::string_vie
       const std::size_t end = at + 1 + version.size();
       if (purl.compare(at + 1, version.size(), version) == 0 &&
           (end == purl.size() || purl[end] == '?' || purl[end] == '#')) {
-        stored.purl = m_strings.intern(purl.substr(0, at));
-        stored.purl_tail = m_strings.intern(purl.substr(end));
+        stored.purl = m_strings.intern(purl.substr(0, at), m_last_purl_head);
+        stored.purl_tail = m_strings.intern(purl.substr(end), m_last_purl_tail);
         stored.purl_split = true;
         return;
       }
@@ -98,7 +98,7 @@ void FindingSet::add(const Finding &finding, uint32_t report_index)
   stored.version = version;
   set_purl(stored, finding.purl, finding.version);
   stored.fixed_version = m_strings.intern(finding.fixed_version);
-  stored.target = m_strings.intern(finding.target);
+  stored.target = m_strings.intern(finding.target, m_last_target);
   stored.inline_vex = m_strings.intern(finding.inline_vex);
   // The first record's aliases as the reader gave them; merges add only new ones.
   for (const auto &alias : finding.aliases)

@@ -61,6 +61,7 @@ private:
   void add_alias(Stored &kept, uint32_t alias);
 
   StringPool m_strings;
+  StringPool::Last m_last_target, m_last_purl_head, m_last_purl_tail;
   std::deque<Stored> m_findings; // a deque: no doubling slack, no copy on growth
   std::deque<std::vector<uint32_t>> m_alias_lists;
   FlatIndex m_index; // hash of (id, package, version) indices -> position in m_findings

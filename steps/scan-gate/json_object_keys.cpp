@@ -1,5 +1,6 @@
 #include "json_object_keys.hpp"
 
+#include <cstring>
 #include <functional>
 
 namespace relgate::scan
@@ -7,13 +8,13 @@ namespace relgate::scan
 
 namespace
 {
-// Past this many keys an object is indexed; below it a linear scan of hashes is cheaper.
+// Past this many keys an object is indexed; below it a linear scan of prefixes is cheaper.
 constexpr std::size_t linear_search_keys = 32;
 } // namespace
 
 void JsonObjectKeys::open_object()
 {
-  m_objects.push_back(Object{m_keys.size(), m_text.size(), nullptr});
+  m_objects.push_back(Object{m_keys.size(), m_text.size(), nullptr, 0});
 }
 
 void JsonObjectKeys::close_object()
@@ -25,10 +26,18 @@ void JsonObjectKeys::close_object()
   m_objects.pop_back();
 }
 
-bool JsonObjectKeys::seen(const Object &object, std::size_t hash, std::string_view key) const
+uint64_t JsonObjectKeys::prefix_of(std::string_view key)
+{
+  uint64_t prefix = 0;
+  if (!key.empty())
+    std::memcpy(&prefix, key.data(), key.size() < sizeof prefix ? key.size() : sizeof prefix);
+  return prefix;
+}
+
+bool JsonObjectKeys::seen(const Object &object, const Key &candidate, std::string_view key) const
 {
   if (object.index) {
-    auto [begin, end] = object.index->equal_range(hash);
+    auto [begin, end] = object.index->equal_range(std::hash<std::string_view>{}(key));
     for (auto it = begin; it != end; ++it) {
       if (text_of(m_keys[it->second]) == key)
         return true;
@@ -36,7 +45,8 @@ bool JsonObjectKeys::seen(const Object &object, std::size_t hash, std::string_vi
     return false;
   }
   for (std::size_t i = object.first_key; i < m_keys.size(); ++i) {
-    if (m_keys[i].hash == hash && text_of(m_keys[i]) == key)
+    const Key &other = m_keys[i];
+    if (other.prefix == candidate.prefix && other.length == candidate.length && text_of(other) == key)
       return true;
   }
   return false;
@@ -49,18 +59,21 @@ JsonObjectKeys::Added JsonObjectKeys::add(std::string_view key)
   Object &object = m_objects.back();
   if (m_keys.size() - object.first_key >= max_object_keys)
     return Added::too_many;
-  const std::size_t hash = std::hash<std::string_view>{}(key);
-  if (seen(object, hash, key))
+  // Offsets fit 32 bits: the open objects' keys are part of a report, capped at 2 GiB.
+  const Key candidate{prefix_of(key), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(m_text.size())};
+  const uint64_t bit = filter_bit(candidate);
+  if ((object.filter & bit) != 0 && seen(object, candidate, key))
     return Added::duplicate;
-  m_keys.push_back(Key{hash, m_text.size(), key.size()});
+  object.filter |= bit;
+  m_keys.push_back(candidate);
   m_text.append(key);
   const std::size_t count = m_keys.size() - object.first_key;
   if (object.index) {
-    object.index->emplace(hash, m_keys.size() - 1);
+    object.index->emplace(std::hash<std::string_view>{}(key), m_keys.size() - 1);
   } else if (count > linear_search_keys) {
     object.index = std::make_unique<std::unordered_multimap<std::size_t, std::size_t>>();
     for (std::size_t i = object.first_key; i < m_keys.size(); ++i)
-      object.index->emplace(m_keys[i].hash, i);
+      object.index->emplace(std::hash<std::string_view>{}(text_of(m_keys[i])), i);
   }
   return Added::ok;
 }

@@ -30,19 +30,27 @@ public:
   Added add(std::string_view key);
 
 private:
+  // A key's first 8 bytes and length tell nearly all keys apart without hashing them; the rest
+  // is compared only when those match.
   struct Key {
-    std::size_t hash;
-    std::size_t offset; // into m_text
-    std::size_t length;
+    uint64_t prefix;
+    uint32_t length;
+    uint32_t offset; // into m_text
   };
   struct Object {
     std::size_t first_key;                                                    // index into m_keys
     std::size_t text_begin;                                                   // offset into m_text
     std::unique_ptr<std::unordered_multimap<std::size_t, std::size_t>> index; // hash -> key index
+    uint64_t filter = 0; // one bit per key (from prefix and length): a clear bit means a new key
   };
 
   std::string_view text_of(const Key &key) const { return std::string_view(m_text).substr(key.offset, key.length); }
-  bool seen(const Object &object, std::size_t hash, std::string_view key) const;
+  static uint64_t prefix_of(std::string_view key);
+  static uint64_t filter_bit(const Key &key)
+  {
+    return uint64_t{1} << (((key.prefix ^ key.length) * 0x9e3779b97f4a7c15ULL) >> 58);
+  }
+  bool seen(const Object &object, const Key &candidate, std::string_view key) const;
 
   std::string m_text;
   std::vector<Key> m_keys;

@@ -42,7 +42,8 @@ template <typename Handler> class JsonSaxParser
 {
 public:
   // Parses [begin, end): the text ends at `end` or at the first NUL byte before it, like
-  // RapidJSON's StringStream (the caller checks that nothing follows a NUL).
+  // RapidJSON's StringStream (the caller checks that nothing follows a NUL). *end must be a
+  // readable NUL: literals and single spaces are checked a byte ahead without a bounds test.
   JsonSaxParser(const char *begin, const char *end) : m_end(end) { m_cursor.begin = m_cursor.current = begin; }
 
   const JsonCursor &cursor() const { return m_cursor; }
@@ -173,6 +174,9 @@ private:
   {
     if (p < m_end && !is_whitespace(*p))
       return p;
+    // One space, after ':' in pretty-printed text (*m_end is readable).
+    if (p < m_end && *p == ' ' && !is_whitespace(p[1]))
+      return p + 1;
 #if defined(__SSE2__)
     // Pretty-printed reports indent every line: runs of 10 to 30 spaces.
     const __m128i space = _mm_set1_epi8(' '), newline = _mm_set1_epi8('\n');

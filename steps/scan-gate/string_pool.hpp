@@ -1,4 +1,4 @@
-// Strings kept for the length of a run, named by 32-bit indices: interned ones (package names,
+// Strings kept for the length of a run, named by 32-bit handles: interned ones (package names,
 // versions, severities' ids, targets: a dense report repeats them thousands of times) are stored
 // once; unique ones (purls) are appended without an index entry. The bytes live in fixed blocks,
 // so views stay valid and growth never copies.
@@ -7,7 +7,7 @@
 #include "flat_index.hpp"
 
 #include <cstdint>
-#include <deque>
+#include <cstring>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -18,29 +18,64 @@ namespace relgate::scan
 class StringPool
 {
 public:
-  static constexpr uint32_t empty = 0; // the index of "", always present
+  static constexpr uint32_t empty = 0; // the handle of "", always present
 
   StringPool();
   StringPool(StringPool &&) noexcept = default;
   StringPool &operator=(StringPool &&) noexcept = default;
 
-  // The index of this text, stored on first sight.
+  // The handle of this text, stored on first sight.
   uint32_t intern(std::string_view text);
-  // A new index for this text, without looking for an equal one (texts that rarely repeat).
+  // intern() for a field that often repeats the previous record's text (the target, a purl's
+  // qualifiers): a match with `last` costs one comparison instead of a hash lookup.
+  struct Last {
+    std::string_view text;
+    uint32_t handle = empty;
+  };
+  uint32_t intern(std::string_view text, Last &last)
+  {
+    if (text != last.text) {
+      last.handle = intern(text);
+      last.text = view(last.handle);
+    }
+    return last.handle;
+  }
+  // A new handle for this text, without looking for an equal one (texts that rarely repeat).
   uint32_t store(std::string_view text);
 
-  std::string_view view(uint32_t index) const { return m_views[index]; }
-  std::size_t size() const { return m_views.size(); }
+  std::string_view view(uint32_t handle) const
+  {
+    const char *record = m_blocks[handle >> block_bits].get() + (handle & (block_bytes - 1));
+    uint32_t length = 0;
+    std::memcpy(&length, record, sizeof length);
+    if (length == large_marker) {
+      uint32_t which = 0;
+      std::memcpy(&which, record + sizeof length, sizeof which);
+      return m_large[which];
+    }
+    return std::string_view(record + sizeof length, length);
+  }
+  std::size_t size() const { return m_count; }
 
 private:
-  std::string_view copy_in(std::string_view text);
+  // A handle is where the text's record starts: block number and offset. A record is the length
+  // (4 bytes) and the bytes, so checking a hash match reads one place; a text too long for a
+  // block has a record pointing into m_large.
+  static constexpr unsigned block_bits = 18;
+  static constexpr std::size_t block_bytes = std::size_t{1} << block_bits; // 256 KiB, 16,384 blocks max
+  static constexpr uint32_t large_marker = UINT32_MAX;
+
+  static std::size_t record_bytes(std::size_t text_size);
+  uint32_t next_handle(std::size_t text_size) const; // what append() will return
+  uint32_t append(std::string_view text);
   uint32_t hash(std::string_view text) const;
 
-  static constexpr std::size_t block_bytes = 256 * 1024;
-  std::vector<std::unique_ptr<char[]>> m_blocks; // shared; the last one is being filled
-  std::vector<std::unique_ptr<char[]>> m_large;  // one text each
+  std::vector<std::unique_ptr<char[]>> m_blocks; // the last one is being filled
+  std::vector<std::string_view> m_large;         // views of m_large_bytes
+  std::vector<std::unique_ptr<char[]>> m_large_bytes;
   std::size_t m_block_used = block_bytes;
-  std::deque<std::string_view> m_views; // a deque: no doubling slack, no copy on growth
+  std::size_t m_count = 0;
+  uint64_t m_seed = 0; // per run: a report cannot be written to collide in the index
   FlatIndex m_index;
 };
 

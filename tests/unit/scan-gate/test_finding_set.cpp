@@ -51,6 +51,18 @@ TEST_CASE("string pool: equal texts share one index, stored texts do not, views 
   const std::string big(200000, 'x'); // larger than a shared block
   CHECK(pool.view(pool.intern(big)) == big);
   CHECK(pool.store("musl") != musl);
+
+  // The repeated-field shortcut gives the same handles as a lookup, whatever came before.
+  StringPool::Last last;
+  CHECK(pool.intern("musl", last) == musl);
+  CHECK(pool.intern("musl", last) == musl);
+  CHECK(pool.intern("package-7", last) == pool.intern("package-7"));
+  CHECK(pool.intern("", last) == StringPool::empty);
+  CHECK(pool.intern("musl", last) == musl);
+  const std::string big2(70000, 'y'); // a record of its own, beside shared blocks
+  const uint32_t big_handle = pool.intern(big2, last);
+  CHECK(pool.view(big_handle) == big2);
+  CHECK(pool.intern(big2) == big_handle);
 }
 
 TEST_CASE("finding set: every field comes back; purls split around the version or kept whole")

@@ -90,6 +90,21 @@ TEST_CASE("duplicate keys are refused in small and large objects, nested or not"
   REQUIRE_FALSE(duplicate_big.info);
   CHECK(duplicate_big.info.message().find("duplicate key \"k500\"") != std::string::npos);
 
+  // Keys are told apart by their first 8 bytes and length first: same prefix and length but a
+  // different tail is no duplicate; the same tail is, also for short, empty and escaped keys.
+  CHECK(read_text(R"({"SchemaVersion":2,"Results":[],"VulnerabilityID":1,"VulnerabilityIX":2})").info);
+  CHECK_FALSE(read_text(R"({"SchemaVersion":2,"Results":[],"VulnerabilityID":1,"VulnerabilityID":2})").info);
+  CHECK_FALSE(read_text(R"({"SchemaVersion":2,"Results":[],"x":{"a":1,"b":2,"a":3}})").info);
+  CHECK_FALSE(read_text(R"({"SchemaVersion":2,"Results":[],"x":{"":1,"":2}})").info);
+  CHECK_FALSE(read_text(R"({"SchemaVersion":2,"Results":[],"x":{"ab":1,"\u0061b":2}})").info);
+  CHECK(read_text(R"({"SchemaVersion":2,"Results":[],"x":{"":1,"\u0000":2,"a":3,"a\u0000":4}})").info);
+  // Many keys that share one filter bit still compare whole.
+  std::string crowded = "{\"SchemaVersion\":2,\"Results\":[],\"x\":{";
+  for (int i = 0; i < 30; ++i)
+    crowded += "\"key-" + std::to_string(i) + "-with-a-long-tail\":" + std::to_string(i) + ",";
+  CHECK(read_text(crowded + "\"end\":0}}").info);
+  CHECK_FALSE(read_text(crowded + "\"key-7-with-a-long-tail\":0}}").info);
+
   // The same key in sibling objects, or at different levels, is fine.
   CHECK(read_text(trivy_report("{\"Target\":\"a\",\"Vulnerabilities\":[" + trivy_vuln("CVE-1", "p", "1", "HIGH") + "," +
                                trivy_vuln("CVE-2", "p", "1", "LOW") + "]}"))
