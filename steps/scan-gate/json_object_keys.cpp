@@ -14,7 +14,7 @@ constexpr std::size_t linear_search_keys = 32;
 
 void JsonObjectKeys::open_object()
 {
-  m_objects.push_back(Object{m_keys.size(), m_text.size(), nullptr, 0});
+  m_objects.push_back(Object{m_keys.size(), m_text.size(), nullptr, {}});
 }
 
 void JsonObjectKeys::close_object()
@@ -29,8 +29,12 @@ void JsonObjectKeys::close_object()
 uint64_t JsonObjectKeys::prefix_of(std::string_view key)
 {
   uint64_t prefix = 0;
-  if (!key.empty())
-    std::memcpy(&prefix, key.data(), key.size() < sizeof prefix ? key.size() : sizeof prefix);
+  if (key.size() >= sizeof prefix) {
+    std::memcpy(&prefix, key.data(), sizeof prefix); // one load, not a call
+    return prefix;
+  }
+  for (std::size_t i = 0; i < key.size(); ++i)
+    prefix |= uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
   return prefix;
 }
 
@@ -61,10 +65,12 @@ JsonObjectKeys::Added JsonObjectKeys::add(std::string_view key)
     return Added::too_many;
   // Offsets fit 32 bits: the open objects' keys are part of a report, capped at 2 GiB.
   const Key candidate{prefix_of(key), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(m_text.size())};
-  const uint64_t bit = filter_bit(candidate);
-  if ((object.filter & bit) != 0 && seen(object, candidate, key))
+  const unsigned bit = filter_bit(candidate);
+  uint64_t &filter_word = object.filter[bit >> 6];
+  const uint64_t mask = uint64_t{1} << (bit & 63);
+  if ((filter_word & mask) != 0 && seen(object, candidate, key))
     return Added::duplicate;
-  object.filter |= bit;
+  filter_word |= mask;
   m_keys.push_back(candidate);
   m_text.append(key);
   const std::size_t count = m_keys.size() - object.first_key;

@@ -41,14 +41,15 @@ private:
     std::size_t first_key;                                                    // index into m_keys
     std::size_t text_begin;                                                   // offset into m_text
     std::unique_ptr<std::unordered_multimap<std::size_t, std::size_t>> index; // hash -> key index
-    uint64_t filter = 0; // one bit per key (from prefix and length): a clear bit means a new key
+    uint64_t filter[4] = {}; // one bit per key (from prefix and length): a clear bit means a new key
   };
 
   std::string_view text_of(const Key &key) const { return std::string_view(m_text).substr(key.offset, key.length); }
   static uint64_t prefix_of(std::string_view key);
-  static uint64_t filter_bit(const Key &key)
+  // Which of the filter's 256 bits stands for this key.
+  static unsigned filter_bit(const Key &key)
   {
-    return uint64_t{1} << (((key.prefix ^ key.length) * 0x9e3779b97f4a7c15ULL) >> 58);
+    return static_cast<unsigned>(((key.prefix ^ key.length) * 0x9e3779b97f4a7c15ULL) >> 56);
   }
   bool seen(const Object &object, const Key &candidate, std::string_view key) const;
 
