@@ -1,5 +1,6 @@
 #include "public_key.hpp"
 
+#include "ec_spki.hpp"
 #include "encoding.hpp"
 
 #include <openssl/core_names.h>
@@ -97,16 +98,33 @@ Result<PublicKey> public_key_from_pkey(PkeyPtr pkey, const std::string &source)
   return key;
 }
 
-Result<PublicKey> parse_public_key_der(std::string_view der, const std::string &source)
+namespace
 {
+
+// A DER SPKI as an EVP_PKEY, or null: P-256/384/521 keys through the fast import, every other
+// key (and any EC key in another encoding) through d2i_PUBKEY, which must consume all bytes.
+PkeyPtr decode_spki(std::string_view der)
+{
+  if (auto ec = decode_named_curve_spki(der))
+    return ec;
   const unsigned char *cursor = bytes_ptr(der);
   PkeyPtr pkey(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
-  if (pkey && cursor == bytes_ptr(der) + der.size()) {
+  if (pkey && cursor != bytes_ptr(der) + der.size())
+    pkey.reset();
+  return pkey;
+}
+
+} // namespace
+
+Result<PublicKey> parse_public_key_der(std::string_view der, const std::string &source)
+{
+  PkeyPtr pkey = decode_spki(der);
+  if (pkey) {
     RELGATE_ASSIGN_OR_RETURN(auto key, public_key_from_pkey(std::move(pkey), source));
     key.spki_cache = std::string(der);
     return key;
   }
-  cursor = bytes_ptr(der);
+  const unsigned char *cursor = bytes_ptr(der);
   pkey.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size())));
   if (!pkey || cursor != bytes_ptr(der) + der.size()) {
     openssl_errors();
@@ -144,9 +162,8 @@ Result<PublicKey> parse_public_key_pem(std::string_view pem, const std::string &
                                "-noout) or verify a bundle with --trusted-root");
   }
   if (label == "PUBLIC KEY") {
-    const unsigned char *cursor = bytes_ptr(der);
-    PkeyPtr pkey(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size())));
-    if (!pkey || cursor != bytes_ptr(der) + der.size()) {
+    PkeyPtr pkey = decode_spki(der);
+    if (!pkey) {
       openssl_errors();
       return make_error(source + ": PUBLIC KEY block is not a valid SubjectPublicKeyInfo");
     }
