@@ -99,10 +99,14 @@ ARTIFACT=$CORPUS/sigstore-conformance/bundle-verify/a.txt
 keyless=("$BIN" --artifact "$ARTIFACT" --bundle "$CASE/bundle.sigstore.json" --trusted-root "$TRUSTED_ROOT"
          --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER")
 "${keyless[@]}" >/dev/null || { echo "keyless verification failed: ${keyless[*]}" >&2; exit 1; }
-read -r _ key_cpu key_cpu_min key_wall _ _ keyless_cpu keyless_cpu_min keyless_wall _ < <(
-  python3 "$STATS" "$RUNS" 5 key "$(printf '%q ' "${ours[@]}")" keyless "$(printf '%q ' "${keyless[@]}")" | tr '\n' ' '; echo)
-awk -v kc="$key_cpu" -v kn="$key_cpu_min" -v lc="$keyless_cpu" -v ln="$keyless_cpu_min" -v r="$RUNS" 'BEGIN {
-  printf "keyless bundle vs key-based, %d interleaved runs each, CPU (user+sys) per process: key median %.2f ms (min %.2f), keyless median %.2f ms (min %.2f); keyless/key %.2fx (target <= 1.5x)\n", r, kc, kn, lc, ln, lc / kc }'
+# The floor beside them, in the same interleaved runs: an executable that does nothing (true)
+# and verify-signature --version (start-up and exit of this binary, no OpenSSL work).
+read -r _ key_cpu key_cpu_min key_wall _ _ keyless_cpu keyless_cpu_min keyless_wall _ _ version_cpu _ _ _ _ true_cpu _ _ _ < <(
+  python3 "$STATS" "$RUNS" 5 key "$(printf '%q ' "${ours[@]}")" keyless "$(printf '%q ' "${keyless[@]}")" \
+    version "$(printf '%q ' "$BIN" --version)" true true | tr '\n' ' '; echo)
+awk -v kc="$key_cpu" -v kn="$key_cpu_min" -v lc="$keyless_cpu" -v ln="$keyless_cpu_min" -v r="$RUNS" -v vc="$version_cpu" -v tc="$true_cpu" 'BEGIN {
+  printf "keyless bundle vs key-based, %d interleaved runs each, CPU (user+sys) per process: key median %.2f ms (min %.2f), keyless median %.2f ms (min %.2f); keyless/key %.2fx (target <= 1.5x)\n", r, kc, kn, lc, ln, lc / kc
+  printf "  floor in the same runs, CPU median: verify-signature --version %.2f ms, true(1) %.2f ms\n", vc, tc }'
 
 # 4. sigstore-js 4.1 on the same bundle, trusted root, artifact and identity: wall per process.
 JS=$ROOT/bench/verify-signature/js
