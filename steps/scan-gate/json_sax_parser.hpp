@@ -6,6 +6,8 @@
 // message, and fuzz_scan_json_parser checks that both accept the same documents with the same events.
 #pragma once
 
+#include "json_scan_avx2.hpp"
+
 #include <rapidjson/error/error.h>
 #include <rapidjson/rapidjson.h>
 
@@ -201,7 +203,12 @@ private:
   {
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
-    while (m_end - p >= 16) {
+    for (bool first = true; m_end - p >= 16; first = false) {
+#if defined(__x86_64__)
+      // Past the first 16 bytes the text is long: 32 at a time where the CPU can.
+      if (!first && cpu_has_avx2)
+        return find_string_special_avx2(p, m_end);
+#endif
       const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
       const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, quote), _mm_cmpeq_epi8(s, backslash)),
                                        _mm_cmpeq_epi8(_mm_max_epu8(s, control), control)); // s <= 0x1f

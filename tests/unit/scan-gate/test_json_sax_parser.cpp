@@ -118,6 +118,26 @@ TEST_CASE("report parser: edge cases parse as RapidJSON parses them")
 
 TEST_CASE("report parser: strings arrive whole, with escapes decoded, and whitespace of any length")
 {
+  // Both string scans: 32 bytes at a time (AVX2, where the CPU has it) and 16 (SSE2).
+#if defined(__x86_64__)
+  const bool avx2 = relgate::scan::cpu_has_avx2;
+  for (bool use_avx2 : {avx2, false}) {
+    relgate::scan::cpu_has_avx2 = use_avx2;
+#else
+  {
+#endif
+    for (std::size_t length = 0; length < 100; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string body(length, 'x');
+        body.insert(at, at % 3 ? "\\n" : "\x01");
+        check("[\"" + body + "\"]");
+        check("{\"" + body + "\":" + std::string(length, ' ') + "1}");
+      }
+    }
+  }
+#if defined(__x86_64__)
+  relgate::scan::cpu_has_avx2 = avx2;
+#endif
   for (std::size_t length = 0; length < 70; ++length) {
     for (std::size_t at = 0; at <= length; ++at) {
       std::string body(length, 'x');
