@@ -1,4 +1,5 @@
 #include "finding.hpp"
+#include "text_case.hpp"
 
 #include <cctype>
 
@@ -7,18 +8,6 @@ namespace relgate::scan
 
 namespace
 {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string_view trim(std::string_view text)
 {
@@ -81,17 +70,17 @@ std::string_view kind_name(FindingKind kind)
 std::optional<Severity> parse_severity(std::string_view text)
 {
   text = trim(text);
-  if (iequals(text, "critical"))
+  if (ascii_iequals(text, "critical"))
     return Severity::critical;
-  if (iequals(text, "high"))
+  if (ascii_iequals(text, "high"))
     return Severity::high;
-  if (iequals(text, "medium") || iequals(text, "moderate"))
+  if (ascii_iequals(text, "medium") || ascii_iequals(text, "moderate"))
     return Severity::medium;
-  if (iequals(text, "low"))
+  if (ascii_iequals(text, "low"))
     return Severity::low;
-  if (iequals(text, "negligible"))
+  if (ascii_iequals(text, "negligible"))
     return Severity::negligible;
-  if (text.empty() || iequals(text, "unknown") || iequals(text, "none"))
+  if (text.empty() || ascii_iequals(text, "unknown") || ascii_iequals(text, "none"))
     return Severity::unknown;
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "exposition.hpp"
 
+#include "text_case.hpp"
 #include "text_join.hpp"
 
 #include <algorithm>
@@ -21,19 +22,6 @@ bool is_name_start(char c)
 bool is_name_char(char c)
 {
   return is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? char(a[i] - 'A' + 'a') : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? char(b[i] - 'A' + 'a') : b[i];
-    if (x != y)
-      return false;
-  }
-  return true;
 }
 
 // A cursor over one line, with the error prefix for messages.
@@ -172,10 +160,10 @@ std::optional<double> parse_prometheus_float(std::string_view text)
     negative = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (iequals(body, "inf") || iequals(body, "infinity")) {
+  if (ascii_iequals(body, "inf") || ascii_iequals(body, "infinity")) {
     return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (iequals(body, "nan"))
+  if (ascii_iequals(body, "nan"))
     return std::numeric_limits<double>::quiet_NaN();
   if (body.empty() || body[0] == '+' || body[0] == '-')
     return std::nullopt;
