@@ -6,7 +6,7 @@
 // message, and fuzz_scan_json_parser checks that both accept the same documents with the same events.
 #pragma once
 
-#include "json_scan_avx2.hpp"
+#include "json_string_scan.hpp"
 
 #include <rapidjson/error/error.h>
 #include <rapidjson/rapidjson.h>
@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -57,69 +58,23 @@ public:
       return fail(rapidjson::kParseErrorDocumentEmpty, p);
     for (;;) {
       // A value.
-      switch (peek(p)) {
-      case '{':
-        m_cursor.current = p;
-        if (!handler.StartObject())
-          return fail(rapidjson::kParseErrorTermination, p);
+      const char c = peek(p);
+      if (c == '{' || c == '[') {
+        const bool is_object = c == '{';
+        if (!start_container(p, handler, is_object))
+          return m_status;
         p = skip_whitespace(p + 1);
-        if (peek(p) == '}') {
-          m_cursor.current = p;
-          if (!handler.EndObject(0))
-            return fail(rapidjson::kParseErrorTermination, p);
-          ++p;
-          break;
+        if (peek(p) != (is_object ? '}' : ']')) {
+          m_open.push_back(c);
+          if (is_object && !parse_key(p, handler))
+            return m_status;
+          continue;
         }
-        m_open.push_back('{');
-        if (!parse_key(p, handler))
+        if (!end_container(p, handler, is_object))
           return m_status;
-        continue;
-      case '[':
-        m_cursor.current = p;
-        if (!handler.StartArray())
-          return fail(rapidjson::kParseErrorTermination, p);
-        p = skip_whitespace(p + 1);
-        if (peek(p) == ']') {
-          m_cursor.current = p;
-          if (!handler.EndArray(0))
-            return fail(rapidjson::kParseErrorTermination, p);
-          ++p;
-          break;
-        }
-        m_open.push_back('[');
-        continue;
-      case '"':
-        if (!parse_string(p, handler, false))
-          return m_status;
-        break;
-      case 'n':
-        if (!(p[1] == 'u' && p[2] == 'l' && p[3] == 'l'))
-          return fail(rapidjson::kParseErrorValueInvalid, p);
-        p += 4;
-        m_cursor.current = p;
-        if (!handler.Null())
-          return fail(rapidjson::kParseErrorTermination, p);
-        break;
-      case 't':
-        if (!(p[1] == 'r' && p[2] == 'u' && p[3] == 'e'))
-          return fail(rapidjson::kParseErrorValueInvalid, p);
-        p += 4;
-        m_cursor.current = p;
-        if (!handler.Bool(true))
-          return fail(rapidjson::kParseErrorTermination, p);
-        break;
-      case 'f':
-        if (!(p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e'))
-          return fail(rapidjson::kParseErrorValueInvalid, p);
-        p += 5;
-        m_cursor.current = p;
-        if (!handler.Bool(false))
-          return fail(rapidjson::kParseErrorTermination, p);
-        break;
-      default:
-        if (!parse_number(p, handler))
-          return m_status;
-        break;
+        ++p;
+      } else if (!parse_scalar(p, handler)) {
+        return m_status;
       }
       // After a value: a separator, the end of containers, or the end of the document.
       for (;;) {
@@ -130,30 +85,21 @@ public:
           m_cursor.current = p;
           return m_status;
         }
-        const char c = peek(p);
-        if (m_open.back() == '{') {
-          if (c == ',') {
-            p = skip_whitespace(p + 1);
-            if (!parse_key(p, handler))
-              return m_status;
-            break;
-          }
-          if (c != '}')
-            return fail(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, p);
-          m_cursor.current = p;
-          if (!handler.EndObject(0))
-            return fail(rapidjson::kParseErrorTermination, p);
-        } else {
-          if (c == ',') {
-            p = skip_whitespace(p + 1);
-            break;
-          }
-          if (c != ']')
-            return fail(rapidjson::kParseErrorArrayMissCommaOrSquareBracket, p);
-          m_cursor.current = p;
-          if (!handler.EndArray(0))
-            return fail(rapidjson::kParseErrorTermination, p);
+        const bool in_object = m_open.back() == '{';
+        const char next = peek(p);
+        if (next == ',') {
+          p = skip_whitespace(p + 1);
+          if (in_object && !parse_key(p, handler))
+            return m_status;
+          break;
         }
+        if (next != (in_object ? '}' : ']')) {
+          return fail(in_object ? rapidjson::kParseErrorObjectMissCommaOrCurlyBracket
+                                : rapidjson::kParseErrorArrayMissCommaOrSquareBracket,
+                      p);
+        }
+        if (!end_container(p, handler, in_object))
+          return m_status;
         m_open.pop_back();
         ++p;
       }
@@ -168,6 +114,58 @@ private:
     m_status.code = code;
     m_status.offset = static_cast<std::size_t>(at - m_cursor.begin);
     return m_status;
+  }
+
+  // At the bracket, as RapidJSON's iterative parser calls the handler.
+  bool start_container(const char *p, Handler &handler, bool is_object)
+  {
+    m_cursor.current = p;
+    if (is_object ? handler.StartObject() : handler.StartArray())
+      return true;
+    fail(rapidjson::kParseErrorTermination, p);
+    return false;
+  }
+  bool end_container(const char *p, Handler &handler, bool is_object)
+  {
+    m_cursor.current = p;
+    if (is_object ? handler.EndObject(0) : handler.EndArray(0))
+      return true;
+    fail(rapidjson::kParseErrorTermination, p);
+    return false;
+  }
+
+  bool parse_scalar(const char *&p, Handler &handler)
+  {
+    switch (peek(p)) {
+    case '"':
+      return parse_string(p, handler, false);
+    case 'n':
+      return parse_literal(p, handler, "null");
+    case 't':
+      return parse_literal(p, handler, "true");
+    case 'f':
+      return parse_literal(p, handler, "false");
+    default:
+      return parse_number(p, handler);
+    }
+  }
+
+  // null, true or false. Reads p[i] only after p[i - 1] matched a letter, so never past the NUL
+  // at the end of the text.
+  bool parse_literal(const char *&p, Handler &handler, std::string_view word)
+  {
+    for (std::size_t i = 1; i < word.size(); ++i) {
+      if (p[i] != word[i]) {
+        fail(rapidjson::kParseErrorValueInvalid, p);
+        return false;
+      }
+    }
+    p += word.size();
+    m_cursor.current = p;
+    if (word[0] == 'n' ? handler.Null() : handler.Bool(word[0] == 't'))
+      return true;
+    fail(rapidjson::kParseErrorTermination, p);
+    return false;
   }
 
   // One comparison and a bit test instead of four comparisons.
@@ -225,9 +223,7 @@ private:
       p += 16;
     }
 #endif
-    while (p < m_end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20)
-      ++p;
-    return p;
+    return find_string_special_bytewise(p, m_end);
   }
 
   bool parse_key(const char *&p, Handler &handler)
@@ -395,6 +391,18 @@ private:
     return c >= '0' && c <= '9';
   }
 
+  // One digit or more (a fraction, an exponent), else `missing` at q.
+  bool skip_digits(const char *&q, rapidjson::ParseErrorCode missing)
+  {
+    if (!is_digit(peek(q))) {
+      fail(missing, q);
+      return false;
+    }
+    while (is_digit(peek(q)))
+      ++q;
+    return true;
+  }
+
   // The grammar only; the handler converts the text (convert_json_number), as with RapidJSON's
   // kParseNumbersAsStringsFlag. One difference: RapidJSON refuses some finite numbers outright
   // (0e400, past its exponent limit) where this passes them on to be converted.
@@ -413,25 +421,14 @@ private:
       fail(rapidjson::kParseErrorValueInvalid, start);
       return false;
     }
-    if (peek(q) == '.') {
-      ++q;
-      if (!is_digit(peek(q))) {
-        fail(rapidjson::kParseErrorNumberMissFraction, q);
-        return false;
-      }
-      while (is_digit(peek(q)))
-        ++q;
-    }
+    if (peek(q) == '.' && !skip_digits(++q, rapidjson::kParseErrorNumberMissFraction))
+      return false;
     if (peek(q) == 'e' || peek(q) == 'E') {
       ++q;
       if (peek(q) == '+' || peek(q) == '-')
         ++q;
-      if (!is_digit(peek(q))) {
-        fail(rapidjson::kParseErrorNumberMissExponent, q);
+      if (!skip_digits(q, rapidjson::kParseErrorNumberMissExponent))
         return false;
-      }
-      while (is_digit(peek(q)))
-        ++q;
     }
     p = q;
     m_cursor.current = start;

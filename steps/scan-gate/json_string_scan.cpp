@@ -1,4 +1,4 @@
-#include "json_scan_avx2.hpp"
+#include "json_string_scan.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -30,9 +30,7 @@ __attribute__((target("avx2"))) const char *find_string_special_avx2(const char 
       return p + __builtin_ctz(mask);
     p += 32;
   }
-  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20)
-    ++p;
-  return p;
+  return find_string_special_bytewise(p, end);
 }
 
 } // namespace relgate::scan
