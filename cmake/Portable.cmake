@@ -3,7 +3,9 @@
 #   static:  libstdc++, libgcc, Boost.Program_options, RE2 (Debian ships the .a files), and an
 #            arc4random of our own (portable/arc4random.cpp) so the floor stays GLIBC_2.35
 #   header-only: toml++, RapidJSON
-#   shared (the system's):  OpenSSL 3 (libssl3 / libcrypto.so.3), libcurl (libcurl4), glibc, libm
+#   shared (the system's):  OpenSSL 3 (libssl3 / libcrypto.so.3), libcurl (libcurl4), glibc, libm;
+#            except verify-signature, which links libcrypto.a (RELGATE_STATIC_OPENSSL, in
+#            steps/verify-signature/CMakeLists.txt: start-up time; docs/verify-signature.md "Cost")
 # Include before Dependencies.cmake (Boost's static choice is made at find_package), then call
 # relgate_portable_static_dependencies() after it (RE2 comes from pkg-config as a shared library).
 # Off by default under the sanitizers and libFuzzer: their runtimes want the shared C++ library.
