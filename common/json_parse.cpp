@@ -158,21 +158,14 @@ Result<JsonNumber> convert_json_number(std::string_view raw)
   const bool grammar = !raw.empty() && raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
                        (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'));
   const bool integral = raw.find_first_of(".eE") == std::string_view::npos;
-  if (grammar) {
+  if (grammar && integral) {
     // The common case without a copy: std::from_chars is exact and locale-free. What it cannot
-    // take whole (out of range, an unsigned above INT64_MAX) goes the strto* way below.
-    const char *first = raw.data(), *last = raw.data() + raw.size();
-    if (integral) {
-      long long value = 0;
-      const auto [end, problem] = std::from_chars(first, last, value);
-      if (problem == std::errc() && end == last)
-        return JsonNumber{value, std::nullopt, static_cast<double>(value)};
-    } else {
-      double value = 0;
-      const auto [end, problem] = std::from_chars(first, last, value);
-      if (problem == std::errc() && end == last && std::isfinite(value))
-        return JsonNumber{std::nullopt, std::nullopt, value};
-    }
+    // take whole (out of range, an unsigned above INT64_MAX) goes the strto* way below. Not for
+    // doubles: libstdc++'s floating-point from_chars makes every executable load libm at start.
+    long long value = 0;
+    const auto [end, problem] = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+    if (problem == std::errc() && end == raw.data() + raw.size())
+      return JsonNumber{value, std::nullopt, static_cast<double>(value)};
   }
   const std::string text(raw.substr(0, grammar ? raw.size() : 40));
   if (!grammar)
