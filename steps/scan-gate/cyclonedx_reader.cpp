@@ -135,7 +135,7 @@ public:
     case root:
       return key_index(key, {"bomFormat", "metadata", "components", "vulnerabilities"});
     case metadata:
-      return key == "component" ? 0 : no_key;
+      return key_index(key, {"component"});
     case component:
     case meta_component:
       return key_index(key, {"bom-ref", "name", "version", "purl", "components", "hashes", "properties"});
@@ -147,13 +147,13 @@ public:
       return key_index(key, {"id", "source", "ratings", "recommendation", "affects", "analysis"});
     case vuln_source:
     case rating_source:
-      return key == "name" ? 0 : no_key;
+      return key_index(key, {"name"});
     case rating:
       return key_index(key, {"source", "score", "severity", "method"});
     case affect:
-      return key == "ref" ? 0 : no_key;
+      return key_index(key, {"ref"});
     case analysis:
-      return key == "state" ? 0 : no_key;
+      return key_index(key, {"state"});
     default:
       return no_key;
     }
@@ -212,8 +212,12 @@ public:
       return true;
     case rating: {
       Rating &r = m_vulns.back().ratings.back();
-      if (key == rt_score && v.is_number())
+      if (key == rt_score && v.is_number()) {
+        if (!in_range(v.number, 10))
+          return fail("vulnerabilities[" + std::to_string(m_vulns.size() - 1) +
+                      "].ratings[].score must be a score from 0 to 10");
         r.score = v.number;
+      }
       if (key == rt_severity && v.is_string())
         r.severity.assign(v.text);
       if (key == rt_method && v.is_string())

@@ -38,7 +38,9 @@ void FindingSet::set_purl(Stored &stored, std::string_view purl, std::string_vie
       }
     }
   }
-  stored.purl = m_strings.store(purl);
+  // Interned, not stored per finding: one component's purl can be named by thousands of findings
+  // (CycloneDX affects[].ref), and a long one must not be copied into each (red-team finding).
+  stored.purl = m_strings.intern(purl, m_last_purl_whole);
   stored.purl_tail = StringPool::empty;
   stored.purl_split = false;
 }

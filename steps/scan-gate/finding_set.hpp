@@ -43,7 +43,7 @@ private:
     uint32_t id = 0, package = 0, version = 0, fixed_version = 0, target = 0, inline_vex = 0;
     // A purl that names the finding's version ("pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64") is kept
     // as its two interned ends around "@<version>" (they repeat across versions and packages);
-    // any other purl whole, in `purl` with purl_tail 0 and purl_split false.
+    // any other purl whole (interned), in `purl` with purl_tail 0 and purl_split false.
     uint32_t purl = 0, purl_tail = 0;
     uint32_t aliases = 0; // 1 + index into m_alias_lists; 0 = none
     uint32_t report_index = 0;
@@ -61,7 +61,7 @@ private:
   void add_alias(Stored &kept, uint32_t alias);
 
   StringPool m_strings;
-  StringPool::Last m_last_target, m_last_purl_head, m_last_purl_tail;
+  StringPool::Last m_last_target, m_last_purl_head, m_last_purl_tail, m_last_purl_whole;
   std::deque<Stored> m_findings; // a deque: no doubling slack, no copy on growth
   std::deque<std::vector<uint32_t>> m_alias_lists;
   FlatIndex m_index; // hash of (id, package, version) indices -> position in m_findings

@@ -138,7 +138,7 @@ public:
     case root:
       return key_index(key, {"matches", "source", "descriptor"});
     case source:
-      return key == "target" ? 0 : no_key;
+      return key_index(key, {"target"});
     case source_target:
       return key_index(key, {"userInput", "repoDigests", "manifestDigest"});
     case descriptor:
@@ -152,15 +152,15 @@ public:
     case cvss_entry:
       return key_index(key, {"version", "metrics"});
     case cvss_metrics:
-      return key == "baseScore" ? 0 : no_key;
+      return key_index(key, {"baseScore"});
     case epss_entry:
-      return key == "epss" ? 0 : no_key;
+      return key_index(key, {"epss"});
     case related:
       return key_index(key, {"id", "cvss"});
     case artifact:
       return key_index(key, {"name", "version", "purl", "locations"});
     case artifact_location:
-      return key == "path" ? 0 : no_key;
+      return key_index(key, {"path"});
     default:
       return no_key;
     }
@@ -233,11 +233,16 @@ public:
         m_cvss_version.assign(v.text);
       return true;
     case cvss_metrics:
-      if (key == 0 && v.is_number())
+      if (key == 0 && v.is_number()) {
+        if (!in_range(v.number, 10))
+          return fail(where() + ": cvss[].metrics.baseScore must be a score from 0 to 10");
         m_cvss_score = v.number;
+      }
       return true;
     case epss_entry:
       if (key == 0 && v.is_number()) {
+        if (!in_range(v.number, 1))
+          return fail(where() + ": epss[].epss must be a probability from 0 to 1");
         m_finding.epss_in_report = std::max(m_finding.epss_in_report.value_or(0.0), v.number);
       }
       return true;

@@ -1,7 +1,7 @@
 #include "json_object_keys.hpp"
+#include "text_hash.hpp"
 
 #include <cstring>
-#include <functional>
 
 namespace relgate::scan
 {
@@ -41,7 +41,7 @@ uint64_t JsonObjectKeys::prefix_of(std::string_view key)
 bool JsonObjectKeys::seen(const Object &object, const Key &candidate, std::string_view key) const
 {
   if (object.index) {
-    auto [begin, end] = object.index->equal_range(std::hash<std::string_view>{}(key));
+    auto [begin, end] = object.index->equal_range(text_hash(key));
     for (auto it = begin; it != end; ++it) {
       if (text_of(m_keys[it->second]) == key)
         return true;
@@ -75,11 +75,11 @@ JsonObjectKeys::Added JsonObjectKeys::add(std::string_view key)
   m_text.append(key);
   const std::size_t count = m_keys.size() - object.first_key;
   if (object.index) {
-    object.index->emplace(std::hash<std::string_view>{}(key), m_keys.size() - 1);
+    object.index->emplace(text_hash(key), m_keys.size() - 1);
   } else if (count > linear_search_keys) {
     object.index = std::make_unique<std::unordered_multimap<std::size_t, std::size_t>>();
     for (std::size_t i = object.first_key; i < m_keys.size(); ++i)
-      object.index->emplace(std::hash<std::string_view>{}(text_of(m_keys[i])), i);
+      object.index->emplace(text_hash(text_of(m_keys[i])), i);
   }
   return Added::ok;
 }

@@ -3,6 +3,7 @@
 // is two ints.
 #pragma once
 
+#include "encoding.hpp"
 #include "json.hpp"
 #include "json_object_keys.hpp"
 #include "json_sax_parser.hpp"
@@ -40,6 +41,10 @@ constexpr int context_fail = -2;    // returned by child() after setting an erro
 constexpr int context_document = 0; // the parent of the root value
 constexpr int first_reader_context = 1;
 constexpr int no_key = -1;
+// key_id()'s answer for a key that matches a known one only when letter case is ignored: Go's
+// encoding/json (Trivy, Grype) matches keys that way, so the scanner would read "severity" as
+// "Severity" where scan-gate would not; the report is refused.
+constexpr int key_case_variant = -2;
 
 // CRTP base. Derived provides:
 //   int child(int parent_context, int key, bool is_object)   -> context for a new object/array
@@ -94,6 +99,11 @@ public:
     }
     Frame &top = m_stack.back();
     top.key = top.context == context_skip ? no_key : self().key_id(top.context, std::string_view(s, n));
+    if (top.key == key_case_variant) {
+      return fail("key \"" + printable_excerpt(std::string_view(s, n), 80) +
+                  "\" differs from a key scan-gate reads here only in letter case; the scanner's Go JSON reader "
+                  "would take it for that key. Write the key as the scanner's schema spells it");
+    }
     return true;
   }
   bool StartObject() { return open(true); }

@@ -59,7 +59,15 @@ std::optional<PurlParts> parse_purl(std::string_view purl);
 // Keeps a claim (up to max_digest_claims: a report cannot grow memory through them).
 void add_digest_claim(ReportInfo &info, std::string field, std::string_view text);
 
-// Lookup of a key among the names a context knows: its index, or no key (-1).
+// CVSS base scores are 0..10 and EPSS probabilities 0..1. Outside that range a report is broken,
+// and a negative score must not read as "no score" (fail closed).
+inline bool in_range(double value, double max)
+{
+  return value >= 0 && value <= max;
+}
+
+// Lookup of a key among the names a context knows: its index, key_case_variant when it matches
+// one only as Go's JSON reader matches (letter case ignored), else no_key.
 int key_index(std::string_view key, std::initializer_list<std::string_view> names);
 
 } // namespace relgate::scan

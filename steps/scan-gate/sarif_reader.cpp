@@ -209,20 +209,20 @@ public:
     case rule:
       return key_index(key, {"id", "defaultConfiguration", "properties"});
     case rule_config:
-      return key == "level" ? 0 : no_key;
+      return key_index(key, {"level"});
     case rule_props:
     case result_props:
-      return key == "security-severity" ? 0 : no_key;
+      return key_index(key, {"security-severity"});
     case result:
       return key_index(key, {"ruleId", "ruleIndex", "level", "kind", "message", "locations", "properties", "rule"});
     case message:
-      return key == "text" ? 0 : no_key;
+      return key_index(key, {"text"});
     case location:
-      return key == "physicalLocation" ? 0 : no_key;
+      return key_index(key, {"physicalLocation"});
     case physical:
-      return key == "artifactLocation" ? 0 : no_key;
+      return key_index(key, {"artifactLocation"});
     case artifact_location:
-      return key == "uri" ? 0 : no_key;
+      return key_index(key, {"uri"});
     case result_rule:
       return key_index(key, {"id", "index"});
     default:

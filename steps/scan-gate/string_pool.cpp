@@ -1,23 +1,20 @@
 #include "string_pool.hpp"
 
-#include <random>
-#include <stdexcept>
+#include "text_hash.hpp"
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include <stdexcept>
 
 namespace relgate::scan
 {
 
-StringPool::StringPool() : m_seed(std::random_device{}())
+StringPool::StringPool()
 {
-  m_seed = m_seed << 32 | std::random_device{}();
   append({}); // handle 0: the empty text
 }
 
 uint32_t StringPool::hash(std::string_view text) const
 {
-  const uint64_t full = XXH3_64bits_withSeed(text.data(), text.size(), m_seed);
+  const uint64_t full = text_hash(text);
   return static_cast<uint32_t>(full ^ (full >> 32));
 }
 
@@ -75,11 +72,6 @@ uint32_t StringPool::intern(std::string_view text)
   if (found != FlatIndex::absent)
     return found;
   return append(text);
-}
-
-uint32_t StringPool::store(std::string_view text)
-{
-  return text.empty() ? empty : append(text);
 }
 
 } // namespace relgate::scan

@@ -1,7 +1,6 @@
-// Strings kept for the length of a run, named by 32-bit handles: interned ones (package names,
-// versions, severities' ids, targets: a dense report repeats them thousands of times) are stored
-// once; unique ones (purls) are appended without an index entry. The bytes live in fixed blocks,
-// so views stay valid and growth never copies.
+// Strings kept for the length of a run, named by 32-bit handles: every text (package names,
+// versions, ids, targets, purls: a dense report repeats them thousands of times) is stored once.
+// The bytes live in fixed blocks, so views stay valid and growth never copies.
 #pragma once
 
 #include "flat_index.hpp"
@@ -40,8 +39,6 @@ public:
     }
     return last.handle;
   }
-  // A new handle for this text, without looking for an equal one (texts that rarely repeat).
-  uint32_t store(std::string_view text);
 
   std::string_view view(uint32_t handle) const
   {
@@ -75,7 +72,6 @@ private:
   std::vector<std::unique_ptr<char[]>> m_large_bytes;
   std::size_t m_block_used = block_bytes;
   std::size_t m_count = 0;
-  uint64_t m_seed = 0; // per run: a report cannot be written to collide in the index
   FlatIndex m_index;
 };
 

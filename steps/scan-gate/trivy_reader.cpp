@@ -130,16 +130,16 @@ public:
     case root:
       return key_index(key, {"SchemaVersion", "ArtifactName", "Metadata", "Results", "Trivy"});
     case trivy_info:
-      return key == "Version" ? 0 : no_key;
+      return key_index(key, {"Version"});
     case metadata:
-      return key == "RepoDigests" ? 0 : no_key;
+      return key_index(key, {"RepoDigests"});
     case result:
       return key_index(key, {"Target", "Class", "Type", "Vulnerabilities", "Misconfigurations", "Secrets"});
     case vuln:
       return key_index(key, {"VulnerabilityID", "PkgName", "PkgIdentifier", "InstalledVersion", "FixedVersion",
                              "Status", "Severity", "SeveritySource", "CVSS", "VendorIDs"});
     case pkg_identifier:
-      return key == "PURL" ? 0 : no_key;
+      return key_index(key, {"PURL"});
     case cvss:
       m_cvss_key.assign(key);
       return 0;
@@ -221,6 +221,11 @@ public:
       return true;
     case cvss_source:
       if (v.is_number() && key != no_key) {
+        if (!in_range(v.number, 10)) {
+          static constexpr const char *names[] = {"V3Score", "V2Score", "V40Score"};
+          return fail(record_where("Vulnerabilities") + ".CVSS." + printable_excerpt(m_cvss_key, 40) + "." +
+                      names[key] + " must be a score from 0 to 10");
+        }
         CvssScores &scores = m_cvss[m_cvss_count - 1];
         (key == c_v3 ? scores.v3 : key == c_v2 ? scores.v2 : scores.v40) = v.number;
       }
