@@ -3,6 +3,7 @@
 #include "json_stream.hpp"
 #include "text_case.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace relgate::scan
@@ -41,8 +42,11 @@ int key_index(std::string_view key, std::initializer_list<std::string_view> name
       return index;
     ++index;
   }
+  // An ASCII key can fold-match only a name of its own length (the non-ASCII folds are longer).
+  const bool ascii = std::all_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   for (std::string_view name : names) {
-    if (go_equal_fold(key, name))
+    const bool possible = key.size() == name.size() || (!ascii && key.size() > name.size());
+    if (possible && go_equal_fold(key, name))
       return key_case_variant;
   }
   return no_key;
