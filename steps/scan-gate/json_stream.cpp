@@ -21,14 +21,42 @@ std::string_view JsonScalar::type_name() const
   return "a value";
 }
 
-JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback)
+namespace
 {
-  // Only syntax matters here: a handler that takes everything (RapidJSON's iterative parser keeps
-  // its stack on the heap, so depth is no risk).
+// Takes every event (only syntax matters here; RapidJSON's iterative parser keeps its stack on the
+// heap, so depth is no risk) and hands consumed pages back like the walkers do, so a huge broken
+// report is read a second time in flat memory.
+class AcceptAllReleasing : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, AcceptAllReleasing>
+{
+public:
+  AcceptAllReleasing(const rapidjson::StringStream &stream, ReportInput *input) : m_stream(stream), m_input(input) {}
+  bool EndObject(rapidjson::SizeType) { return release(); }
+  bool EndArray(rapidjson::SizeType) { return release(); }
+
+private:
+  bool release()
+  {
+    if (m_input && m_stream.Tell() >= m_next_release) {
+      m_input->release_before(m_stream.src_);
+      m_next_release = m_stream.Tell() + release_interval;
+    }
+    return true;
+  }
+  const rapidjson::StringStream &m_stream;
+  ReportInput *m_input;
+  std::size_t m_next_release = release_interval;
+};
+} // namespace
+
+JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback,
+                                       ReportInput *input)
+{
   rapidjson::StringStream stream(nul_terminated_text);
-  rapidjson::BaseReaderHandler<> accept_all;
+  AcceptAllReleasing handler(stream, input);
+  if (input)
+    input->restart_release();
   rapidjson::Reader reader;
-  const rapidjson::ParseResult reference = reader.Parse<json_reader_flags>(stream, accept_all);
+  const rapidjson::ParseResult reference = reader.Parse<json_reader_flags>(stream, handler);
   if (!reference.IsError())
     return fallback;
   return JsonParseStatus{reference.Code(), reference.Offset()};

@@ -203,8 +203,9 @@ inline ReportText report_text(const ReportInput &input)
 
 // RapidJSON's error code and offset for a text the report parser refused (its messages are the
 // ones users know); `fallback` when RapidJSON accepts the text (the number rules differ, see the
-// parser's comment).
-JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback);
+// parser's comment). With an input, its pages are handed back as RapidJSON moves on.
+JsonParseStatus reference_syntax_error(const char *nul_terminated_text, const JsonParseStatus &fallback,
+                                       ReportInput *input);
 
 // Runs a walker over the text with the rules every relgate JSON reader shares (common/json.hpp:
 // numbers as text, converted exactly; the walker applies the depth limit). Format detection and
@@ -217,7 +218,7 @@ template <typename Walker> JsonParseStatus parse_report_text(const ReportText &t
   JsonParseStatus status = parser.parse(walker);
   walker.set_input(nullptr, nullptr); // the cursor dies with the parser
   if (!status.ok() && status.code != rapidjson::kParseErrorTermination)
-    status = reference_syntax_error(text.begin, status);
+    status = reference_syntax_error(text.begin, status, input);
   if (status.ok())
     status.offset = parser.cursor().tell(); // where the text ended: a NUL byte before `end`?
   return status;

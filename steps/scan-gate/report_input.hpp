@@ -41,6 +41,8 @@ public:
 
   // For a mapping, returns the pages before `cursor` to the kernel (the parser is past them).
   void release_before(const char *cursor);
+  // For a second pass from the start (the error message's re-parse): pages are released again.
+  void restart_release() { m_released = 0; }
   // The file's sha256 in hex (waits for the hashing thread).
   std::string finish_sha256();
 
