@@ -4,6 +4,8 @@ source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/cli/promote/gitops_fixture.bash"
 command -v git >/dev/null || skip "git not installed"
 real_git=$(command -v git)
+command -v setsid >/dev/null || skip "setsid (util-linux) not installed"
+promote_bin=$(type -P promote) || fail "promote is not on PATH"
 
 # Signed evidence (the fixture's RELGATE_EVIDENCE_KEY); the fixture's promote() passes --now.
 printf 'version = 1\n%s\n[environments.staging]\n' "$EVIDENCE_SECTION" >"$TMP/policy.toml"
@@ -82,13 +84,18 @@ expect_contains "$out" "already runs at 100%" "the killed promotion had complete
 for i in $(seq 3 8); do
   new_evidence "$TMP/v$i.json" "v$i"
   before=$(git -C "$TMP/work" rev-parse HEAD)
-  promote --env staging --repo "$TMP/work" --evidence "$TMP/v$i.json" --policy "$TMP/policy.toml" >/dev/null 2>&1 &
+  # Its own session (setsid does not fork here: a background job is no group leader), so every
+  # process it starts can be found by session id, even one not yet past exec.
+  setsid "$promote_bin" --now "$NOW" --env staging --repo "$TMP/work" --evidence "$TMP/v$i.json" \
+    --policy "$TMP/policy.toml" >/dev/null 2>&1 &
   pid=$!
   sleep "0.0$((RANDOM % 4))$((RANDOM % 10))"
   kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   # SIGKILL ends promote, not the git it started: a `git -C $TMP/work commit` may still move HEAD.
-  # Let every such orphan end before looking (only watched, never signalled).
-  for _ in $(seq 1 100); do pgrep -f -- "-C $TMP/work " >/dev/null || break; sleep 0.1; done
+  # Let every such orphan end before looking (only watched, never signalled). Matching the command
+  # line alone missed a child spawned but not yet exec'd (CI, under ASan: "dirty" here, and the
+  # commit landed before the next promote looked).
+  for _ in $(seq 1 100); do pgrep -s "$pid" >/dev/null || pgrep -f -- "-C $TMP/work " >/dev/null || break; sleep 0.1; done
   for _ in $(seq 1 50); do [ -f "$TMP/work/.git/index.lock" ] || break; sleep 0.1; done
   after=$(git -C "$TMP/work" rev-parse HEAD)
   if [ "$after" != "$before" ]; then
