@@ -133,27 +133,27 @@ public:
   {
     switch (context) {
     case root:
-      return key_index(key, {"bomFormat", "metadata", "components", "vulnerabilities"});
+      return key_index(key, "bomFormat", "metadata", "components", "vulnerabilities");
     case metadata:
-      return key_index(key, {"component"});
+      return key_index(key, "component");
     case component:
     case meta_component:
-      return key_index(key, {"bom-ref", "name", "version", "purl", "components", "hashes", "properties"});
+      return key_index(key, "bom-ref", "name", "version", "purl", "components", "hashes", "properties");
     case meta_hash:
-      return key_index(key, {"alg", "content"});
+      return key_index(key, "alg", "content");
     case meta_property:
-      return key_index(key, {"name", "value"});
+      return key_index(key, "name", "value");
     case vuln:
-      return key_index(key, {"id", "source", "ratings", "recommendation", "affects", "analysis"});
+      return key_index(key, "id", "source", "ratings", "recommendation", "affects", "analysis");
     case vuln_source:
     case rating_source:
-      return key_index(key, {"name"});
+      return key_index(key, "name");
     case rating:
-      return key_index(key, {"source", "score", "severity", "method"});
+      return key_index(key, "source", "score", "severity", "method");
     case affect:
-      return key_index(key, {"ref"});
+      return key_index(key, "ref");
     case analysis:
-      return key_index(key, {"state"});
+      return key_index(key, "state");
     default:
       return no_key;
     }

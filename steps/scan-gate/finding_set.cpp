@@ -74,14 +74,14 @@ void FindingSet::merge(Stored &kept, const Finding &repeat)
   if (repeat.inline_vex.empty())
     kept.inline_vex = StringPool::empty;
   for (const auto &alias : repeat.aliases)
-    add_alias(kept, m_strings.intern(alias));
-  add_alias(kept, m_strings.intern(repeat.id));
+    add_alias(kept, m_ids.intern(alias));
+  add_alias(kept, m_ids.intern(repeat.id));
 }
 
 void FindingSet::add(const Finding &finding, uint32_t report_index)
 {
   ++m_records;
-  const uint32_t id = m_strings.intern(finding.id);
+  const uint32_t id = m_ids.intern(finding.id);
   const uint32_t package = m_strings.intern(finding.package);
   const uint32_t version = m_strings.intern(finding.version);
   const uint32_t hash = mix_hash((uint64_t{id} << 32 | package) ^ (uint64_t{version} * 0x9e3779b97f4a7c15ULL));
@@ -104,7 +104,7 @@ void FindingSet::add(const Finding &finding, uint32_t report_index)
   stored.inline_vex = m_strings.intern(finding.inline_vex);
   // The first record's aliases as the reader gave them; merges add only new ones.
   for (const auto &alias : finding.aliases)
-    alias_list(stored).push_back(m_strings.intern(alias));
+    alias_list(stored).push_back(m_ids.intern(alias));
   stored.report_index = report_index;
   stored.occurrences = 1;
   stored.has_cvss = finding.cvss.has_value();
@@ -120,7 +120,7 @@ void FindingSet::add(const Finding &finding, uint32_t report_index)
 void FindingSet::load(std::size_t index, Finding &out) const
 {
   const Stored &s = m_findings[index];
-  out.id.assign(m_strings.view(s.id));
+  out.id.assign(m_ids.view(s.id));
   out.package.assign(m_strings.view(s.package));
   out.version.assign(m_strings.view(s.version));
   out.purl.assign(m_strings.view(s.purl));
@@ -138,7 +138,7 @@ void FindingSet::load(std::size_t index, Finding &out) const
     const std::vector<uint32_t> &list = m_alias_lists[s.aliases - 1];
     out.aliases.resize(list.size());
     for (std::size_t i = 0; i < list.size(); ++i)
-      out.aliases[i].assign(m_strings.view(list[i]));
+      out.aliases[i].assign(m_ids.view(list[i]));
   }
   out.severity = s.severity;
   out.fix = s.fix;

@@ -2,7 +2,7 @@
 // installed version), as the policy's [max] counts them.
 //
 // Kept compact, because a dense report holds a quarter of a million distinct findings: each is a
-// fixed 72-byte record of indices into a StringPool (ids, packages, versions, targets repeat a
+// fixed 72-byte record of indices into two StringPools (ids, packages, versions, targets repeat a
 // lot and are stored once), and the dedup index is a flat hash of the three key indices. A full
 // `Finding` is rebuilt on demand (load / at) for the policy and for the findings a format prints.
 #pragma once
@@ -35,7 +35,7 @@ public:
 
   // Single fields without rebuilding the finding (sorting, counting).
   Severity severity(std::size_t index) const { return m_findings[index].severity; }
-  std::string_view id(std::size_t index) const { return m_strings.view(m_findings[index].id); }
+  std::string_view id(std::size_t index) const { return m_ids.view(m_findings[index].id); }
   std::string_view package(std::size_t index) const { return m_strings.view(m_findings[index].package); }
 
 private:
@@ -60,6 +60,10 @@ private:
   std::vector<uint32_t> &alias_list(Stored &kept);
   void add_alias(Stored &kept, uint32_t alias);
 
+  // Ids and aliases (a dense report has ~125,000) apart from the rest (packages, versions,
+  // purls, targets: a few thousand, looked up several times per record), so the index of the
+  // texts that repeat most stays small enough for the CPU's cache.
+  StringPool m_ids;
   StringPool m_strings;
   StringPool::Last m_last_target, m_last_purl_head, m_last_purl_tail, m_last_purl_whole;
   std::deque<Stored> m_findings; // a deque: no doubling slack, no copy on growth

@@ -136,31 +136,31 @@ public:
   {
     switch (context) {
     case root:
-      return key_index(key, {"matches", "source", "descriptor"});
+      return key_index(key, "matches", "source", "descriptor");
     case source:
-      return key_index(key, {"target"});
+      return key_index(key, "target");
     case source_target:
-      return key_index(key, {"userInput", "repoDigests", "manifestDigest"});
+      return key_index(key, "userInput", "repoDigests", "manifestDigest");
     case descriptor:
-      return key_index(key, {"name", "version"});
+      return key_index(key, "name", "version");
     case match:
-      return key_index(key, {"vulnerability", "relatedVulnerabilities", "artifact"});
+      return key_index(key, "vulnerability", "relatedVulnerabilities", "artifact");
     case vuln:
-      return key_index(key, {"id", "severity", "fix", "cvss", "knownExploited", "epss"});
+      return key_index(key, "id", "severity", "fix", "cvss", "knownExploited", "epss");
     case fix:
-      return key_index(key, {"versions", "state"});
+      return key_index(key, "versions", "state");
     case cvss_entry:
-      return key_index(key, {"version", "metrics"});
+      return key_index(key, "version", "metrics");
     case cvss_metrics:
-      return key_index(key, {"baseScore"});
+      return key_index(key, "baseScore");
     case epss_entry:
-      return key_index(key, {"epss"});
+      return key_index(key, "epss");
     case related:
-      return key_index(key, {"id", "cvss"});
+      return key_index(key, "id", "cvss");
     case artifact:
-      return key_index(key, {"name", "version", "purl", "locations"});
+      return key_index(key, "name", "version", "purl", "locations");
     case artifact_location:
-      return key_index(key, {"path"});
+      return key_index(key, "path");
     default:
       return no_key;
     }

@@ -1,4 +1,5 @@
 #include "json_stream.hpp"
+#include "text_case.hpp"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
@@ -19,6 +20,45 @@ std::string_view JsonScalar::type_name() const
     return "a string";
   }
   return "a value";
+}
+
+namespace
+{
+// Go's case-insensitive key match (bytes.EqualFold): ASCII letters fold, and so do the two
+// non-ASCII letters whose simple folding reaches ASCII, U+017F (long s) and U+212A (Kelvin sign).
+bool go_equal_fold(std::string_view key, std::string_view name)
+{
+  std::size_t at = 0;
+  for (char wanted : name) {
+    const char lower = ascii_lower(wanted);
+    if (at < key.size() && static_cast<unsigned char>(key[at]) < 0x80) {
+      if (ascii_lower(key[at]) != lower)
+        return false;
+      ++at;
+    } else if (lower == 's' && key.substr(at, 2) == "\xC5\xBF") {
+      at += 2;
+    } else if (lower == 'k' && key.substr(at, 3) == "\xE2\x84\xAA") {
+      at += 3;
+    } else {
+      return false;
+    }
+  }
+  return at == key.size();
+}
+} // namespace
+
+int case_variant_or_no_key(std::string_view key, std::initializer_list<std::string_view> names)
+{
+  // An ASCII key can fold-match only a name of its own length (the non-ASCII folds are longer).
+  bool ascii = true;
+  for (char c : key)
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  for (std::string_view name : names) {
+    const bool possible = key.size() == name.size() || (!ascii && key.size() > name.size());
+    if (possible && go_equal_fold(key, name))
+      return key_case_variant;
+  }
+  return no_key;
 }
 
 namespace

@@ -13,6 +13,8 @@
 #include <rapidjson/reader.h>
 
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +47,33 @@ constexpr int no_key = -1;
 // encoding/json (Trivy, Grype) matches keys that way, so the scanner would read "severity" as
 // "Severity" where scan-gate would not; the report is refused.
 constexpr int key_case_variant = -2;
+
+// key_index()'s answer for a key no name matches exactly: key_case_variant when it matches one
+// only as Go's JSON reader matches (letter case ignored), else no_key.
+int case_variant_or_no_key(std::string_view key, std::initializer_list<std::string_view> names);
+
+// Lookup of a key among the names a context knows (string literals): its index, else what
+// case_variant_or_no_key says. Runs for every key of every record, so the names' lengths are
+// compile-time constants: a name of another length costs one comparison, and an ASCII key of a
+// length no name has skips the case check.
+template <std::size_t... Size> int key_index(std::string_view key, const char (&...names)[Size])
+{
+  int index = 0;
+  int found = no_key;
+  ((found == no_key && key.size() == Size - 1 && std::memcmp(key.data(), names, Size - 1) == 0 ? found = index : 0,
+    ++index),
+   ...);
+  if (found != no_key)
+    return found;
+  if (!((key.size() == Size - 1) || ...)) {
+    bool ascii = true;
+    for (char c : key)
+      ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) // the non-ASCII folds are longer than the letters they stand for
+      return no_key;
+  }
+  return case_variant_or_no_key(key, {std::string_view(names, Size - 1)...});
+}
 
 // CRTP base. Derived provides:
 //   int child(int parent_context, int key, bool is_object)   -> context for a new object/array

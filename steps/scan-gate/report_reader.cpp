@@ -9,49 +9,6 @@
 namespace relgate::scan
 {
 
-namespace
-{
-// Go's case-insensitive key match (bytes.EqualFold): ASCII letters fold, and so do the two
-// non-ASCII letters whose simple folding reaches ASCII, U+017F (long s) and U+212A (Kelvin sign).
-bool go_equal_fold(std::string_view key, std::string_view name)
-{
-  std::size_t at = 0;
-  for (char wanted : name) {
-    const char lower = ascii_lower(wanted);
-    if (at < key.size() && static_cast<unsigned char>(key[at]) < 0x80) {
-      if (ascii_lower(key[at]) != lower)
-        return false;
-      ++at;
-    } else if (lower == 's' && key.substr(at, 2) == "\xC5\xBF") {
-      at += 2;
-    } else if (lower == 'k' && key.substr(at, 3) == "\xE2\x84\xAA") {
-      at += 3;
-    } else {
-      return false;
-    }
-  }
-  return at == key.size();
-}
-} // namespace
-
-int key_index(std::string_view key, std::initializer_list<std::string_view> names)
-{
-  int index = 0;
-  for (std::string_view name : names) {
-    if (name == key)
-      return index;
-    ++index;
-  }
-  // An ASCII key can fold-match only a name of its own length (the non-ASCII folds are longer).
-  const bool ascii = std::all_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  for (std::string_view name : names) {
-    const bool possible = key.size() == name.size() || (!ascii && key.size() > name.size());
-    if (possible && go_equal_fold(key, name))
-      return key_case_variant;
-  }
-  return no_key;
-}
-
 void add_digest_claim(ReportInfo &info, std::string field, std::string_view text)
 {
   if (info.digest_claims.size() < max_digest_claims)

@@ -7,6 +7,7 @@
 #include "result.hpp"
 #include "subject_binding.hpp"
 
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -65,9 +66,5 @@ inline bool in_range(double value, double max)
 {
   return value >= 0 && value <= max;
 }
-
-// Lookup of a key among the names a context knows: its index, key_case_variant when it matches
-// one only as Go's JSON reader matches (letter case ignored), else no_key.
-int key_index(std::string_view key, std::initializer_list<std::string_view> names);
 
 } // namespace relgate::scan

@@ -196,35 +196,35 @@ public:
   {
     switch (context) {
     case root:
-      return key_index(key, {"version", "runs"});
+      return key_index(key, "version", "runs");
     case run:
-      return key_index(key, {"tool", "results", "properties"});
+      return key_index(key, "tool", "results", "properties");
     case run_props:
-      return key_index(key, {"repoDigests", "imageName"});
+      return key_index(key, "repoDigests", "imageName");
     case tool:
-      return key_index(key, {"driver", "extensions"});
+      return key_index(key, "driver", "extensions");
     case driver:
     case extension:
-      return key_index(key, {"name", "version", "rules"});
+      return key_index(key, "name", "version", "rules");
     case rule:
-      return key_index(key, {"id", "defaultConfiguration", "properties"});
+      return key_index(key, "id", "defaultConfiguration", "properties");
     case rule_config:
-      return key_index(key, {"level"});
+      return key_index(key, "level");
     case rule_props:
     case result_props:
-      return key_index(key, {"security-severity"});
+      return key_index(key, "security-severity");
     case result:
-      return key_index(key, {"ruleId", "ruleIndex", "level", "kind", "message", "locations", "properties", "rule"});
+      return key_index(key, "ruleId", "ruleIndex", "level", "kind", "message", "locations", "properties", "rule");
     case message:
-      return key_index(key, {"text"});
+      return key_index(key, "text");
     case location:
-      return key_index(key, {"physicalLocation"});
+      return key_index(key, "physicalLocation");
     case physical:
-      return key_index(key, {"artifactLocation"});
+      return key_index(key, "artifactLocation");
     case artifact_location:
-      return key_index(key, {"uri"});
+      return key_index(key, "uri");
     case result_rule:
-      return key_index(key, {"id", "index"});
+      return key_index(key, "id", "index");
     default:
       return no_key;
     }

@@ -128,27 +128,27 @@ public:
   {
     switch (context) {
     case root:
-      return key_index(key, {"SchemaVersion", "ArtifactName", "Metadata", "Results", "Trivy"});
+      return key_index(key, "SchemaVersion", "ArtifactName", "Metadata", "Results", "Trivy");
     case trivy_info:
-      return key_index(key, {"Version"});
+      return key_index(key, "Version");
     case metadata:
-      return key_index(key, {"RepoDigests"});
+      return key_index(key, "RepoDigests");
     case result:
-      return key_index(key, {"Target", "Class", "Type", "Vulnerabilities", "Misconfigurations", "Secrets"});
+      return key_index(key, "Target", "Class", "Type", "Vulnerabilities", "Misconfigurations", "Secrets");
     case vuln:
-      return key_index(key, {"VulnerabilityID", "PkgName", "PkgIdentifier", "InstalledVersion", "FixedVersion",
-                             "Status", "Severity", "SeveritySource", "CVSS", "VendorIDs"});
+      return key_index(key, "VulnerabilityID", "PkgName", "PkgIdentifier", "InstalledVersion", "FixedVersion", "Status",
+                       "Severity", "SeveritySource", "CVSS", "VendorIDs");
     case pkg_identifier:
-      return key_index(key, {"PURL"});
+      return key_index(key, "PURL");
     case cvss:
       m_cvss_key.assign(key);
       return 0;
     case cvss_source:
-      return key_index(key, {"V3Score", "V2Score", "V40Score"});
+      return key_index(key, "V3Score", "V2Score", "V40Score");
     case misconf:
-      return key_index(key, {"ID", "AVDID", "Severity", "Status"});
+      return key_index(key, "ID", "AVDID", "Severity", "Status");
     case secret:
-      return key_index(key, {"RuleID", "Severity", "StartLine"});
+      return key_index(key, "RuleID", "Severity", "StartLine");
     default:
       return no_key;
     }

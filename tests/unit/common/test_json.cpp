@@ -2,6 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+
 using namespace relgate;
 
 TEST_CASE("parse_json names the source and the byte offset")
@@ -55,4 +61,34 @@ TEST_CASE("a lone UTF-16 surrogate escape is refused: what we would write could 
   auto refused = parse_json(R"(["\udfff"])", "s.json");
   REQUIRE_FALSE(refused);
   CHECK(refused.message().find("lone UTF-16 surrogate") != std::string::npos);
+}
+
+TEST_CASE("convert_json_number reads decimals exactly as strtod does, on its fast path and off it")
+{
+  // Short decimals take a division of two exact doubles; everything else goes to strtod. Both
+  // must give strtod's correctly rounded double, bit for bit.
+  std::mt19937_64 random(42);
+  auto check = [](const std::string &text) {
+    auto converted = convert_json_number(text);
+    REQUIRE_MESSAGE(converted, text);
+    const double expected = std::strtod(text.c_str(), nullptr);
+    CHECK_MESSAGE(std::memcmp(&converted->value, &expected, sizeof expected) == 0, text);
+    CHECK_FALSE(converted->integer);
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const int integer_digits = 1 + static_cast<int>(random() % 9);
+    const int fraction_digits = 1 + static_cast<int>(random() % 10); // some past 15 digits in all
+    std::string text = random() % 4 == 0 ? "-" : "";
+    for (int d = 0; d < integer_digits; ++d)
+      text += static_cast<char>('0' + (d == 0 && integer_digits > 1 ? 1 + random() % 9 : random() % 10));
+    text += '.';
+    for (int d = 0; d < fraction_digits; ++d)
+      text += static_cast<char>('0' + random() % 10);
+    check(text);
+  }
+  for (const char *text : {"0.1", "-0.0", "0.0", "9.999999999999999", "999999999999999.9", "0.000000000000001",
+                           "1.7976931348623157", "4.35", "7.5", "1.00000000000000000001", "2.5e-3", "1E2"})
+    check(text);
+  // -0.0 keeps its sign, as strtod's does.
+  CHECK(std::signbit(convert_json_number("-0.0")->value));
 }

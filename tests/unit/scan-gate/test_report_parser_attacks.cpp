@@ -242,3 +242,45 @@ TEST_CASE("attacks: texts larger than a pool block come back whole, next to text
   }
   CHECK(critical_seen);
 }
+
+TEST_CASE("attacks: key fingerprints tell apart keys that differ in one byte, at every size and position")
+{
+  // Keys up to 16 bytes are fingerprinted by their bytes in overlapping loads, longer ones by a
+  // seeded hash: a change of any one byte, or of the length alone, must give another key.
+  for (std::size_t size = 0; size <= 40; ++size) {
+    const std::string base(size, 'a');
+    JsonObjectKeys object_keys;
+    object_keys.open_object();
+    REQUIRE(object_keys.add(base) == JsonObjectKeys::Added::ok);
+    for (std::size_t at = 0; at < size; ++at) {
+      for (char other : {'b', '\0', '\x80'}) {
+        std::string changed = base;
+        changed[at] = other;
+        CHECK_MESSAGE(object_keys.add(changed) == JsonObjectKeys::Added::ok, "size " << size << " at " << at);
+        CHECK(object_keys.add(changed) == JsonObjectKeys::Added::duplicate);
+      }
+    }
+    // The same bytes one shorter or longer, and with a NUL appended (zero padding must not alias).
+    CHECK(object_keys.add(base + 'a') == JsonObjectKeys::Added::ok);
+    CHECK(object_keys.add(base + std::string(1, '\0')) == JsonObjectKeys::Added::ok);
+    CHECK(object_keys.add(base) == JsonObjectKeys::Added::duplicate);
+    object_keys.close_object();
+  }
+}
+
+TEST_CASE("attacks: an object's keys are forgotten when it closes, and a parent's are kept")
+{
+  JsonObjectKeys object_keys;
+  object_keys.open_object();
+  CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::ok);
+  object_keys.open_object();
+  CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::ok); // another object
+  for (int i = 0; i < 40; ++i) // past the linear search: indexed
+    CHECK(object_keys.add("key-number-" + std::to_string(i) + "-of-a-long-object") == JsonObjectKeys::Added::ok);
+  CHECK(object_keys.add("key-number-7-of-a-long-object") == JsonObjectKeys::Added::duplicate);
+  CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::duplicate);
+  object_keys.close_object();
+  CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::duplicate);
+  CHECK(object_keys.add("key-number-7-of-a-long-object") == JsonObjectKeys::Added::ok);
+  object_keys.close_object();
+}
