@@ -9,6 +9,7 @@
 #include "json_sax_parser.hpp"
 #include "report_input.hpp"
 #include "result.hpp"
+#include "text_case.hpp"
 
 #include <rapidjson/reader.h>
 
@@ -48,14 +49,14 @@ constexpr int no_key = -1;
 // "Severity" where scan-gate would not; the report is refused.
 constexpr int key_case_variant = -2;
 
-// key_index()'s answer for a key no name matches exactly: key_case_variant when it matches one
-// only as Go's JSON reader matches (letter case ignored), else no_key.
+// key_index() for a non-ASCII key no name matches exactly: key_case_variant when it matches one
+// as Go's JSON reader matches keys (case folded, U+017F and U+212A included), else no_key.
 int case_variant_or_no_key(std::string_view key, std::initializer_list<std::string_view> names);
 
-// Lookup of a key among the names a context knows (string literals): its index, else what
-// case_variant_or_no_key says. Runs for every key of every record, so the names' lengths are
-// compile-time constants: a name of another length costs one comparison, and an ASCII key of a
-// length no name has skips the case check.
+// Lookup of a key among the names a context knows (string literals): its index; key_case_variant
+// when it matches one only with letter case ignored, as Go's JSON reader (Trivy, Grype) matches
+// keys; else no_key. Runs for every key of every record, so the names' lengths are compile-time
+// constants: a name of another length costs one comparison.
 template <std::size_t... Size> int key_index(std::string_view key, const char (&...names)[Size])
 {
   int index = 0;
@@ -65,13 +66,12 @@ template <std::size_t... Size> int key_index(std::string_view key, const char (&
    ...);
   if (found != no_key)
     return found;
-  if (!((key.size() == Size - 1) || ...)) {
-    bool ascii = true;
-    for (char c : key)
-      ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    if (ascii) // the non-ASCII folds are longer than the letters they stand for
-      return no_key;
-  }
+  bool ascii = true;
+  for (char c : key)
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) // Go folds an ASCII key only by ASCII case; the non-ASCII folds are longer
+    return ((key.size() == Size - 1 && ascii_iequals(key, std::string_view(names, Size - 1))) || ...) ? key_case_variant
+                                                                                                      : no_key;
   return case_variant_or_no_key(key, {std::string_view(names, Size - 1)...});
 }
 
