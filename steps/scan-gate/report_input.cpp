@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,41 +19,43 @@ struct ReportInput::HashState {
   EVP_MD_CTX *context = EVP_MD_CTX_new();
   std::thread worker;
   std::atomic<bool> cancel{false};
-  std::string error; // set by the worker
+  std::atomic<std::size_t> hashed{0}; // bytes hashed so far (the parser releases no page before it)
+  std::atomic<std::size_t> parsed{0}; // how far the parser has said it is (SIZE_MAX: done)
   HashState() { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
   ~HashState()
   {
     cancel = true;
+    parser_at(SIZE_MAX);
     if (worker.joinable())
       worker.join();
     EVP_MD_CTX_free(context);
   }
-  // Hashes the file through a mapping of its own (the page cache, not the parser's mapping, so
-  // either side drops pages freely; a mapping, not read(), which would copy every byte once more),
-  // exactly the `size` bytes that were mapped and parsed, handing pages back as it goes.
-  void hash_file(int fd, std::size_t size)
+  void parser_at(std::size_t offset)
   {
-    void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED) {
-      error = std::strerror(errno);
-      return;
+    if (offset > parsed.load(std::memory_order_relaxed)) {
+      parsed.store(offset, std::memory_order_release);
+      parsed.notify_one();
     }
-    madvise(map, size, MADV_SEQUENTIAL);
-    const char *bytes = static_cast<const char *>(map);
+  }
+  // Hashes exactly the `size` mapped bytes the parser reads, through the parser's own mapping:
+  // it runs a little ahead of the parser (sha256 is faster than parsing), so each page is faulted
+  // in once, by this thread, and the parser finds it mapped. It waits rather than run further
+  // ahead than max_hash_lead: the pages between the two stay resident until the parser is past
+  // them (release_before).
+  void hash_mapping(const char *bytes, std::size_t size)
+  {
     constexpr std::size_t chunk = 1 << 20;
     std::size_t done = 0;
-    std::size_t released = 0;
     while (!cancel && done < size) {
+      for (std::size_t at = parsed.load(std::memory_order_acquire);
+           at < SIZE_MAX - max_hash_lead && done >= at + max_hash_lead && !cancel;
+           at = parsed.load(std::memory_order_acquire))
+        parsed.wait(at, std::memory_order_acquire);
       const std::size_t n = std::min(chunk, size - done);
       EVP_DigestUpdate(context, bytes + done, n);
       done += n;
-      if (done - released >= release_interval || done == size) {
-        madvise(const_cast<char *>(bytes) + released, done - released, MADV_DONTNEED);
-        released = done;
-      }
+      hashed.store(done, std::memory_order_release);
     }
-    munmap(map, size);
   }
 };
 
@@ -124,9 +127,9 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
     return make_error(path + ": cannot map the report: " + std::strerror(errno));
   }
   void *mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+  const int saved = errno;
+  ::close(fd); // the mapping keeps the file
   if (mapped == MAP_FAILED) {
-    int saved = errno;
-    ::close(fd);
     munmap(region, map_size);
     return make_error(path + ": cannot map the report: " + std::strerror(saved));
   }
@@ -137,7 +140,8 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
   input.m_data = static_cast<const char *>(region);
   input.m_size = size;
   HashState *hash = input.m_hash.get();
-  hash->worker = std::thread([hash, fd, size] { hash->hash_file(fd, size); });
+  const char *bytes = input.m_data;
+  hash->worker = std::thread([hash, bytes, size] { hash->hash_mapping(bytes, size); });
   return input;
 }
 
@@ -166,6 +170,12 @@ void ReportInput::release_before(const char *cursor)
   std::size_t offset = static_cast<std::size_t>(cursor - m_data);
   if (offset > m_size)
     offset = m_size;
+  m_hash->parser_at(offset);
+  // Not past what the hashing thread has read, unless it lags by more than max_hash_lag (a busy
+  // second core): then memory stays flat and it reads those pages back from the page cache.
+  const std::size_t hashed = m_hash->hashed.load(std::memory_order_acquire);
+  if (offset > hashed)
+    offset = std::max(hashed, offset > max_hash_lag ? offset - max_hash_lag : 0);
   offset -= offset % page;
   if (offset <= m_released)
     return;
@@ -176,13 +186,12 @@ void ReportInput::release_before(const char *cursor)
 
 std::string ReportInput::finish_sha256()
 {
+  m_hash->parser_at(SIZE_MAX); // the parse is over: nothing to wait for
   if (m_hash->worker.joinable())
     m_hash->worker.join();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(m_hash->context, digest, &length);
-  if (!m_hash->error.empty())
-    return {}; // the caller reports an empty digest as a read error
   static const char *hex = "0123456789abcdef";
   std::string text;
   text.reserve(length * 2);

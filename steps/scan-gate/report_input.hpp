@@ -15,9 +15,9 @@ namespace relgate::scan
 
 // A report's bytes for the in-memory report parser (json_sax_parser.hpp): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
-// few MB whatever the size, while a second thread hashes the file through a mapping of its own
-// (on two cores it costs no wall time). Only regular files up to max_report_bytes are opened (a FIFO or
-// /dev/zero is refused, never read); from_bytes holds other bytes (tests, fuzz input) in memory.
+// few MB whatever the size, while a second thread hashes the same mapping a little ahead of the
+// parser (on two cores it costs no wall time; each page is faulted in once). Only regular files up to max_report_bytes
+// are opened (a FIFO or /dev/zero is refused, never read); from_bytes holds other bytes (tests, fuzz input) in memory.
 // The bytes are always followed by a readable '\0' (RapidJSON's StringStream, which re-parses a
 // refused report for its error message, stops there).
 class ReportInput
@@ -64,5 +64,10 @@ constexpr uint64_t max_report_bytes = uint64_t{2} << 30;
 
 // How often (in bytes parsed) the walker hands consumed pages back.
 constexpr std::size_t release_interval = 4u << 20;
+// How far the hashing thread may fall behind the parser before pages it has not read yet are
+// released all the same (it reads them back): peak memory stays bounded when it gets no core.
+constexpr std::size_t max_hash_lag = 16u << 20;
+// How far it may run ahead of the parser (the pages in between are resident).
+constexpr std::size_t max_hash_lead = 8u << 20;
 
 } // namespace relgate::scan
