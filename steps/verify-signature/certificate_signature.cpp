@@ -118,16 +118,18 @@ int signing_allowed(X509 *issuer, X509 *subject)
   return proxy ? X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE : X509_V_ERR_KEYUSAGE_NO_CERTSIGN;
 }
 
-// internal_verify for the chain leaf <- trust anchor, the anchor's self-signature unchecked
-// (OpenSSL checks it only with X509_V_FLAG_CHECK_SS_SIGNATURE, which falls back below).
+// internal_verify for the chain leaf <- trust anchor under X509_V_FLAG_PARTIAL_CHAIN: the
+// anchor's validity is checked, its self-signature is not (OpenSSL checks that only with
+// X509_V_FLAG_CHECK_SS_SIGNATURE, and without PARTIAL_CHAIN it skips a non-self-issued anchor's
+// validity; both fall back below).
 int walk_chain(X509_STORE_CTX *ctx)
 {
   STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
   unsigned long flags = X509_VERIFY_PARAM_get_flags(param);
   if (sk_X509_num(chain) != 2 || X509_STORE_CTX_get_verify_cb(ctx) != openssl_default_callback ||
-      (flags & X509_V_FLAG_USE_CHECK_TIME) == 0 || (flags & X509_V_FLAG_CHECK_SS_SIGNATURE) != 0 ||
-      (flags & X509_V_FLAG_NO_CHECK_TIME) != 0) {
+      (flags & X509_V_FLAG_USE_CHECK_TIME) == 0 || (flags & X509_V_FLAG_PARTIAL_CHAIN) == 0 ||
+      (flags & X509_V_FLAG_CHECK_SS_SIGNATURE) != 0 || (flags & X509_V_FLAG_NO_CHECK_TIME) != 0) {
     return openssl_chain_walk(ctx);
   }
   X509 *leaf = sk_X509_value(chain, 0);
