@@ -17,7 +17,7 @@ FROM ${BUILDER_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config binutils libboost-program-options-dev rapidjson-dev \
-      libcurl4-openssl-dev libssl-dev libtomlplusplus-dev libre2-dev libxxhash-dev nettle-dev libgmp-dev \
+      libcurl4-openssl-dev libssl-dev libtomlplusplus-dev libre2-dev libxxhash-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt LICENSE README.md ./

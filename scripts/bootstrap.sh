@@ -38,7 +38,7 @@ done
 build_packages=(
   g++ cmake ninja-build pkg-config
   libboost-program-options-dev rapidjson-dev libcurl4-openssl-dev libssl-dev
-  libtomlplusplus-dev libre2-dev libxxhash-dev nettle-dev libgmp-dev
+  libtomlplusplus-dev libre2-dev libxxhash-dev
 )
 demo_packages=(git jq openssl curl ca-certificates python3 wrk prometheus)
 test_packages=(

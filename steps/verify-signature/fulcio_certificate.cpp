@@ -1,7 +1,5 @@
 #include "fulcio_certificate.hpp"
 
-#include "certificate_signature.hpp"
-
 #include <openssl/x509v3.h>
 
 namespace relgate::sig
@@ -147,7 +145,6 @@ Result<VerifiedChain> verify_certificate_chain(X509 *leaf, const TrustedRoot &ro
     X509_STORE_add_cert(store.get(), listed.front().get());
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr);
-    use_nettle_p384_for_chain(ctx.get());
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, at);
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
