@@ -19,8 +19,9 @@ struct ReportInput::HashState {
   EVP_MD_CTX *context = EVP_MD_CTX_new();
   std::thread worker;
   std::atomic<bool> cancel{false};
-  std::atomic<std::size_t> hashed{0}; // bytes hashed so far (the parser releases no page before it)
-  std::atomic<std::size_t> parsed{0}; // how far the parser has said it is (SIZE_MAX: done)
+  std::atomic<std::size_t> hashed{0};   // bytes hashed so far (the parser releases no page before it)
+  std::atomic<std::size_t> parsed{0};   // how far the parser has said it is (SIZE_MAX: done)
+  std::atomic<std::size_t> released{0}; // pages before this the parser has handed back
   HashState() { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
   ~HashState()
   {
@@ -53,6 +54,11 @@ struct ReportInput::HashState {
         parsed.wait(at, std::memory_order_acquire);
       const std::size_t n = std::min(chunk, size - done);
       EVP_DigestUpdate(context, bytes + done, n);
+      // Behind the parser (no core to run on), this read pages back that it had released: hand
+      // them back again, or they would stay resident to the end.
+      const std::size_t parser_released = released.load(std::memory_order_acquire);
+      if (parser_released > done)
+        madvise(const_cast<char *>(bytes) + done, std::min(parser_released, done + n) - done, MADV_DONTNEED);
       done += n;
       hashed.store(done, std::memory_order_release);
     }
@@ -179,7 +185,9 @@ void ReportInput::release_before(const char *cursor)
   offset -= offset % page;
   if (offset <= m_released)
     return;
-  // Read-only private file pages: dropping them only means a re-read if touched again.
+  // Read-only private file pages: dropping them only means a re-read if touched again. Said
+  // before it is done, so a page the hashing thread reads back in between is dropped by one side.
+  m_hash->released.store(offset, std::memory_order_release);
   madvise(static_cast<char *>(m_map) + m_released, offset - m_released, MADV_DONTNEED);
   m_released = offset;
 }

@@ -66,7 +66,7 @@ constexpr uint64_t max_report_bytes = uint64_t{2} << 30;
 constexpr std::size_t release_interval = 4u << 20;
 // How far the hashing thread may fall behind the parser before pages it has not read yet are
 // released all the same (it reads them back): peak memory stays bounded when it gets no core.
-constexpr std::size_t max_hash_lag = 16u << 20;
+constexpr std::size_t max_hash_lag = 8u << 20;
 // How far it may run ahead of the parser (the pages in between are resident).
 constexpr std::size_t max_hash_lead = 8u << 20;
 
