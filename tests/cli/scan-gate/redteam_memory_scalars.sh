@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Red team (issue-13 session): memory while a report is parsed should stay flat (docs/scan-gate.md:
+# "the mapped pages are handed back to the kernel every 4 MB as the parser moves on"). The walker
+# hands pages back only when an object or array closes (close_frame), so a long run of bytes in
+# which nothing closes stays resident whole: one array of 33 million numbers, one 64 MB string,
+# 64 MB of whitespace. Any report field the readers skip can hold such a run.
+source "$(dirname "$0")/../lib.sh"
+# DEFECT (reported to the session, not fixed here): measured 2026-12-02, gcc build: peak RSS
+# 72 MB for each 64 MB report below (21 MB for a 64 MB report of ordinary findings), i.e. up to
+# the 2 GiB report cap. Remove this line once pages are handed back between frames too.
+skip "defect: memory follows the size of a run of scalars, a string or whitespace in which no frame closes"
+cd "$TMP"
+command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"
+grep -qa "AddressSanitizer" "$(command -v scan-gate)" && skip "RSS bounds are for the product build"
+printf 'version = 1\n[max]\ncritical = 0\n' > policy.toml
+python3 - <<'PY'
+n = 64 * 1024 * 1024
+head = '{"SchemaVersion":2,"ArtifactName":"img","Results":[],"Pad":'
+open("numbers.json", "w").write(head + "[" + ",".join(["1"] * (n // 2)) + "]}")
+open("string.json", "w").write(head + '"' + "a" * n + '"}')
+open("blank.json", "w").write(head + " " * n + "1}")
+PY
+for shape in numbers string blank; do
+  run /usr/bin/time -f '%M' -o "$shape.rss" scan-gate --report "$shape.json" --policy policy.toml \
+    --unbound-report --format json
+  expect_rc 0 "$shape"
+  kb=$(tail -n 1 "$shape.rss")
+  size_kb=$(($(stat -c %s "$shape.json") / 1024))
+  echo "$shape: peak RSS ${kb} KB for a ${size_kb} KB report"
+  [ "$kb" -lt $((size_kb / 2)) ] || fail "$shape: peak RSS ${kb} KB for a ${size_kb} KB report"
+done
+finish
