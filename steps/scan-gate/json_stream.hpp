@@ -178,8 +178,18 @@ private:
   Derived &self() { return static_cast<Derived &>(*this); }
 
   bool unexpected_number() { return fail("internal error: a number bypassed convert_json_number"); }
+  // Hands consumed pages back every release_interval bytes: at the end of objects and arrays,
+  // and at scalars, so a long array of numbers or strings does not stay resident whole.
+  void release_consumed()
+  {
+    if (m_input && m_cursor->tell() >= m_next_release) {
+      m_input->release_before(m_cursor->current);
+      m_next_release = m_cursor->tell() + release_interval;
+    }
+  }
   bool scalar(const JsonScalar &v)
   {
+    release_consumed();
     const Frame &top = m_stack.back();
     if (top.context == context_skip)
       return true;
@@ -200,10 +210,7 @@ private:
   }
   bool close_frame()
   {
-    if (m_input && m_cursor->tell() >= m_next_release) {
-      m_input->release_before(m_cursor->current);
-      m_next_release = m_cursor->tell() + release_interval;
-    }
+    release_consumed();
     int context = m_stack.back().context;
     m_stack.pop_back();
     m_depth.leave();
@@ -267,6 +274,9 @@ Result<std::string> walk_json(ReportInput &input, const std::string &source_name
   const ReportText text = report_text(input);
   const JsonParseStatus parsed = parse_report_text(text, walker, &input);
   if (!parsed.ok()) {
+    // A file written to while it was read is no syntax error of its own: say what happened.
+    if (std::string changed = input.change_since_opened(); !changed.empty())
+      return make_error(source_name + ": " + changed);
     return parse_failure(source_name, expected, parsed.code, parsed.offset, input.size() - input.json_offset(),
                          walker.error(), walker.error_offset());
   }
@@ -278,6 +288,8 @@ Result<std::string> walk_json(ReportInput &input, const std::string &source_name
   std::string sha256 = input.finish_sha256();
   if (sha256.empty())
     return make_error(source_name + ": read error while hashing the report");
+  if (std::string changed = input.change_since_opened(); !changed.empty())
+    return make_error(source_name + ": " + changed);
   return sha256;
 }
 

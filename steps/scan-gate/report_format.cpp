@@ -102,12 +102,15 @@ Result<std::optional<ReportFormat>> parse_report_format(std::string_view name)
                     "'; expected one of: auto, trivy, grype, sarif, cyclonedx");
 }
 
-Result<ReportFormat> detect_report_format(const ReportInput &input, const std::string &source_name)
+Result<ReportFormat> detect_report_format(ReportInput &input, const std::string &source_name)
 {
   FormatSniffer sniffer;
   if (std::string problem = input.encoding_problem(); !problem.empty())
     return make_error(source_name + ": " + problem);
-  const JsonParseStatus parsed = parse_report_text(report_text(input), sniffer, nullptr);
+  // Pages are handed back as the sniffer moves on (what precedes the format keys can be large);
+  // the reader's pass starts from the top again.
+  const JsonParseStatus parsed = parse_report_text(report_text(input), sniffer, &input);
+  input.restart_release();
   if (sniffer.format)
     return *sniffer.format;
   if (!sniffer.refused.empty())

@@ -22,6 +22,6 @@ class ReportInput;
 // Reads from the start of the input until a top-level key decides (SchemaVersion/Results:
 // Trivy; matches: Grype; runs: SARIF; bomFormat or a CycloneDX $schema: CycloneDX). A JSON array
 // at the top, OpenVEX or a KEV catalogue given as a report, or no deciding key are errors.
-Result<ReportFormat> detect_report_format(const ReportInput &input, const std::string &source_name);
+Result<ReportFormat> detect_report_format(ReportInput &input, const std::string &source_name);
 
 } // namespace relgate::scan

@@ -72,8 +72,11 @@ ReportInput::ReportInput(ReportInput &&other) noexcept
       m_map_size(other.m_map_size), m_size(other.m_size), m_released(other.m_released)
 {
   m_data = m_map ? other.m_data : m_owned.c_str();
+  m_fd = other.m_fd;
+  m_opened = other.m_opened;
   other.m_map = nullptr;
   other.m_map_size = 0;
+  other.m_fd = -1;
 }
 
 ReportInput::~ReportInput()
@@ -81,6 +84,8 @@ ReportInput::~ReportInput()
   m_hash.reset(); // stops and joins the hashing thread first
   if (m_map)
     munmap(m_map, m_map_size);
+  if (m_fd >= 0)
+    ::close(m_fd);
 }
 
 ReportInput ReportInput::from_bytes(std::string_view bytes)
@@ -122,20 +127,23 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
     ::close(fd);
     return from_bytes("");
   }
-  // Reserve one more zero page than the file needs, then map the file over its start: the bytes
-  // after the end of the file read as '\0', which ends the parse.
+  // Reserve the file's pages and one more zero page, then map the file over the start: the byte
+  // after the end reads as '\0', which ends RapidJSON's re-parse for an error message. The extra
+  // page is one the file mapping does not cover, because a file that grows after it was mapped
+  // shows the new bytes in its last page (red-team finding: when the size was not a page
+  // multiple, no zero page was left and that re-parse ran past the mapping).
   const std::size_t size = static_cast<std::size_t>(info.st_size);
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  const std::size_t map_size = (size / page + 1) * page;
+  const std::size_t map_size = ((size + page - 1) / page + 1) * page;
   void *region = mmap(nullptr, map_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) {
     ::close(fd);
     return make_error(path + ": cannot map the report: " + std::strerror(errno));
   }
   void *mapped = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-  const int saved = errno;
-  ::close(fd); // the mapping keeps the file
   if (mapped == MAP_FAILED) {
+    const int saved = errno;
+    ::close(fd);
     munmap(region, map_size);
     return make_error(path + ": cannot map the report: " + std::strerror(saved));
   }
@@ -145,6 +153,8 @@ Result<ReportInput> ReportInput::open_file(const std::string &path)
   input.m_map_size = map_size;
   input.m_data = static_cast<const char *>(region);
   input.m_size = size;
+  input.m_fd = fd; // kept open to see whether the file changes while it is read
+  input.m_opened = info;
   HashState *hash = input.m_hash.get();
   const char *bytes = input.m_data;
   hash->worker = std::thread([hash, bytes, size] { hash->hash_mapping(bytes, size); });
@@ -190,6 +200,23 @@ void ReportInput::release_before(const char *cursor)
   m_hash->released.store(offset, std::memory_order_release);
   madvise(static_cast<char *>(m_map) + m_released, offset - m_released, MADV_DONTNEED);
   m_released = offset;
+}
+
+std::string ReportInput::change_since_opened() const
+{
+  if (m_fd < 0)
+    return {};
+  struct stat now {
+  };
+  if (fstat(m_fd, &now) != 0)
+    return std::string("cannot stat the report again: ") + std::strerror(errno);
+  auto same_time = [](const timespec &a, const timespec &b) { return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec; };
+  if (now.st_size == m_opened.st_size && same_time(now.st_mtim, m_opened.st_mtim) &&
+      same_time(now.st_ctim, m_opened.st_ctim))
+    return {};
+  return "the report changed while scan-gate read it (size, modification or change time differ), so the "
+         "findings judged and the sha256 recorded could name different bytes; run scan-gate once the scanner "
+         "(or whatever writes the file) has finished";
 }
 
 std::string ReportInput::finish_sha256()

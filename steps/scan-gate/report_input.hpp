@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <thread>
 
 namespace relgate::scan
@@ -45,6 +46,9 @@ public:
   void restart_release() { m_released = 0; }
   // The file's sha256 in hex (waits for the hashing thread).
   std::string finish_sha256();
+  // "" when the file's size, modification and change times are still those it had when opened;
+  // else why the parse and the digest (finish_sha256) cannot be trusted to name one text.
+  std::string change_since_opened() const;
 
 private:
   ReportInput();
@@ -56,6 +60,9 @@ private:
   const char *m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_released = 0;
+  int m_fd = -1; // a mapped file's, for change_since_opened
+  struct stat m_opened {
+  }; // its status when opened
 };
 
 // Reports larger than this are refused: the largest real ones are a few hundred MB (a Trivy

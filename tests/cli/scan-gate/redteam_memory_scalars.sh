@@ -7,11 +7,12 @@
 # (detect_report_format) parses with no ReportInput, so nothing is handed back until it has seen a
 # format's key: a report whose first member is 64 MB of anything is read whole into memory.
 source "$(dirname "$0")/../lib.sh"
-# DEFECT (reported to the session, not fixed here): measured 2026-12-02, gcc build: peak RSS
-# 72 MB for each 64 MB report below (21 MB for a 64 MB report of ordinary findings), i.e. up to
-# the 2 GiB report cap; 80 MB for 75 MB of objects before "SchemaVersion" (16 MB after it, and with
-# --input-format trivy). Remove this line once pages are handed back between frames too.
-skip "defect: memory follows the size of a run in which no frame closes, or of what precedes the format keys"
+# Fixed in the same session: pages are now handed back at scalars too (numbers: 72 -> 15 MB), and
+# format detection hands them back as it reads (late_format_keys: 80 -> 16 MB). One string of
+# 64 MB, or 64 MB of whitespace, still peaks at ~72 MB: a string reaches the reader as a view into
+# the mapping, and nothing is released inside one token. That residual (memory follows the longest
+# single token, under the 2 GiB report cap) is in docs/security.md; those shapes are measured and
+# printed here, not judged.
 cd "$TMP"
 command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"
 grep -qa "AddressSanitizer" "$(command -v scan-gate)" && skip "RSS bounds are for the product build"
@@ -32,6 +33,7 @@ for shape in numbers string blank late_format_keys; do
   kb=$(tail -n 1 "$shape.rss")
   size_kb=$(($(stat -c %s "$shape.json") / 1024))
   echo "$shape: peak RSS ${kb} KB for a ${size_kb} KB report"
+  case $shape in string | blank) continue ;; esac # the documented residual: one token
   [ "$kb" -lt $((size_kb / 2)) ] || fail "$shape: peak RSS ${kb} KB for a ${size_kb} KB report"
 done
 finish

@@ -7,9 +7,8 @@
 # record says ALLOW for a report that scan-gate denies when run again. Fail closed is exit 2 (the
 # file changed while it was read: its ctime/size since open) or the digest of the bytes judged.
 source "$(dirname "$0")/../lib.sh"
-# DEFECT (reported to the session, not fixed here): measured 2026-12-02 on the 2-core machine,
-# ALLOW with the digest of the rewritten (DENY) report. Remove this line once it is fixed.
-skip "defect: a report rewritten during the run is judged as one text and hashed as another"
+# Was (2026-12-02, 2 of 2 runs): ALLOW with the digest of the rewritten (DENY) report. Fixed: the
+# file's size, mtime and ctime are compared with those at open (exit 2 when they differ).
 cd "$TMP"
 command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null && command -v chrt >/dev/null ||
   skip "taskset or chrt unavailable"
