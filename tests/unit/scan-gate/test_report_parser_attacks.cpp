@@ -275,7 +275,7 @@ TEST_CASE("attacks: an object's keys are forgotten when it closes, and a parent'
   CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::ok);
   object_keys.open_object();
   CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::ok); // another object
-  for (int i = 0; i < 40; ++i) // past the linear search: indexed
+  for (int i = 0; i < 40; ++i)                                     // past the linear search: indexed
     CHECK(object_keys.add("key-number-" + std::to_string(i) + "-of-a-long-object") == JsonObjectKeys::Added::ok);
   CHECK(object_keys.add("key-number-7-of-a-long-object") == JsonObjectKeys::Added::duplicate);
   CHECK(object_keys.add("Severity") == JsonObjectKeys::Added::duplicate);
