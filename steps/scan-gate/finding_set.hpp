@@ -3,7 +3,7 @@
 //
 // Kept compact, because a dense report holds a quarter of a million distinct findings: each is a
 // fixed 72-byte record of indices into two StringPools (ids, packages, versions, targets repeat a
-// lot and are stored once), and the dedup index is a flat hash of the three key indices. A full
+// lot and are stored once), and the dedup index is a flat, seeded hash of the three key handles. A full
 // `Finding` is rebuilt on demand (load / at) for the policy and for the findings a format prints.
 #pragma once
 

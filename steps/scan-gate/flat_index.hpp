@@ -63,15 +63,4 @@ private:
   std::size_t m_used = 0;
 };
 
-// 64-bit mixing (the murmur3 finaliser) folded to 32 bits, for keys that are already integers.
-inline uint32_t mix_hash(uint64_t key)
-{
-  key ^= key >> 33;
-  key *= 0xff51afd7ed558ccdULL;
-  key ^= key >> 33;
-  key *= 0xc4ceb9fe1a85ec53ULL;
-  key ^= key >> 33;
-  return static_cast<uint32_t>(key);
-}
-
 } // namespace relgate::scan

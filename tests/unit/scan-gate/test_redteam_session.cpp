@@ -400,7 +400,17 @@ TEST_CASE("redteam: a report rewritten while scan-gate reads it is refused or ha
 
 namespace
 {
-// The 32-bit hash FindingSet files a finding under, for handles from the pools (flat_index.hpp).
+// The unseeded 32-bit hash FindingSet filed a finding under before the fix: the murmur3 finaliser
+// of its three pool handles, folded to 32 bits.
+uint32_t mix_hash(uint64_t key)
+{
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  key *= 0xc4ceb9fe1a85ec53ULL;
+  key ^= key >> 33;
+  return static_cast<uint32_t>(key);
+}
 uint32_t finding_hash(uint32_t id, uint32_t package, uint32_t version)
 {
   return mix_hash((uint64_t{id} << 32 | package) ^ (uint64_t{version} * 0x9e3779b97f4a7c15ULL));
