@@ -25,4 +25,14 @@ constexpr bool ascii_iequals(std::string_view a, std::string_view b)
   return true;
 }
 
+// Every byte below 0x80.
+constexpr bool is_ascii(std::string_view text)
+{
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return false;
+  }
+  return true;
+}
+
 } // namespace relgate

@@ -50,9 +50,7 @@ bool go_equal_fold(std::string_view key, std::string_view name)
 int case_variant_or_no_key(std::string_view key, std::initializer_list<std::string_view> names)
 {
   // An ASCII key can fold-match only a name of its own length (the non-ASCII folds are longer).
-  bool ascii = true;
-  for (char c : key)
-    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  const bool ascii = is_ascii(key);
   for (std::string_view name : names) {
     const bool possible = key.size() == name.size() || (!ascii && key.size() > name.size());
     if (possible && go_equal_fold(key, name))
@@ -76,10 +74,8 @@ public:
 private:
   bool release()
   {
-    if (m_input && m_stream.Tell() >= m_next_release) {
-      m_input->release_before(m_stream.src_);
-      m_next_release = m_stream.Tell() + release_interval;
-    }
+    if (m_input)
+      m_input->release_every_interval(m_stream.src_, m_next_release);
     return true;
   }
   const rapidjson::StringStream &m_stream;

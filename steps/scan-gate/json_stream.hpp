@@ -66,10 +66,7 @@ template <std::size_t... Size> int key_index(std::string_view key, const char (&
    ...);
   if (found != no_key)
     return found;
-  bool ascii = true;
-  for (char c : key)
-    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) // Go folds an ASCII key only by ASCII case; the non-ASCII folds are longer
+  if (is_ascii(key)) // Go folds an ASCII key only by ASCII case; the non-ASCII folds are longer
     return ((key.size() == Size - 1 && ascii_iequals(key, std::string_view(names, Size - 1))) || ...) ? key_case_variant
                                                                                                       : no_key;
   return case_variant_or_no_key(key, {std::string_view(names, Size - 1)...});
@@ -182,10 +179,8 @@ private:
   // and at scalars, so a long array of numbers or strings does not stay resident whole.
   void release_consumed()
   {
-    if (m_input && m_cursor->tell() >= m_next_release) {
-      m_input->release_before(m_cursor->current);
-      m_next_release = m_cursor->tell() + release_interval;
-    }
+    if (m_input)
+      m_input->release_every_interval(m_cursor->current, m_next_release);
   }
   bool scalar(const JsonScalar &v)
   {

@@ -14,6 +14,9 @@
 namespace relgate::scan
 {
 
+// How often (in bytes parsed) the walker hands consumed pages back.
+constexpr std::size_t release_interval = 4u << 20;
+
 // A report's bytes for the in-memory report parser (json_sax_parser.hpp): a regular file
 // is memory-mapped and the pages behind the parser are dropped as it goes, so peak memory stays a
 // few MB whatever the size, while a second thread hashes the same mapping a little ahead of the
@@ -42,6 +45,16 @@ public:
 
   // For a mapping, returns the pages before `cursor` to the kernel (the parser is past them).
   void release_before(const char *cursor);
+  // release_before() once the cursor reaches `next_release` (an offset), which then moves on by
+  // release_interval: what every pass over the text calls at its events.
+  void release_every_interval(const char *cursor, std::size_t &next_release)
+  {
+    const auto offset = static_cast<std::size_t>(cursor - m_data);
+    if (offset >= next_release) {
+      release_before(cursor);
+      next_release = offset + release_interval;
+    }
+  }
   // For a second pass from the start (the error message's re-parse): pages are released again.
   void restart_release() { m_released = 0; }
   // The file's sha256 in hex (waits for the hashing thread).
@@ -69,8 +82,6 @@ private:
 // result full of secret text reached 160 MB), and the size is what a hostile file controls.
 constexpr uint64_t max_report_bytes = uint64_t{2} << 30;
 
-// How often (in bytes parsed) the walker hands consumed pages back.
-constexpr std::size_t release_interval = 4u << 20;
 // How far the hashing thread may fall behind the parser before pages it has not read yet are
 // released all the same (it reads them back): peak memory stays bounded when it gets no core.
 constexpr std::size_t max_hash_lag = 8u << 20;
