@@ -187,9 +187,18 @@ std::optional<double> short_decimal(std::string_view raw)
 Result<JsonNumber> convert_json_number(std::string_view raw)
 {
   // The JSON parser has checked the grammar; this guards direct callers (and the NUL strtod needs).
-  const bool grammar = !raw.empty() && raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
-                       (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'));
-  const bool integral = raw.find_first_of(".eE") == std::string_view::npos;
+  // One pass over the characters: report parsers convert every number they meet.
+  bool grammar = !raw.empty() && (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'));
+  bool integral = true;
+  for (std::size_t at = 0; grammar && at < raw.size(); ++at) {
+    const char c = raw[at];
+    if (c >= '0' && c <= '9')
+      continue;
+    if (c == '.' || c == 'e' || c == 'E')
+      integral = false;
+    else if (c != '+' && c != '-')
+      grammar = false;
+  }
   if (grammar && integral) {
     // The common case without a copy: std::from_chars is exact and locale-free. What it cannot
     // take whole (out of range, an unsigned above INT64_MAX) goes the strto* way below. Not for
