@@ -24,10 +24,11 @@ std::string format_score(double value, int decimals)
 struct RuleHits {
   std::size_t count = 0;
   std::vector<std::string> first;
-  void add(const Finding &finding)
+  // `named()` gives the finding with its texts; called only for the ones the reason names.
+  template <typename Named> void add(Named &&named)
   {
     if (first.size() < examples_in_reason)
-      first.push_back(describe_finding(finding));
+      first.push_back(describe_finding(named()));
     ++count;
   }
   bool empty() const { return count == 0; }
@@ -67,6 +68,15 @@ struct Judgement {
   JudgedFinding judged;
   unsigned rules = 0;
 };
+
+// Whether judge() reads the texts a finding is named by (ids, aliases, package, purl). Without
+// such inputs it decides on the facts alone, which load without copying texts (a dense report's
+// quarter of a million findings). Every text judge() reads must sit behind one of these.
+bool judge_reads_texts(const ScanPolicy &policy, const EvaluationInputs &inputs)
+{
+  const bool vex = inputs.vex && inputs.vex->statement_count() != 0; // no statement matches nothing
+  return vex || inputs.kev || inputs.epss || !policy.allow.empty() || !policy.deny_ids.empty();
+}
 
 // Everything about one finding but [max], which needs the totals: suppression (VEX, the report
 // itself, [[allow]]), KEV and EPSS lookups, the deny rules, and whether it counts.
@@ -190,8 +200,20 @@ Evaluation evaluate(const FindingSet &findings, const ScanPolicy &policy, const 
   std::array<RuleHits, rule_count> rule_hits;
   std::vector<uint8_t> state(total, 0);
   Finding scratch;
+  const bool texts_judged = judge_reads_texts(policy, inputs);
   for (std::size_t i = 0; i < total; ++i) {
-    findings.load(i, scratch);
+    bool texts_loaded = texts_judged;
+    if (texts_judged)
+      findings.load(i, scratch);
+    else
+      findings.load_facts(i, scratch);
+    auto named = [&]() -> const Finding & {
+      if (!texts_loaded) {
+        findings.load(i, scratch);
+        texts_loaded = true;
+      }
+      return scratch;
+    };
     SeverityCount &count = result.counts[static_cast<std::size_t>(scratch.severity)];
     ++count.found;
     Judgement judgement = judge(scratch, policy, inputs, allow_usable);
@@ -200,7 +222,7 @@ Evaluation evaluate(const FindingSet &findings, const ScanPolicy &policy, const 
       ++count.suppressed;
       ++result.suppressed_total;
       if (result.suppressed.size() < detail_cap) {
-        j.finding = &result.details.emplace_back(scratch);
+        j.finding = &result.details.emplace_back(named());
         result.suppressed.push_back(std::move(j));
       }
       continue;
@@ -209,12 +231,12 @@ Evaluation evaluate(const FindingSet &findings, const ScanPolicy &policy, const 
       ++result.kev_matches;
     for (std::size_t rule = 0; rule < rule_count; ++rule) {
       if (judgement.rules & (1u << rule))
-        rule_hits[rule].add(scratch);
+        rule_hits[rule].add(named);
     }
     if (j.counted) {
       ++count.counted;
       ++result.counted_total;
-      counted_by_severity[static_cast<std::size_t>(scratch.severity)].add(scratch);
+      counted_by_severity[static_cast<std::size_t>(scratch.severity)].add(named);
     }
     state[i] = static_cast<uint8_t>((j.counted ? state_counted : 0) | (j.why.empty() ? 0 : state_denied_by_rule));
   }

@@ -140,7 +140,6 @@ void FindingSet::load(std::size_t index, Finding &out) const
   }
   out.fixed_version.assign(m_strings.view(s.fixed_version));
   out.target.assign(m_strings.view(s.target));
-  out.inline_vex.assign(m_strings.view(s.inline_vex));
   if (s.aliases == 0) {
     out.aliases.clear();
   } else {
@@ -149,6 +148,24 @@ void FindingSet::load(std::size_t index, Finding &out) const
     for (std::size_t i = 0; i < list.size(); ++i)
       out.aliases[i].assign(m_ids.view(list[i]));
   }
+  load_facts_only(s, out);
+}
+
+void FindingSet::load_facts(std::size_t index, Finding &out) const
+{
+  out.id.clear();
+  out.aliases.clear();
+  out.package.clear();
+  out.version.clear();
+  out.purl.clear();
+  out.fixed_version.clear();
+  out.target.clear();
+  load_facts_only(m_findings[index], out);
+}
+
+void FindingSet::load_facts_only(const Stored &s, Finding &out) const
+{
+  out.inline_vex.assign(m_strings.view(s.inline_vex));
   out.severity = s.severity;
   out.fix = s.fix;
   out.kind = s.kind;

@@ -31,6 +31,9 @@ public:
 
   // The finding at `index` (first-seen order), written into `out` so a loop reuses its buffers.
   void load(std::size_t index, Finding &out) const;
+  // The same without the texts a finding is named by (ids, aliases, package, version, purl,
+  // fixed version, target: left empty): what a policy needs when no input matches by name.
+  void load_facts(std::size_t index, Finding &out) const;
   Finding at(std::size_t index) const;
 
   // Single fields without rebuilding the finding (sorting, counting).
@@ -56,6 +59,7 @@ private:
   };
 
   void merge(Stored &kept, const Finding &repeat);
+  void load_facts_only(const Stored &stored, Finding &out) const; // all but the texts load_facts clears
   void set_purl(Stored &stored, std::string_view purl, std::string_view version);
   std::vector<uint32_t> &alias_list(Stored &kept);
   void add_alias(Stored &kept, uint32_t alias);

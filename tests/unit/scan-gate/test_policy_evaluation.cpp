@@ -99,6 +99,60 @@ TEST_CASE("[max] alone: counts per severity, no limit when left out, nothing els
   CHECK(deny.denying[0].why[0] == "high over its limit (2 counted, max 1)");
 }
 
+TEST_CASE("a policy that matches nothing by name judges on the facts and still names its findings")
+{
+  // evaluate() loads only a finding's facts when no input or rule matches by name; the same
+  // findings judged with their texts loaded (an empty KEV catalogue forces it) must come out the same.
+  FindingSet set;
+  set.add(make("CVE-1", "a", "1", Severity::critical), 0);
+  set.add(make("CVE-2", "b", "2", Severity::high), 0);
+  Finding unknown = make("GHSA-3", "c", "3", Severity::unknown, FixState::not_fixed);
+  unknown.aliases = {"CVE-3"};
+  unknown.cvss = 9.8;
+  set.add(unknown, 0);
+  Finding vex = make("CVE-4", "d", "4", Severity::critical);
+  vex.inline_vex = "Trivy Status not_affected";
+  set.add(vex, 0);
+  const ScanPolicy policy =
+      policy_from("version = 1\n[max]\ncritical = 0\nhigh = 0\n[deny]\ncvss = 9.0\nunknown_severity = true\n");
+  KevCatalog empty_kev;
+  EvaluationInputs with_texts;
+  with_texts.kev = &empty_kev;
+  with_texts.kev_label = "CISA KEV";
+
+  const Evaluation facts = run(set, policy);
+  const Evaluation texts = run(set, policy, with_texts);
+  CHECK(facts.reasons == texts.reasons);
+  REQUIRE(facts.reasons.size() == 4);
+  CHECK(facts.reasons[0].find("CVE-1 in a 1 -> 1-fix") != std::string::npos);
+  CHECK(facts.reasons[1].find("CVE-2 in b 2 -> 2-fix") != std::string::npos);
+  CHECK(facts.reasons[2].find("GHSA-3 in c 3") != std::string::npos);
+  REQUIRE(facts.denying.size() == texts.denying.size());
+  for (std::size_t i = 0; i < facts.denying.size(); ++i) {
+    CHECK(facts.denying[i].finding->id == texts.denying[i].finding->id);
+    CHECK(facts.denying[i].finding->aliases == texts.denying[i].finding->aliases);
+    CHECK(facts.denying[i].why == texts.denying[i].why);
+  }
+  REQUIRE(facts.suppressed.size() == 1);
+  CHECK(facts.suppressed[0].finding->id == "CVE-4");
+  CHECK(facts.suppressed[0].finding->package == "d");
+  CHECK(facts.suppressed[0].suppressed_by == "Trivy Status not_affected");
+
+  // load_facts leaves the texts empty and every fact as load gives it.
+  Finding whole;
+  Finding bare;
+  set.load(2, whole);
+  set.load_facts(2, bare);
+  CHECK(bare.id.empty());
+  CHECK(bare.aliases.empty());
+  CHECK(bare.package.empty());
+  CHECK(bare.fixed_version.empty());
+  CHECK(bare.severity == whole.severity);
+  CHECK(bare.fix == whole.fix);
+  CHECK(bare.cvss == whole.cvss);
+  CHECK(bare.occurrences == whole.occurrences);
+}
+
 TEST_CASE("policy loading is strict")
 {
   CHECK_FALSE(load_scan_policy_text("version = 1\n[max]\ncritcal = 0\n", "scan.toml"));
