@@ -80,22 +80,40 @@ void FindingSet::merge(Stored &kept, const Finding &repeat)
   add_alias(kept, m_ids.intern(repeat.id));
 }
 
+FindingSet::KeyHashes FindingSet::key_hashes(const Finding &finding)
+{
+  KeyHashes hashes{text_hash(finding.id), text_hash(finding.package), text_hash(finding.version), 0};
+  // Seeded (text_hash), so a report cannot choose findings that fill one cluster of the index
+  // (red-team finding: an unseeded mix of string-pool handles, which a report decides, was 38x slower
+  // at 40,000 findings and quadratic beyond). From the texts, not the handles, so it is known before
+  // the texts are interned and the slot can be fetched early (prefetch).
+  const uint64_t parts[3] = {hashes.id, hashes.package, hashes.version};
+  char bytes[sizeof parts];
+  std::memcpy(bytes, parts, sizeof parts);
+  const uint64_t full = text_hash(std::string_view(bytes, sizeof bytes));
+  hashes.key = static_cast<uint32_t>(full ^ (full >> 32));
+  return hashes;
+}
+
+void FindingSet::prefetch(const Finding &finding) const
+{
+  const KeyHashes hashes = key_hashes(finding);
+  m_index.prefetch(hashes.key);
+  m_ids.prefetch(hashes.id);
+}
+
 void FindingSet::add(const Finding &finding, uint32_t report_index)
 {
   ++m_records;
-  const uint32_t id = m_ids.intern(finding.id);
-  const uint32_t package = m_strings.intern(finding.package);
-  const uint32_t version = m_strings.intern(finding.version);
-  // Seeded: the handles are byte offsets the report's texts decide, so an unseeded mix of them can
-  // be chosen offline to fill one cluster of the index (red-team finding: 38x slower at 40,000
-  // findings, quadratic beyond).
-  const uint32_t key[3] = {id, package, version};
-  char key_bytes[sizeof key];
-  std::memcpy(key_bytes, key, sizeof key);
-  const uint64_t full = text_hash(std::string_view(key_bytes, sizeof key_bytes));
-  const auto hash = static_cast<uint32_t>(full ^ (full >> 32));
+  const KeyHashes hashes = key_hashes(finding);
+  // For readers that give no hint: the two lookups that miss the cache start together.
+  m_index.prefetch(hashes.key);
+  m_ids.prefetch(hashes.id);
+  const uint32_t package = m_strings.intern_hashed(finding.package, hashes.package);
+  const uint32_t version = m_strings.intern_hashed(finding.version, hashes.version);
+  const uint32_t id = m_ids.intern_hashed(finding.id, hashes.id);
   const uint32_t position = static_cast<uint32_t>(m_findings.size());
-  const uint32_t found = m_index.find_or_insert(hash, position, [&](uint32_t at) {
+  const uint32_t found = m_index.find_or_insert(hashes.key, position, [&](uint32_t at) {
     const Stored &kept = m_findings[at];
     return kept.id == id && kept.package == package && kept.version == version;
   });

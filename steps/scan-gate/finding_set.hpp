@@ -3,7 +3,7 @@
 //
 // Kept compact, because a dense report holds a quarter of a million distinct findings: each is a
 // fixed 72-byte record of indices into two StringPools (ids, packages, versions, targets repeat a
-// lot and are stored once), and the dedup index is a flat, seeded hash of the three key handles. A full
+// lot and are stored once), and the dedup index is a flat, seeded hash of the three key texts. A full
 // `Finding` is rebuilt on demand (load / at) for the policy and for the findings a format prints.
 #pragma once
 
@@ -25,6 +25,10 @@ public:
   // primary record (fail closed when Trivy and Grype disagree), a fix if any report knows one,
   // the highest CVSS and EPSS, KEV if any report says so, the union of aliases.
   void add(const Finding &finding, uint32_t report_index);
+  // A hint a reader gives once a record's id, package and version are read: starts loading the
+  // index slots add() will look up for them, so the memory waits overlap the parse of the rest of
+  // the record (a dense report's indexes do not fit the CPU's cache). Changes nothing.
+  void prefetch(const Finding &finding) const;
 
   std::size_t size() const { return m_findings.size(); }
   std::size_t records_added() const { return m_records; }
@@ -57,6 +61,13 @@ private:
     FindingKind kind = FindingKind::vulnerability;
     bool kev_in_report = false, has_cvss = false, has_epss = false, purl_split = false;
   };
+
+  // The seeded hashes of a finding's key texts, and of the three together (the dedup index's).
+  struct KeyHashes {
+    uint64_t id, package, version;
+    uint32_t key;
+  };
+  static KeyHashes key_hashes(const Finding &finding);
 
   void merge(Stored &kept, const Finding &repeat);
   void load_facts_only(const Stored &stored, Finding &out) const; // all but the texts load_facts clears

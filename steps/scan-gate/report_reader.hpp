@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace relgate::scan
@@ -30,7 +31,30 @@ struct ReportInfo {
   std::string first_unrecognised_severity;
 };
 
-using FindingSink = std::function<void(const Finding &)>;
+// Where a reader delivers its findings, one call per record. A reader may also pass a record on
+// to prefetch() as soon as its id, package and version are read: a hint (the finding set starts
+// loading its index slots while the rest of the record is parsed) that changes no result.
+class FindingSink
+{
+public:
+  using Deliver = std::function<void(const Finding &)>;
+  template <typename Add, typename = std::enable_if_t<std::is_invocable_v<Add &, const Finding &>>>
+  FindingSink(Add add,
+              Deliver prefetch = {}) // NOLINT(google-explicit-constructor): lambdas convert, as to std::function
+      : m_add(std::move(add)), m_prefetch(std::move(prefetch))
+  {
+  }
+  void operator()(const Finding &finding) const { m_add(finding); }
+  void prefetch(const Finding &finding) const
+  {
+    if (m_prefetch)
+      m_prefetch(finding);
+  }
+
+private:
+  Deliver m_add;
+  Deliver m_prefetch;
+};
 
 class ReportInput;
 

@@ -20,7 +20,8 @@ Result<ScanRun> run_scan(const ScanOptions &options)
 
   for (std::size_t i = 0; i < options.reports.size(); ++i) {
     const uint32_t index = static_cast<uint32_t>(i);
-    FindingSink sink = [&run, index](const Finding &finding) { run.findings.add(finding, index); };
+    const FindingSink sink([&run, index](const Finding &finding) { run.findings.add(finding, index); },
+                           [&run](const Finding &finding) { run.findings.prefetch(finding); });
     RELGATE_ASSIGN_OR_RETURN(ReportInfo info, read_report_file(options.reports[i], options.forced_format, sink));
     const BoundReport bound{info.path, info.format, info.digest_claims};
     if (options.subject && options.unbound_reports) {

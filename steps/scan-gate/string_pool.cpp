@@ -12,12 +12,6 @@ StringPool::StringPool()
   append({}); // handle 0: the empty text
 }
 
-uint32_t StringPool::hash(std::string_view text) const
-{
-  const uint64_t full = text_hash(text);
-  return static_cast<uint32_t>(full ^ (full >> 32));
-}
-
 std::size_t StringPool::record_bytes(std::size_t text_size)
 {
   return sizeof(uint32_t) + (text_size > block_bytes / 4 ? sizeof(uint32_t) : text_size);
@@ -62,12 +56,12 @@ uint32_t StringPool::append(std::string_view text)
   return handle;
 }
 
-uint32_t StringPool::intern(std::string_view text)
+uint32_t StringPool::intern_hashed(std::string_view text, uint64_t full_hash)
 {
   if (text.empty())
     return empty;
   // The index maps a hash to a handle; a fresh text takes the handle append() will give it.
-  const uint32_t found = m_index.find_or_insert(hash(text), next_handle(text.size()),
+  const uint32_t found = m_index.find_or_insert(fold(full_hash), next_handle(text.size()),
                                                 [&](uint32_t handle) { return view(handle) == text; });
   if (found != FlatIndex::absent)
     return found;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "flat_index.hpp"
+#include "text_hash.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -24,7 +25,11 @@ public:
   StringPool &operator=(StringPool &&) noexcept = default;
 
   // The handle of this text, stored on first sight.
-  uint32_t intern(std::string_view text);
+  uint32_t intern(std::string_view text) { return intern_hashed(text, text_hash(text)); }
+  // intern() with the text's text_hash computed already (the finding set hashes its key fields once).
+  uint32_t intern_hashed(std::string_view text, uint64_t full_hash);
+  // A hint: start loading the index slot intern_hashed(text, full_hash) will look at.
+  void prefetch(uint64_t full_hash) const { m_index.prefetch(fold(full_hash)); }
   // intern() for a field that often repeats the previous record's text (the target, a purl's
   // qualifiers): a match with `last` costs one comparison instead of a hash lookup.
   struct Last {
@@ -65,7 +70,7 @@ private:
   static std::size_t record_bytes(std::size_t text_size);
   uint32_t next_handle(std::size_t text_size) const; // what append() will return
   uint32_t append(std::string_view text);
-  uint32_t hash(std::string_view text) const;
+  static uint32_t fold(uint64_t full_hash) { return static_cast<uint32_t>(full_hash ^ (full_hash >> 32)); }
 
   std::vector<std::unique_ptr<char[]>> m_blocks; // the last one is being filled
   std::vector<std::string_view> m_large;         // views of m_large_bytes

@@ -95,6 +95,7 @@ public:
       if (!is_object)
         return fail_context(where() + " entries must be objects, found an array");
       m_finding.clear();
+      m_hinted = false;
       m_cvss_count = 0;
       m_status.clear();
       m_severity_source.clear();
@@ -326,12 +327,15 @@ private:
     switch (key) {
     case v_id:
       m_finding.id.assign(v.text);
+      hint_key_read();
       break;
     case v_pkg_name:
       m_finding.package.assign(v.text);
+      hint_key_read();
       break;
     case v_installed:
       m_finding.version.assign(v.text);
+      hint_key_read();
       break;
     case v_fixed:
       m_finding.fixed_version = normalise_fixed_versions(v.text);
@@ -349,6 +353,16 @@ private:
       break;
     }
     return true;
+  }
+
+  // Once the record's id, package and version are read (any key order), tell the sink: it fetches
+  // their index entries while the rest of the record is parsed.
+  void hint_key_read()
+  {
+    if (!m_hinted && !m_finding.id.empty() && !m_finding.package.empty() && !m_finding.version.empty()) {
+      m_hinted = true;
+      m_sink.prefetch(m_finding);
+    }
   }
 
   bool emit_vulnerability()
@@ -416,6 +430,7 @@ private:
   std::vector<CvssScores> m_cvss;
   std::size_t m_cvss_count = 0;
   bool m_has_severity = false;
+  bool m_hinted = false; // prefetch() given for this record
   int64_t m_result_index = 0;
   int64_t m_record_index = -1;
   int64_t m_repo_digest_index = 0;

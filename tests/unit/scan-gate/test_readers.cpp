@@ -280,3 +280,25 @@ TEST_CASE("a report larger than the release interval keeps its hash exact")
   CHECK(info->sha256 == relgate::sha256_hex(body));
   std::remove(path.c_str());
 }
+
+TEST_CASE("Trivy: the prefetch hint comes once per record, after its id, package and version, in any key order")
+{
+  // The hint only lets the finding set fetch memory early; a record must still be delivered whole.
+  const std::string json = trivy_report(R"({"Target":"t","Vulnerabilities":[
+      {"VulnerabilityID":"CVE-1","PkgName":"a","InstalledVersion":"1","Severity":"LOW"},
+      {"InstalledVersion":"2","Severity":"HIGH","PkgName":"b","VulnerabilityID":"CVE-2"},
+      {"VulnerabilityID":"CVE-3","PkgName":"c","Severity":"LOW"}]})");
+  std::vector<Finding> hinted;
+  std::vector<Finding> added;
+  const FindingSink sink([&](const Finding &f) { added.push_back(f); }, [&](const Finding &f) { hinted.push_back(f); });
+  const auto info = read_report_bytes(json, "r.json", std::nullopt, sink);
+  REQUIRE(info);
+  REQUIRE(added.size() == 3);
+  REQUIRE(hinted.size() == 2); // the third record has no version
+  CHECK(hinted[0].id == "CVE-1");
+  CHECK(hinted[0].version == "1");
+  CHECK(hinted[1].id == "CVE-2");
+  CHECK(hinted[1].package == "b");
+  CHECK(hinted[1].version == "2");
+  CHECK(added[1].severity == Severity::high);
+}
