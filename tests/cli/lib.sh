@@ -10,11 +10,18 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 skip() { echo "SKIP: $*"; exit 77; }
 require_corpus() { [ -d "$RELGATE_CORPUS" ] || skip "third-party corpus not found at $RELGATE_CORPUS"; }
+# Peak RSS is measured with GNU time, not an address-space limit: sanitizer builds reserve terabytes.
+require_time() { command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"; }
 
 # run CMD...: runs it, keeping exit code in $rc and output in $out / $err.
 run() {
   out=$("$@" 2>"$TMP/.stderr"); rc=$?
   err=$(cat "$TMP/.stderr")
+}
+# run_peak_rss CMD...: `run` under GNU time; the command's peak RSS in KB goes to $peak_kb.
+run_peak_rss() {
+  run /usr/bin/time -f '%M' -o "$TMP/.peak_rss" "$@"
+  peak_kb=$(tail -n 1 "$TMP/.peak_rss")
 }
 expect_rc() { # expect_rc N description
   if [ "$rc" != "$1" ]; then

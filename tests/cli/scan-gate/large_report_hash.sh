@@ -5,7 +5,7 @@
 # pages the hasher has not read yet and the hasher reads them back), and memory must stay flat.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
-command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"
+require_time
 printf 'version = 1\n[max]\ncritical = 0\n' > policy.toml
 # The bench's own shape: ~3.4 KB records, few findings, so nearly all memory is the mapping's.
 python3 "$RELGATE_SOURCE_DIR/bench/scan-gate/gen_trivy_report.py" report.json 64 >/dev/null

@@ -11,11 +11,9 @@ purl = "pkg:generic/p?x=" + "a" * (1 << 20)
 vulns = ",".join('{"id":"CVE-2024-%d","ratings":[{"severity":"low"}],"affects":[{"ref":"c"}]}' % i for i in range(2000))
 open("amp.json", "w").write('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"c","name":"p","purl":"%s"}],"vulnerabilities":[%s]}' % (purl, vulns))
 PY
-# Peak RSS, not an address-space limit: sanitizer builds reserve terabytes of address space.
-command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"
-run /usr/bin/time -f '%M' -o rss.txt scan-gate --report amp.json --policy policy.toml --unbound-report
+require_time
+run_peak_rss scan-gate --report amp.json --policy policy.toml --unbound-report
 expect_rc 0 "2,000 findings sharing one 1 MiB purl"
-rss_kb=$(tail -n 1 rss.txt)
-echo "peak RSS ${rss_kb} KB"
-[ "$rss_kb" -lt 600000 ] || fail "2,000 findings sharing one 1 MiB purl took ${rss_kb} KB (the purl copied per finding?)"
+echo "peak RSS ${peak_kb} KB"
+[ "$peak_kb" -lt 600000 ] || fail "2,000 findings sharing one 1 MiB purl took ${peak_kb} KB (the purl copied per finding?)"
 finish

@@ -14,7 +14,7 @@ source "$(dirname "$0")/../lib.sh"
 # single token, under the 2 GiB report cap) is in docs/security.md; those shapes are measured and
 # printed here, not judged.
 cd "$TMP"
-command -v /usr/bin/time >/dev/null || skip "/usr/bin/time not installed (scripts/bootstrap.sh --profile test)"
+require_time
 grep -qa "AddressSanitizer" "$(command -v scan-gate)" && skip "RSS bounds are for the product build"
 printf 'version = 1\n[max]\ncritical = 0\n' > policy.toml
 python3 - <<'PY'
@@ -27,10 +27,9 @@ objects = ",".join(['{"a":[1,2,3],"b":"' + "x" * 54 + '"}'] * (n // 75))
 open("late_format_keys.json", "w").write('{"Pad":[' + objects + '],"SchemaVersion":2,"ArtifactName":"img","Results":[]}')
 PY
 for shape in numbers string blank late_format_keys; do
-  run /usr/bin/time -f '%M' -o "$shape.rss" scan-gate --report "$shape.json" --policy policy.toml \
-    --unbound-report --format json
+  run_peak_rss scan-gate --report "$shape.json" --policy policy.toml --unbound-report --format json
   expect_rc 0 "$shape"
-  kb=$(tail -n 1 "$shape.rss")
+  kb=$peak_kb
   size_kb=$(($(stat -c %s "$shape.json") / 1024))
   echo "$shape: peak RSS ${kb} KB for a ${size_kb} KB report"
   case $shape in string | blank) continue ;; esac # the documented residual: one token
