@@ -331,7 +331,8 @@ private:
         }
         finding.target = m_info.artifact_name;
         ++m_info.records;
-        m_sink(finding);
+        if (std::string refused = deliver_finding(m_sink, finding); !refused.empty())
+          return fail("vulnerabilities[" + std::to_string(i) + "]: " + refused);
       }
     }
     return true;

@@ -172,6 +172,23 @@ bool Finding::has_id(std::string_view candidate) const
   return false;
 }
 
+std::string Finding::oversized_text() const
+{
+  const std::pair<const char *, const std::string *> texts[] = {
+      {"id", &id},     {"package name", &package},        {"version", &version},
+      {"purl", &purl}, {"fixed version", &fixed_version}, {"target", &target}};
+  for (const auto &[name, text] : texts) {
+    if (text->size() > max_finding_text_bytes) {
+      return std::string(name) + " of " + std::to_string(text->size()) + " bytes";
+    }
+  }
+  for (const auto &alias : aliases) {
+    if (alias.size() > max_finding_text_bytes)
+      return "alias of " + std::to_string(alias.size()) + " bytes";
+  }
+  return {};
+}
+
 void Finding::clear()
 {
   id.clear();

@@ -83,7 +83,7 @@ private:
   StringPool::Last m_last_target, m_last_purl_head, m_last_purl_tail, m_last_purl_whole;
   std::deque<Stored> m_findings; // a deque: no doubling slack, no copy on growth
   std::deque<std::vector<uint32_t>> m_alias_lists;
-  FlatIndex m_index; // hash of (id, package, version) indices -> position in m_findings
+  FlatIndex m_index; // key_hashes().key of (id, package, version) -> position in m_findings
   std::size_t m_records = 0;
 };
 

@@ -323,8 +323,9 @@ private:
       m_finding.cvss = ranked >= 100 ? ranked - 100 : ranked;
     m_finding.target = m_location;
     ++m_info.records;
+    if (std::string refused = deliver_finding(m_sink, m_finding); !refused.empty())
+      return fail(where() + ": " + refused);
     ++m_match_index;
-    m_sink(m_finding);
     return true;
   }
 

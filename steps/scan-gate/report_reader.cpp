@@ -9,6 +9,18 @@
 namespace relgate::scan
 {
 
+std::string deliver_finding(const FindingSink &sink, const Finding &finding)
+{
+  std::string oversized = finding.oversized_text();
+  if (!oversized.empty()) {
+    return oversized + ", over the " + std::to_string(max_finding_text_bytes) +
+           " scan-gate reads (no scanner writes one this long; it would be copied for every finding "
+           "that names it): fix the report";
+  }
+  sink(finding);
+  return {};
+}
+
 void add_digest_claim(ReportInfo &info, std::string field, std::string_view text)
 {
   if (info.digest_claims.size() < max_digest_claims)

@@ -56,6 +56,10 @@ private:
   Deliver m_prefetch;
 };
 
+// Gives the finding to the sink, or returns why it is refused (a text over
+// max_finding_text_bytes: "package name of 1048576 bytes; ..."), for the reader to fail with.
+std::string deliver_finding(const FindingSink &sink, const Finding &finding);
+
 class ReportInput;
 
 // Each reader parses the whole input once; `source_name` names it in errors.

@@ -392,7 +392,8 @@ private:
       m_finding.fix = m_finding.fixed_version.empty() ? FixState::unknown : FixState::fixed;
       m_finding.target = r.uri;
       ++m_info.records;
-      m_sink(m_finding);
+      if (std::string refused = deliver_finding(m_sink, m_finding); !refused.empty())
+        return fail(where() + ".results[" + std::to_string(i) + "]: " + refused);
     }
     m_results.clear();
     return true;

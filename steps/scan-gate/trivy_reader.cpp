@@ -378,7 +378,8 @@ private:
     m_finding.target = m_target;
     m_finding.kind = FindingKind::vulnerability;
     ++m_info.records;
-    m_sink(m_finding);
+    if (std::string refused = deliver_finding(m_sink, m_finding); !refused.empty())
+      return fail(record_where("Vulnerabilities") + ": " + refused);
     return true;
   }
 
@@ -391,7 +392,8 @@ private:
     m_finding.package = m_target;
     m_finding.target = m_target;
     ++m_info.records;
-    m_sink(m_finding);
+    if (std::string refused = deliver_finding(m_sink, m_finding); !refused.empty())
+      return fail(record_where(list) + ": " + refused);
     return true;
   }
 

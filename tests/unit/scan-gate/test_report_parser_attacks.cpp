@@ -215,22 +215,19 @@ TEST_CASE("attacks: after a number RapidJSON calls too big, the parser still agr
 TEST_CASE("attacks: texts larger than a pool block come back whole, next to texts of exactly a quarter block")
 {
   // StringPool keeps texts over 64 KiB outside its 256 KiB blocks; a text of exactly 64 KiB is a
-  // block record. Both, repeated, must come back byte for byte and merge as one finding.
+  // block record. Both, repeated, must come back byte for byte and merge as one finding. (Readers
+  // refuse such texts now, max_finding_text_bytes; the pool does not rely on it.)
   const std::string huge_package(300 * 1024, 'p');
   const std::string quarter_version(64 * 1024, 'v');
-  std::string vulns;
-  for (int i = 0; i < 6; ++i) {
-    if (i)
-      vulns += ',';
-    vulns += scan_test::trivy_vuln("CVE-2024-" + std::to_string(i % 3), i % 2 ? huge_package : "small", quarter_version,
-                                   i == 5 ? "CRITICAL" : "LOW");
-  }
-  auto read = read_text(trivy_report("{\"Target\":\"t\",\"Vulnerabilities\":[" + vulns + "]}"));
-  REQUIRE(read.info);
-  REQUIRE(read.findings.size() == 6);
   FindingSet set;
-  for (const auto &finding : read.findings)
+  for (int i = 0; i < 6; ++i) {
+    Finding finding;
+    finding.id = "CVE-2024-" + std::to_string(i % 3);
+    finding.package = i % 2 ? huge_package : "small";
+    finding.version = quarter_version;
+    finding.severity = i == 5 ? Severity::critical : Severity::low;
     set.add(finding, 0);
+  }
   REQUIRE(set.size() == 6); // ids 0,1,2 x packages small/huge: (0,s) (1,h) (2,s) (0,h) (1,s) (2,h)
   Finding loaded;
   bool critical_seen = false;
@@ -241,6 +238,44 @@ TEST_CASE("attacks: texts larger than a pool block come back whole, next to text
     critical_seen = critical_seen || loaded.severity == Severity::critical;
   }
   CHECK(critical_seen);
+}
+
+TEST_CASE("attacks: a text that names a finding is at most max_finding_text_bytes, in every reader and field")
+{
+  // Over the limit, a text shared by many findings would be copied, hashed and printed per finding
+  // (red team round three: 1 MiB names, 6.4 GB). The report is refused at that record.
+  const std::string at_limit(max_finding_text_bytes, 'a');
+  const std::string over(max_finding_text_bytes + 1, 'a');
+  auto trivy = [](const std::string &id, const std::string &package, const std::string &version) {
+    return read_text(trivy_report("{\"Target\":\"t\",\"Vulnerabilities\":[" +
+                                  scan_test::trivy_vuln("CVE-1", "p", "1", "LOW") + "," +
+                                  scan_test::trivy_vuln(id, package, version, "LOW") + "]}"));
+  };
+  CHECK(trivy("CVE-2", at_limit, at_limit).info);
+  for (int field = 0; field < 3; ++field) {
+    auto read = trivy(field == 0 ? over : "CVE-2", field == 1 ? over : "p", field == 2 ? over : "1");
+    REQUIRE_FALSE(read.info);
+    const std::string message = read.info.message();
+    CHECK(message.find("Results[0].Vulnerabilities[1]: ") != std::string::npos);
+    CHECK(message.find(std::string(field == 0   ? "id"
+                                   : field == 1 ? "package name"
+                                                : "version") +
+                       " of 4097 bytes") != std::string::npos);
+  }
+  const auto cyclonedx =
+      read_text(R"({"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"c","name":")" + over +
+                R"(","version":"1"}],"vulnerabilities":[{"id":"CVE-1","affects":[{"ref":"c"}]}]})");
+  REQUIRE_FALSE(cyclonedx.info);
+  CHECK(cyclonedx.info.message().find("vulnerabilities[0]: package name of 4097 bytes") != std::string::npos);
+  const auto sarif = read_text(R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":")" + over +
+                               R"("}]}},"results":[{"ruleIndex":0,"level":"error","message":{"text":"m"}}]}]})");
+  REQUIRE_FALSE(sarif.info);
+  CHECK(sarif.info.message().find("runs[0].results[0]: id of 4097 bytes") != std::string::npos);
+  const auto grype =
+      read_text(R"({"matches":[{"vulnerability":{"id":"CVE-1","severity":"Low"},"artifact":{"name":"p","version":")" +
+                over + R"("}}],"source":{"type":"directory","target":"."},"descriptor":{"name":"grype"}})");
+  REQUIRE_FALSE(grype.info);
+  CHECK(grype.info.message().find("matches[0]: version of 4097 bytes") != std::string::npos);
 }
 
 TEST_CASE("attacks: key fingerprints tell apart keys that differ in one byte, at every size and position")
