@@ -1,4 +1,4 @@
-// Shared helpers for the scan-gate unit tests: read a report given as text.
+// Shared helpers for the scan-gate unit tests: read a report given as text, make a finding.
 #pragma once
 
 #include "finding_set.hpp"
@@ -28,6 +28,22 @@ inline std::string trivy_vuln(const std::string &id, const std::string &package,
 {
   return "{\"VulnerabilityID\":\"" + id + "\",\"PkgName\":\"" + package + "\",\"InstalledVersion\":\"" + version +
          "\",\"Severity\":\"" + severity + "\"" + (extra.empty() ? "" : "," + extra) + "}";
+}
+
+// A finding with the fields most tests set; a fixed one gets "<version>-fix" as its fixed version.
+inline relgate::scan::Finding finding(const std::string &id, const std::string &package, const std::string &version,
+                                      relgate::scan::Severity severity,
+                                      relgate::scan::FixState fix = relgate::scan::FixState::fixed)
+{
+  relgate::scan::Finding f;
+  f.id = id;
+  f.package = package;
+  f.version = version;
+  f.severity = severity;
+  f.fix = fix;
+  if (fix == relgate::scan::FixState::fixed)
+    f.fixed_version = version + "-fix";
+  return f;
 }
 
 inline std::string trivy_report(const std::string &results)

@@ -3,6 +3,7 @@
 #include "finding_set.hpp"
 #include "kev.hpp"
 #include "scan_policy.hpp"
+#include "scan_test_helpers.hpp"
 #include "vex.hpp"
 
 #include <doctest/doctest.h>
@@ -13,20 +14,6 @@ using namespace relgate::scan;
 
 namespace
 {
-
-Finding make(const std::string &id, const std::string &package, const std::string &version, Severity severity,
-             FixState fix = FixState::fixed)
-{
-  Finding f;
-  f.id = id;
-  f.package = package;
-  f.version = version;
-  f.severity = severity;
-  f.fix = fix;
-  if (fix == FixState::fixed)
-    f.fixed_version = version + "-fix";
-  return f;
-}
 
 ScanPolicy policy_from(const std::string &text)
 {
@@ -52,16 +39,16 @@ Evaluation run(const FindingSet &set, const ScanPolicy &policy, EvaluationInputs
 TEST_CASE("merge: once per (id, package, version) across targets and reports, worst severity, known fix")
 {
   FindingSet set;
-  Finding a = make("CVE-1", "musl", "1.1", Severity::medium, FixState::unknown);
+  Finding a = scan_test::finding("CVE-1", "musl", "1.1", Severity::medium, FixState::unknown);
   a.fixed_version.clear();
   a.target = "layer-1";
-  Finding b = make("CVE-1", "musl", "1.1", Severity::high, FixState::fixed);
+  Finding b = scan_test::finding("CVE-1", "musl", "1.1", Severity::high, FixState::fixed);
   b.target = "layer-2";
   b.aliases = {"GHSA-1"};
   set.add(a, 0);
   set.add(b, 1);
-  set.add(make("CVE-1", "musl", "1.2", Severity::low), 0);       // another version
-  set.add(make("CVE-1", "musl-utils", "1.1", Severity::low), 0); // another package
+  set.add(scan_test::finding("CVE-1", "musl", "1.2", Severity::low), 0);       // another version
+  set.add(scan_test::finding("CVE-1", "musl-utils", "1.1", Severity::low), 0); // another package
   REQUIRE(set.size() == 3);
   CHECK(set.records_added() == 4);
   const Finding merged = set.at(0);
@@ -76,11 +63,11 @@ TEST_CASE("merge: once per (id, package, version) across targets and reports, wo
 TEST_CASE("[max] alone: counts per severity, no limit when left out, nothing else denies")
 {
   FindingSet set;
-  set.add(make("CVE-1", "a", "1", Severity::critical), 0);
-  set.add(make("CVE-2", "b", "1", Severity::high), 0);
-  set.add(make("CVE-3", "c", "1", Severity::high), 0);
-  set.add(make("CVE-4", "d", "1", Severity::unknown, FixState::not_fixed), 0);
-  Finding kev = make("CVE-5", "e", "1", Severity::low);
+  set.add(scan_test::finding("CVE-1", "a", "1", Severity::critical), 0);
+  set.add(scan_test::finding("CVE-2", "b", "1", Severity::high), 0);
+  set.add(scan_test::finding("CVE-3", "c", "1", Severity::high), 0);
+  set.add(scan_test::finding("CVE-4", "d", "1", Severity::unknown, FixState::not_fixed), 0);
+  Finding kev = scan_test::finding("CVE-5", "e", "1", Severity::low);
   kev.kev_in_report = true;
   kev.cvss = 10.0;
   set.add(kev, 0);
@@ -104,13 +91,13 @@ TEST_CASE("a policy that matches nothing by name judges on the facts and still n
   // evaluate() loads only a finding's facts when no input or rule matches by name; the same
   // findings judged with their texts loaded (an empty KEV catalogue forces it) must come out the same.
   FindingSet set;
-  set.add(make("CVE-1", "a", "1", Severity::critical), 0);
-  set.add(make("CVE-2", "b", "2", Severity::high), 0);
-  Finding unknown = make("GHSA-3", "c", "3", Severity::unknown, FixState::not_fixed);
+  set.add(scan_test::finding("CVE-1", "a", "1", Severity::critical), 0);
+  set.add(scan_test::finding("CVE-2", "b", "2", Severity::high), 0);
+  Finding unknown = scan_test::finding("GHSA-3", "c", "3", Severity::unknown, FixState::not_fixed);
   unknown.aliases = {"CVE-3"};
   unknown.cvss = 9.8;
   set.add(unknown, 0);
-  Finding vex = make("CVE-4", "d", "4", Severity::critical);
+  Finding vex = scan_test::finding("CVE-4", "d", "4", Severity::critical);
   vex.inline_vex = "Trivy Status not_affected";
   set.add(vex, 0);
   const ScanPolicy policy =
@@ -178,20 +165,20 @@ TEST_CASE("policy loading is strict")
 TEST_CASE("only_fixable counts findings with a fix only")
 {
   FindingSet set;
-  set.add(make("CVE-1", "a", "1", Severity::critical, FixState::not_fixed), 0);
-  set.add(make("CVE-2", "b", "1", Severity::critical, FixState::wont_fix), 0);
+  set.add(scan_test::finding("CVE-1", "a", "1", Severity::critical, FixState::not_fixed), 0);
+  set.add(scan_test::finding("CVE-2", "b", "1", Severity::critical, FixState::wont_fix), 0);
   auto e = run(set, policy_from("version = 1\n[max]\ncritical = 0\n[count]\nonly_fixable = true\n"));
   CHECK(e.allowed());
   CHECK(e.counts[0].found == 2);
   CHECK(e.counts[0].counted == 0);
-  set.add(make("CVE-3", "c", "1", Severity::critical, FixState::fixed), 0);
+  set.add(scan_test::finding("CVE-3", "c", "1", Severity::critical, FixState::fixed), 0);
   CHECK_FALSE(run(set, policy_from("version = 1\n[max]\ncritical = 0\n[count]\nonly_fixable = true\n")).allowed());
 }
 
 TEST_CASE("allow-list: id with aliases, optional package, expiry; expired or unparsable entries deny")
 {
   FindingSet set;
-  Finding ghsa = make("GHSA-1", "lodash", "4.0.0", Severity::critical);
+  Finding ghsa = scan_test::finding("GHSA-1", "lodash", "4.0.0", Severity::critical);
   ghsa.aliases = {"CVE-2019-10744"};
   ghsa.purl = "pkg:npm/lodash@4.0.0";
   set.add(ghsa, 0);
@@ -230,11 +217,11 @@ TEST_CASE("allow-list: id with aliases, optional package, expiry; expired or unp
 TEST_CASE("deny rules: KEV (by alias), EPSS, CVSS, ids, unknown severity")
 {
   FindingSet set;
-  Finding ghsa = make("GHSA-1", "log4j-core", "2.14.1", Severity::low);
+  Finding ghsa = scan_test::finding("GHSA-1", "log4j-core", "2.14.1", Severity::low);
   ghsa.aliases = {"CVE-2021-44228"};
   ghsa.cvss = 10.0;
   set.add(ghsa, 0);
-  set.add(make("CVE-2020-0001", "x", "1", Severity::unknown), 0);
+  set.add(scan_test::finding("CVE-2020-0001", "x", "1", Severity::unknown), 0);
   KevCatalog kev;
   kev.catalog_version = "2025.08.25";
   kev.by_cve["CVE-2021-44228"] = KevEntry{"2021-12-10", "2021-12-24", true};
@@ -281,16 +268,16 @@ TEST_CASE("OpenVEX: version-less product purls, subcomponents, aliases, later st
   CHECK(vex.statement_count() == 3);
   CHECK(vex.ignored_without_products() == 1);
 
-  Finding helm = make("CVE-2024-26147", "helm.sh/helm/v3", "v3.14.1", Severity::high);
+  Finding helm = scan_test::finding("CVE-2024-26147", "helm.sh/helm/v3", "v3.14.1", Severity::high);
   helm.purl = "pkg:golang/helm.sh/helm/v3@v3.14.1";
   const VexStatement *statement = vex.match(helm);
   REQUIRE(statement);
   CHECK(statement->suppresses);
-  Finding a = make("CVE-2024-1", "a", "1.0.0", Severity::high);
+  Finding a = scan_test::finding("CVE-2024-1", "a", "1.0.0", Severity::high);
   a.purl = "pkg:npm/a@1.0.0";
   REQUIRE(vex.match(a));
   CHECK_FALSE(vex.match(a)->suppresses); // the later "affected" statement decides
-  Finding other = make("CVE-2024-26147", "helm.sh/helm/v3", "v3.14.1", Severity::high);
+  Finding other = scan_test::finding("CVE-2024-26147", "helm.sh/helm/v3", "v3.14.1", Severity::high);
   other.purl = "pkg:golang/other/helm/v3@v3.14.1";
   CHECK(vex.match(other) == nullptr);
 
@@ -312,7 +299,7 @@ TEST_CASE("CycloneDX VEX: analysis states and bom-link refs")
      {"id":"CVE-2021-45046","analysis":{"state":"exploitable"},"affects":[{"ref":"comp-1"}]}]})",
                                 "vex.cdx.json");
   REQUIRE(added);
-  Finding log4j = make("CVE-2021-44228", "log4j-core", "2.14.1", Severity::critical);
+  Finding log4j = scan_test::finding("CVE-2021-44228", "log4j-core", "2.14.1", Severity::critical);
   log4j.purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
   REQUIRE(vex.match(log4j));
   CHECK(vex.match(log4j)->suppresses);

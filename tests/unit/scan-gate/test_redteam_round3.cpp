@@ -123,17 +123,6 @@ bool same_conversion(const std::string &text)
   return a == b && now->integer == before->integer && now->unsigned_integer == before->unsigned_integer;
 }
 
-Finding make_finding(const std::string &id, const std::string &package, const std::string &version,
-                     Severity severity = Severity::high)
-{
-  Finding f;
-  f.id = id;
-  f.package = package;
-  f.version = version;
-  f.severity = severity;
-  return f;
-}
-
 ScanPolicy policy_of(const std::string &text)
 {
   auto policy = load_scan_policy_text(text, "scan.toml");
@@ -171,9 +160,9 @@ Finding random_finding(std::mt19937_64 &random)
                                         Severity::low,      Severity::negligible, Severity::unknown};
   static const FixState fixes[] = {FixState::fixed, FixState::not_fixed, FixState::wont_fix, FixState::unknown};
   // Few distinct keys, so records merge (aliases, worst severity, fix, scores join).
-  Finding f =
-      make_finding((random() % 3 ? "CVE-2024-" : "GHSA-") + std::to_string(random() % 40),
-                   "pkg" + std::to_string(random() % 6), std::to_string(random() % 3), severities[random() % 6]);
+  Finding f = scan_test::finding((random() % 3 ? "CVE-2024-" : "GHSA-") + std::to_string(random() % 40),
+                                 "pkg" + std::to_string(random() % 6), std::to_string(random() % 3),
+                                 severities[random() % 6], FixState::unknown);
   f.fix = fixes[random() % 4];
   if (f.fix == FixState::fixed)
     f.fixed_version = f.version + ".1";
@@ -326,7 +315,7 @@ TEST_CASE("round 3: each input that matches by name still decides beside fact-on
 {
   // The policy's fact keys deny nothing here; only the named input can change the decision.
   FindingSet set;
-  Finding critical = redteam3::make_finding("GHSA-x", "lodash", "4.0.0", Severity::critical);
+  Finding critical = scan_test::finding("GHSA-x", "lodash", "4.0.0", Severity::critical, FixState::unknown);
   critical.aliases = {"CVE-2021-23337"};
   critical.purl = "pkg:npm/lodash@4.0.0";
   set.add(critical, 0);
@@ -411,14 +400,14 @@ TEST_CASE("round 3: the dedup index tells apart key splits and swaps, and merges
       continue;
     for (const auto &package : texts)
       for (const auto &version : texts)
-        records.push_back(redteam3::make_finding(id, package, version));
+        records.push_back(scan_test::finding(id, package, version, Severity::high, FixState::unknown));
   }
   // Long texts too (XXH3's other length classes: 17-128, 129-240, over 240 bytes).
   for (std::size_t length : {16, 17, 128, 129, 240, 241, 1000}) {
     const std::string base(length, 'x');
-    records.push_back(redteam3::make_finding(base, base + "y", ""));
-    records.push_back(redteam3::make_finding(base + "y", base, ""));
-    records.push_back(redteam3::make_finding(base, base, "y"));
+    records.push_back(scan_test::finding(base, base + "y", "", Severity::high, FixState::unknown));
+    records.push_back(scan_test::finding(base + "y", base, "", Severity::high, FixState::unknown));
+    records.push_back(scan_test::finding(base, base, "y", Severity::high, FixState::unknown));
   }
   FindingSet set;
   for (const auto &f : records)
