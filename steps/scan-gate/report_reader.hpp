@@ -38,10 +38,9 @@ class FindingSink
 {
 public:
   using Deliver = std::function<void(const Finding &)>;
+  // Not explicit: a lambda converts to a sink as it did to the std::function this was.
   template <typename Add, typename = std::enable_if_t<std::is_invocable_v<Add &, const Finding &>>>
-  FindingSink(Add add,
-              Deliver prefetch = {}) // NOLINT(google-explicit-constructor): lambdas convert, as to std::function
-      : m_add(std::move(add)), m_prefetch(std::move(prefetch))
+  FindingSink(Add add, Deliver prefetch = {}) : m_add(std::move(add)), m_prefetch(std::move(prefetch))
   {
   }
   void operator()(const Finding &finding) const { m_add(finding); }
