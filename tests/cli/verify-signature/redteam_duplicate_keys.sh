@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Red team (verify-signature, outside attacker who supplies the bundle): a bundle with a member
+# named twice is read with the first value and ALLOWed; sigstore-go (protojson) refuses it
+# ("duplicate field"), and jq, Go's encoding/json and Python read the last value. So the bundle
+# recorded in the evidence can show any other tool a signature, certificate or log entry that
+# relgate never verified: happy-path-v0.3 with a second "verificationMaterial" naming a
+# certificate of the attacker's choice (here: none at all), or a second "messageSignature",
+# verifies as the original. (Unknown members are ignored, where protojson refuses them too: not
+# asserted here, a forward-compatibility choice rather than a second reading.)
+source "$(dirname "$0")/../lib.sh"
+require_corpus
+command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
+# DEFECT: remove this line once a bundle (or DSSE envelope, log entry body) with a duplicate
+# member is refused (exit 2) as sigstore-go does. Input: happy-path-v0.3/bundle.sigstore.json
+# with ',"messageSignature":{...other signature...}' or ',"verificationMaterial":{...}'
+# appended before its closing brace.
+skip "defect: duplicate JSON members in a bundle are read first-wins and ALLOWed (sigstore-go refuses; jq reads the last)"
+
+CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
+ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
+IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+ISSUER="https://token.actions.githubusercontent.com"
+happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
+[ -f "$happy" ] || skip "no conformance case at $happy"
+cd "$TMP" || exit 1
+keyless() {
+  run verify-signature --artifact "$CASES/a.txt" --bundle "$1" --trusted-root "$ROOT" \
+    --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER"
+}
+keyless "$happy"
+expect_rc 0 "happy-path-v0.3 as published"
+
+# append MEMBER_JSON: the bundle with one more member after the last one
+append() { jq -c . "$happy" | sed 's/}$//' | tr -d '\n'; printf ',%s}\n' "$1"; }
+append '"messageSignature":{"messageDigest":{"algorithm":"SHA2_256","digest":"AAAA"},"signature":"AAAA"}' >dup-sig.json
+append '"verificationMaterial":{"publicKey":{"hint":"attacker"}}' >dup-material.json
+# What every other reader sees: the last value.
+expect_eq "$(jq -r .messageSignature.signature dup-sig.json)" "AAAA" "jq reads the appended signature"
+expect_eq "$(jq -r .verificationMaterial.publicKey.hint dup-material.json)" "attacker" "jq reads the appended material"
+for bundle in dup-sig.json dup-material.json; do
+  keyless "$bundle"
+  expect_rc 2 "$bundle: a member named twice"
+done
+finish

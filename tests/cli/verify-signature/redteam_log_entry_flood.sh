@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Red team (verify-signature, outside attacker who supplies the bundle): a bundle may carry any
+# number of transparency-log entries and RFC 3161 timestamps, and each is verified in full, the
+# same one again and again. The conformance bundle happy-path-v0.3 with its one tlog entry copied
+# 1,000 times (6.8 MB) still ALLOWs, after 1.6 s; rekor2-happy-path with its one timestamp copied
+# 1,000 times (1.7 MB) ALLOWs after 4.7 s, and 38,000 copies (62 MiB, under the 64 MiB input cap)
+# cost minutes of CPU (each verified time re-verifies the certificate chain and the TSA chain).
+# sigstore-go refuses both: more than 32 tlog entries ("too many tlog entries", limits.
+# MaxAllowedTlogEntries) or 32 signed timestamps, and duplicate entries. The same flood of real
+# TSA stamps over other data (anyone can get them from a public TSA) next to an attacker's own
+# leaf certificate is verified in full too before the DENY: the signature is checked against the
+# leaf's key before the chain, so no victim material is needed to burn the CPU.
+source "$(dirname "$0")/../lib.sh"
+require_corpus
+command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
+# DEFECT: remove this line once a bundle with more than 32 tlog entries or 32 RFC 3161 timestamps
+# (or a duplicated one) is refused. Input: happy-path-v0.3/bundle.sigstore.json with
+# .verificationMaterial.tlogEntries = 33 copies of its entry; rekor2-happy-path with
+# .verificationMaterial.timestampVerificationData.rfc3161Timestamps = 33 copies of its stamp.
+skip "defect: no cap on tlog entries or RFC 3161 timestamps (33 copies of one entry ALLOW; 1,000 stamps 4.7 s)"
+
+CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
+ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
+IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+ISSUER="https://token.actions.githubusercontent.com"
+v03="$CASES/happy-path-v0.3"
+rekor2="$CASES/rekor2-happy-path"
+[ -d "$v03" ] && [ -d "$rekor2" ] || skip "conformance cases missing under $CASES"
+cd "$TMP" || exit 1
+
+copies() { # copies N JQ_PATH BUNDLE: the array at JQ_PATH replaced by N copies of its first item
+  jq -c --argjson n "$1" "$2 = [range(\$n) as \$i | $2[0]]" "$3"
+}
+keyless() { # keyless BUNDLE ROOT
+  run verify-signature --artifact "$CASES/a.txt" --bundle "$1" --trusted-root "$2" \
+    --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER"
+}
+
+# The unmodified cases pass: what follows changes only the count.
+keyless "$v03/bundle.sigstore.json" "$ROOT"
+expect_rc 0 "happy-path-v0.3 as published"
+keyless "$rekor2/bundle.sigstore.json" "$rekor2/trusted_root.json"
+expect_rc 0 "rekor2-happy-path as published"
+
+copies 33 .verificationMaterial.tlogEntries "$v03/bundle.sigstore.json" >tlog33.json
+keyless tlog33.json "$ROOT"
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "33 copies of one tlog entry: exit $rc, expected a refusal (sigstore-go: too many tlog entries: 33 > 32)"
+
+copies 33 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts33.json
+keyless ts33.json "$rekor2/trusted_root.json"
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "33 copies of one RFC 3161 timestamp: exit $rc, expected a refusal (sigstore-go: 32 at most)"
+
+# Cost: 1,000 stamps must be refused at once, not verified one by one (today 4.7 s).
+copies 1000 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts1000.json
+start=$(date +%s%N)
+keyless ts1000.json "$rekor2/trusted_root.json"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "1,000 copies of one RFC 3161 timestamp: exit $rc, expected a refusal"
+[ "$elapsed_ms" -lt 1000 ] || fail "1,000 timestamps took $elapsed_ms ms (each one verified in full)"
+finish

@@ -1,0 +1,165 @@
+// Red team of verify-signature as an outside attacker who controls the artifact and every file
+// next to it (bundles, envelopes, statements), not the policy, trusted root or keys. The ways
+// through are committed skipped (doctest::skip) with the defect and the exact input; the attacks
+// that held are kept where the suite did not cover them.
+#include "attestation.hpp"
+#include "digest.hpp"
+#include "encoding.hpp"
+#include "file_io.hpp"
+#include "in_toto.hpp"
+#include "key_signatures.hpp"
+#include "test_keys.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+using namespace relgate;
+using namespace relgate::sig;
+
+namespace
+{
+
+std::string scratch_file(const std::string &name)
+{
+  const char *tmp = std::getenv("TMPDIR");
+  std::filesystem::path dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / "relgate-redteam-verify";
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  return (dir / name).string();
+}
+
+Artifact artifact_of(std::string_view content)
+{
+  Artifact artifact;
+  artifact.digests[HashAlgorithm::sha256] = sha256_bytes(content);
+  artifact.digests[HashAlgorithm::sha512] = hash_bytes(HashAlgorithm::sha512, content);
+  return artifact;
+}
+
+std::string statement_with_subject_digests(const std::string &digests_json)
+{
+  return R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"b","digest":)" + digests_json +
+         R"(}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{}})";
+}
+
+DsseEnvelope envelope_of(const std::string &payload_type, const std::string &payload)
+{
+  DsseEnvelope envelope;
+  envelope.payload_type = payload_type;
+  envelope.payload = payload;
+  return envelope;
+}
+
+} // namespace
+
+// DEFECT (TOCTOU): an Ed25519 key signs the whole artifact, so verify_artifact_signature maps
+// --artifact a second time after load_artifact hashed it. A process that rewrites the file in
+// between (a build step's leftover background process, the attacker's artifact in a shared
+// workspace) gets the signature checked over the signed release A while the evidence records the
+// digest of B, the bytes that were hashed. Reproduced without the race: hash B, write A (signed
+// with the trusted Ed25519 key) at the same path, verify. Expected: the signature is checked over
+// the bytes whose digest is judged (one mapping, hashed and verified), so this fails.
+TEST_CASE("red team: Ed25519 verifies the bytes that were hashed, not the file as it is later" * doctest::skip())
+{
+  const std::string path = scratch_file("ed25519-toctou.bin");
+  const std::string signed_release = "release A, signed by the release key\n";
+  const std::string swapped = "release B, never signed\n";
+  REQUIRE(write_file_atomic(path, swapped).ok());
+  auto hashed = hash_file(path, {HashAlgorithm::sha256});
+  REQUIRE(hashed.ok());
+  Artifact artifact;
+  artifact.path = path;
+  artifact.digests = *hashed;
+  REQUIRE(write_file_atomic(path, signed_release).ok()); // the swap, after the hash
+  PkeyPtr key = test::generate("ED25519");
+  PublicKey trusted = test::public_of(key.get());
+  std::string signature = test::sign(key.get(), nullptr, signed_release);
+  auto verified = verify_artifact_signature(trusted, artifact, signature);
+  CHECK_MESSAGE(!verified.ok(),
+                ("the signature over A was accepted for the artifact judged as " + artifact.primary_digest().str()));
+}
+
+// DEFECT: without predicate_types, every statement that is not SLSA v1 is read as SLSA v0.2
+// provenance (provenance_facts' else branch). A statement of another predicate type whose
+// predicate carries builder.id and invocation.configSource.uri (a custom predicate is the
+// producer's own JSON: `cosign attest --type custom --predicate FILE`, a test or scan report
+// attested by the trusted release workflow) satisfies builder_ids, source_repository and
+// source_ref. slsa-verifier reads provenance only from SLSA predicate types. Input: the statement
+// below with predicateType https://cosign.sigstore.dev/attestation/v1; policy [provenance]
+// builder_ids, source_repository and source_ref set, predicate_types unset. Expected: refused.
+TEST_CASE("red team: a non-SLSA predicate does not satisfy the provenance requirements" * doctest::skip())
+{
+  const char *custom = R"({"_type":"https://in-toto.io/Statement/v1",
+    "subject":[{"name":"a","digest":{"sha256":"01"}}],
+    "predicateType":"https://cosign.sigstore.dev/attestation/v1",
+    "predicate":{"builder":{"id":"https://github.com/slsa-framework/gen.yml@refs/tags/v2.0.0"},
+      "invocation":{"configSource":{"uri":"git+https://github.com/acme/api@refs/tags/v1.2.3"}}}})";
+  auto statement = parse_statement(custom, "custom.json");
+  REQUIRE(statement.ok());
+  ProvenanceRequirements required;
+  required.builder_ids = {"https://github.com/slsa-framework/gen.yml@"};
+  required.source_repository = "github.com/acme/api";
+  required.source_ref = "refs/tags/v1.2.3";
+  CHECK_FALSE(check_provenance(*statement, required).empty());
+}
+
+TEST_CASE("red team (holds): a statement binds only the artifact it names, by the algorithm it names")
+{
+  const Artifact artifact = artifact_of("artifact A\n");
+  const std::string a256 = hex_encode(artifact.digests.at(HashAlgorithm::sha256));
+  const std::string a512 = hex_encode(artifact.digests.at(HashAlgorithm::sha512));
+  const std::string b256 = hex_encode(sha256_bytes("artifact B\n"));
+  auto covers = [&](const std::string &digests_json, const Artifact &which) {
+    auto statement = statement_for_artifact(
+        envelope_of(std::string(in_toto_payload_type), statement_with_subject_digests(digests_json)), which, "s");
+    return statement.ok();
+  };
+  CHECK(covers(R"({"sha256":")" + a256 + R"("})", artifact));
+  // A's sha256 filed under another algorithm, or B's digest next to A's sha512 under sha256.
+  CHECK_FALSE(covers(R"({"sha512":")" + a256 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha384":")" + a256 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha256":")" + a512 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha256":")" + b256 + R"(","sha1":")" + a256.substr(0, 40) + R"("})", artifact));
+  // The digest value must be the bare hex: no prefix, no padding, no truncation.
+  CHECK_FALSE(covers(R"({"sha256":"sha256:)" + a256 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha256":" )" + a256 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha256":")" + a256.substr(0, 32) + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha256 ":")" + a256 + R"("})", artifact));
+  // Given only as a digest, the artifact has no sha512: a sha512-only subject does not match.
+  Artifact digest_only;
+  digest_only.digests[HashAlgorithm::sha256] = artifact.digests.at(HashAlgorithm::sha256);
+  CHECK(covers(R"({"sha512":")" + a512 + R"("})", artifact));
+  CHECK_FALSE(covers(R"({"sha512":")" + a512 + R"("})", digest_only));
+}
+
+TEST_CASE("red team (holds): only the exact in-toto payloadType carries a statement")
+{
+  const Artifact artifact = artifact_of("artifact A\n");
+  const std::string statement =
+      statement_with_subject_digests(R"({"sha256":")" + hex_encode(artifact.digests.at(HashAlgorithm::sha256)) + "\"}");
+  CHECK(statement_for_artifact(envelope_of("application/vnd.in-toto+json", statement), artifact, "s").ok());
+  for (const char *type :
+       {"application/vnd.in-toto+json ", "Application/vnd.in-toto+json", "application/vnd.in-toto+json; charset=utf-8",
+        "application/vnd.in-toto+json\n", "application/vnd.dev.cosign.simplesigning.v1+json", ""}) {
+    auto refused = statement_for_artifact(envelope_of(type, statement), artifact, "s");
+    CHECK_MESSAGE(!refused.ok(), (std::string("payloadType '") + type + "' accepted"));
+  }
+  // The DSSE pre-authentication encoding keeps a type/payload split from being moved: the same
+  // bytes split differently sign different messages.
+  CHECK(dsse_pae("a b", "c") != dsse_pae("a", "b c"));
+  CHECK(dsse_pae("", "1 x") != dsse_pae("1", "x"));
+}
+
+TEST_CASE("red team (holds): a source repository matches only itself after normalisation")
+{
+  for (const char *other :
+       {"https://github.com/acme/api-evil", "https://github.com/acme/apix", "https://github.com/acme/ap",
+        "https://github.com/acme/api/../evil", "https://evil.example/github.com/acme/api",
+        "https://github.com@evil.example/acme/api", "https://github.com/evil/acme/api", "github.com/acme",
+        "https://GitHub.com/acme/api", "", "git+https://github.com/acme"}) {
+    CHECK_MESSAGE(normalize_repository(other) != normalize_repository("github.com/acme/api"),
+                  (std::string("'") + other + "' normalises to github.com/acme/api"));
+  }
+}
