@@ -8,7 +8,8 @@
 #    issued by the attacker's own CA (the signature is checked against the leaf's key before the
 #    chain), over a DSSE envelope whose payloadType carries "\nverify-signature: ALLOW\n  - ...".
 #    The reasons print those lines as they are: a reader of the job log (or a GitLab log, where
-#    "\e[0K" and section markers fold lines away) sees an ALLOW line inside a DENY.
+#    "\e[0K" and section markers fold lines away) sees an ALLOW line inside a DENY. The evidence
+#    record keeps the reason (JSON-escaped) and `evidence show` lists it raw again.
 # Workflow commands stay neutralised by the GitHub log guard; the JSON output and the evidence
 # record escape the text. This is about the text output and stderr.
 source "$(dirname "$0")/../lib.sh"
@@ -54,4 +55,15 @@ expect_rc 1 "attacker's own leaf and payloadType"
 expect_contains "$out" "DSSE payloadType" "the payloadType is the reason"
 expect_not_contains "$out" "$ESC" "escape byte from the bundle on stdout"
 grep -qx 'verify-signature: ALLOW' <<<"$out" && fail "a DENY printed the bundle's 'verify-signature: ALLOW' line: $out"
+
+# The same reason kept in the evidence record and listed by `evidence show`.
+evidence init --evidence ev.json --subject "app@sha256:$(sha256sum a.txt | cut -d' ' -f1)" >/dev/null
+run verify-signature --artifact a.txt --bundle dsse.json --trusted-root "$ROOT" \
+  --certificate-identity https://github.com/acme/api --certificate-oidc-issuer https://issuer --evidence ev.json
+expect_rc 1 "the DENY is recorded"
+run evidence show --evidence ev.json
+expect_rc 0 "evidence show"
+expect_contains "$out" "verify-signature  DENY" "the record is a DENY"
+expect_not_contains "$out" "$ESC" "escape byte from the bundle in evidence show"
+grep -qx 'verify-signature: ALLOW' <<<"$out" && fail "evidence show lists the bundle's 'verify-signature: ALLOW' line under a DENY: $out"
 finish
