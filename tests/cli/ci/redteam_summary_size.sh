@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Red team (CI wrappers, outside attacker): the job summary must show every DENY. GitHub drops a
+# step's whole $GITHUB_STEP_SUMMARY when it is over 1 MiB ("$GITHUB_STEP_SUMMARY upload aborted,
+# supports content up to a size of 1024k"), so scan-gate's summary has to stay under that whatever
+# the report holds. Texts are capped at 4096 bytes each, but the summary repeats a named finding's
+# id, package and both versions in a reason and again in the checks table, and escape_markdown
+# grows "a@" sevenfold ("a<span>@</span>"): 14 findings (3 critical, 11 high: the default policy's
+# two reasons) whose texts are "a@a@..." make a 1.47 MB summary from a 231 KB report: the DENY never
+# reaches the summary page.
+# Input: Trivy report, 3 CRITICAL + 11 HIGH vulnerabilities, VulnerabilityID, PkgName,
+# InstalledVersion and FixedVersion each 4090-4094 bytes of "a@", default policy.
+source "$(dirname "$0")/../lib.sh"
+skip "defect: scan-gate's \$GITHUB_STEP_SUMMARY has no size bound: 14 findings with 4 KiB 'a@a@...' texts (231 KB report, default policy) write 1,472,694 bytes, over GitHub's 1 MiB limit, which drops the whole summary"
+[ -x "$RELGATE_BIN_DIR/scan-gate" ] || skip "scan-gate binary not built"
+command -v python3 >/dev/null || skip "python3 not installed"
+cd "$TMP"
+unset GITLAB_CI
+python3 - <<'PY'
+import json
+def text(i):
+    return ("a@" * 2044) + "%04d" % i
+findings = []
+for severity, count in (("CRITICAL", 3), ("HIGH", 11)):
+    findings += [{"VulnerabilityID": ("X" + severity[0] + text(i))[:4090], "PkgName": text(i),
+                  "InstalledVersion": text(i), "FixedVersion": text(i + 1), "Severity": severity}
+                 for i in range(count)]
+json.dump({"SchemaVersion": 2, "ArtifactName": "acme/api", "ArtifactType": "container_image",
+           "Results": [{"Target": "img", "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": findings}]},
+          open("report.json", "w"))
+PY
+: > summary.md
+: > output.txt
+run env GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$TMP/summary.md" GITHUB_OUTPUT="$TMP/output.txt" \
+  scan-gate --report report.json --unbound-report --now 2026-01-01T00:00:00Z
+expect_rc 1 "the report is denied (default policy)"
+expect_contains "$(head -1 summary.md)" "### relgate scan-gate: DENY" "the summary says DENY"
+size=$(stat -c %s summary.md)
+[ "$size" -lt 1048576 ] || fail "the step summary is $size bytes, over GitHub's 1 MiB: the runner drops it, DENY and all"
+finish
