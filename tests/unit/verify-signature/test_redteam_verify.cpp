@@ -163,3 +163,59 @@ TEST_CASE("red team (holds): a source repository matches only itself after norma
                   (std::string("'") + other + "' normalises to github.com/acme/api"));
   }
 }
+
+// DEFECT: a trusted builder id ending in '@' is documented to trust "every release of that
+// builder" (docs/verify-signature.md), but builder_matches takes any text after the '@': a
+// branch, or a bare commit SHA. A caller chooses that ref in `uses: ...generator_generic_slsa3.yml
+// @REF`, and GitHub resolves a SHA that exists only in a fork through the parent repository
+// ("imposter commits"), so a fork's modified generator signs provenance under the trusted
+// builder's name; slsa-verifier accepts trusted builders only at refs/tags/vX.Y.Z for this reason.
+// Input: builder.id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/
+// generator_generic_slsa3.yml@<40-hex SHA> or @refs/heads/main against the trusted value ending
+// in '@'. Expected: refused (only refs/tags/... is a release).
+TEST_CASE("red team: a builder id trusted up to '@' trusts releases, not branches or bare commits" * doctest::skip())
+{
+  const std::string trusted =
+      "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@";
+  auto statement_by = [](const std::string &builder) {
+    return R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"01"}}],
+      "predicateType":"https://slsa.dev/provenance/v1","predicate":{"runDetails":{"builder":{"id":")" +
+           builder + R"("}}}})";
+  };
+  ProvenanceRequirements required;
+  required.builder_ids = {trusted};
+  auto release = parse_statement(statement_by(trusted + "refs/tags/v2.1.0"), "release");
+  REQUIRE(release.ok());
+  CHECK(check_provenance(*release, required).empty());
+  for (const char *ref : {"0f9b5a8f6e3c0d1b2a3c4d5e6f708192a3b4c5d6", "refs/heads/main", "refs/pull/1/merge"}) {
+    auto other = parse_statement(statement_by(trusted + ref), ref);
+    REQUIRE(other.ok());
+    CHECK_MESSAGE(!check_provenance(*other, required).empty(), (std::string("builder ref ") + ref + " trusted"));
+  }
+}
+
+TEST_CASE("red team (holds): a branch named like a tag does not meet a tag requirement")
+{
+  // SLSA v0.2: the ref is what follows the first '@' of configSource.uri; a branch named
+  // refs/tags/v1.2.3 is still refs/heads/refs/tags/v1.2.3.
+  const char *branch = R"({"_type":"https://in-toto.io/Statement/v0.1",
+    "subject":[{"name":"a","digest":{"sha256":"01"}}],"predicateType":"https://slsa.dev/provenance/v0.2",
+    "predicate":{"builder":{"id":"https://builder"},
+      "invocation":{"configSource":{"uri":"git+https://github.com/acme/api@refs/heads/refs/tags/v1.2.3"}}}})";
+  auto statement = parse_statement(branch, "branch");
+  REQUIRE(statement.ok());
+  ProvenanceRequirements required;
+  required.source_repository = "github.com/acme/api";
+  required.source_ref = "refs/tags/v1.2.3";
+  auto failures = check_provenance(*statement, required);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].find("source ref 'refs/heads/refs/tags/v1.2.3'") != std::string::npos);
+  // SLSA v1 reads the ref from externalParameters.workflow, not from a dependency's URI.
+  const char *v1 = R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"01"}}],
+    "predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{
+      "externalParameters":{"workflow":{"repository":"https://github.com/acme/api","ref":"refs/heads/main"}},
+      "resolvedDependencies":[{"uri":"git+https://github.com/acme/api@refs/tags/v1.2.3"}]}}})";
+  auto v1_statement = parse_statement(v1, "v1");
+  REQUIRE(v1_statement.ok());
+  CHECK(check_provenance(*v1_statement, required).size() == 1);
+}
