@@ -12,6 +12,10 @@
 # leaf's key before the chain, so no victim material is needed to burn the CPU (measured: a leaf
 # from a CA made with openssl and 1,000 copies of rekor2-happy-path's stamp, 1.6 MB: DENY after
 # 2.4 s of CPU, the TSA chain and signature verified 1,000 times before the imprint differs).
+# The same holds for a DSSE envelope given with --attestation: every signature is verified with
+# every trusted key, however many there are. 100,000 copies of one real ECDSA signature over other
+# data (11.8 MB) cost 8.9 s of CPU per trusted key before the DENY (a 64 MiB envelope: ~50 s per
+# key); a valid signature placed last ALLOWs after all of them.
 source "$(dirname "$0")/../lib.sh"
 require_corpus
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
@@ -19,7 +23,8 @@ command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh install
 # (or a duplicated one) is refused. Input: happy-path-v0.3/bundle.sigstore.json with
 # .verificationMaterial.tlogEntries = 33 copies of its entry; rekor2-happy-path with
 # .verificationMaterial.timestampVerificationData.rfc3161Timestamps = 33 copies of its stamp.
-skip "defect: no cap on tlog entries or RFC 3161 timestamps (33 copies of one entry ALLOW; 1,000 stamps 4.7 s)"
+# Input 3: an envelope with 20,000 copies of one signature (--attestation, with --key).
+skip "defect: no cap on tlog entries, RFC 3161 timestamps or envelope signatures (33 copies of one entry ALLOW; 1,000 stamps 4.7 s)"
 
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
@@ -59,4 +64,19 @@ keyless ts1000.json "$rekor2/trusted_root.json"
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "1,000 copies of one RFC 3161 timestamp: exit $rc, expected a refusal"
 [ "$elapsed_ms" -lt 1000 ] || fail "1,000 timestamps took $elapsed_ms ms (each one verified in full)"
+
+# An attestation envelope with 20,000 signatures: refused at once, not verified one by one.
+command -v openssl >/dev/null || skip "openssl not installed"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem 2>/dev/null
+openssl pkey -in key.pem -pubout -out key.pub
+printf 'other data\n' >other.txt
+openssl dgst -sha256 -sign key.pem -out other.sig other.txt
+jq -cn --arg s "$(base64 -w0 other.sig)" --arg p "$(printf '{}' | base64 -w0)" \
+  '{payload: $p, payloadType: "application/vnd.in-toto+json", signatures: [range(20000) | {keyid: "", sig: $s}]}' \
+  >many-signatures.json
+start=$(date +%s%N)
+run verify-signature --artifact "$CASES/a.txt" --key key.pub --attestation many-signatures.json
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "20,000 envelope signatures: exit $rc, expected a refusal"
+[ "$elapsed_ms" -lt 500 ] || fail "20,000 envelope signatures took $elapsed_ms ms (each one verified with each key)"
 finish
