@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Red team (verify-signature, outside attacker who supplies the bundle): a run the command line
+# makes key-based (--key, "one run is key-based or keyless, as with cosign") ALLOWs a keyless
+# bundle by any identity of the policy's [[identities]], and the given key signed nothing:
+# --key and --threshold count keys only when a key-signed input is present. A policy that lists
+# both kinds (documented: "the policy may list both kinds"), e.g. the release key for artifacts
+# and the SLSA generator's workflow identity for provenance, so accepts, where the pipeline asks
+# for the release key, a bundle the attacker made with the generator from their own repository
+# for the victim's digest (the generic generator signs any subjects it is given). cosign
+# verify-blob --key release.pub --bundle keyless.json refuses: the signature is checked with
+# the key. Here: the conformance identity in the policy, happy-path-v0.3, --key of an unrelated
+# key and --threshold 1: exit 0, "signed by identity ...".
+source "$(dirname "$0")/../lib.sh"
+require_corpus
+command -v openssl >/dev/null || skip "openssl not installed"
+# DEFECT: remove this line once --key (or a --threshold) on the command line requires that many
+# trusted keys to have signed, whatever else verified. Input: the policy below, --key key.pub
+# --threshold 1 --bundle happy-path-v0.3/bundle.sigstore.json --trusted-root public-good.json.
+skip "defect: a --key run ALLOWs a keyless bundle by a policy identity; the key signed nothing"
+
+CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
+ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
+happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
+[ -f "$happy" ] || skip "no conformance case at $happy"
+cd "$TMP" || exit 1
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem 2>/dev/null
+openssl pkey -in key.pem -pubout -out key.pub
+cat >policy.toml <<'TOML'
+version = 1
+[[identities]]
+subject = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+issuer = "https://token.actions.githubusercontent.com"
+TOML
+# Keyless, the policy's identity: ALLOW, as it should.
+run verify-signature --policy policy.toml --artifact "$CASES/a.txt" --bundle "$happy" --trusted-root "$ROOT"
+expect_rc 0 "keyless run with the policy identity"
+# Key-based on the command line: the key must have signed.
+for threshold in "" "--threshold 1"; do
+  # shellcheck disable=SC2086 # $threshold is empty or two words
+  run verify-signature --policy policy.toml --artifact "$CASES/a.txt" --key key.pub $threshold \
+    --bundle "$happy" --trusted-root "$ROOT"
+  expect_rc 1 "--key key.pub $threshold with a keyless bundle only"
+  expect_contains "$out" "0 of 1 required trusted keys signed" "the key that did not sign is named"
+done
+finish
