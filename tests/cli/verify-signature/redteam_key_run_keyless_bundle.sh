@@ -16,7 +16,9 @@ command -v openssl >/dev/null || skip "openssl not installed"
 # DEFECT: remove this line once --key (or a --threshold) on the command line requires that many
 # trusted keys to have signed, whatever else verified. Input: the policy below, --key key.pub
 # --threshold 1 --bundle happy-path-v0.3/bundle.sigstore.json --trusted-root public-good.json.
-skip "defect: a --key run ALLOWs a keyless bundle by a policy identity; the key signed nothing"
+# Input 2: a policy with [[keys]] = managed-key-happy-path/key.pub, --certificate-identity
+# https://github.com/acme/api --certificate-oidc-issuer https://token.actions.githubusercontent.com.
+skip "defect: a --key run ALLOWs a keyless bundle by a policy identity (the key signed nothing), and an identity run a bundle of a policy key"
 
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
@@ -42,4 +44,20 @@ for threshold in "" "--threshold 1"; do
   expect_rc 1 "--key key.pub $threshold with a keyless bundle only"
   expect_contains "$out" "0 of 1 required trusted keys signed" "the key that did not sign is named"
 done
+
+# Keyless on the command line: a bundle signed by a policy key does not name that identity.
+managed="$CASES/managed-key-happy-path"
+[ -f "$managed/key.pub" ] || skip "no conformance case at $managed"
+managed_root="$ROOT"
+[ -f "$managed/trusted_root.json" ] && managed_root="$managed/trusted_root.json"
+cp "$managed/key.pub" release.pub
+printf 'version = 1\n[[keys]]\nname = "release"\npath = "release.pub"\n' >keys.toml
+run verify-signature --policy keys.toml --artifact "$CASES/a.txt" --bundle "$managed/bundle.sigstore.json" \
+  --trusted-root "$managed_root"
+expect_rc 0 "key-based run with the policy key"
+run verify-signature --policy keys.toml --artifact "$CASES/a.txt" --bundle "$managed/bundle.sigstore.json" \
+  --trusted-root "$managed_root" --certificate-identity https://github.com/acme/api \
+  --certificate-oidc-issuer https://token.actions.githubusercontent.com
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "--certificate-identity with a managed-key bundle: exit $rc, expected a refusal"
+expect_not_contains "$out" "is signed by key release" "an identity run accepted a key signature"
 finish
