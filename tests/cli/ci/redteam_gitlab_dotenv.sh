@@ -11,6 +11,9 @@
 # RELGATE_EVIDENCE_KEY: command execution and a signed ALLOW of the attacker's choosing.
 # Input: build.env = "IMAGE_DIGEST=sha256:...\nRELGATE_PREBUILT_BIN=tools", a committed tools/
 # folder with scripts named scan-gate and evidence; include relgate.yml step scan-gate, needs [build].
+# Scope: whoever writes arbitrary dotenv lines controls the job's environment anyway (LD_PRELOAD,
+# PATH); the template's part is that a folder name (no binary) or a RELGATE_ARGS line is enough, and
+# that RELGATE_ARGS/RELGATE_STEP can weaken the gate with no code run at all.
 # Run under gitlab-ci-local (pinned in tests/ci-tools, as tests/reach/ does); several seconds.
 source "$(dirname "$0")/../lib.sh"
 skip "defect: the GitLab template's job variables (RELGATE_PREBUILT_BIN, RELGATE_ARGS, RELGATE_STEP, ...) are overridden by a needed job's dotenv report: build.env line RELGATE_PREBUILT_BIN=tools runs the checkout's tools/scan-gate in the gate job"
