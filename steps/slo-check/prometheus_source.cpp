@@ -12,6 +12,23 @@ namespace relgate::slo
 namespace
 {
 
+// The body of a PromQL double-quoted string: run_setup admits only plain role values, and the
+// role is escaped as well, so a policy's {{ role }} inside "..." stays one label value.
+std::string promql_string_body(const std::string &value)
+{
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\' || c == '"')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 std::string fixed_quantile(double q)
 {
   char buffer[32];
@@ -139,7 +156,8 @@ private:
 
   std::string selector(const Target &target) const
   {
-    std::string text = substitute_placeholders(m_policy.prometheus_selector, target.role_value, m_policy.window);
+    std::string text =
+        substitute_placeholders(m_policy.prometheus_selector, promql_string_body(target.role_value), m_policy.window);
     return text.empty() ? "" : "{" + text + "}";
   }
 
@@ -157,7 +175,7 @@ private:
     } else {
       promql = metric.query;
     }
-    return substitute_placeholders(promql, target.role_value, m_policy.window);
+    return substitute_placeholders(promql, promql_string_body(target.role_value), m_policy.window);
   }
 
   // Summed by every candidate status label: the client then picks the one each series has.

@@ -1,7 +1,32 @@
 #include "run_setup.hpp"
 
+#include "encoding.hpp"
+
 namespace relgate::slo
 {
+
+namespace
+{
+
+// A role is pasted into the policy's PromQL (a label value): only a plain value is accepted, so
+// no pipeline input can close the string and add or drop matchers.
+Result<void> check_role_value(const std::string &option, const std::string &value)
+{
+  if (value.empty())
+    return make_error("--" + option + ": empty; give the label value that {{ role }} stands for, e.g. canary");
+  for (const char c : value) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                       c == '.' || c == ':' || c == '-';
+    if (!plain) {
+      return make_error("--" + option + ": '" + printable_excerpt(value) +
+                        "' is not a plain label value (it goes into the policy's PromQL): use only letters, digits "
+                        "and _ . : -, e.g. canary");
+    }
+  }
+  return ok_result();
+}
+
+} // namespace
 
 Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &policy, const HttpSettings &http)
 {
@@ -22,6 +47,10 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
     return make_error("--baseline-url needs --canary-url (the two targets compared)");
   if ((args.has("canary-role") || args.has("baseline-role")) && !prometheus) {
     return make_error("--canary-role/--baseline-role fill {{ role }} in PromQL: they need --prometheus");
+  }
+  for (const char *option : {"canary-role", "baseline-role"}) {
+    if (args.has(option))
+      RELGATE_TRY(check_role_value(option, *args.value(option)));
   }
   SourceChoice choice;
   for (const auto &objective : policy.objectives) {

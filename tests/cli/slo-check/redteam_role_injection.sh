@@ -10,11 +10,8 @@
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/support/demo-service/slo_test_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the fake Prometheus"
-# DEFECT: remove this line once a --canary-role / --baseline-role value that is not a plain label
-# value (a '"', '\', '}' or newline) is refused (exit 2) or escaped as a PromQL string. Input: the
-# policy below, --canary-role 'canary", code!~"5..'.
-skip "defect: --canary-role reaches PromQL unescaped (query widened or replaced by a pipeline input)"
-
+# Fixed: a --canary-role / --baseline-role outside [A-Za-z0-9_.:-] is exit 2 before any query, and
+# a role is also escaped as a PromQL string body when substituted. Below: both role options.
 cat >"$TMP/policy.toml" <<'TOML'
 version = 1
 [source]
@@ -52,19 +49,22 @@ run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" 
 expect_rc 0 "plain role"
 expect_contains "$(cat "$TMP/queries.log")" 'http_requests_total{job="api", track="canary"}[30s]' "plain selector"
 
-# promql_string ROLE: the role as the body of a PromQL double-quoted string.
-promql_string() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 for role in 'canary", code!~"5..' \
   'canary"}[30s])) * 0 + sum by (status_code, code, status) (increase(http_requests_total{job="api' \
   'canary\'; do
   : >"$TMP/queries.log"
   run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --canary-role "$role" --attempts 1
-  # Fixed either way: refused before any query (exit 2), or sent only as an escaped string.
-  if [ "$rc" != 2 ]; then
-    expect_contains "$(cat "$TMP/queries.log")" "track=\"$(promql_string "$role")\"}" "role sent escaped: $role"
-  else
-    expect_eq "$(wc -l <"$TMP/queries.log")" "0" "no query sent for a refused role: $role"
-  fi
+  expect_rc 2 "role refused: $role"
+  expect_contains "$err" "--canary-role: " "the error names the input: $role"
+  expect_contains "$err" "not a plain label value" "the error says why: $role"
+  expect_eq "$(wc -l <"$TMP/queries.log")" "0" "no query sent for a refused role: $role"
 done
+
+: >"$TMP/queries.log"
+run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --canary-role canary \
+  --baseline-role 'stable"}' --attempts 1
+expect_rc 2 "baseline role refused"
+expect_contains "$err" "--baseline-role: " "the error names the baseline input"
+expect_eq "$(wc -l <"$TMP/queries.log")" "0" "no query sent for a refused baseline role"
 
 finish
