@@ -67,24 +67,36 @@ esac
 if [ -n "$output" ] && [ -d "$output" ]; then
   fail_usage "output: '$output' is a folder"
 fi
-# The report file stays inside the workspace (or the runner's temp folder): resolved with every
-# symlink followed, so neither '..' nor a symlinked folder from the checkout sends it elsewhere; and
-# never the runner's own command files (a report moved over $GITHUB_ENV would set variables such as
-# BASH_ENV or LD_PRELOAD, from report text, for every later step of the job).
+# The report file stays inside the workspace (or the runner's temp folder, named by the workflow)
+# and no symlink on its way there is followed: the checkout can commit a symlink (the file itself or
+# a folder) into runner.temp's event payload ($GITHUB_EVENT_PATH), the container job's HOME or the
+# command files (a report over $GITHUB_ENV sets BASH_ENV or LD_PRELOAD for every later step). The
+# path is resolved twice, with and without following symlinks, and the two must agree.
 if [ -n "$output" ]; then
+  [ -L "$output" ] && fail_usage "output: '$output' is a symlink (committed by the checkout?); name a plain file"
   resolved_output=$(realpath -m -- "$output") || fail_usage "output: cannot resolve '$output'"
-  workspace=$(realpath -m -- "${GITHUB_WORKSPACE:-$PWD}")
-  runner_temp=
-  [ -n "${RUNNER_TEMP:-}" ] && runner_temp=$(realpath -m -- "$RUNNER_TEMP")
-  case "$resolved_output" in
-    "$workspace"/*) ;;
-    *) if [ -z "$runner_temp" ] || [[ $resolved_output != "$runner_temp"/* ]]; then
-         fail_usage "output: '$output' resolves to '$resolved_output', outside the workspace and the runner's temp folder"
-       fi ;;
-  esac
-  [ -n "$runner_temp" ] && [[ $resolved_output == "$runner_temp"/_runner_file_commands/* ]] &&
-    fail_usage "output: '$output' is among the runner's command files"
-  for command_file in GITHUB_ENV GITHUB_PATH GITHUB_OUTPUT GITHUB_STATE GITHUB_STEP_SUMMARY; do
+  lexical_output=$(realpath -m -s -- "$output") || fail_usage "output: cannot resolve '$output'"
+  output_base=
+  for base_dir in "${GITHUB_WORKSPACE:-$PWD}" "${RUNNER_TEMP:-}"; do
+    [ -n "$base_dir" ] || continue
+    base_lexical=$(realpath -m -s -- "$base_dir")
+    [[ $lexical_output == "$base_lexical"/* ]] || continue
+    base_resolved=$(realpath -m -- "$base_dir")
+    [ "$resolved_output" = "$base_resolved/${lexical_output#"$base_lexical"/}" ] ||
+      fail_usage "output: '$output' passes through a symlink (it resolves to '$resolved_output'); name a path without symlinks"
+    output_base=$base_resolved
+    break
+  done
+  [ -n "$output_base" ] ||
+    fail_usage "output: '$output' resolves to '$resolved_output', outside the workspace and the runner's temp folder"
+  if [ -n "${RUNNER_TEMP:-}" ]; then
+    runner_temp=$(realpath -m -- "$RUNNER_TEMP")
+    for runner_dir in _runner_file_commands _github_workflow _github_home; do
+      [[ $resolved_output == "$runner_temp/$runner_dir"/* ]] &&
+        fail_usage "output: '$output' is in the runner's own folder $runner_dir"
+    done
+  fi
+  for command_file in GITHUB_ENV GITHUB_PATH GITHUB_OUTPUT GITHUB_STATE GITHUB_STEP_SUMMARY GITHUB_EVENT_PATH; do
     [ -n "${!command_file:-}" ] && [ "$resolved_output" = "$(realpath -m -- "${!command_file}")" ] &&
       fail_usage "output: '$output' is \$$command_file"
   done
@@ -129,6 +141,33 @@ fi
 [ -n "$app" ] && argv+=("--app=$app")
 [ -n "${RELGATE_FORMAT:-}" ] && [ "$step" != evidence ] && argv+=("--format=$RELGATE_FORMAT")
 
+# Evidence files the checkout tracks are refused (as the GitLab template does): a committed
+# evidence.json for the subject would be extended, its planted records (a hand-made ALLOW, signed
+# records replayed from an earlier run) travelling with the gate's own to promote. Checked for the
+# evidence input and every --evidence in args (evidence merge's OUT), as given and resolved.
+tracked_by_git() { # $1 = path; true when a git work tree holding it tracks it
+  command -v git >/dev/null || return 1
+  local candidate
+  for candidate in "$1" "$(realpath -m -- "$1")"; do
+    [ -d "$(dirname -- "$candidate")" ] || continue
+    git -c safe.directory='*' -C "$(dirname -- "$candidate")" ls-files --error-unmatch -- "$(basename -- "$candidate")" \
+      >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+evidence_paths=()
+[ -n "${RELGATE_EVIDENCE:-}" ] && evidence_paths+=("$RELGATE_EVIDENCE")
+for ((i = 0; i < ${#argv[@]}; i++)); do
+  case "${argv[i]}" in
+    --evidence) [ $((i + 1)) -lt ${#argv[@]} ] && evidence_paths+=("${argv[i + 1]}") ;;
+    --evidence=*) evidence_paths+=("${argv[i]#--evidence=}") ;;
+  esac
+done
+for evidence_path in "${evidence_paths[@]}"; do
+  tracked_by_git "$evidence_path" &&
+    fail_usage "evidence: '$evidence_path' is tracked by the repository; its records would pass for this pipeline's gate records: remove it from the repository (git rm --cached) and let the jobs create it"
+done
+
 # evidence-key: the PEM itself (a secret), for this step only: a 0600 file in the runner's temp
 # folder, named by RELGATE_EVIDENCE_KEY for the binary, removed when the step ends.
 if [ -n "${RELGATE_EVIDENCE_KEY_PEM:-}" ]; then
@@ -143,13 +182,13 @@ unset RELGATE_EVIDENCE_KEY_PEM
 report_written=0
 if [ -n "$output" ]; then
   # The report goes to the file byte-exact (the binary does not guard a regular file, and the
-  # runner never reads it); written beside it first, then renamed over it (a planted symlink is
-  # replaced, not followed). The log gets the decision through annotations and the step summary.
+  # runner never reads it); written to a new file beside it (mktemp: O_EXCL), then renamed over it
+  # with mv -T (a symlink planted since the check is replaced, not followed). The log gets the decision through annotations and the step summary.
   mkdir -p -- "$(dirname -- "$output")" || fail_usage "output: cannot create the folder of '$output'"
   partial=$(mktemp "$(dirname -- "$output")/.relgate-report.XXXXXX") || fail_usage "output: cannot write beside '$output'"
   "$bin_dir/$step" "${argv[@]}" > "$partial"
   code=$?
-  if mv -f -- "$partial" "$output"; then
+  if mv -f -T -- "$partial" "$output"; then
     report_written=1
     echo "relgate: $step report (${format:-text}) written to the file named by the output input" >&2
   else

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Red team (CI wrappers, outside attacker who gets a file into the checked-out branch): the GitHub
 # action must not take an evidence file the checkout carries for the job's own evidence.
-# The GitLab template refuses this since 937525d (a tracked relgate-evidence/ file "became the job's
-# base"); scripts/action-run.sh has no such check. In examples/github/release.yml the verify and
+# Proves: scripts/action-run.sh refuses (exit 2, decision=ERROR, naming the file) an evidence file
+# git tracks, as the evidence input and as evidence merge's --evidence OUT, as the GitLab template does.
+# In examples/github/release.yml the verify and
 # scan jobs name `evidence: evidence.json` in the workspace root, and the merge job merges into
 # `evidence.json` (an existing OUT is merged in first). A committed evidence.json for the subject
 # is extended: its records (a hand-named ALLOW, or signed records replayed from an earlier run of the
@@ -11,7 +12,6 @@
 # Input: a tracked evidence.json (subject = the build's digest, one record), action step scan-gate
 # with evidence: evidence.json: exit 0, the file now holds the planted record and scan-gate's.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: scripts/action-run.sh appends to (and evidence merge merges in) an evidence file tracked by the checkout; the GitLab template refuses one. Input: git-tracked evidence.json with the subject and a planted record, RELGATE_STEP=scan-gate RELGATE_EVIDENCE=evidence.json"
 [ -x "$RELGATE_BIN_DIR/scan-gate" ] || skip "scan-gate binary not built"
 command -v git >/dev/null || skip "git not installed"
 action="$RELGATE_SOURCE_DIR/scripts/action-run.sh"
@@ -37,6 +37,7 @@ printf '' > "$TMP/github_output"
 GITHUB_ACTIONS=true GITHUB_WORKSPACE="$ws" GITHUB_OUTPUT="$TMP/github_output" RELGATE_STEP=scan-gate \
   RELGATE_EVIDENCE=evidence.json RELGATE_ARGS=$'--report\nclean.json\n--subject\nacme/api@'"$digest" run "$action"
 expect_rc 2 "an evidence file the checkout tracks is refused"
+expect_contains "$err" "evidence: 'evidence.json' is tracked by the repository" "the error names the file and why"
 expect_eq "$(sha256sum evidence.json)" "$planted" "the tracked evidence file is left as it was"
 expect_contains "$(cat "$TMP/github_output")" "decision=ERROR" "decision=ERROR for a planted evidence file"
 
@@ -46,4 +47,13 @@ mkdir -p gates && evidence init --evidence gates/scan.json --subject "acme/api@$
 RELGATE_STEP=evidence GITHUB_WORKSPACE="$ws" RELGATE_ARGS=$'merge\n--evidence\nevidence.json\ngates/scan.json' \
   run "$action"
 expect_rc 2 "merging into an evidence file the checkout tracks is refused"
+expect_eq "$(sha256sum evidence.json)" "$planted" "the tracked evidence file is not merged into"
+# Through a symlinked folder the check still sees the tracked file; an untracked file still works.
+ln -s . same-dir
+RELGATE_STEP=evidence GITHUB_WORKSPACE="$ws" RELGATE_ARGS=$'merge\n--evidence=same-dir/evidence.json\ngates/scan.json' \
+  run "$action"
+expect_rc 2 "merging into the tracked file through a symlinked folder is refused"
+RELGATE_STEP=evidence GITHUB_WORKSPACE="$ws" RELGATE_ARGS=$'merge\n--evidence\nmerged.json\ngates/scan.json' \
+  run "$action"
+expect_rc 0 "merging into an untracked file works"
 finish
