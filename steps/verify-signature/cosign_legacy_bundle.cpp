@@ -2,6 +2,7 @@
 
 #include "encoding.hpp"
 #include "ossl.hpp"
+#include "unique_json.hpp"
 
 #include <openssl/pem.h>
 
@@ -82,7 +83,7 @@ Result<SigstoreBundle> parse_cosign_legacy_bundle(const JsonValue &document, con
   entry.log_index = *index;
   entry.integrated_time = *integrated;
   entry.canonicalized_body_b64 = *body;
-  auto parsed = parse_json(entry.canonicalized_body, source + ": rekorBundle.Payload.body");
+  auto parsed = parse_unique_json(entry.canonicalized_body, source + ": rekorBundle.Payload.body");
   if (!parsed)
     return parsed.error();
   entry.kind = get_string(*parsed, "kind").value_or("");

@@ -1,14 +1,16 @@
 #include "dsse.hpp"
 
 #include "encoding.hpp"
+#include "in_toto.hpp"
 #include "json.hpp"
+#include "unique_json.hpp"
 
 namespace relgate::sig
 {
 
 Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::string &source)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
+  RELGATE_ASSIGN_OR_RETURN(auto document, parse_unique_json(json_text, source));
   if (!document.IsObject())
     return make_error(source + ": expected a DSSE envelope object");
   DsseEnvelope envelope;
@@ -18,6 +20,7 @@ Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::
     return make_error(source + ": DSSE envelope needs payload and payloadType strings");
   RELGATE_ASSIGN_OR_RETURN(envelope.payload, decode_b64_field(*payload, source + ": payload"));
   envelope.payload_type = *type;
+  RELGATE_TRY(check_dsse_payload_json(envelope, source + ": payload"));
   const JsonValue *signatures = find_member(document, "signatures");
   if (signatures == nullptr || !signatures->IsArray() || signatures->Empty()) {
     return make_error(source + ": signatures: expected a non-empty array");
@@ -34,6 +37,14 @@ Result<DsseEnvelope> parse_dsse_envelope(std::string_view json_text, const std::
     envelope.signatures.push_back(std::move(signature));
   }
   return envelope;
+}
+
+Result<void> check_dsse_payload_json(const DsseEnvelope &envelope, const std::string &source)
+{
+  if (envelope.payload_type != in_toto_payload_type)
+    return ok_result();
+  RELGATE_TRY(parse_unique_json(envelope.payload, source));
+  return ok_result();
 }
 
 } // namespace relgate::sig

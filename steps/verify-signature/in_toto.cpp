@@ -1,5 +1,6 @@
 #include "in_toto.hpp"
 #include "text_join.hpp"
+#include "unique_json.hpp"
 
 #include <algorithm>
 
@@ -41,7 +42,7 @@ bool builder_matches(const std::string &actual, const std::string &wanted)
 
 Result<Statement> parse_statement(std::string_view payload, const std::string &source)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(payload, source));
+  RELGATE_ASSIGN_OR_RETURN(auto document, parse_unique_json(payload, source));
   if (!document.IsObject())
     return make_error(source + ": in-toto statement is not a JSON object");
   Statement statement;

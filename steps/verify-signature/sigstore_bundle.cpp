@@ -1,9 +1,11 @@
 #include "sigstore_bundle.hpp"
 
 #include "cosign_legacy_bundle.hpp"
+#include "dsse.hpp"
 #include "encoding.hpp"
 #include "evidence_json_fields.hpp"
 #include "json.hpp"
+#include "unique_json.hpp"
 
 namespace relgate::sig
 {
@@ -115,6 +117,8 @@ Result<TlogEntry> parse_tlog_entry(const JsonValue &value, const std::string &fi
   entry.canonicalized_body_b64 = body_b64;
   RELGATE_ASSIGN_OR_RETURN(entry.canonicalized_body,
                            decode_b64_field(body_b64, reader.source + ": " + field + ".canonicalizedBody"));
+  // The body is read again when the entry is verified; a member named twice is refused here, as bad input.
+  RELGATE_TRY(parse_unique_json(entry.canonicalized_body, reader.source + ": " + field + ".canonicalizedBody"));
   return entry;
 }
 
@@ -218,6 +222,7 @@ Result<void> parse_content(const JsonValue &root, SigstoreBundle &bundle, const 
   RELGATE_ASSIGN_OR_RETURN(envelope.payload, reader.bytes(*dsse, "payload", "dsseEnvelope.payload"));
   RELGATE_ASSIGN_OR_RETURN(auto type, reader.string(*dsse, "payloadType", "dsseEnvelope.payloadType", true));
   envelope.payload_type = type;
+  RELGATE_TRY(check_dsse_payload_json(envelope, reader.source + ": dsseEnvelope.payload"));
   const JsonValue *signatures = find_member(*dsse, "signatures");
   if (signatures == nullptr || !signatures->IsArray()) {
     return reader.error("dsseEnvelope.signatures", "missing or not an array");
@@ -240,7 +245,7 @@ Result<void> parse_content(const JsonValue &root, SigstoreBundle &bundle, const 
 
 Result<SigstoreBundle> parse_bundle(std::string_view json_text, const std::string &source)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
+  RELGATE_ASSIGN_OR_RETURN(auto document, parse_unique_json(json_text, source));
   Reader reader{source};
   if (!document.IsObject())
     return reader.error("(root)", "expected a JSON object");

@@ -1,6 +1,7 @@
 #include "simple_signing.hpp"
 
 #include "json.hpp"
+#include "unique_json.hpp"
 
 #include <strings.h>
 
@@ -10,32 +11,43 @@ namespace relgate::sig
 namespace
 {
 
-const JsonValue *member_nocase(const JsonValue &object, const char *key)
+// Go's encoding/json (cosign) matches member names case-insensitively and keeps the last match;
+// two spellings of one name ("critical", "Critical") are refused rather than read first-wins.
+Result<const JsonValue *> member_nocase(const JsonValue &object, const char *key, const std::string &where)
 {
   if (!object.IsObject())
-    return nullptr;
+    return static_cast<const JsonValue *>(nullptr);
+  const JsonValue *found = nullptr;
   for (const auto &member : object.GetObject()) {
-    if (strcasecmp(member.name.GetString(), key) == 0)
-      return &member.value;
+    if (strcasecmp(member.name.GetString(), key) != 0)
+      continue;
+    if (found != nullptr) {
+      return make_error(where + ": member \"" + std::string(key) +
+                        "\" appears twice (in two spellings; remove one: readers disagree on which one counts)");
+    }
+    found = &member.value;
   }
-  return nullptr;
+  return found;
 }
 
 } // namespace
 
 Result<Digest> simple_signing_digest(std::string_view payload, const std::string &source)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(payload, source));
-  const JsonValue *critical = member_nocase(document, "critical");
+  RELGATE_ASSIGN_OR_RETURN(auto document, parse_unique_json(payload, source));
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *critical, member_nocase(document, "critical", source));
   if (critical == nullptr || !critical->IsObject()) {
     return make_error(source + ": critical: missing; not a cosign simple-signing payload");
   }
-  const JsonValue *type = member_nocase(*critical, "type");
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *type, member_nocase(*critical, "type", source + ": critical"));
   if (type == nullptr || !type->IsString() || std::string_view(type->GetString()) != simple_signing_type) {
     return make_error(source + ": critical.type must be '" + std::string(simple_signing_type) + "'");
   }
-  const JsonValue *image = member_nocase(*critical, "image");
-  const JsonValue *digest = image != nullptr ? member_nocase(*image, "docker-manifest-digest") : nullptr;
+  RELGATE_ASSIGN_OR_RETURN(const JsonValue *image, member_nocase(*critical, "image", source + ": critical"));
+  const JsonValue *digest = nullptr;
+  if (image != nullptr) {
+    RELGATE_ASSIGN_OR_RETURN(digest, member_nocase(*image, "docker-manifest-digest", source + ": critical.image"));
+  }
   if (digest == nullptr || !digest->IsString()) {
     return make_error(source + ": critical.image.docker-manifest-digest: missing");
   }

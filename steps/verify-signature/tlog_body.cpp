@@ -5,6 +5,7 @@
 #include "json.hpp"
 #include "ossl.hpp"
 #include "signature_verify.hpp"
+#include "unique_json.hpp"
 
 #include <openssl/pem.h>
 
@@ -195,9 +196,9 @@ Result<void> check_intoto_v2(const JsonValue &spec, const ExpectedBody &expected
 
 Result<void> check_tlog_body(const TlogEntry &entry, const ExpectedBody &expected)
 {
-  auto parsed = parse_json(entry.canonicalized_body, "log entry body");
+  auto parsed = parse_unique_json(entry.canonicalized_body, "log entry body");
   if (!parsed)
-    return make_error("log entry body is not JSON");
+    return parsed.error();
   const JsonDocument &body = *parsed;
   std::string kind = text_at(body, {"kind"});
   std::string version = text_at(body, {"apiVersion"});

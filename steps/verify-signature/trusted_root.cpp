@@ -4,6 +4,7 @@
 #include "evidence_json_fields.hpp"
 #include "json.hpp"
 #include "time_util.hpp"
+#include "unique_json.hpp"
 
 namespace relgate::sig
 {
@@ -172,7 +173,7 @@ Result<std::vector<CertificateAuthority>> parse_authorities(const JsonFieldReade
 
 Result<TrustedRoot> parse_trusted_root(std::string_view json_text, const std::string &source)
 {
-  RELGATE_ASSIGN_OR_RETURN(auto document, parse_json(json_text, source));
+  RELGATE_ASSIGN_OR_RETURN(auto document, parse_unique_json(json_text, source));
   if (!document.IsObject())
     return make_error(source + ": expected a JSON object (trusted_root.json)");
   JsonFieldReader reader{source};

@@ -10,12 +10,8 @@
 source "$(dirname "$0")/../lib.sh"
 require_corpus
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
-# DEFECT: remove this line once a bundle (or DSSE envelope, log entry body) with a duplicate
-# member is refused (exit 2) as sigstore-go does. Input: happy-path-v0.3/bundle.sigstore.json
-# with ',"messageSignature":{...other signature...}' or ',"verificationMaterial":{...}'
-# appended before its closing brace.
-skip "defect: duplicate JSON members in a bundle are read first-wins and ALLOWed (sigstore-go refuses; jq reads the last)"
-
+# Proves: a bundle with "messageSignature" or "verificationMaterial" named twice is refused (exit 2,
+# naming the file and the member); unit.verify-signature covers envelopes, payloads, log bodies, roots.
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
 IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
@@ -40,5 +36,7 @@ expect_eq "$(jq -r .verificationMaterial.publicKey.hint dup-material.json)" "att
 for bundle in dup-sig.json dup-material.json; do
   keyless "$bundle"
   expect_rc 2 "$bundle: a member named twice"
+  expect_contains "$err" "$bundle: (root): member" "$bundle: the error names the file and the path"
+  expect_contains "$err" "appears twice" "$bundle: the error says what is wrong"
 done
 finish

@@ -124,7 +124,8 @@ TEST_CASE("simple-signing payloads: case-insensitive keys, type required")
 
 TEST_CASE("attestation files: envelope JSON or JSON lines")
 {
-  std::string envelope = R"({"payload":"AA","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":"AQ"}]})";
+  std::string envelope =
+      R"({"payload":"e30=","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":"AQ"}]})";
   CHECK(parse_attestation_file(envelope, "a.json").ok());
   CHECK(parse_attestation_file("\n" + envelope + "\n" + envelope + "\n", "a.jsonl").ok());
   auto empty = parse_attestation_file(" \n", "a.jsonl");
