@@ -1,4 +1,5 @@
 #include "slo_summary.hpp"
+#include "http_client.hpp"
 #include "text_join.hpp"
 
 #include <cmath>
@@ -170,7 +171,8 @@ JsonDocument build_summary(const SloPolicy &policy, const RunInfo &run, const Ve
     set_member(doc, "latency_p99_seconds", number_or_null(headline.latency_p99_seconds), a);
   JsonValue targets(rapidjson::kObjectType);
   for (const auto &target : run.targets) {
-    set_member(targets, target.role, target.url.empty() ? target.role_value : target.url, a);
+    // Without userinfo and query, as messages show it: the record is an artifact others read.
+    set_member(targets, target.role, target.url.empty() ? target.role_value : redact_url(target.url), a);
   }
   set_member(doc, "targets", std::move(targets), a);
   set_member(doc, "judged", run.judged_role, a);

@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# Red team (slo-check's record of its source): messages show --metrics-url / --canary-url through
-# redact_url(), but the summary's "targets" copies the URL as given, userinfo included, into the
-# JSON output and the evidence record (a CI artifact others read). With --prometheus the record
-# names no server at all, only "source":"prometheus".
+# Red team (slo-check's record of its source): the summary's "targets" holds --metrics-url /
+# --canary-url through redact_url(), as messages do: a URL's user:password (and query) never reaches
+# the JSON output or the evidence record (a CI artifact others read), while the host and path stay.
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/support/demo-service/slo_test_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the fake /metrics endpoint"
-# DEFECT: remove this line once summary.targets holds the redacted URL. Input:
-# --metrics-url http://dummyuser:dummypass@127.0.0.1:PORT/metrics --evidence FILE --format json.
-skip "defect: a URL's user:password is written to the evidence record and the JSON output"
 
 printf 'http_requests_total{code="200"} 1000\n' >"$TMP/scrape.prom"
 cat >"$TMP/serve.py" <<'PY'
@@ -34,5 +30,6 @@ run slo-check --metrics-url "http://dummyuser:dummypass@127.0.0.1:$port/metrics"
 expect_rc 3 "no requests in the window: inconclusive"
 expect_not_contains "$out$err" "dummypass" "password not in the output"
 expect_not_contains "$(cat "$TMP/evidence.json")" "dummypass" "password not in the evidence"
+expect_contains "$(cat "$TMP/evidence.json")" "\"target\": \"http://127.0.0.1:$port/metrics\"" "the redacted URL is recorded"
 
 finish
