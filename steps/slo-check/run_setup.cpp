@@ -114,19 +114,40 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
 
 Result<void> apply_overrides(const ParsedArgs &args, SloPolicy &policy, HttpSettings &http, bool plan_flags)
 {
+  // A pipeline option may only tighten the policy's plan: fewer measurements, closer together or
+  // over a shorter window would let the caller pick a lucky sample.
   RELGATE_ASSIGN_OR_RETURN(auto window, args.duration("window"));
   if (window) {
     if (window->count() <= 0)
       return make_error("--window: must be longer than 0, e.g. 30s");
+    if (*window < policy.min_window) {
+      return make_error("--window " + format_duration(*window) + " is shorter than the policy allows (" +
+                        format_duration(policy.min_window) +
+                        ": [source] min_window, else [source] window, else 1s): an option may only tighten the "
+                        "policy; lengthen --window or lower min_window in the policy");
+    }
     policy.window = *window;
   }
   if (plan_flags) {
     RELGATE_ASSIGN_OR_RETURN(auto interval, args.duration("interval"));
-    if (interval)
+    if (interval) {
+      if (*interval < policy.plan.interval) {
+        return make_error(
+            "--interval " + format_duration(*interval) +
+            " is shorter than the policy's [measurement] interval = " + format_duration(policy.plan.interval) +
+            ": an option may only tighten the policy; drop --interval or lengthen it");
+      }
       policy.plan.interval = *interval;
+    }
     RELGATE_ASSIGN_OR_RETURN(auto count, args.integer("count", 1, 1000));
-    if (count)
+    if (count) {
+      if (*count < policy.plan.count) {
+        return make_error("--count " + std::to_string(*count) +
+                          " is below the policy's [measurement] count = " + std::to_string(policy.plan.count) +
+                          ": an option may only tighten the policy; drop --count or raise it");
+      }
       policy.plan.count = *count;
+    }
   }
   if (policy.plan.count > 1 && policy.plan.interval.count() <= 0) {
     return make_error("--count " + std::to_string(policy.plan.count) +

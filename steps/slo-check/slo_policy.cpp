@@ -53,6 +53,13 @@ Result<void> read_source(PolicyTable &root, SloPolicy &policy)
     if (window->count() <= 0)
       return source->error_at("window", "must be longer than 0, e.g. \"30s\"");
     policy.window = *window;
+    policy.min_window = *window;
+  }
+  RELGATE_ASSIGN_OR_RETURN(auto min_window, source->duration("min_window"));
+  if (min_window) {
+    if (min_window->count() <= 0 || *min_window > policy.window)
+      return source->error_at("min_window", "must be longer than 0 and at most window, e.g. \"10s\"");
+    policy.min_window = *min_window;
   }
   RELGATE_ASSIGN_OR_RETURN(auto timeout, source->duration("request_timeout"));
   if (timeout) {

@@ -94,6 +94,9 @@ struct SloPolicy {
   HttpMetricNames names;
   std::string prometheus_selector; // label matchers added to built-in queries; may use {{ role }}
   Duration window = std::chrono::seconds(30);
+  // The shortest window --window may set: [source] min_window, else the window the policy sets,
+  // else 1s (a policy silent on the window leaves it to the pipeline).
+  Duration min_window = std::chrono::seconds(1);
   Duration request_timeout = std::chrono::seconds(10);
   MeasurementPlan plan;
   std::vector<Objective> objectives;
