@@ -7,6 +7,8 @@
 #include "json.hpp"
 #include "unique_json.hpp"
 
+#include <algorithm>
+
 namespace relgate::sig
 {
 
@@ -16,6 +18,15 @@ Result<std::string> decode_b64_field(std::string_view text, const std::string &w
   if (!decoded)
     return make_error(where + ": not valid base64");
   return std::move(decoded).value();
+}
+
+Result<void> check_count(rapidjson::SizeType count, rapidjson::SizeType limit, const std::string &where,
+                         const std::string &what)
+{
+  if (count <= limit)
+    return ok_result();
+  return make_error(where + ": " + std::to_string(count) + " " + what + ", more than the " + std::to_string(limit) +
+                    " relgate verifies (sigstore-go's limit too); a signer writes one or two: remove the copies");
 }
 
 const std::string &SigstoreBundle::signature_bytes() const
@@ -164,10 +175,19 @@ Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, c
   RELGATE_ASSIGN_OR_RETURN(const JsonValue *entries,
                            reader.array(material, "tlogEntries", "verificationMaterial.tlogEntries", false));
   if (entries != nullptr) {
+    RELGATE_TRY(check_count(entries->Size(), max_tlog_entries, reader.source + ": verificationMaterial.tlogEntries",
+                            "log entries"));
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
-      RELGATE_ASSIGN_OR_RETURN(
-          auto entry,
-          parse_tlog_entry((*entries)[i], "verificationMaterial.tlogEntries[" + std::to_string(i) + "]", reader));
+      std::string field = "verificationMaterial.tlogEntries[" + std::to_string(i) + "]";
+      RELGATE_ASSIGN_OR_RETURN(auto entry, parse_tlog_entry((*entries)[i], field, reader));
+      // As sigstore-go: one entry twice (same log, same index) would be counted twice.
+      for (std::size_t k = 0; k < bundle.tlog_entries.size(); ++k) {
+        const TlogEntry &other = bundle.tlog_entries[k];
+        if (other.log_id == entry.log_id && other.log_index == entry.log_index) {
+          return reader.error(field, "the same log entry as tlogEntries[" + std::to_string(k) + "] (log index " +
+                                         std::to_string(entry.log_index) + "); remove the copy");
+        }
+      }
       bundle.tlog_entries.push_back(std::move(entry));
     }
   }
@@ -178,12 +198,21 @@ Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, c
                              reader.array(*tsa, "rfc3161Timestamps",
                                           "verificationMaterial.timestampVerificationData.rfc3161Timestamps", false));
     if (stamps != nullptr) {
+      RELGATE_TRY(check_count(stamps->Size(), max_rfc3161_timestamps,
+                              reader.source + ": verificationMaterial.timestampVerificationData.rfc3161Timestamps",
+                              "RFC 3161 timestamps"));
       for (rapidjson::SizeType i = 0; i < stamps->Size(); ++i) {
         std::string field =
             "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]";
         if (!(*stamps)[i].IsObject())
           return reader.error(field, "expected an object");
         RELGATE_ASSIGN_OR_RETURN(auto der, reader.bytes((*stamps)[i], "signedTimestamp", field + ".signedTimestamp"));
+        auto same = std::find(bundle.rfc3161_timestamps.begin(), bundle.rfc3161_timestamps.end(), der);
+        if (same != bundle.rfc3161_timestamps.end()) {
+          return reader.error(field, "the same timestamp as rfc3161Timestamps[" +
+                                         std::to_string(same - bundle.rfc3161_timestamps.begin()) +
+                                         "]; remove the copy");
+        }
         bundle.rfc3161_timestamps.push_back(std::move(der));
       }
     }
@@ -227,6 +256,8 @@ Result<void> parse_content(const JsonValue &root, SigstoreBundle &bundle, const 
   if (signatures == nullptr || !signatures->IsArray()) {
     return reader.error("dsseEnvelope.signatures", "missing or not an array");
   }
+  RELGATE_TRY(
+      check_count(signatures->Size(), max_dsse_signatures, reader.source + ": dsseEnvelope.signatures", "signatures"));
   for (rapidjson::SizeType i = 0; i < signatures->Size(); ++i) {
     std::string field = "dsseEnvelope.signatures[" + std::to_string(i) + "]";
     if (!(*signatures)[i].IsObject())

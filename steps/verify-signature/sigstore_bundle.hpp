@@ -3,6 +3,7 @@
 #pragma once
 
 #include "digest.hpp"
+#include "json.hpp"
 #include "ossl.hpp"
 #include "result.hpp"
 
@@ -52,6 +53,17 @@ struct MessageSignature {
   std::string digest;    // raw, a hint only
   std::string signature; // raw
 };
+
+// sigstore-go's limits (verify.maxAllowedTlogEntries, maxAllowedTimestamps): each entry, stamp or
+// signature is verified in full, so a bundle or envelope must not bring them by the thousand
+// (38,000 copies of one stamp cost 158 s of CPU). More is bad input (exit 2), read before decoding.
+constexpr rapidjson::SizeType max_tlog_entries = 32;
+constexpr rapidjson::SizeType max_rfc3161_timestamps = 32;
+constexpr rapidjson::SizeType max_dsse_signatures = 32;
+
+// "FIELD: N entries, more than the 32 relgate verifies ..." when count exceeds limit.
+Result<void> check_count(rapidjson::SizeType count, rapidjson::SizeType limit, const std::string &where,
+                         const std::string &what);
 
 struct SigstoreBundle {
   std::string source;

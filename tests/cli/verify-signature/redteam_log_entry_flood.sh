@@ -19,13 +19,8 @@
 source "$(dirname "$0")/../lib.sh"
 require_corpus
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
-# DEFECT: remove this line once a bundle with more than 32 tlog entries or 32 RFC 3161 timestamps
-# (or a duplicated one) is refused. Input: happy-path-v0.3/bundle.sigstore.json with
-# .verificationMaterial.tlogEntries = 33 copies of its entry; rekor2-happy-path with
-# .verificationMaterial.timestampVerificationData.rfc3161Timestamps = 33 copies of its stamp.
-# Input 3: an envelope with 20,000 copies of one signature (--attestation, with --key).
-skip "defect: no cap on tlog entries, RFC 3161 timestamps or envelope signatures (33 copies of one entry ALLOW; 1,000 stamps 4.7 s)"
-
+# Proves: more than 32 tlog entries, RFC 3161 timestamps or envelope signatures, or one entry or
+# stamp twice, is refused at once (exit 2, naming the count and the limit), as sigstore-go does.
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
 IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
@@ -52,10 +47,20 @@ expect_rc 0 "rekor2-happy-path as published"
 copies 33 .verificationMaterial.tlogEntries "$v03/bundle.sigstore.json" >tlog33.json
 keyless tlog33.json "$ROOT"
 [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "33 copies of one tlog entry: exit $rc, expected a refusal (sigstore-go: too many tlog entries: 33 > 32)"
+expect_contains "$err" "tlogEntries: 33 log entries, more than the 32" "33 tlog entries: the count and the limit"
+copies 2 .verificationMaterial.tlogEntries "$v03/bundle.sigstore.json" >tlog2.json
+keyless tlog2.json "$ROOT"
+expect_rc 2 "one tlog entry twice"
+expect_contains "$err" "tlogEntries[1]: the same log entry as tlogEntries[0]" "the copied entry is named"
 
 copies 33 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts33.json
 keyless ts33.json "$rekor2/trusted_root.json"
 [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "33 copies of one RFC 3161 timestamp: exit $rc, expected a refusal (sigstore-go: 32 at most)"
+expect_contains "$err" "rfc3161Timestamps: 33 RFC 3161 timestamps, more than the 32" "33 stamps: the count and the limit"
+copies 2 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts2.json
+keyless ts2.json "$rekor2/trusted_root.json"
+expect_rc 2 "one RFC 3161 timestamp twice"
+expect_contains "$err" "rfc3161Timestamps[1]: the same timestamp as rfc3161Timestamps[0]" "the copied stamp is named"
 
 # Cost: 1,000 stamps must be refused at once, not verified one by one (today 4.7 s).
 copies 1000 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts1000.json
@@ -78,5 +83,6 @@ start=$(date +%s%N)
 run verify-signature --artifact "$CASES/a.txt" --key key.pub --attestation many-signatures.json
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "20,000 envelope signatures: exit $rc, expected a refusal"
+expect_contains "$err" "many-signatures.json: signatures: 20000 signatures, more than the 32" "the count and the limit"
 [ "$elapsed_ms" -lt 500 ] || fail "20,000 envelope signatures took $elapsed_ms ms (each one verified with each key)"
 finish
