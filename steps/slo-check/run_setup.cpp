@@ -1,6 +1,8 @@
 #include "run_setup.hpp"
 
+#include "digest.hpp"
 #include "encoding.hpp"
+#include "text_case.hpp"
 
 namespace relgate::slo
 {
@@ -21,6 +23,36 @@ Result<void> check_role_value(const std::string &option, const std::string &valu
       return make_error("--" + option + ": '" + printable_excerpt(value) +
                         "' is not a plain label value (it goes into the policy's PromQL): use only letters, digits "
                         "and _ . : -, e.g. canary");
+    }
+  }
+  return ok_result();
+}
+
+// The baseline is what excuses a failing canary (excuse_if_baseline_fails) and what relative
+// criteria compare to: the canary as its own baseline excuses every failure, so it is refused.
+std::string without_trailing_slash(std::string url)
+{
+  while (!url.empty() && url.back() == '/')
+    url.pop_back();
+  return url;
+}
+
+Result<void> check_baseline_files(const std::vector<std::string> &canary, const std::vector<std::string> &baseline)
+{
+  std::vector<std::string> canary_sha;
+  for (const auto &file : canary) {
+    RELGATE_ASSIGN_OR_RETURN(auto sha, sha256_file_hex(file));
+    canary_sha.push_back(sha);
+  }
+  for (const auto &file : baseline) {
+    RELGATE_ASSIGN_OR_RETURN(auto sha, sha256_file_hex(file));
+    for (std::size_t i = 0; i < canary.size(); ++i) {
+      if (file != canary[i] && sha != canary_sha[i])
+        continue;
+      return make_error("--baseline-file " + printable_excerpt(file) + ": " +
+                        (file == canary[i] ? "is" : "has the same bytes as") + " the canary's --metrics-file " +
+                        printable_excerpt(canary[i]) +
+                        ": the canary cannot be its own baseline; give the baseline's own scrape");
     }
   }
   return ok_result();
@@ -64,6 +96,10 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
     if (args.has("baseline-role")) {
       if (canary_role.empty())
         return make_error("--baseline-role needs --canary-role");
+      if (*args.value("baseline-role") == canary_role) {
+        return make_error("--baseline-role " + canary_role +
+                          " is the --canary-role: the canary cannot be its own baseline; give the baseline's role");
+      }
       choice.targets = {{"canary", "", canary_role}, {"baseline", "", *args.value("baseline-role")}};
       choice.comparing = true;
       choice.judged_role = "canary";
@@ -85,6 +121,11 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
     } else {
       choice.targets = {{"canary", *args.value("canary-url"), ""}};
       if (args.has("baseline-url")) {
+        if (ascii_iequals(without_trailing_slash(*args.value("baseline-url")),
+                          without_trailing_slash(*args.value("canary-url")))) {
+          return make_error("--baseline-url is the --canary-url: the canary cannot be its own baseline; give the "
+                            "baseline's endpoint");
+        }
         choice.targets.push_back({"baseline", *args.value("baseline-url"), ""});
         choice.comparing = true;
       }
@@ -102,6 +143,7 @@ Result<SourceChoice> choose_source(const ParsedArgs &args, const SloPolicy &poli
       choice.targets = {{"target", "", ""}};
       choice.source = make_file_source({{"target", files}}, policy);
     } else {
+      RELGATE_TRY(check_baseline_files(files, baseline_files));
       choice.targets = {{"canary", "", ""}, {"baseline", "", ""}};
       choice.comparing = true;
       choice.files.insert(choice.files.end(), baseline_files.begin(), baseline_files.end());

@@ -6,10 +6,7 @@
 # `--canary-url U --baseline-url U`, `--canary-role R --baseline-role R`) turns a 50% error rate
 # into ALLOW (exit 0, "excused 50% (baseline 50%, x1)").
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
-# DEFECT: remove this line once slo-check refuses a baseline that is the canary (or never excuses
-# against it). Input: the two scrapes below, default policy, --metrics-file X --baseline-file X.
-skip "defect: a baseline identical to the canary excuses every failure (exit 0 for a 50% error rate)"
-
+# Fixed: a baseline that is the canary (same file, same bytes, same URL, same role) is exit 2.
 cat >"$TMP/canary.prom" <<'PROM'
 http_requests_total{code="200"} 500
 http_requests_total{code="503"} 500
@@ -24,11 +21,27 @@ cp "$TMP/canary.prom" "$TMP/copy.prom"
 run slo-check --metrics-file "$TMP/canary.prom"
 expect_rc 1 "canary alone is denied"
 
-# The same file as its baseline, and a byte-identical copy: never an ALLOW.
+# The same file as its baseline, and a byte-identical copy: refused, never judged.
 for baseline in "$TMP/canary.prom" "$TMP/copy.prom"; do
   run slo-check --metrics-file "$TMP/canary.prom" --baseline-file "$baseline"
-  [ "$rc" != 0 ] || fail "canary judged against itself ($baseline): exit 0 (ALLOW) for a 50% error rate"
+  expect_rc 2 "canary as its own baseline refused ($baseline)"
+  expect_contains "$err" "the canary cannot be its own baseline" "why ($baseline)"
   expect_not_contains "$out" "excused" "no excuse against itself ($baseline)"
 done
+expect_contains "$err" "has the same bytes as the canary's --metrics-file" "the copy is named as such"
+
+# The same endpoint (trailing slash and case aside) and the same Prometheus role: refused before
+# any request (nothing listens on port 1).
+run slo-check --canary-url http://127.0.0.1:1/metrics --baseline-url HTTP://127.0.0.1:1/metrics/ --attempts 1
+expect_rc 2 "same URL refused"
+expect_contains "$err" "--baseline-url is the --canary-url" "same URL named"
+run slo-check --prometheus http://127.0.0.1:1 --canary-role canary --baseline-role canary --attempts 1
+expect_rc 2 "same role refused"
+expect_contains "$err" "--baseline-role canary is the --canary-role" "same role named"
+
+# A different baseline is still compared (the healthy case).
+printf 'http_requests_total{code="200"} 999\nhttp_requests_total{code="503"} 1\n' >"$TMP/healthy.prom"
+run slo-check --metrics-file "$TMP/canary.prom" --baseline-file "$TMP/healthy.prom"
+expect_rc 1 "a real baseline still compared"
 
 finish
