@@ -23,11 +23,13 @@ SH
 cp bin/scan-gate bin/promote
 chmod +x bin/scan-gate bin/promote
 # job STEP ARGS [VAR=VALUE...]: runs the script under dash; argv in $TMP/argv, exit code in $rc.
+# RELGATE_STEP, RELGATE_JOB, RELGATE_ARGS, RELGATE_APP and relgate_bin are what before_script sets
+# from the include's inputs in the same shell; here they come through the environment.
 job() {
   local step=$1 args=$2
   shift 2
   rm -f argv
-  run env -i PATH="$TMP/bin:/usr/bin:/bin" HOME=/nonexistent ARGV_FILE="$TMP/argv" RELGATE_STEP="$step" \
+  run env -i PATH="/usr/bin:/bin" relgate_bin="$TMP/bin" HOME=/nonexistent ARGV_FILE="$TMP/argv" RELGATE_STEP="$step" \
     RELGATE_JOB="relgate-$step" RELGATE_ARGS="$args" "$@" dash job.sh
 }
 

@@ -9,9 +9,12 @@
 #   .relgate-cache/build/bin/scan-gate (and evidence): its own scripts
 # has them run as relgate in the gate job, which holds RELGATE_EVIDENCE_KEY (on a first run of the
 # cache key, or wherever the cache restore does not replace those files).
+# Proves: the template refuses a repository that tracks .relgate-cache (exit 2, naming the folder and
+# the fix) before anything in it runs, as it refuses tracked relgate-evidence/ and relgate-reports/.
+# (The red team's first expectation, a build from relgate-ref and a DENY, is a fail-open variant of
+# the same: the committed files would still sit under the cache folder the job then saves.)
 # Run under gitlab-ci-local (pinned in tests/ci-tools, as tests/reach/ does); several seconds.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: the GitLab template trusts .relgate-cache/built-commit and .relgate-cache/build/bin/<step> from the checkout (build-from-source): committed files matching the public tag's commit make the job run the repository's own scan-gate. Input: .relgate-cache/built-commit = '<tag commit>:scan-gate', .relgate-cache/build/bin/{scan-gate,evidence} scripts"
 source "$RELGATE_SOURCE_DIR/tests/reach/gitlab_lib.bash"
 command -v node >/dev/null && command -v npm >/dev/null || skip "node and npm not installed"
 gitlab_tools
@@ -65,6 +68,12 @@ git -C "$project" add -f .relgate-cache && commit_all "$project" "planted build 
 cd "$project" || exit 1
 gitlab --variable "RELGATE_REAL_BIN=$bins" relgate-scan-gate
 expect_not_contains "$out" "attacker scan-gate ran" "the repository's .relgate-cache/build/bin/scan-gate never runs"
-expect_contains "$out" "relgate bootstrap ran" "relgate is built from relgate-ref, not taken from the checkout"
+expect_not_contains "$out" "attacker evidence ran" "the repository's .relgate-cache/build/bin/evidence never runs"
+expect_contains "$out" "relgate: the repository tracks .relgate-cache" "the job names the tracked cache folder"
+expect_verdict relgate-scan-gate "FAIL 2" "a tracked cache folder is an error, never a pass"
+# The same pipeline without the committed cache builds relgate from relgate-ref and denies.
+git rm -rq --cached .relgate-cache && rm -rf .relgate-cache && commit_all "$project" "no planted cache"
+gitlab --variable "RELGATE_REAL_BIN=$bins" relgate-scan-gate
+expect_contains "$out" "relgate bootstrap ran" "relgate is built from relgate-ref"
 expect_verdict relgate-scan-gate "FAIL 1" "the critical finding denies (relgate's scan-gate ran)"
 finish

@@ -9,14 +9,18 @@
 # newline, reconfigures the relgate job. RELGATE_PREBUILT_BIN=tools runs the checkout's
 # tools/scan-gate and tools/evidence instead of relgate, inside the gate job that holds
 # RELGATE_EVIDENCE_KEY: command execution and a signed ALLOW of the attacker's choosing.
-# Input: build.env = "IMAGE_DIGEST=sha256:...\nRELGATE_PREBUILT_BIN=tools", a committed tools/
-# folder with scripts named scan-gate and evidence; include relgate.yml step scan-gate, needs [build].
-# Scope: whoever writes arbitrary dotenv lines controls the job's environment anyway (LD_PRELOAD,
-# PATH); the template's part is that a folder name (no binary) or a RELGATE_ARGS line is enough, and
-# that RELGATE_ARGS/RELGATE_STEP can weaken the gate with no code run at all.
+# Input: build.env = "IMAGE_DIGEST=sha256:...\nRELGATE_PREBUILT_BIN=tools" (and the other names), a
+# committed tools/ folder with scripts named scan-gate and evidence; include relgate.yml step
+# scan-gate, needs [build].
+# Proves: the template takes its configuration from the include's inputs, never from job variables:
+# dotenv lines for RELGATE_PREBUILT_BIN, RELGATE_ARGS, RELGATE_STEP, RELGATE_JOB, RELGATE_REPORT_DIR,
+# RELGATE_APP, RELGATE_FROM_SOURCE change nothing (relgate's scan-gate denies, reports where they
+# belong); RELGATE_POLICY_DIR inside the checkout, a PATH finding the step in the checkout and a
+# RELGATE_GITOPS_REPO other than the input are refused (exit 2).
+# Scope: whoever writes arbitrary dotenv lines controls the job's environment anyway (LD_PRELOAD with
+# a committed library, CI_SERVER_URL, RELGATE_EVIDENCE_KEY): docs/security.md, residual risks.
 # Run under gitlab-ci-local (pinned in tests/ci-tools, as tests/reach/ does); several seconds.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: the GitLab template's job variables (RELGATE_PREBUILT_BIN, RELGATE_ARGS, RELGATE_STEP, ...) are overridden by a needed job's dotenv report: build.env line RELGATE_PREBUILT_BIN=tools runs the checkout's tools/scan-gate in the gate job"
 source "$RELGATE_SOURCE_DIR/tests/reach/gitlab_lib.bash"
 command -v node >/dev/null && command -v npm >/dev/null || skip "node and npm not installed"
 gitlab_tools
@@ -36,11 +40,13 @@ for exe in scan-gate evidence; do
   printf '#!/bin/sh\necho "attacker %s ran: $*"\necho "scan-gate: ALLOW"\nexit 0\n' "$exe" > "$project/tools/$exe"
   chmod +x "$project/tools/$exe"
 done
-cat > "$project/.gitlab-ci.yml" <<YAML
+# pipeline BIN_DIR_INPUT: the example's shape; build.env is the committed build.env.in.
+pipeline() {
+  cat > "$project/.gitlab-ci.yml" <<YAML
 build:
   stage: build
   script:
-    - printf 'IMAGE_DIGEST=$digest\nRELGATE_PREBUILT_BIN=tools\n' > build.env
+    - cp build.env.in build.env
   artifacts:
     reports:
       dotenv: build.env
@@ -49,17 +55,56 @@ include:
     inputs:
       step: scan-gate
       needs: [build]
-      relgate-bin-dir: $bins
+      relgate-bin-dir: "$1"
+      gitops-repo: file://$TMP/gitops.git
       args: |
         --report
         trivy.json
         --subject
         acme/api@\${IMAGE_DIGEST}
 YAML
-commit_all "$project" "pipeline"
+}
+# dotenv LINES...: build.env.in holds IMAGE_DIGEST and LINES; commits and runs the pipeline.
+dotenv() {
+  { echo "IMAGE_DIGEST=$digest"; printf '%s\n' "$@"; } > "$project/build.env.in"
+  commit_all "$project" "build.env: $*"
+  gitlab
+  expect_verdict build PASS "the build job ($*)"
+  expect_not_contains "$out" "attacker scan-gate ran" "the checkout's tools/scan-gate never runs ($*)"
+  expect_not_contains "$out" "attacker evidence ran" "the checkout's tools/evidence never runs ($*)"
+}
+# A GitOps repository for the gitops-repo input (cloned before the step; scan-gate ignores it).
+mkdir -p "$TMP/gitops" && git -C "$TMP/gitops" init -q -b main && echo x > "$TMP/gitops/README" &&
+  commit_all "$TMP/gitops" init &&
+  git clone -q --bare "$TMP/gitops" "$TMP/gitops.git"
+mkdir -p "$project/policies"
+printf 'version = 1\n[max]\ncritical = 100\n' > "$project/policies/scan-gate.toml"
 cd "$project" || exit 1
-gitlab
-expect_verdict build PASS "the build job"
-expect_not_contains "$out" "attacker scan-gate ran" "the checkout's tools/scan-gate never runs in the relgate job"
-expect_verdict relgate-scan-gate "FAIL 1" "the critical finding denies (relgate's scan-gate ran)"
+pipeline "$bins"
+dotenv RELGATE_PREBUILT_BIN=tools
+expect_verdict relgate-scan-gate "FAIL 1" "the critical finding denies (relgate's scan-gate ran, not tools/scan-gate)"
+rm -rf relgate-reports relgate-evidence
+dotenv RELGATE_PREBUILT_BIN=tools RELGATE_ARGS=--help RELGATE_STEP=evidence RELGATE_JOB=relgate-other \
+  RELGATE_REPORT_DIR=elsewhere RELGATE_APP=other RELGATE_FROM_SOURCE=true
+expect_verdict relgate-scan-gate "FAIL 1" "the critical finding denies (relgate's scan-gate ran with the include's args)"
+expect_contains "$(cat relgate-reports/relgate-scan-gate/scan-gate.env 2>/dev/null)" "RELGATE_SCAN_GATE_DECISION=DENY" \
+  "the dotenv report is where the include puts it, saying DENY"
+[ -f relgate-evidence/relgate-scan-gate.json ] || fail "the job's evidence file is named by the include, not by RELGATE_JOB"
+[ ! -e elsewhere ] || fail "RELGATE_REPORT_DIR from dotenv moved the reports"
+
+dotenv RELGATE_POLICY_DIR=policies
+expect_verdict relgate-scan-gate "FAIL 2" "RELGATE_POLICY_DIR inside the checkout is refused"
+expect_contains "$out" "RELGATE_POLICY_DIR (policies) is missing or inside the checkout" "the policy-folder refusal says why"
+
+dotenv RELGATE_GITOPS_REPO=https://evil.example.com/acme/gitops.git
+expect_verdict relgate-scan-gate "FAIL 2" "a RELGATE_GITOPS_REPO other than the gitops-repo input is refused"
+expect_contains "$out" "RELGATE_GITOPS_REPO is not the gitops-repo input" "the URL refusal says why"
+
+# The image's PATH: a dotenv PATH that finds scan-gate in the checkout is refused.
+pipeline ""
+dotenv "PATH=tools:$bins:/usr/bin:/bin"
+expect_verdict relgate-scan-gate "FAIL 2" "a step found on PATH in the checkout is refused"
+expect_contains "$out" "on PATH is in the checkout or relative" "the PATH refusal says why"
+dotenv
+expect_verdict relgate-scan-gate "FAIL 1" "without dotenv lines the image's PATH (here the build's binaries) denies"
 finish
