@@ -194,9 +194,28 @@ std::optional<std::string> label_value(const Labels &labels, std::string_view na
   return std::nullopt;
 }
 
+std::string escape_label_value(std::string_view value)
+{
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\' || c == '"')
+      out += '\\';
+    if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string series_key(const std::string &name, const Labels &labels)
 {
-  return name + "{" + join(labels, ",", [](const auto &label) { return label.first + "=\"" + label.second + "\""; }) +
+  // Values escaped as the text format writes them: a quote inside a value cannot end it, so two
+  // different label sets never share a key (names cannot hold '"', '=' or ',').
+  return name + "{" +
+         join(labels, ",",
+              [](const auto &label) { return label.first + "=\"" + escape_label_value(label.second) + "\""; }) +
          "}";
 }
 

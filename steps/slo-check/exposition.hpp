@@ -40,6 +40,10 @@ std::optional<double> parse_prometheus_float(std::string_view text);
 std::string prometheus_value_text(double value);
 
 std::optional<std::string> label_value(const Labels &labels, std::string_view name);
-std::string series_key(const std::string &name, const Labels &labels); // name{a="b",...}
+// A label value as the text format spells it inside quotes: '\\', '"' and a newline escaped.
+std::string escape_label_value(std::string_view value);
+// name{a="b",...} with escaped values: one key per label set, to match series between scrapes.
+// Untrusted text: show it in messages through printable_excerpt.
+std::string series_key(const std::string &name, const Labels &labels);
 
 } // namespace relgate::slo
