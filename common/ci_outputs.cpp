@@ -1,9 +1,11 @@
 #include "ci_outputs.hpp"
 
 #include "ci_context.hpp"
+#include "encoding.hpp"
 #include "file_io.hpp"
-#include "markdown_escape.hpp"
+#include "step_summary.hpp"
 #include "text_join.hpp"
+#include "utf8.hpp"
 
 #include <openssl/rand.h>
 
@@ -71,8 +73,9 @@ std::string xml_escape(std::string_view text)
 {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const Utf8Char c = next_utf8(text, pos);
+    switch (c.valid ? c.code : 0xfffd) {
     case '&':
       out += "&amp;";
       break;
@@ -88,10 +91,22 @@ std::string xml_escape(std::string_view text)
     case '\'':
       out += "&apos;";
       break;
+    case 0xfffd:
+    case 0xfffe:
+    case 0xffff:
+      // Bytes that are not UTF-8 and the two non-characters XML 1.0 excludes: a parser refuses the
+      // whole document for one of them (GitLab then shows no test report at all).
+      out += replacement_character;
+      break;
     default:
       // XML 1.0 forbids most control characters even when escaped.
-      out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') ? ' ' : c;
+      if (c.code < 0x20 && c.code != '\n' && c.code != '\t' && c.code != '\r') {
+        out += ' ';
+      } else {
+        out.append(text.substr(pos, c.length));
+      }
     }
+    pos += c.length;
   }
   return out;
 }
@@ -159,7 +174,10 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
   } else {
     const char *level = outcome.decision == Decision::inconclusive ? "warning" : "error";
     for (const auto &reason : outcome.reasons) {
-      annotations << "::" << level << " title=" << title << "::" << escape_workflow_command(reason, false) << "\n";
+      // Escaped as in the text report: the runner prints annotations into the job log, where a
+      // newline from input would read as a line of its own and ESC / CR act on the viewer.
+      annotations << "::" << level << " title=" << title
+                  << "::" << escape_workflow_command(printable_line(reason), false) << "\n";
     }
     if (outcome.reasons.empty()) {
       annotations << "::" << level << " title=" << title << "::" << step << ": " << decision << "\n";
@@ -184,24 +202,7 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
-    std::string markdown = "### relgate " + step + ": " + decision + "\n\n";
-    if (!outcome.reasons.empty()) {
-      for (const auto &reason : outcome.reasons)
-        markdown += "- " + escape_markdown(reason) + "\n";
-      markdown += "\n";
-    }
-    if (!outcome.checks.empty()) {
-      markdown += "| check | result | detail |\n|---|---|---|\n";
-      for (const auto &check : outcome.checks) {
-        markdown += "| " + escape_markdown(check.name) + " | " +
-                    (check.passed         ? "pass"
-                     : check.inconclusive ? "**inconclusive**"
-                                          : "**fail**") +
-                    " | " + escape_markdown(check.message) + " |\n";
-      }
-      markdown += "\n";
-    }
-    RELGATE_TRY(append_file(path, markdown));
+    RELGATE_TRY(append_file(path, render_step_summary(step, outcome)));
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "encoding.hpp"
 
+#include "utf8.hpp"
+
 #include <array>
 
 namespace relgate
@@ -33,6 +35,41 @@ std::array<int, 256> make_base64_table()
   table[static_cast<unsigned char>('-')] = 62;
   table[static_cast<unsigned char>('_')] = 63;
   return table;
+}
+
+// Characters that move or reorder text on screen without being controls: line and paragraph
+// separators, bidi embeddings, overrides and isolates (Trojan Source), LRM/RLM.
+bool is_layout_character(char32_t code)
+{
+  return code == 0x200e || code == 0x200f || (code >= 0x2028 && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+void append_escaped_bytes(std::string &out, std::string_view bytes)
+{
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += "\\x";
+    out += hex_digits[byte >> 4];
+    out += hex_digits[byte & 15];
+  }
+}
+
+std::string printable(std::string_view text, bool keep_newlines)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const Utf8Char c = next_utf8(text, pos);
+    const std::string_view bytes = text.substr(pos, c.length);
+    const bool control = c.code < 0x20 || (c.code >= 0x7f && c.code < 0xa0);
+    if (!c.valid || (control && !(keep_newlines && c.code == '\n')) || is_layout_character(c.code)) {
+      append_escaped_bytes(out, bytes);
+    } else {
+      out.append(bytes);
+    }
+    pos += c.length;
+  }
+  return out;
 }
 
 } // namespace
@@ -154,6 +191,16 @@ std::string printable_excerpt(std::string_view text, std::size_t max_length)
     }
   }
   return text.size() > max_length ? out + "..." : out;
+}
+
+std::string printable_line(std::string_view text)
+{
+  return printable(text, false);
+}
+
+std::string printable_lines(std::string_view text)
+{
+  return printable(text, true);
 }
 
 } // namespace relgate

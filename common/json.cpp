@@ -1,5 +1,7 @@
 #include "json.hpp"
 
+#include "utf8.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -118,7 +120,10 @@ std::optional<bool> get_bool(const JsonValue &object, std::string_view key)
 
 JsonValue json_string(std::string_view text, JsonAllocator &allocator)
 {
-  return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+  if (is_valid_utf8(text))
+    return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+  const std::string valid = to_valid_utf8(text);
+  return JsonValue(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), allocator);
 }
 
 void set_member(JsonValue &object, std::string_view key, JsonValue value, JsonAllocator &allocator)

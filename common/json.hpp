@@ -67,7 +67,10 @@ std::optional<int64_t> get_int64(const JsonValue &object, std::string_view key);
 std::optional<double> get_number(const JsonValue &object, std::string_view key);
 std::optional<bool> get_bool(const JsonValue &object, std::string_view key);
 
-// Builders that copy strings into the document's allocator.
+// Builders that copy strings into the document's allocator. Text that is not UTF-8 is stored with
+// U+FFFD for each bad byte (to_valid_utf8), so every document relgate writes is valid UTF-8: JSON
+// readers (parse_json included) refuse the whole file otherwise. Writers that stream text
+// (scan-gate) repair it the same way.
 JsonValue json_string(std::string_view text, JsonAllocator &allocator);
 void set_member(JsonValue &object, std::string_view key, JsonValue value, JsonAllocator &allocator);
 void set_member(JsonValue &object, std::string_view key, std::string_view text, JsonAllocator &allocator);

@@ -3,6 +3,8 @@
 // found by fuzz_evidence_parse), so numbers arrive as text and strtod/strtoll convert them exactly.
 #include "json.hpp"
 
+#include "utf8.hpp"
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -16,41 +18,6 @@ namespace relgate
 {
 namespace
 {
-
-// Strict UTF-8: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view text)
-{
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    uint32_t code = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xE0) == 0xC0) {
-      extra = 1, code = byte & 0x1F;
-    } else if ((byte & 0xF0) == 0xE0) {
-      extra = 2, code = byte & 0x0F;
-    } else if ((byte & 0xF8) == 0xF0) {
-      extra = 3, code = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size())
-      return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80)
-        return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
-    if (code < smallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 // Forwards SAX events to the document; numbers arrive as text and are converted here.
 class ExactNumberHandler

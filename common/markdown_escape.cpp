@@ -1,5 +1,7 @@
 #include "markdown_escape.hpp"
 
+#include "utf8.hpp"
+
 namespace relgate
 {
 namespace
@@ -30,6 +32,8 @@ bool after_www(std::string_view text, std::size_t i)
 // GitLab keep <span>).
 std::string escape_markdown(std::string_view text)
 {
+  if (!is_valid_utf8(text))
+    return escape_markdown(to_valid_utf8(text)); // U+FFFD for bytes that are not UTF-8
   std::string out;
   out.reserve(text.size() + 8);
   for (std::size_t i = 0; i < text.size(); ++i) {

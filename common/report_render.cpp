@@ -1,5 +1,7 @@
 #include "report_render.hpp"
 
+#include "encoding.hpp"
+
 namespace relgate
 {
 
@@ -29,10 +31,12 @@ std::string render_text(const std::string &step, const StepOutcome &outcome, boo
   const std::string name(decision_name(outcome.decision));
   out += color ? std::string(colour_for(outcome.decision)) + name + "\033[0m" : name;
   out += "\n";
+  // Reasons quote inputs (package names, label values, paths): one line each, no control bytes.
+  // The details are the step's own lines; fields in them are escaped by the step, this is the net.
   for (const auto &reason : outcome.reasons)
-    out += "  - " + reason + "\n";
+    out += "  - " + printable_line(reason) + "\n";
   if (!outcome.text_details.empty()) {
-    out += outcome.text_details;
+    out += printable_lines(outcome.text_details);
     if (out.back() != '\n')
       out += "\n";
   }

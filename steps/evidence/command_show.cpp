@@ -20,7 +20,7 @@ std::string scope_text(const RecordScope &scope)
 {
   std::string text;
   if (!scope.env.empty())
-    text += "  env=" + scope.env;
+    text += "  env=" + printable_line(scope.env);
   if (scope.stage)
     text += "  stage=" + std::to_string(*scope.stage);
   return text;
@@ -61,23 +61,25 @@ void print_text(const std::string &path, const EvidenceFile &file, const ChainRe
 {
   out << "evidence: " << path << "\n"
       << "subject:  " << file.subject.str() << "\n"
-      << "release:  " << release_text(file) << ", created " << file.created_at << "\n";
+      << "release:  " << release_text(file) << ", created " << printable_line(file.created_at) << "\n";
   if (!file.source_commit_time.empty())
-    out << "source:   committed " << file.source_commit_time << "\n";
+    out << "source:   committed " << printable_line(file.source_commit_time) << "\n";
   if (report.intact) {
     out << "chain:    intact, " << file.records.size() << " records, " << report.signed_records << " signed\n";
   } else {
-    out << "chain:    BROKEN: " << report.problem << "\n";
+    out << "chain:    BROKEN: " << printable_line(report.problem) << "\n";
   }
   for (std::size_t i = 0; i < file.records.size(); ++i) {
     const EvidenceRecord &record = file.records[i];
-    out << "#" << i << "  " << record.started_at << "  " << record.step << "  " << decision_name(record.decision)
-        << scope_text(record.scope) << "  " << record.duration_ms << "ms";
+    // Every text from the file is escaped: a reason (a scanner's package name, a label value) must
+    // not add a line that reads as another record, nor carry a control sequence.
+    out << "#" << i << "  " << printable_line(record.started_at) << "  " << printable_line(record.step) << "  "
+        << decision_name(record.decision) << scope_text(record.scope) << "  " << record.duration_ms << "ms";
     if (record.signature)
-      out << "  signed by " << record.signature->key_id.substr(0, 19) << "...";
+      out << "  signed by " << printable_line(record.signature->key_id.substr(0, 19)) << "...";
     out << "\n";
     for (const auto &reason : record.reasons)
-      out << "      - " << reason << "\n";
+      out << "      - " << printable_line(reason) << "\n";
   }
 }
 

@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "utf8.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,9 +12,16 @@ namespace relgate::scan
 namespace
 {
 
+// Report text is copied as the scanner wrote it; bytes that are not UTF-8 become U+FFFD, or JSON
+// readers (parse_json on the evidence file included) refuse the whole output.
 template <typename Writer> void write_text(Writer &w, std::string_view text)
 {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  if (is_valid_utf8(text)) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return;
+  }
+  const std::string valid = to_valid_utf8(text);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 template <typename Writer> void write_field(Writer &w, const char *key, std::string_view text)

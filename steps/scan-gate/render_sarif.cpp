@@ -1,6 +1,7 @@
 #include "render.hpp"
 
 #include "text_join.hpp"
+#include "utf8.hpp"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -42,9 +43,11 @@ const char *sarif_level(Severity severity)
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
+// Bytes that are not UTF-8 become U+FFFD: code scanning refuses an upload that is not UTF-8.
 void write_string(Writer &w, std::string_view text)
 {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  const std::string valid = to_valid_utf8(text);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 } // namespace

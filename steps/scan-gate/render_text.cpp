@@ -1,5 +1,6 @@
 #include "render.hpp"
 
+#include "encoding.hpp"
 #include "text_join.hpp"
 
 #include <cstdio>
@@ -40,14 +41,16 @@ std::string render_text_details(const ScanRun &run, std::size_t cap)
     out += "; only fixable findings count";
   out += "\n";
   if (run.kev)
-    out += "  KEV catalogue " + run.kev->catalog_version + ": " + std::to_string(e.kev_matches) + " match(es)\n";
+    out += "  KEV catalogue " + printable_line(run.kev->catalog_version) + ": " + std::to_string(e.kev_matches) +
+           " match(es)\n";
   if (run.epss)
-    out += "  EPSS model " + run.epss->model_version + ", scores of " + run.epss->score_date + "\n";
+    out += "  EPSS model " + printable_line(run.epss->model_version) + ", scores of " +
+           printable_line(run.epss->score_date) + "\n";
   for (const auto &report : run.reports) {
     if (report.unrecognised_severities) {
-      out += "  note: " + report.path + ": " + std::to_string(report.unrecognised_severities) +
-             " finding(s) with an unrecognised severity (first: '" + report.first_unrecognised_severity +
-             "') counted as unknown\n";
+      out += "  note: " + printable_line(report.path) + ": " + std::to_string(report.unrecognised_severities) +
+             " finding(s) with an unrecognised severity (first: '" +
+             printable_line(report.first_unrecognised_severity) + "') counted as unknown\n";
     }
   }
   if (e.denying_total > 0) {
@@ -56,10 +59,12 @@ std::string render_text_details(const ScanRun &run, std::size_t cap)
     for (const auto &j : e.denying) {
       if (shown == cap)
         break;
+      // Every text here is the report's: escaped, so none adds a line or a control sequence.
       const Finding &f = *j.finding;
-      const std::string why = join(j.why, "; ");
-      out += "  " + pad_right(f.id, 18) + " " + f.package + (f.version.empty() ? "" : " " + f.version) + " -> " +
-             (f.fixed_version.empty() ? std::string("no fix") : f.fixed_version) + "  [" +
+      const std::string why = printable_line(join(j.why, "; "));
+      out += "  " + pad_right(printable_line(f.id), 18) + " " + printable_line(f.package) +
+             (f.version.empty() ? "" : " " + printable_line(f.version)) + " -> " +
+             (f.fixed_version.empty() ? std::string("no fix") : printable_line(f.fixed_version)) + "  [" +
              std::string(severity_name(f.severity)) + "] " + why + "\n";
       ++shown;
     }

@@ -9,13 +9,15 @@ namespace relgate::slo
 namespace
 {
 
+// *skipped: the first relative criterion that had no reference to compare to (not judged).
 bool criteria_hold(const std::vector<Criterion> &criteria, double value, std::optional<double> reference,
-                   const Criterion **first_failed, std::optional<double> *failed_threshold, bool *skipped_relative)
+                   const Criterion **first_failed, std::optional<double> *failed_threshold, const Criterion **skipped)
 {
   for (const auto &criterion : criteria) {
     auto threshold = criterion_threshold(criterion, reference);
     if (!threshold) {
-      *skipped_relative = true; // no reference: relative criteria pass, as in Keptn
+      if (*skipped == nullptr)
+        *skipped = &criterion;
       continue;
     }
     if (!compare(value, criterion.comparator, *threshold)) {
@@ -136,19 +138,35 @@ ObjectiveReading evaluate_reading(const Objective &objective, const Reading &jud
       objective.relative_to == RelativeTo::baseline ? out.baseline_value : last_allow_value;
   const Criterion *failed = nullptr;
   std::optional<double> threshold;
-  bool skipped = false;
+  const Criterion *skipped = nullptr;
   const char *reference_name = objective.relative_to == RelativeTo::baseline ? "baseline" : "last ALLOW";
   if (criteria_hold(objective.pass, value, reference, &failed, &threshold, &skipped)) {
-    if (skipped)
+    if (skipped == nullptr)
+      return out;
+    // No reference never vouches for the canary (an empty baseline scrape, a first release):
+    // inconclusive or failed, unless the policy explicitly keeps Keptn's skip (no_reference = "pass").
+    if (objective.no_reference == NoDataPolicy::pass) {
       out.note = std::string("relative criterion skipped: no ") + reference_name + " value";
+      return out;
+    }
+    out.note = std::string("no ") + reference_name + " value for the relative criterion \"" + skipped->text +
+               "\" (no_reference = " + (objective.no_reference == NoDataPolicy::deny ? "deny" : "inconclusive") + ")";
+    if (objective.no_reference == NoDataPolicy::deny) {
+      out.status = MeasurementStatus::failed;
+      out.failed_criterion = "unjudged: " + out.note;
+    } else {
+      out.status = MeasurementStatus::inconclusive;
+    }
     return out;
   }
   out.failed_criterion = describe_threshold(objective, *failed, *threshold, reference_name);
   out.threshold = threshold;
   const Criterion *warning_failed = nullptr;
   std::optional<double> warning_threshold;
+  const Criterion *warning_skipped = nullptr;
   if (!objective.warning.empty() &&
-      criteria_hold(objective.warning, value, reference, &warning_failed, &warning_threshold, &skipped)) {
+      criteria_hold(objective.warning, value, reference, &warning_failed, &warning_threshold, &warning_skipped) &&
+      (warning_skipped == nullptr || objective.no_reference == NoDataPolicy::pass)) {
     out.status = MeasurementStatus::warning;
     return out;
   }

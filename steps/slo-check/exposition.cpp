@@ -1,5 +1,6 @@
 #include "exposition.hpp"
 
+#include "encoding.hpp"
 #include "text_case.hpp"
 #include "text_join.hpp"
 
@@ -97,7 +98,7 @@ Result<Labels> parse_labels(LineReader &reader)
         else if (escaped == '\\' || escaped == '"')
           value += escaped;
         else
-          return reader.error(std::string("invalid escape '\\") + escaped +
+          return reader.error("invalid escape '\\" + printable_excerpt(std::string_view(&escaped, 1)) +
                               "' in label value (allowed: \\\\, \\\", \\n)");
       } else {
         value += c;
@@ -141,7 +142,7 @@ Result<void> parse_comment(LineReader &reader, Exposition &out)
     static const char *known[] = {"counter", "gauge",   "histogram", "gaugehistogram", "summary",
                                   "untyped", "unknown", "info",      "stateset"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char *k) { return type == k; })) {
-      return reader.error("unknown metric type '" + std::string(type) + "' for " + std::string(family));
+      return reader.error("unknown metric type '" + printable_excerpt(type, 64) + "' for " + std::string(family));
     }
     out.types[std::string(family)] = std::string(type);
   }
@@ -263,14 +264,14 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
     std::string_view value_text = reader.token();
     auto value = parse_prometheus_float(value_text);
     if (!value)
-      return reader.error("invalid value '" + std::string(value_text) + "' for " + sample.name);
+      return reader.error("invalid value '" + printable_excerpt(value_text, 64) + "' for " + sample.name);
     sample.value = *value;
     reader.skip_spaces();
     if (!reader.at_end() && reader.peek() != '#') {
       std::string_view ts_text = reader.token();
       auto ts = parse_prometheus_float(ts_text);
       if (!ts || !std::isfinite(*ts))
-        return reader.error("invalid timestamp '" + std::string(ts_text) + "' for " + sample.name);
+        return reader.error("invalid timestamp '" + printable_excerpt(ts_text, 64) + "' for " + sample.name);
       sample.timestamp_ms = *ts; // scaled below once we know the format
       reader.skip_spaces();
     }

@@ -1,5 +1,7 @@
 #include "scrape_delta.hpp"
 
+#include "encoding.hpp"
+
 #include <cmath>
 #include <initializer_list>
 #include <map>
@@ -12,6 +14,13 @@ namespace
 {
 
 constexpr std::size_t max_named_resets = 5;
+
+// A series key for a message: label values are untrusted (a newline or an escape sequence would
+// forge or hide output lines).
+std::string shown(const std::string &key)
+{
+  return printable_excerpt(key, 200);
+}
 
 // The series the figures are built from; everything else in a scrape is ignored.
 struct UsedNames {
@@ -45,19 +54,20 @@ Result<SampleIndex> index_samples(const Exposition &exposition, const UsedNames 
       continue;
     const std::string key = series_key(sample.name, sample.labels);
     if (!std::isfinite(sample.value) || sample.value < 0) {
-      return make_error(scrape_name + ": " + key + " = " + prometheus_value_text(sample.value) +
+      return make_error(scrape_name + ": " + shown(key) + " = " + prometheus_value_text(sample.value) +
                         ": a counter or bucket is never NaN, +Inf, -Inf or negative (bad data; fix the exporter)");
     }
     if (sample.name == used.bucket) {
       auto le_text = label_value(sample.labels, "le");
       auto le = le_text ? parse_prometheus_float(*le_text) : std::nullopt;
       if (!le || std::isnan(*le) || *le < 0) {
-        return make_error(scrape_name + ": " + key + ": the le label must be a bucket bound >= 0 (\"0.5\", \"+Inf\")" +
+        return make_error(scrape_name + ": " + shown(key) +
+                          ": the le label must be a bucket bound >= 0 (\"0.5\", \"+Inf\")" +
                           (le_text ? "" : "; it is missing"));
       }
     }
     if (!index.values.emplace(key, sample.value).second)
-      return make_error(scrape_name + ": " + key + " appears twice in one scrape (bad data)");
+      return make_error(scrape_name + ": " + shown(key) + " appears twice in one scrape (bad data)");
   }
   return index;
 }
@@ -95,16 +105,16 @@ Result<WindowStats> compute_window_stats(const Exposition &before, const Exposit
       *new_index.newest_timestamp_ms > *old_index.newest_timestamp_ms) {
     stats.window_seconds = (*new_index.newest_timestamp_ms - *old_index.newest_timestamp_ms) / 1000.0;
   }
-  auto note_reset = [&](const std::string &key) {
+  auto note_reset = [&](const std::string &key, const std::string &why) {
     ++stats.counter_resets;
     if (stats.reset_series.size() < max_named_resets)
-      stats.reset_series.push_back(key);
+      stats.reset_series.push_back(shown(key) + why);
   };
   // A series of the start scrape missing from the end scrape hides whatever it counted (a 5xx
   // series dropped from the second scrape would read as "no errors"): it is a reset, not nothing.
   for (const auto &entry : old_index.values) {
     if (!new_index.values.count(entry.first))
-      note_reset(entry.first + " (gone from " + after_name + ")");
+      note_reset(entry.first, " (gone from " + after_name + ")");
   }
 
   // Buckets are summed per le across series (method, path, ...), as sum by (le) (...) does.
@@ -119,7 +129,7 @@ Result<WindowStats> compute_window_stats(const Exposition &before, const Exposit
       old_value = old_it->second;
     const double delta = counter_delta(old_value, sample.value);
     if (old_value && sample.value < *old_value)
-      note_reset(key);
+      note_reset(key, "");
     if (sample.name == used.requests) {
       stats.has_requests_metric = true;
       stats.requests += delta;

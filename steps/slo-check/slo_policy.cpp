@@ -166,6 +166,12 @@ Result<Objective> read_objective(PolicyTable &table)
                         : *no_data == "pass" ? NoDataPolicy::pass
                                              : NoDataPolicy::inconclusive;
   }
+  RELGATE_ASSIGN_OR_RETURN(auto no_reference, table.choice("no_reference", {"deny", "inconclusive", "pass"}));
+  if (no_reference) {
+    objective.no_reference = *no_reference == "deny"   ? NoDataPolicy::deny
+                             : *no_reference == "pass" ? NoDataPolicy::pass
+                                                       : NoDataPolicy::inconclusive;
+  }
   RELGATE_ASSIGN_OR_RETURN(auto direction, table.choice("direction", {"increase", "decrease", "none"}));
   if (direction) {
     objective.direction = *direction == "increase"   ? Direction::increase_is_bad

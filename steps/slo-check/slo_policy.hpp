@@ -49,6 +49,9 @@ struct Objective {
   double weight = 1;
   bool key = false;
   NoDataPolicy no_data = NoDataPolicy::inconclusive;
+  // A relative criterion without its reference (no baseline value, no last ALLOW): inconclusive
+  // unless the policy says otherwise; "pass" skips the criterion (Keptn's rule).
+  NoDataPolicy no_reference = NoDataPolicy::inconclusive;
   Direction direction = Direction::increase_is_bad; // for the canary comparison
 };
 

@@ -14,7 +14,8 @@ Result<Statement> statement_for_artifact(const DsseEnvelope &envelope, const Art
                                          const std::string &source)
 {
   if (envelope.payload_type != in_toto_payload_type) {
-    return make_error("DSSE payloadType '" + envelope.payload_type + "' is not " + std::string(in_toto_payload_type));
+    return make_error("DSSE payloadType '" + printable_excerpt(envelope.payload_type) + "' is not " +
+                      std::string(in_toto_payload_type));
   }
   RELGATE_ASSIGN_OR_RETURN(auto statement, parse_statement(envelope.payload, source + ": DSSE payload"));
   for (const auto &[algorithm, raw] : artifact.digests) {
@@ -23,7 +24,8 @@ Result<Statement> statement_for_artifact(const DsseEnvelope &envelope, const Art
   }
   std::string subjects = join(statement.subjects, ", ", [](const auto &subject) {
     auto found = subject.digests.find("sha256");
-    return subject.name + (found != subject.digests.end() ? " sha256:" + found->second : "");
+    return printable_excerpt(subject.name, 80) +
+           (found != subject.digests.end() ? " sha256:" + printable_excerpt(found->second, 80) : "");
   });
   return make_error("artifact " + artifact.primary_digest().str() +
                     " is not a subject of the attestation (subjects: " + subjects + ")");

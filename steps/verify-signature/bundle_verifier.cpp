@@ -34,6 +34,12 @@ struct Content {
   }
 };
 
+// Certificate text (SANs, issuer) is the signer's: quoted escaped, as every other bundle field.
+std::string quoted(const std::string &text)
+{
+  return printable_excerpt(text);
+}
+
 void add_check(BundleReport &report, const std::string &check)
 {
   if (std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end())
@@ -45,9 +51,10 @@ const TrustedKey *verify_key_signer(const SigstoreBundle &bundle, const Content 
                                     const std::vector<TrustedKey> &keys, BundleReport &report)
 {
   if (keys.empty()) {
-    report.failures.push_back("bundle is signed with a managed key (hint " +
-                              (bundle.public_key_hint.empty() ? std::string("none") : bundle.public_key_hint) +
-                              ") but no key was given: pass --key or [[keys]] in the policy");
+    report.failures.push_back(
+        "bundle is signed with a managed key (hint " +
+        (bundle.public_key_hint.empty() ? std::string("none") : printable_excerpt(bundle.public_key_hint)) +
+        ") but no key was given: pass --key or [[keys]] in the policy");
     return nullptr;
   }
   std::vector<std::string> tried;
@@ -59,8 +66,8 @@ const TrustedKey *verify_key_signer(const SigstoreBundle &bundle, const Content 
     }
     const std::string &keyid = bundle.dsse_envelope ? bundle.dsse_envelope->signatures[0].keyid : std::string();
     if (!bundle.public_key_hint.empty() && !keyid.empty() && keyid != bundle.public_key_hint) {
-      report.failures.push_back("DSSE keyid '" + keyid + "' differs from the bundle's key hint '" +
-                                bundle.public_key_hint + "'");
+      report.failures.push_back("DSSE keyid '" + printable_excerpt(keyid) + "' differs from the bundle's key hint '" +
+                                printable_excerpt(bundle.public_key_hint) + "'");
     }
     report.key_name = key.name;
     report.signer = "key " + key.label();
@@ -208,12 +215,13 @@ void check_certificate(X509 *leaf, const TrustedRoot &root, const std::vector<Id
     std::vector<std::string> wanted;
     for (const auto &rule : identities)
       wanted.push_back(rule.describe());
-    report.failures.push_back("certificate identity " + join(identity->subjects, ", ") + " (issuer " +
-                              identity->issuer + ") does not match " + join(wanted, " or "));
+    report.failures.push_back("certificate identity " + join(identity->subjects, ", ", quoted) + " (issuer " +
+                              printable_excerpt(identity->issuer) + ") does not match " + join(wanted, " or "));
     return;
   }
   add_check(report, "identity");
-  report.signer = "identity " + identity->subjects.front() + " (issuer " + identity->issuer + ")";
+  report.signer = "identity " + printable_excerpt(identity->subjects.front()) + " (issuer " +
+                  printable_excerpt(identity->issuer) + ")";
 }
 
 // A managed key counts only inside its validity window: at the proven times, or now.

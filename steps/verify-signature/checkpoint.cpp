@@ -48,12 +48,12 @@ Result<Checkpoint> parse_checkpoint(std::string_view text)
   std::string_view size_text = body[1];
   auto [end, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), checkpoint.tree_size);
   if (ec != std::errc() || end != size_text.data() + size_text.size() || size_text.empty()) {
-    return make_error("checkpoint: second line must be the tree size, got '" + std::string(size_text) + "'");
+    return make_error("checkpoint: second line must be the tree size, got '" + printable_excerpt(size_text) + "'");
   }
   auto root = base64_decode(body[2]);
   if (!root || root->size() != 32) {
-    return make_error("checkpoint: third line must be the base64 SHA-256 root hash, got '" + std::string(body[2]) +
-                      "'");
+    return make_error("checkpoint: third line must be the base64 SHA-256 root hash, got '" +
+                      printable_excerpt(body[2]) + "'");
   }
   checkpoint.root_hash = *root;
   for (std::size_t i = 3; i < body.size(); ++i)
@@ -63,7 +63,7 @@ Result<Checkpoint> parse_checkpoint(std::string_view text)
     if (line.empty())
       continue;
     if (line.substr(0, em_dash_space.size()) != em_dash_space) {
-      return make_error("checkpoint: signature line does not start with '\u2014 ': '" + std::string(line) + "'");
+      return make_error("checkpoint: signature line does not start with '\u2014 ': '" + printable_excerpt(line) + "'");
     }
     line.remove_prefix(em_dash_space.size());
     std::size_t space = line.rfind(' ');
@@ -94,13 +94,14 @@ Result<void> verify_checkpoint_signature(const Checkpoint &checkpoint, const Pub
       continue;
     auto checked = verify_message_signature(log_key, checkpoint.signed_text, line.signature);
     if (!checked) {
-      return make_error("checkpoint signature by " + line.name + " does not verify with the log key");
+      return make_error("checkpoint signature by " + printable_excerpt(line.name) +
+                        " does not verify with the log key");
     }
     verified = true;
   }
   if (!verified) {
-    return make_error("checkpoint has no signature from the log (origin '" + checkpoint.origin + "', key hint " +
-                      hex_encode(hint) + ")");
+    return make_error("checkpoint has no signature from the log (origin '" + printable_excerpt(checkpoint.origin) +
+                      "', key hint " + hex_encode(hint) + ")");
   }
   return ok_result();
 }

@@ -1,4 +1,5 @@
 #include "in_toto.hpp"
+#include "encoding.hpp"
 #include "text_join.hpp"
 #include "unique_json.hpp"
 
@@ -48,7 +49,7 @@ Result<Statement> parse_statement(std::string_view payload, const std::string &s
   Statement statement;
   statement.type = get_string(document, "_type").value_or("");
   if (statement.type != "https://in-toto.io/Statement/v1" && statement.type != "https://in-toto.io/Statement/v0.1") {
-    return make_error(source + ": _type '" + statement.type +
+    return make_error(source + ": _type '" + printable_excerpt(statement.type) +
                       "' is not an in-toto Statement (https://in-toto.io/Statement/v1 or /v0.1)");
   }
   statement.predicate_type = get_string(document, "predicateType").value_or("");
@@ -149,7 +150,7 @@ std::vector<std::string> check_provenance(const Statement &statement, const Prov
   std::vector<std::string> failures;
   if (!required.predicate_types.empty() && std::find(required.predicate_types.begin(), required.predicate_types.end(),
                                                      statement.predicate_type) == required.predicate_types.end()) {
-    failures.push_back("predicate type " + statement.predicate_type +
+    failures.push_back("predicate type " + printable_excerpt(statement.predicate_type) +
                        " is not one of: " + join(required.predicate_types, ", "));
     return failures; // the other fields mean nothing in an unexpected predicate
   }
@@ -157,20 +158,22 @@ std::vector<std::string> check_provenance(const Statement &statement, const Prov
   if (!required.builder_ids.empty() &&
       std::none_of(required.builder_ids.begin(), required.builder_ids.end(),
                    [&](const std::string &wanted) { return builder_matches(facts.builder_id, wanted); })) {
-    failures.push_back("builder.id '" + facts.builder_id + "' is not trusted (expected " +
+    failures.push_back("builder.id '" + printable_excerpt(facts.builder_id) + "' is not trusted (expected " +
                        join(required.builder_ids, ", ") + ")");
   }
   if (!required.build_types.empty() && std::find(required.build_types.begin(), required.build_types.end(),
                                                  facts.build_type) == required.build_types.end()) {
-    failures.push_back("buildType '" + facts.build_type + "' is not one of: " + join(required.build_types, ", "));
+    failures.push_back("buildType '" + printable_excerpt(facts.build_type) +
+                       "' is not one of: " + join(required.build_types, ", "));
   }
   if (!required.source_repository.empty() &&
       normalize_repository(required.source_repository) != facts.source_repository) {
-    failures.push_back("source repository '" + facts.source_repository + "' differs from the expected '" +
-                       normalize_repository(required.source_repository) + "'");
+    failures.push_back("source repository '" + printable_excerpt(facts.source_repository) +
+                       "' differs from the expected '" + normalize_repository(required.source_repository) + "'");
   }
   if (!required.source_ref.empty() && required.source_ref != facts.source_ref) {
-    failures.push_back("source ref '" + facts.source_ref + "' differs from the expected '" + required.source_ref + "'");
+    failures.push_back("source ref '" + printable_excerpt(facts.source_ref) + "' differs from the expected '" +
+                       required.source_ref + "'");
   }
   return failures;
 }

@@ -67,7 +67,7 @@ Result<int> media_type_version(const std::string &media_type, const Reader &read
       media_type == "application/vnd.dev.sigstore.bundle.v0.3+json") {
     return 3;
   }
-  return reader.error("mediaType", "unsupported '" + media_type +
+  return reader.error("mediaType", "unsupported '" + printable_excerpt(media_type) +
                                        "'; expected application/vnd.dev.sigstore.bundle.v0.3+json "
                                        "or ...bundle+json;version=0.1|0.2|0.3");
 }

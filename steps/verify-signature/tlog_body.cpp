@@ -82,7 +82,7 @@ Result<void> check_hashedrekord_v1(const JsonValue &spec, const ExpectedBody &ex
   std::string value = text_at(spec, {"data", "hash", "value"});
   auto parsed = parse_digest(algorithm + ":" + value);
   if (!parsed)
-    return make_error("log entry artifact digest '" + algorithm + ":" + value + "' is malformed");
+    return make_error("log entry artifact digest '" + printable_excerpt(algorithm + ":" + value) + "' is malformed");
   std::string wanted;
   if (expected.dsse != nullptr) {
     // hashedrekord over DSSE (client spec): the digest commits to the PAE the signature covers.
@@ -90,15 +90,15 @@ Result<void> check_hashedrekord_v1(const JsonValue &spec, const ExpectedBody &ex
   } else {
     auto ours = expected.artifact_digests.find(parsed->algorithm);
     if (ours == expected.artifact_digests.end()) {
-      return make_error("log entry records a " + algorithm +
+      return make_error("log entry records a " + printable_excerpt(algorithm) +
                         " digest of the artifact; pass --artifact so it can be computed");
     }
     wanted = ours->second;
   }
   if (parsed->hex != hex_encode(wanted)) {
     return make_error("log entry digest " + parsed->str() + " differs from the " +
-                      (expected.dsse != nullptr ? "DSSE envelope's PAE hash " : "artifact's ") + algorithm + ":" +
-                      hex_encode(wanted));
+                      (expected.dsse != nullptr ? "DSSE envelope's PAE hash " : "artifact's ") +
+                      printable_excerpt(algorithm) + ":" + hex_encode(wanted));
   }
   RELGATE_TRY(same_signature(text_at(spec, {"signature", "content"}), expected, "signature.content"));
   RELGATE_ASSIGN_OR_RETURN(
@@ -118,7 +118,7 @@ Result<void> check_hashedrekord_v2(const JsonValue &spec_root, const ExpectedBod
   else if (algorithm == "SHA2_512")
     hash = HashAlgorithm::sha512;
   else if (algorithm != "SHA2_256")
-    return make_error("log entry digest algorithm '" + algorithm + "' is not supported");
+    return make_error("log entry digest algorithm '" + printable_excerpt(algorithm) + "' is not supported");
   auto digest = base64_decode(text_at(*spec, {"data", "digest"}));
   std::string wanted;
   if (expected.dsse != nullptr) {
@@ -126,7 +126,7 @@ Result<void> check_hashedrekord_v2(const JsonValue &spec_root, const ExpectedBod
   } else {
     auto ours = expected.artifact_digests.find(hash);
     if (ours == expected.artifact_digests.end()) {
-      return make_error("log entry records a " + algorithm +
+      return make_error("log entry records a " + printable_excerpt(algorithm) +
                         " digest of the artifact; pass --artifact so it can be computed");
     }
     wanted = ours->second;
@@ -152,7 +152,7 @@ Result<void> check_dsse_v1(const JsonValue &spec, const ExpectedBody &expected)
     return make_error("log entry is a dsse entry but the bundle holds a message signature");
   std::string payload_hash = text_at(spec, {"payloadHash", "value"});
   if (payload_hash != hex_encode(sha256_bytes(expected.dsse->payload))) {
-    return make_error("log entry payloadHash " + payload_hash + " differs from the DSSE payload's " +
+    return make_error("log entry payloadHash " + printable_excerpt(payload_hash) + " differs from the DSSE payload's " +
                       hex_encode(sha256_bytes(expected.dsse->payload)));
   }
   const JsonValue *signatures = path_at(spec, {"signatures"});
@@ -174,7 +174,7 @@ Result<void> check_intoto_v2(const JsonValue &spec, const ExpectedBody &expected
     return make_error("log entry is an intoto entry but the bundle holds a message signature");
   std::string payload_hash = text_at(spec, {"content", "payloadHash", "value"});
   if (payload_hash != hex_encode(sha256_bytes(expected.dsse->payload))) {
-    return make_error("log entry payloadHash " + payload_hash + " differs from the DSSE payload's " +
+    return make_error("log entry payloadHash " + printable_excerpt(payload_hash) + " differs from the DSSE payload's " +
                       hex_encode(sha256_bytes(expected.dsse->payload)));
   }
   const JsonValue *signatures = path_at(spec, {"content", "envelope", "signatures"});
@@ -203,8 +203,8 @@ Result<void> check_tlog_body(const TlogEntry &entry, const ExpectedBody &expecte
   std::string kind = text_at(body, {"kind"});
   std::string version = text_at(body, {"apiVersion"});
   if (kind != entry.kind || version != entry.version) {
-    return make_error("log entry body is " + kind + " " + version + " but kindVersion says " + entry.kind + " " +
-                      entry.version);
+    return make_error("log entry body is " + printable_excerpt(kind + " " + version) + " but kindVersion says " +
+                      printable_excerpt(entry.kind + " " + entry.version));
   }
   const JsonValue *spec = path_at(body, {"spec"});
   if (spec == nullptr || !spec->IsObject())
@@ -217,7 +217,7 @@ Result<void> check_tlog_body(const TlogEntry &entry, const ExpectedBody &expecte
     return check_dsse_v1(*spec, expected);
   if (kind == "intoto" && version == "0.0.2")
     return check_intoto_v2(*spec, expected);
-  return make_error("log entry kind " + kind + " " + version + " is not supported");
+  return make_error("log entry kind " + printable_excerpt(kind + " " + version) + " is not supported");
 }
 
 } // namespace relgate::sig

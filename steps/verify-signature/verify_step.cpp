@@ -3,6 +3,7 @@
 #include "attestation.hpp"
 #include "bundle_verifier.hpp"
 #include "key_signatures.hpp"
+#include "printable_message.hpp"
 #include "simple_signing.hpp"
 #include "text_join.hpp"
 #include "time_util.hpp"
@@ -30,9 +31,7 @@ JsonValue int_array(const std::vector<int64_t> &items, JsonAllocator &allocator)
   return array;
 }
 
-} // namespace
-
-Result<StepOutcome> run_verify_signature(StepContext &context)
+Result<StepOutcome> decide(StepContext &context)
 {
   RELGATE_ASSIGN_OR_RETURN(Inputs inputs, gather_inputs(context));
   RELGATE_ASSIGN_OR_RETURN(Artifact artifact, load_artifact(context.args, inputs));
@@ -191,8 +190,23 @@ Result<StepOutcome> run_verify_signature(StepContext &context)
       details += (i ? ", " : "") + std::to_string(log_indexes[i]);
   }
   for (const auto &note : notes)
-    details += "\nnote: " + note;
+    details += "\nnote: " + printable_message(note);
   outcome.text_details = details + "\n";
+  return outcome;
+}
+
+} // namespace
+
+// Every message leaves through printable_message: a field quoted raw cannot add a line.
+Result<StepOutcome> run_verify_signature(StepContext &context)
+{
+  auto outcome = decide(context);
+  if (!outcome)
+    return make_error(printable_message(outcome.message()));
+  for (auto &reason : outcome->reasons)
+    reason = printable_message(reason);
+  for (auto &check : outcome->checks)
+    check.message = printable_message(check.message);
   return outcome;
 }
 

@@ -15,8 +15,8 @@
 # Proves: the template takes its configuration from the include's inputs, never from job variables:
 # dotenv lines for RELGATE_PREBUILT_BIN, RELGATE_ARGS, RELGATE_STEP, RELGATE_JOB, RELGATE_REPORT_DIR,
 # RELGATE_APP, RELGATE_FROM_SOURCE change nothing (relgate's scan-gate denies, reports where they
-# belong); RELGATE_POLICY_DIR inside the checkout, a PATH finding the step in the checkout and a
-# RELGATE_GITOPS_REPO other than the input are refused (exit 2).
+# belong); PATH entries that are relative or in the checkout are dropped; RELGATE_POLICY_DIR inside
+# the checkout and a RELGATE_GITOPS_REPO other than the input are refused (exit 2).
 # Scope: whoever writes arbitrary dotenv lines controls the job's environment anyway (LD_PRELOAD with
 # a committed library, CI_SERVER_URL, RELGATE_EVIDENCE_KEY): docs/security.md, residual risks.
 # Run under gitlab-ci-local (pinned in tests/ci-tools, as tests/reach/ does); several seconds.
@@ -100,11 +100,13 @@ dotenv RELGATE_GITOPS_REPO=https://evil.example.com/acme/gitops.git
 expect_verdict relgate-scan-gate "FAIL 2" "a RELGATE_GITOPS_REPO other than the gitops-repo input is refused"
 expect_contains "$out" "RELGATE_GITOPS_REPO is not the gitops-repo input" "the URL refusal says why"
 
-# The image's PATH: a dotenv PATH that finds scan-gate in the checkout is refused.
+# The image's PATH: entries of a dotenv PATH that are relative or in the checkout are dropped (also
+# for git: tools/git would print "attacker git ran").
+printf '#!/bin/sh\necho "attacker git ran: $*"\nexit 0\n' > tools/git && chmod +x tools/git
 pipeline ""
-dotenv "PATH=tools:$bins:/usr/bin:/bin"
-expect_verdict relgate-scan-gate "FAIL 2" "a step found on PATH in the checkout is refused"
-expect_contains "$out" "on PATH is in the checkout or relative" "the PATH refusal says why"
-dotenv
-expect_verdict relgate-scan-gate "FAIL 1" "without dotenv lines the image's PATH (here the build's binaries) denies"
+# (The job's own folder: $CI_PROJECT_DIR on GitLab, builds/<job> under gitlab-ci-local's isolation.)
+dotenv "PATH=tools:$project/.gitlab-ci-local/builds/relgate-scan-gate/tools:$bins:/usr/bin:/bin"
+expect_verdict relgate-scan-gate "FAIL 1" "PATH entries in the checkout are dropped: relgate's scan-gate denies"
+expect_contains "$out" "dropped 2 PATH entries" "the job says it dropped them"
+expect_not_contains "$out" "attacker git ran" "the checkout's tools/git never runs"
 finish

@@ -2,16 +2,11 @@
 # Red team (CI wrappers, outside attacker): the reports the CI systems parse must stay parseable
 # whatever the scanner report's text holds, or the DENY's findings vanish from the place people
 # read them while only the job's exit code still says DENY.
-# The attacker controls a package name. scan-gate copies it byte for byte into:
-#   - the GitLab JUnit report (relgate-reports/<job>/scan-gate.junit.xml, artifacts:reports:junit)
-#     and --format junit: U+FFFE (JSON "\ufffe") is not an XML 1.0 character and raw bytes 0xff 0xfe
-#     are not UTF-8, so the XML is malformed (xmllint: "Char 0xFFFE out of allowed range", "Input is
-#     not proper UTF-8") and GitLab's test report shows a parse error instead of the failed check;
-#   - --format sarif (the example's github/codeql-action/upload-sarif input): raw 0xff is not UTF-8,
-#     the upload refuses the file and code scanning never shows the denying finding.
-# Input: Trivy PkgName "p\ufffe q<0xff><0xfe> r" (raw bytes inside the JSON string).
+# The attacker controls a package name: Trivy PkgName "p\ufffe q<0xff><0xfe> r" (raw bytes inside the
+# JSON string; U+FFFE is not an XML 1.0 character, 0xff 0xfe are not UTF-8). Proves: the GitLab
+# JUnit report, --format junit / sarif / json and the evidence record are strict UTF-8 and XML 1.0
+# (U+FFFD in their place), and the run records its DENY instead of failing on its own evidence.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: scan-gate copies report text that is not UTF-8 (raw 0xff 0xfe) or not an XML character (U+FFFE) into the JUnit (GitLab report and --format junit) and SARIF outputs, which then do not parse. Input: Trivy PkgName \"p\\ufffe q\\xff\\xfe r\""
 [ -x "$RELGATE_BIN_DIR/scan-gate" ] || skip "scan-gate binary not built"
 command -v python3 >/dev/null || skip "python3 not installed"
 cd "$TMP"
@@ -52,4 +47,23 @@ run scan-gate --report hostile.json --policy scan.toml --unbound-report --now "$
 expect_rc 1 "hostile report is denied (--format sarif)"
 printf '%s' "$out" > out.sarif
 parses out.sarif json || fail "--format sarif is not UTF-8 JSON"
+expect_contains "$(cat out.sarif)" $'p\xef\xbf\xbd q\xef\xbf\xbd\xef\xbf\xbd r' "SARIF keeps the name, bad bytes as U+FFFD"
+
+run scan-gate --report hostile.json --policy scan.toml --unbound-report --now "$now" --format json
+expect_rc 1 "hostile report is denied (--format json)"
+printf '%s' "$out" > out.json
+parses out.json json || fail "--format json is not UTF-8 JSON"
+
+# The evidence record: before, the record was refused as unreadable and the run ended in ERROR (2).
+digest=sha256:$(printf 'artifact' | sha256sum | cut -d' ' -f1)
+run evidence init --evidence e.json --subject "acme/api@$digest" --now "$now"
+expect_rc 0 "evidence init"
+run scan-gate --report hostile.json --policy scan.toml --unbound-report --now "$now" --evidence e.json \
+  --subject "acme/api@$digest"
+expect_rc 1 "hostile report is denied and the DENY recorded"
+parses e.json json || fail "the evidence file is not UTF-8 JSON"
+run evidence verify --evidence e.json
+expect_rc 0 "the evidence file reads and its chain is intact"
+run evidence show --evidence e.json
+expect_contains "$out" "scan-gate  DENY" "the recorded decision is the DENY"
 finish

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Red team (CI wrappers, outside attacker): text from a scanner report must not become a line of its
 # own, or a terminal / GitLab log control sequence, in the job log.
-# The attacker controls the report's package names (a dependency they publish or vendor). scan-gate's
-# text report (the action's default format: printed to the job log) prints them raw:
-#   PkgName "p\nscan-gate: ALLOW"                      -> a log line "scan-gate: ALLOW" of its own
-#   PkgName "p\rsection_start:1:x[collapsed=true]\r\e[0K" -> GitLab's log viewer starts a collapsed
-#                                                         section there: the denying findings that
-#                                                         follow are folded away under a forged header
-#   PkgName "p\e[1A\e[2K"                               -> on a terminal, the line above is erased
-# The annotations on stderr escape the newline (%0A) but keep the ESC byte raw.
+# The attacker controls the report's package names (a dependency they publish or vendor):
+#   PkgName "p\nscan-gate: ALLOW"                      -> would be a log line "scan-gate: ALLOW"
+#   PkgName "p\rsection_start:1:x[collapsed=true]\r\e[0K" -> would fold the DENY findings in GitLab
+#   PkgName "p\e[1A\e[2K"                               -> would erase the line above on a terminal
+# Proves: scan-gate --format text (reasons and the findings table) and the ::error annotations on
+# stderr escape them as \x0a, \x0d, \x1b (printable_line): one decision line, no ESC or CR.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: scan-gate --format text prints report text (PkgName) raw: a newline forges a 'scan-gate: ALLOW' log line, ESC/CR reach the log (GitLab section_start folds the DENY findings, ESC[1A ESC[2K erases lines). Input: Trivy PkgName \"p\\nscan-gate: ALLOW\\rsection_start:1:x[collapsed=true]\\r\\e[0K\\e[1A\\e[2K\""
 [ -x "$RELGATE_BIN_DIR/scan-gate" ] || skip "scan-gate binary not built"
 cd "$TMP"
 unset GITHUB_ACTIONS GITLAB_CI GITHUB_OUTPUT GITHUB_STEP_SUMMARY
@@ -41,5 +38,6 @@ for ci in none github gitlab; do
   if printf '%s' "$out" | LC_ALL=C grep -q $'\r'; then
     fail "a CR from the report reached stdout ($ci)"
   fi
+  expect_contains "$out" 'CVE-2024-0001      p\x0ascan-gate: ALLOW\x0dsection_start' "the finding's line shows the name escaped ($ci)"
 done
 finish

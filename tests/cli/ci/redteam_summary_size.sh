@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Red team (CI wrappers, outside attacker): the job summary must show every DENY. GitHub drops a
 # step's whole $GITHUB_STEP_SUMMARY when it is over 1 MiB ("$GITHUB_STEP_SUMMARY upload aborted,
-# supports content up to a size of 1024k"), so scan-gate's summary has to stay under that whatever
-# the report holds. Texts are capped at 4096 bytes each, but the summary repeats a named finding's
-# id, package and both versions in a reason and again in the checks table, and escape_markdown
-# grows "a@" sevenfold ("a<span>@</span>"): 14 findings (3 critical, 11 high: the default policy's
-# two reasons) whose texts are "a@a@..." make a 1.47 MB summary from a 231 KB report: the DENY never
-# reaches the summary page.
-# Input: Trivy report, 3 CRITICAL + 11 HIGH vulnerabilities, VulnerabilityID, PkgName,
-# InstalledVersion and FixedVersion each 4090-4094 bytes of "a@", default policy.
+# supports content up to a size of 1024k"). Texts are capped at 4096 bytes each, but the summary
+# repeats a named finding in a reason and in the checks table, and escape_markdown grows "a@"
+# sevenfold ("a<span>@</span>"): 14 findings (3 critical, 11 high) whose id, package and versions
+# are 4090-4094 bytes of "a@" (a 231 KB report, default policy) made a 1.47 MB summary.
+# Proves: a step's summary is bounded at 512 KiB (common/step_summary.cpp): the DENY line comes
+# first, a reason that does not fit is cut and says so.
 source "$(dirname "$0")/../lib.sh"
-skip "defect: scan-gate's \$GITHUB_STEP_SUMMARY has no size bound: 14 findings with 4 KiB 'a@a@...' texts (231 KB report, default policy) write 1,472,694 bytes, over GitHub's 1 MiB limit, which drops the whole summary"
 [ -x "$RELGATE_BIN_DIR/scan-gate" ] || skip "scan-gate binary not built"
 command -v python3 >/dev/null || skip "python3 not installed"
 cd "$TMP"
@@ -36,4 +33,8 @@ expect_rc 1 "the report is denied (default policy)"
 expect_contains "$(head -1 summary.md)" "### relgate scan-gate: DENY" "the summary says DENY"
 size=$(stat -c %s summary.md)
 [ "$size" -lt 1048576 ] || fail "the step summary is $size bytes, over GitHub's 1 MiB: the runner drops it, DENY and all"
+[ "$size" -le 524288 ] || fail "the step summary is $size bytes, over relgate's 512 KiB bound"
+expect_contains "$(cat summary.md)" "(cut: the summary is bounded at 512 KiB; the job log has it whole)" \
+  "the reason that did not fit says it was cut"
+expect_contains "$(cat output.txt)" "decision=DENY" "\$GITHUB_OUTPUT says DENY"
 finish

@@ -16,10 +16,8 @@ source "$(dirname "$0")/../lib.sh"
 command -v openssl >/dev/null || skip "openssl not installed"
 command -v jq >/dev/null || skip "jq not installed"
 require_corpus
-# DEFECT: remove this line once untrusted text in verify-signature's messages is shown through
-# printable_excerpt (no raw newline or control byte). Inputs: the two bundles built below.
-skip "defect: bundle text reaches the output raw (a mediaType or DSSE payloadType prints a fake 'ALLOW' line and escapes)"
-
+# Proves: bundle text reaches stdout, stderr and `evidence show` escaped (printable_excerpt where
+# it is quoted, printable_message under every message): no forged line, no escape byte.
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
 cd "$TMP" || exit 1
 printf 'artifact\n' >a.txt

@@ -35,3 +35,18 @@ TEST_CASE("base64 encodes RFC 4648 vectors and decodes both alphabets")
   CHECK_FALSE(base64_decode("Zm=v"));
   CHECK_FALSE(base64_decode("Zg==="));
 }
+
+TEST_CASE("printable_line: one line, no control sequence, readable UTF-8, stable under a second pass")
+{
+  CHECK(printable_line("openssl 3.1.0 caf\xc3\xa9 C:\\x") == "openssl 3.1.0 caf\xc3\xa9 C:\\x");
+  CHECK(printable_line("p\nscan-gate: ALLOW\r\x1b[1A\x7f") == "p\\x0ascan-gate: ALLOW\\x0d\\x1b[1A\\x7f");
+  CHECK(printable_line("a\tb") == "a\\x09b");
+  CHECK(printable_line(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(printable_line("q\xff\xfe") == "q\\xff\\xfe");                             // not UTF-8
+  CHECK(printable_line("csi\xc2\x9b" "2K") == "csi\\xc2\\x9b" "2K");                     // C1 control U+009B
+  CHECK(printable_line("x\xe2\x80\xaey\xe2\x80\xa8z") == "x\\xe2\\x80\\xaey\\xe2\\x80\\xa8z"); // RLO, U+2028
+  const std::string once = printable_line("p\n\x1b\xff");
+  CHECK(printable_line(once) == once);
+  // printable_lines keeps a renderer's own line breaks and nothing else.
+  CHECK(printable_lines("a\nb\r\x1b") == "a\nb\\x0d\\x1b");
+}

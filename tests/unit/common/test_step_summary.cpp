@@ -1,0 +1,74 @@
+#include "step_summary.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace relgate;
+
+namespace
+{
+
+StepOutcome huge_denial(std::size_t reasons, std::size_t reason_bytes, std::size_t checks, std::size_t message_bytes)
+{
+  StepOutcome outcome;
+  outcome.decision = Decision::deny;
+  for (std::size_t i = 0; i < reasons; ++i)
+    outcome.reasons.push_back("reason " + std::to_string(i) + " " + std::string(reason_bytes, 'r'));
+  for (std::size_t i = 0; i < checks; ++i) {
+    CheckResult check;
+    check.name = "check " + std::to_string(i);
+    check.message = std::string(message_bytes, 'm');
+    check.passed = false;
+    outcome.checks.push_back(check);
+  }
+  return outcome;
+}
+
+std::size_t count(const std::string &text, const std::string &what)
+{
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("step summary: small outcomes are written whole")
+{
+  const std::string summary = render_step_summary("scan-gate", huge_denial(2, 10, 3, 10));
+  CHECK(summary.rfind("### relgate scan-gate: DENY\n\n- reason 0 rrrrrrrrrr\n- reason 1 rrrrrrrrrr\n\n", 0) == 0);
+  CHECK(count(summary, "| **fail** |") == 3);
+  CHECK(summary.find("left out") == std::string::npos);
+  CHECK(summary.find("cut:") == std::string::npos);
+}
+
+TEST_CASE("step summary: bounded, the decision and reasons first, then the rows that fit and how many did not")
+{
+  // 2,000 checks of 1 KiB: 2 MiB of table.
+  const std::string table = render_step_summary("scan-gate", huge_denial(2, 10, 2000, 1024));
+  CHECK(table.size() <= step_summary_limit);
+  CHECK(table.rfind("### relgate scan-gate: DENY\n\n- reason 0 rrrrrrrrrr\n- reason 1 rrrrrrrrrr\n\n", 0) == 0);
+  const std::size_t rows = count(table, "| **fail** |");
+  CHECK(rows > 400);
+  CHECK(rows < 2000);
+  CHECK(table.find("\n" + std::to_string(2000 - rows) + " of 2000 check row(s) left out: the summary is bounded at 512 KiB") !=
+        std::string::npos);
+
+  // Reasons of 300 KiB each (and '@' that escapes sevenfold): the second one is cut, the rest counted.
+  StepOutcome reasons = huge_denial(5, 300 * 1024, 10, 10);
+  reasons.reasons[1] = std::string(200 * 1024, '@') + "a@b";
+  const std::string cut = render_step_summary("scan-gate", reasons);
+  CHECK(cut.size() <= step_summary_limit);
+  CHECK(cut.rfind("### relgate scan-gate: DENY\n\n- reason 0 ", 0) == 0);
+  CHECK(count(cut, "(cut: the summary is bounded at 512 KiB; the job log has it whole)\n") == 1);
+  CHECK(cut.find("- 3 more reason(s) left out") != std::string::npos);
+  CHECK(count(cut, "| **fail** |") == 10); // the table still gets its quarter
+  CHECK(cut.find("left out: the summary") != std::string::npos);
+
+  // A small limit still keeps the decision line.
+  const std::string tiny = render_step_summary("scan-gate", huge_denial(3, 1000, 3, 1000), 600);
+  CHECK(tiny.rfind("### relgate scan-gate: DENY\n\n", 0) == 0);
+  CHECK(tiny.find("3 more reason(s) left out") != std::string::npos);
+}
