@@ -115,7 +115,7 @@ ProvenanceFacts provenance_facts(const Statement &statement)
     std::size_t at = uri.find('@');
     return at == std::string::npos ? std::string() : uri.substr(at + 1);
   };
-  if (statement.predicate_type == "https://slsa.dev/provenance/v1") {
+  if (statement.predicate_type == slsa_provenance_v1) {
     facts.builder_id = string_at(*predicate, {"runDetails", "builder", "id"});
     facts.build_type = string_at(*predicate, {"buildDefinition", "buildType"});
     std::string repository = string_at(*predicate, {"buildDefinition", "externalParameters", "workflow", "repository"});
@@ -129,7 +129,7 @@ ProvenanceFacts provenance_facts(const Statement &statement)
         facts.source_ref = ref_of_uri(uri);
     }
     facts.source_repository = normalize_repository(repository);
-  } else {
+  } else if (statement.predicate_type == slsa_provenance_v02) {
     facts.builder_id = string_at(*predicate, {"builder", "id"});
     facts.build_type = string_at(*predicate, {"buildType"});
     std::string uri = string_at(*predicate, {"invocation", "configSource", "uri"});
@@ -153,6 +153,17 @@ std::vector<std::string> check_provenance(const Statement &statement, const Prov
     failures.push_back("predicate type " + printable_excerpt(statement.predicate_type) +
                        " is not one of: " + join(required.predicate_types, ", "));
     return failures; // the other fields mean nothing in an unexpected predicate
+  }
+  bool wants_facts = !required.builder_ids.empty() || !required.build_types.empty() ||
+                     !required.source_repository.empty() || !required.source_ref.empty();
+  if (wants_facts && statement.predicate_type != slsa_provenance_v1 &&
+      statement.predicate_type != slsa_provenance_v02) {
+    // Another predicate (a custom one is the producer's own JSON) may carry look-alike fields.
+    failures.push_back(
+        "predicate type " + printable_excerpt(statement.predicate_type) + " is not SLSA provenance (" +
+        std::string(slsa_provenance_v1) + " or " + std::string(slsa_provenance_v02) +
+        "): the policy's builder, build type and source requirements are read only from SLSA provenance");
+    return failures;
   }
   ProvenanceFacts facts = provenance_facts(statement);
   if (!required.builder_ids.empty() &&

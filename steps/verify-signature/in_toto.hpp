@@ -28,6 +28,10 @@ struct Statement {
 };
 
 constexpr std::string_view in_toto_payload_type = "application/vnd.in-toto+json";
+// The predicate types provenance facts are read from; any other type satisfies no builder, build
+// type or source requirement (slsa-verifier reads provenance from SLSA predicates only).
+constexpr std::string_view slsa_provenance_v1 = "https://slsa.dev/provenance/v1";
+constexpr std::string_view slsa_provenance_v02 = "https://slsa.dev/provenance/v0.2";
 
 Result<Statement> parse_statement(std::string_view payload, const std::string &source);
 bool statement_covers(const Statement &statement, const Digest &digest);
@@ -39,7 +43,7 @@ struct ProvenanceFacts {
   std::string source_ref;        // "refs/tags/v1.2.3"
 };
 
-// SLSA v1 (buildDefinition/runDetails) or v0.2 (builder/invocation.configSource).
+// SLSA v1 (buildDefinition/runDetails) or v0.2 (builder/invocation.configSource); empty for others.
 ProvenanceFacts provenance_facts(const Statement &statement);
 // "git+https://github.com/a/b.git@refs/x" -> "github.com/a/b"
 std::string normalize_repository(std::string_view uri);

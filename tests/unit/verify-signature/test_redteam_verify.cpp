@@ -81,15 +81,9 @@ TEST_CASE("red team: Ed25519 verifies the bytes that were hashed, not the file a
                 ("the signature over A was accepted for the artifact judged as " + artifact.primary_digest().str()));
 }
 
-// DEFECT: without predicate_types, every statement that is not SLSA v1 is read as SLSA v0.2
-// provenance (provenance_facts' else branch). A statement of another predicate type whose
-// predicate carries builder.id and invocation.configSource.uri (a custom predicate is the
-// producer's own JSON: `cosign attest --type custom --predicate FILE`, a test or scan report
-// attested by the trusted release workflow) satisfies builder_ids, source_repository and
-// source_ref. slsa-verifier reads provenance only from SLSA predicate types. Input: the statement
-// below with predicateType https://cosign.sigstore.dev/attestation/v1; policy [provenance]
-// builder_ids, source_repository and source_ref set, predicate_types unset. Expected: refused.
-TEST_CASE("red team: a non-SLSA predicate does not satisfy the provenance requirements" * doctest::skip())
+// Proves: with builder_ids, source_repository and source_ref but no predicate_types, a non-SLSA
+// predicate (cosign custom) carrying builder.id / invocation.configSource.uri satisfies none of them.
+TEST_CASE("red team: a non-SLSA predicate does not satisfy the provenance requirements")
 {
   const char *custom = R"({"_type":"https://in-toto.io/Statement/v1",
     "subject":[{"name":"a","digest":{"sha256":"01"}}],
@@ -102,7 +96,30 @@ TEST_CASE("red team: a non-SLSA predicate does not satisfy the provenance requir
   required.builder_ids = {"https://github.com/slsa-framework/gen.yml@"};
   required.source_repository = "github.com/acme/api";
   required.source_ref = "refs/tags/v1.2.3";
-  CHECK_FALSE(check_provenance(*statement, required).empty());
+  auto failures = check_provenance(*statement, required);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].find("is not SLSA provenance") != std::string::npos);
+  // Each requirement alone, too; and the same predicate as SLSA v0.2 satisfies them all.
+  for (int which = 0; which < 3; ++which) {
+    ProvenanceRequirements one;
+    if (which == 0)
+      one.builder_ids = required.builder_ids;
+    else if (which == 1)
+      one.source_repository = required.source_repository;
+    else
+      one.source_ref = required.source_ref;
+    CHECK_FALSE(check_provenance(*statement, one).empty());
+  }
+  std::string as_slsa = custom;
+  as_slsa.replace(as_slsa.find("https://cosign.sigstore.dev/attestation/v1"),
+                  std::string("https://cosign.sigstore.dev/attestation/v1").size(), "https://slsa.dev/provenance/v0.2");
+  auto slsa = parse_statement(as_slsa, "slsa.json");
+  REQUIRE(slsa.ok());
+  CHECK(check_provenance(*slsa, required).empty());
+  // A predicate_types requirement alone still admits the custom type it names.
+  ProvenanceRequirements types_only;
+  types_only.predicate_types = {"https://cosign.sigstore.dev/attestation/v1"};
+  CHECK(check_provenance(*statement, types_only).empty());
 }
 
 TEST_CASE("red team (holds): a statement binds only the artifact it names, by the algorithm it names")
