@@ -101,12 +101,16 @@ expect_verdict relgate-scan-gate "FAIL 2" "a RELGATE_GITOPS_REPO other than the 
 expect_contains "$out" "RELGATE_GITOPS_REPO is not the gitops-repo input" "the URL refusal says why"
 
 # The image's PATH: entries of a dotenv PATH that are relative or in the checkout are dropped (also
-# for git: tools/git would print "attacker git ran").
-printf '#!/bin/sh\necho "attacker git ran: $*"\nexit 0\n' > tools/git && chmod +x tools/git
+# for git: tools/git would print "attacker git ran";
+# and for cat, which reads the inputs' here-documents: tools/cat would print "attacker cat ran").
+for exe in git cat; do
+  printf '#!/bin/sh\necho "attacker %s ran: $*" >&2\necho --help\nexit 0\n' "$exe" > "tools/$exe" && chmod +x "tools/$exe"
+done
 pipeline ""
 # (The job's own folder: $CI_PROJECT_DIR on GitLab, builds/<job> under gitlab-ci-local's isolation.)
 dotenv "PATH=tools:$project/.gitlab-ci-local/builds/relgate-scan-gate/tools:$bins:/usr/bin:/bin"
 expect_verdict relgate-scan-gate "FAIL 1" "PATH entries in the checkout are dropped: relgate's scan-gate denies"
 expect_contains "$out" "dropped 2 PATH entries" "the job says it dropped them"
 expect_not_contains "$out" "attacker git ran" "the checkout's tools/git never runs"
+expect_not_contains "$out" "attacker cat ran" "the checkout's tools/cat never runs"
 finish
