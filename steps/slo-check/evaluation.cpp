@@ -215,12 +215,16 @@ Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
                          (objective.key ? "" : " [weight " + format_value(objective.weight, Unit::number) + "]"));
     } else if (result.phase == ObjectivePhase::inconclusive) {
       std::string why;
+      bool measured = false; // a value without its reference, rather than no value
       for (const auto &reading : result.readings) {
-        if (reading.status == MeasurementStatus::inconclusive && !reading.note.empty())
+        if (reading.status == MeasurementStatus::inconclusive && !reading.note.empty()) {
           why = reading.note;
+          measured = reading.value.has_value();
+        }
       }
-      result.reason = objective.name + ": no data in " + count_text(result.tally.inconclusive, result.tally.total()) +
-                      " (" + why + "); inconclusive_limit " + std::to_string(policy.plan.inconclusive_limit);
+      result.reason = objective.name + (measured ? ": not judged in " : ": no data in ") +
+                      count_text(result.tally.inconclusive, result.tally.total()) + " (" + why +
+                      "); inconclusive_limit " + std::to_string(policy.plan.inconclusive_limit);
       inconclusive.push_back(result.reason);
     }
     scored.push_back({objective.weight, objective.key, !objective.pass.empty(), result.phase});

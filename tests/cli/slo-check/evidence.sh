@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # slo-check records every measurement in the evidence file, with --env/--stage, and a later
-# check compares against the last ALLOWed value ("<= +10%" relative_to = "last_allow").
+# check compares against the last ALLOWed value ("<= +10%" relative_to = "last_allow"); the policy
+# lets the first check pass without one (no_reference = "pass"; the default is INCONCLUSIVE).
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 
 SUBJECT="ghcr.io/acme/api@sha256:$(printf 'b%.0s' $(seq 64))"
@@ -19,6 +20,7 @@ name = "p50 latency"
 metric = "p50_latency"
 pass = ["<= 200ms", "<= +10%"]
 relative_to = "last_allow"
+no_reference = "pass"
 key = true
 EOF_POLICY
 scrape "$TMP/fast.prom" 80     # p50 = 62.5 ms

@@ -85,6 +85,7 @@ name = "custom"
 query = 'sum(rate(x{role="{{ role }}"}[{{ window }}]))'
 pass = [">= 1"]
 no_data = "deny"
+no_reference = "pass"
 direction = "none"
 [burn_rate]
 target = 0.999
@@ -105,6 +106,9 @@ warning = 60
   CHECK(policy->objectives[0].unit == Unit::seconds);
   CHECK(policy->objectives[1].metric.kind == MetricSpec::Kind::query);
   CHECK(policy->objectives[1].no_data == NoDataPolicy::deny);
+  CHECK(policy->objectives[0].no_reference == NoDataPolicy::inconclusive); // the default
+  CHECK(policy->objectives[1].no_reference == NoDataPolicy::pass);
+  CHECK(policy->min_window == std::chrono::minutes(1)); // the window the policy sets is the floor
   CHECK(policy->burn_rate.enabled);
   REQUIRE(policy->burn_rate.windows.size() == 2); // the workbook's defaults
   CHECK(policy->burn_rate.windows[0].factor == 14.4);

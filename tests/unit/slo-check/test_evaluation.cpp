@@ -45,7 +45,7 @@ TEST_CASE("one reading: pass, fail with the negated threshold, no-data policies"
   CHECK(evaluate_reading(objective, none, nullptr, std::nullopt, canary).status == MeasurementStatus::passed);
 }
 
-TEST_CASE("relative criteria: against the baseline or the last ALLOW; skipped without one")
+TEST_CASE("relative criteria: against the baseline or the last ALLOW; without one as no_reference says")
 {
   CanaryComparison canary;
   Objective objective = latency_objective({"<= +10%"});
@@ -54,9 +54,21 @@ TEST_CASE("relative criteria: against the baseline or the last ALLOW; skipped wi
   CHECK(worse.status == MeasurementStatus::failed);
   CHECK(worse.failed_criterion == "> 220 ms (baseline +10%)");
   CHECK(evaluate_reading(objective, value(0.21), &baseline, std::nullopt, canary).status == MeasurementStatus::passed);
+  // No reference: inconclusive by default (a 9 s latency must not pass for want of a baseline).
+  auto unjudged = evaluate_reading(objective, value(9), nullptr, std::nullopt, canary);
+  CHECK(unjudged.status == MeasurementStatus::inconclusive);
+  CHECK(unjudged.note == "no baseline value for the relative criterion \"<= +10%\" (no_reference = inconclusive)");
+  objective.no_reference = NoDataPolicy::deny;
+  CHECK(evaluate_reading(objective, value(9), nullptr, std::nullopt, canary).status == MeasurementStatus::failed);
+  objective.no_reference = NoDataPolicy::pass;
   auto skipped = evaluate_reading(objective, value(9), nullptr, std::nullopt, canary);
   CHECK(skipped.status == MeasurementStatus::passed);
   CHECK(skipped.note.find("skipped") != std::string::npos);
+  // An absolute criterion is still judged next to a relative one without its reference.
+  Objective both = latency_objective({"<= 500ms", "<= +10%"});
+  CHECK(evaluate_reading(both, value(9), nullptr, std::nullopt, canary).status == MeasurementStatus::failed);
+  CHECK(evaluate_reading(both, value(0.1), nullptr, std::nullopt, canary).status == MeasurementStatus::inconclusive);
+  objective.no_reference = NoDataPolicy::inconclusive;
   objective.relative_to = RelativeTo::last_allow;
   auto last = evaluate_reading(objective, value(0.3), nullptr, 0.25, canary);
   CHECK(last.status == MeasurementStatus::failed);
