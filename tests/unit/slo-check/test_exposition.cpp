@@ -91,3 +91,15 @@ TEST_CASE("floats are parsed without the locale and strictly")
   CHECK_FALSE(parse_prometheus_float("--1"));
   CHECK_FALSE(parse_prometheus_float("0x"));
 }
+
+TEST_CASE("untrusted text in parse errors is shown escaped, never raw")
+{
+  // A value, timestamp or type token may carry control bytes (the line ends only at '\n').
+  for (const char *text : {"x 1\r\x1b[2K\n", "x 1 2\x1b]\n", "# TYPE x c\rounter\n", "x{a=\"\\\x1b\"} 1\n"}) {
+    auto parsed = parse_exposition(text, "m.prom");
+    INFO(text);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.message().find_first_of("\r\x1b") == std::string::npos);
+    CHECK(parsed.message().find("\\x") != std::string::npos);
+  }
+}
