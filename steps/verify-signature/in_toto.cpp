@@ -33,10 +33,17 @@ std::string string_at(const JsonValue &root, std::initializer_list<std::string_v
 
 bool builder_matches(const std::string &actual, const std::string &wanted)
 {
-  if (actual == wanted)
-    return true;
-  // "https://github.com/org/builder.yml@" trusts every tag of that builder.
-  return !wanted.empty() && (wanted.back() == '@' || wanted.back() == '/') && actual.rfind(wanted, 0) == 0;
+  if (wanted.empty() || actual.rfind(wanted, 0) != 0)
+    return false;
+  // "https://github.com/org/builder.yml@" trusts every release of that builder: a tag, never a
+  // branch, a bare commit (GitHub resolves a fork's commit through the parent: imposter commits)
+  // or no ref at all.
+  if (wanted.back() == '@') {
+    constexpr std::string_view tags = "refs/tags/";
+    std::string_view ref = std::string_view(actual).substr(wanted.size());
+    return ref.size() > tags.size() && ref.substr(0, tags.size()) == tags;
+  }
+  return actual.size() == wanted.size() || wanted.back() == '/';
 }
 
 } // namespace

@@ -50,7 +50,7 @@ std::string normalize_repository(std::string_view uri);
 
 struct ProvenanceRequirements {
   std::vector<std::string> predicate_types;
-  std::vector<std::string> builder_ids; // exact, or a prefix when it ends in '@' or '/'
+  std::vector<std::string> builder_ids; // exact; ending in '@': any refs/tags/... of it; in '/': a prefix
   std::vector<std::string> build_types;
   std::string source_repository; // "" = any
   std::string source_ref;        // "" = any
