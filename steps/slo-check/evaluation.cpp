@@ -234,6 +234,10 @@ Verdict judge(const SloPolicy &policy, std::vector<ObjectiveResult> objectives,
     if (evaluation.firing) {
       burn_firing = true;
       failures.push_back("error budget burning too fast: " + evaluation.description);
+    } else if (!evaluation.long_ratio || !evaluation.short_ratio) {
+      // A window without data cannot say the budget is safe (no traffic, or no status label).
+      inconclusive.push_back("error budget not measured: " + evaluation.description +
+                             " (no requests with a status label in the window)");
     }
   }
   verdict.score = compute_score(scored);

@@ -8,10 +8,7 @@
 source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/support/demo-service/slo_test_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the fake Prometheus"
-# DEFECT: remove this line once a burn-rate window without data is INCONCLUSIVE (or DENY). Input:
-# the policy below; every requests query answers {"metric":{},"value":[t,"1000"]}.
-skip "defect: burn rate with no data in its windows does not fire and does not doubt (ALLOW)"
-
+# Fixed: a burn-rate window without data makes the run INCONCLUSIVE (exit 3) naming the window.
 cat >"$TMP/policy.toml" <<'TOML'
 version = 1
 [measurement]
@@ -46,6 +43,8 @@ wait_http "http://127.0.0.1:$port/" 10 || exit 1
 
 run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --attempts 1
 [ "$rc" != 0 ] || fail "burn rate without data in any window: exit 0 (ALLOW)"
-expect_contains "$out" "1h/5m burn rate: no data" "the window is reported as no data"
+expect_rc 3 "burn rate without data: inconclusive"
+expect_contains "$out" "error budget not measured: 1h/5m burn rate: no data" "the window is named as the reason"
+expect_contains "$out" "error budget not measured: 6h/30m burn rate: no data" "each window is named"
 
 finish

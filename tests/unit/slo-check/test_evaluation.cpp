@@ -142,6 +142,13 @@ TEST_CASE("inconclusive, burn rate and canary comparison verdicts")
   Verdict burning = judge(policy, fine, {evaluate_burn_window(page, 0.999, 0.05, 0.05)}, "target", false);
   CHECK(burning.decision == Decision::deny);
   CHECK(burning.reasons[0].find("error budget burning too fast: 1h/5m burn rate 50/50 > 14.4") != std::string::npos);
+  // A window without data (no traffic, no status label) neither fires nor vouches: INCONCLUSIVE.
+  Verdict unmeasured = judge(policy, fine, {evaluate_burn_window(page, 0.999, std::nullopt, 0.0)}, "target", false);
+  CHECK(unmeasured.decision == Decision::inconclusive);
+  REQUIRE(unmeasured.reasons.size() == 1);
+  CHECK(unmeasured.reasons[0].find("error budget not measured: 1h/5m burn rate: no data") != std::string::npos);
+  CHECK(judge(policy, fine, {evaluate_burn_window(page, 0.999, 0.0, 0.0)}, "target", false).decision ==
+        Decision::allow);
 
   // Within the absolute threshold but significantly slower than the baseline: DENY by Mann-Whitney.
   policy.plan.count = 6;
