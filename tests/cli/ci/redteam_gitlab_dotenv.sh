@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Red team (CI wrappers, outside attacker who gets one line into a needed job's dotenv report): the
-# GitLab template keeps its configuration in job variables (RELGATE_PREBUILT_BIN, RELGATE_ARGS,
+# GitLab template kept its configuration in job variables (RELGATE_PREBUILT_BIN, RELGATE_ARGS,
 # RELGATE_STEP, RELGATE_JOB, RELGATE_REPORT_DIR, RELGATE_APP, RELGATE_GITOPS_REPO, ...), and GitLab
 # gives variables from a needed job's dotenv report precedence over job variables
 # (docs.gitlab.com/ci/variables/dotenv_variables). In the example pipeline every gate job needs
 # `build`, whose dotenv is build.env, written by the project's own build script from build data
 # (IMAGE_DIGEST=...): one extra line there, e.g. from a VERSION file or a tool's output with a
-# newline, reconfigures the relgate job. RELGATE_PREBUILT_BIN=tools runs the checkout's
+# newline, reconfigured the relgate job. RELGATE_PREBUILT_BIN=tools ran the checkout's
 # tools/scan-gate and tools/evidence instead of relgate, inside the gate job that holds
 # RELGATE_EVIDENCE_KEY: command execution and a signed ALLOW of the attacker's choosing.
 # Input: build.env = "IMAGE_DIGEST=sha256:...\nRELGATE_PREBUILT_BIN=tools" (and the other names), a
