@@ -150,8 +150,8 @@ tracked_by_git() { # $1 = path; true when a git work tree holding it tracks it
   local candidate
   for candidate in "$1" "$(realpath -m -- "$1")"; do
     [ -d "$(dirname -- "$candidate")" ] || continue
-    git -c safe.directory='*' -C "$(dirname -- "$candidate")" ls-files --error-unmatch -- "$(basename -- "$candidate")" \
-      >/dev/null 2>&1 && return 0
+    git --literal-pathspecs -c safe.directory='*' -C "$(dirname -- "$candidate")" \
+      ls-files --error-unmatch -- "$(basename -- "$candidate")" >/dev/null 2>&1 && return 0
   done
   return 1
 }
@@ -183,7 +183,8 @@ report_written=0
 if [ -n "$output" ]; then
   # The report goes to the file byte-exact (the binary does not guard a regular file, and the
   # runner never reads it); written to a new file beside it (mktemp: O_EXCL), then renamed over it
-  # with mv -T (a symlink planted since the check is replaced, not followed). The log gets the decision through annotations and the step summary.
+  # with mv -T (a symlink planted since the check is replaced, not followed). The log gets the
+  # decision through annotations and the step summary.
   mkdir -p -- "$(dirname -- "$output")" || fail_usage "output: cannot create the folder of '$output'"
   partial=$(mktemp "$(dirname -- "$output")/.relgate-report.XXXXXX") || fail_usage "output: cannot write beside '$output'"
   "$bin_dir/$step" "${argv[@]}" > "$partial"

@@ -56,4 +56,8 @@ expect_rc 2 "merging into the tracked file through a symlinked folder is refused
 RELGATE_STEP=evidence GITHUB_WORKSPACE="$ws" RELGATE_ARGS=$'merge\n--evidence\nmerged.json\ngates/scan.json' \
   run "$action"
 expect_rc 0 "merging into an untracked file works"
+# A name git would read as a glob or pathspec magic is taken literally (no match, no refusal).
+RELGATE_STEP=evidence GITHUB_WORKSPACE="$ws" RELGATE_ARGS=$'merge\n--evidence\nevid*.json\ngates/scan.json' \
+  run "$action"
+expect_rc 0 "an untracked OUT named like a glob of the tracked file works"
 finish
