@@ -2,13 +2,7 @@
 
 #include "encoding.hpp"
 #include "file_io.hpp"
-
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "signature_verify.hpp"
 
 namespace relgate::sig
 {
@@ -43,28 +37,26 @@ Result<Artifact> artifact_from_digest(std::string_view text)
   return artifact;
 }
 
-Result<MappedFile> MappedFile::open(const std::string &path)
+Result<Artifact> artifact_from_file(const std::string &path, const std::set<HashAlgorithm> &algorithms, bool keep_bytes)
 {
-  RELGATE_ASSIGN_OR_RETURN(InputFile input, InputFile::open(path));
-  std::size_t size = static_cast<std::size_t>(input.size());
-  if (size == 0)
-    return MappedFile(nullptr, 0);
-  void *data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, input.fd(), 0);
-  if (data == MAP_FAILED)
-    return make_error(path + ": cannot map: " + std::strerror(errno));
-  return MappedFile(static_cast<const char *>(data), size);
-}
-
-MappedFile::MappedFile(MappedFile &&other) noexcept : m_data(other.m_data), m_size(other.m_size)
-{
-  other.m_data = nullptr;
-  other.m_size = 0;
-}
-
-MappedFile::~MappedFile()
-{
-  if (m_data != nullptr)
-    ::munmap(const_cast<char *>(m_data), m_size);
+  Artifact artifact;
+  artifact.path = path;
+  if (!keep_bytes) {
+    auto digests = hash_file(path, algorithms);
+    if (!digests)
+      return make_error("--artifact " + digests.message());
+    artifact.digests = std::move(digests).value();
+    return artifact;
+  }
+  auto content = read_file(path, max_whole_artifact_bytes);
+  if (!content) {
+    return make_error("--artifact: " + content.message() +
+                      " (an Ed25519 key signs the whole artifact, which is verified from memory)");
+  }
+  for (HashAlgorithm algorithm : algorithms)
+    artifact.digests[algorithm] = hash_bytes(algorithm, *content);
+  artifact.bytes = std::make_shared<const std::string>(std::move(content).value());
+  return artifact;
 }
 
 } // namespace relgate::sig

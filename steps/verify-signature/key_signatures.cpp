@@ -35,10 +35,13 @@ Result<void> verify_artifact_signature(const PublicKey &key, const Artifact &art
 {
   auto algorithm = default_hash_for(key.kind);
   if (!algorithm) {
-    if (artifact.path.empty())
-      return make_error("Ed25519 signs the whole artifact: pass --artifact FILE, not --digest");
-    RELGATE_ASSIGN_OR_RETURN(auto mapped, MappedFile::open(artifact.path));
-    return verify_message_signature(key, mapped.bytes(), signature);
+    // Never the file as it is now: the bytes read with the digest, or nothing.
+    if (!artifact.bytes) {
+      return make_error(artifact.path.empty() ? "Ed25519 signs the whole artifact: pass --artifact FILE, not --digest"
+                                              : "Ed25519 signs the whole artifact, but " + artifact.path +
+                                                    " was hashed without keeping its bytes; nothing else is verified");
+    }
+    return verify_message_signature(key, *artifact.bytes, signature);
   }
   RELGATE_ASSIGN_OR_RETURN(auto digest, artifact.digest(*algorithm));
   return verify_digest_signature(key, *algorithm, digest, signature);

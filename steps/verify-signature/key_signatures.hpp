@@ -19,7 +19,8 @@ namespace relgate::sig
 // Empty files and text that is not base64 are errors naming the file.
 Result<std::string> decode_signature_file(std::string_view content, const std::string &source);
 
-// Over the artifact: prehashed with the key's hash (digest reused), or the mapped file for Ed25519.
+// Over the artifact: prehashed with the key's hash (digest reused), or, for Ed25519, the bytes kept
+// with the digests (artifact_from_file's keep_bytes); never the file read again.
 Result<void> verify_artifact_signature(const PublicKey &key, const Artifact &artifact, std::string_view signature);
 
 struct DetachedSignatureReport {

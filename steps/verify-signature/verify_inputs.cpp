@@ -132,9 +132,18 @@ Result<Artifact> load_artifact(const ParsedArgs &args, const Inputs &inputs)
   if (digest_text)
     return artifact_from_digest(*digest_text);
   std::set<HashAlgorithm> algorithms;
+  // Does an Ed25519 key sign the artifact itself (not a digest, not a DSSE PAE)? Then its bytes
+  // are kept in memory with the digests; otherwise the file is streamed, whatever its size.
+  bool whole_message = false;
+  bool keys_sign_artifact = (!inputs.signatures.empty() && !inputs.payload) ||
+                            std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const SigstoreBundle &b) {
+                              return b.has_public_key && b.message_signature.has_value();
+                            });
   for (const auto &key : inputs.keys) {
     if (auto algorithm = default_hash_for(key.key->kind))
       algorithms.insert(*algorithm);
+    else
+      whole_message = whole_message || keys_sign_artifact;
   }
   for (const auto &bundle : inputs.bundles) {
     if (bundle.certificates.empty())
@@ -146,16 +155,12 @@ Result<Artifact> load_artifact(const ParsedArgs &args, const Inputs &inputs)
     if (key) {
       if (auto algorithm = default_hash_for(key->kind))
         algorithms.insert(*algorithm);
+      else
+        whole_message = whole_message || bundle.message_signature.has_value();
     }
   }
   algorithms.insert(HashAlgorithm::sha256); // the evidence and every reason name it
-  auto digests = hash_file(*artifact_path, algorithms);
-  if (!digests)
-    return make_error("--artifact " + digests.message());
-  Artifact artifact;
-  artifact.path = *artifact_path;
-  artifact.digests = std::move(digests).value();
-  return artifact;
+  return artifact_from_file(*artifact_path, algorithms, whole_message);
 }
 
 ProvenanceRequirements provenance_requirements(const ParsedArgs &args, const SignaturePolicy &policy)

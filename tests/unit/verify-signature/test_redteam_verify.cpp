@@ -54,31 +54,42 @@ DsseEnvelope envelope_of(const std::string &payload_type, const std::string &pay
 
 } // namespace
 
-// DEFECT (TOCTOU): an Ed25519 key signs the whole artifact, so verify_artifact_signature maps
-// --artifact a second time after load_artifact hashed it. A process that rewrites the file in
-// between (a build step's leftover background process, the attacker's artifact in a shared
-// workspace) gets the signature checked over the signed release A while the evidence records the
-// digest of B, the bytes that were hashed. Reproduced without the race: hash B, write A (signed
-// with the trusted Ed25519 key) at the same path, verify. Expected: the signature is checked over
-// the bytes whose digest is judged (one mapping, hashed and verified), so this fails.
-TEST_CASE("red team: Ed25519 verifies the bytes that were hashed, not the file as it is later" * doctest::skip())
+// Proves (TOCTOU): an Ed25519 signature is checked over the bytes whose digest is judged, never
+// over --artifact read again: a file swapped after hashing is not what the signature is checked on.
+TEST_CASE("red team: Ed25519 verifies the bytes that were hashed, not the file as it is later")
 {
   const std::string path = scratch_file("ed25519-toctou.bin");
   const std::string signed_release = "release A, signed by the release key\n";
   const std::string swapped = "release B, never signed\n";
+  PkeyPtr key = test::generate("ED25519");
+  PublicKey trusted = test::public_of(key.get());
+  std::string signature = test::sign(key.get(), nullptr, signed_release);
+
+  // As load_artifact reads it for an Ed25519 key: B hashed and kept, then A at the same path.
+  REQUIRE(write_file_atomic(path, swapped).ok());
+  auto loaded = artifact_from_file(path, {HashAlgorithm::sha256}, true);
+  REQUIRE(loaded.ok());
+  REQUIRE(write_file_atomic(path, signed_release).ok()); // the swap, after the hash
+  CHECK(loaded->primary_digest().hex == hex_encode(sha256_bytes(swapped)));
+  auto verified = verify_artifact_signature(trusted, *loaded, signature);
+  CHECK_MESSAGE(!verified.ok(),
+                ("the signature over A was accepted for the artifact judged as " + loaded->primary_digest().str()));
+  // A read as A verifies: the refusal above is the swap, not the key.
+  auto signed_loaded = artifact_from_file(path, {HashAlgorithm::sha256}, true);
+  REQUIRE(signed_loaded.ok());
+  CHECK(verify_artifact_signature(trusted, *signed_loaded, signature).ok());
+
+  // The red team's form: digests without the bytes (hashed elsewhere). The file is not read again.
   REQUIRE(write_file_atomic(path, swapped).ok());
   auto hashed = hash_file(path, {HashAlgorithm::sha256});
   REQUIRE(hashed.ok());
   Artifact artifact;
   artifact.path = path;
   artifact.digests = *hashed;
-  REQUIRE(write_file_atomic(path, signed_release).ok()); // the swap, after the hash
-  PkeyPtr key = test::generate("ED25519");
-  PublicKey trusted = test::public_of(key.get());
-  std::string signature = test::sign(key.get(), nullptr, signed_release);
-  auto verified = verify_artifact_signature(trusted, artifact, signature);
-  CHECK_MESSAGE(!verified.ok(),
-                ("the signature over A was accepted for the artifact judged as " + artifact.primary_digest().str()));
+  REQUIRE(write_file_atomic(path, signed_release).ok());
+  auto unread = verify_artifact_signature(trusted, artifact, signature);
+  REQUIRE_FALSE(unread.ok());
+  CHECK(unread.message().find("without keeping its bytes") != std::string::npos);
 }
 
 // Proves: with builder_ids, source_repository and source_ref but no predicate_types, a non-SLSA
