@@ -24,9 +24,9 @@ std::string shown(const std::string &key)
 
 // The series the figures are built from; everything else in a scrape is ignored.
 struct UsedNames {
-  std::string requests, bucket, sum, count;
+  std::string requests, histogram, bucket, sum, count;
   explicit UsedNames(const HttpMetricNames &names)
-      : requests(names.requests_total), bucket(names.latency_histogram + "_bucket"),
+      : requests(names.requests_total), histogram(names.latency_histogram), bucket(names.latency_histogram + "_bucket"),
         sum(names.latency_histogram + "_sum"), count(names.latency_histogram + "_count")
   {
   }
@@ -72,6 +72,61 @@ Result<SampleIndex> index_samples(const Exposition &exposition, const UsedNames 
   return index;
 }
 
+// Every histogram series (its labels but le) ends in an le="+Inf" bucket, and its _count, when
+// exposed, equals that bucket: the text format's rule. Buckets are summed by le across series, so a
+// series without its +Inf bucket would drop its observations above its last bound (its slow
+// requests) from every quantile. Runs after index_samples (le checked there).
+Result<void> check_histogram_series(const Exposition &exposition, const UsedNames &used, const std::string &scrape_name)
+{
+  std::map<std::string, std::optional<double>> inf_buckets; // series -> its +Inf bucket
+  std::map<std::string, double> counts;                     // series -> its _count
+  for (const auto &sample : exposition.samples) {
+    if (sample.name != used.bucket && sample.name != used.count)
+      continue;
+    Labels labels = sample.labels;
+    std::optional<double> le;
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+      if (sample.name == used.bucket && it->first == "le") {
+        le = parse_prometheus_float(it->second);
+        labels.erase(it);
+        break;
+      }
+    }
+    const std::string series = series_key(used.histogram, labels);
+    if (sample.name == used.count) {
+      counts[series] = sample.value;
+      continue;
+    }
+    auto &inf = inf_buckets[series];
+    if (le && std::isinf(*le))
+      inf = sample.value;
+  }
+  if (inf_buckets.empty())
+    return ok_result(); // no histogram (none exposed, or a summary of that name): no latency data
+  for (const auto &[series, inf] : inf_buckets) {
+    if (!inf) {
+      return make_error(scrape_name + ": histogram series " + shown(series) +
+                        " has no le=\"+Inf\" bucket: every histogram series needs one, else its observations "
+                        "above its largest bound are lost (bad data; fix the exporter)");
+    }
+  }
+  for (const auto &[series, count] : counts) {
+    const auto it = inf_buckets.find(series);
+    if (it == inf_buckets.end()) {
+      return make_error(scrape_name + ": histogram series " + shown(series) + " has a " + used.count +
+                        " but no buckets: its observations would be missing from every quantile (bad data; fix "
+                        "the exporter)");
+    }
+    if (*it->second != count) {
+      return make_error(scrape_name + ": histogram series " + shown(series) + ": " + used.count + " " +
+                        prometheus_value_text(count) + " differs from its le=\"+Inf\" bucket " +
+                        prometheus_value_text(*it->second) +
+                        ", which counts the same observations (bad data; fix the exporter)");
+    }
+  }
+  return ok_result();
+}
+
 bool all_finite(std::initializer_list<double> values)
 {
   for (double value : values) {
@@ -100,6 +155,8 @@ Result<WindowStats> compute_window_stats(const Exposition &before, const Exposit
   const UsedNames used(names);
   RELGATE_ASSIGN_OR_RETURN(SampleIndex old_index, index_samples(before, used, before_name));
   RELGATE_ASSIGN_OR_RETURN(SampleIndex new_index, index_samples(after, used, after_name));
+  RELGATE_TRY(check_histogram_series(before, used, before_name));
+  RELGATE_TRY(check_histogram_series(after, used, after_name));
   stats.window_seconds = wall_window_seconds;
   if (old_index.newest_timestamp_ms && new_index.newest_timestamp_ms &&
       *new_index.newest_timestamp_ms > *old_index.newest_timestamp_ms) {

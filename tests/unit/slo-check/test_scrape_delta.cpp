@@ -183,3 +183,41 @@ TEST_CASE("decreasing or vanished counters are resets, named, never a negative d
   CHECK(down.reset_series == std::vector<std::string>{"http_requests_total{code=\"500\"}"});
   CHECK(*error_rate(down) >= 0);
 }
+
+TEST_CASE("every histogram series has its +Inf bucket, and its _count equals it")
+{
+  // Buckets are summed by le: a series without +Inf would drop its slow requests from p99.
+  std::string message = error_of("", "http_request_duration_seconds_bucket{path=\"/a\",le=\"0.1\"} 5\n"
+                                     "http_request_duration_seconds_bucket{path=\"/a\",le=\"+Inf\"} 5\n"
+                                     "http_request_duration_seconds_bucket{path=\"/b\",le=\"0.5\"} 0\n");
+  CHECK_MESSAGE(message.find("t1.prom: histogram series http_request_duration_seconds{path=\"/b\"} has no "
+                             "le=\"+Inf\" bucket") != std::string::npos,
+                message);
+  // In the start scrape too.
+  message = error_of("http_request_duration_seconds_bucket{le=\"0.5\"} 0\n",
+                     "http_request_duration_seconds_bucket{le=\"0.5\"} 0\n"
+                     "http_request_duration_seconds_bucket{le=\"+Inf\"} 0\n");
+  CHECK_MESSAGE(message.find("t0.prom: histogram series http_request_duration_seconds{}") != std::string::npos,
+                message);
+  // _count disagreeing with +Inf, and a _count whose series has no buckets at all.
+  message = error_of("", "http_request_duration_seconds_bucket{le=\"+Inf\"} 10\n"
+                         "http_request_duration_seconds_count 1000\n");
+  CHECK_MESSAGE(message.find("http_request_duration_seconds_count 1000 differs from its le=\"+Inf\" bucket 10") !=
+                    std::string::npos,
+                message);
+  message = error_of("", "http_request_duration_seconds_bucket{path=\"/a\",le=\"+Inf\"} 10\n"
+                         "http_request_duration_seconds_count{path=\"/a\"} 10\n"
+                         "http_request_duration_seconds_count{path=\"/b\"} 1000\n");
+  CHECK_MESSAGE(message.find("{path=\"/b\"} has a http_request_duration_seconds_count but no buckets") !=
+                    std::string::npos,
+                message);
+  // A summary of that name (no buckets at all) is no latency data, not an error; "Inf" is +Inf.
+  WindowStats summary = stats_of(parse(""), parse("http_request_duration_seconds_count 10\n"), HttpMetricNames{}, 30);
+  CHECK_FALSE(summary.has_histogram);
+  WindowStats spelled = stats_of(parse(""),
+                                 parse("http_request_duration_seconds_bucket{le=\"1\"} 4\n"
+                                       "http_request_duration_seconds_bucket{le=\"Inf\"} 10\n"
+                                       "http_request_duration_seconds_count 10\n"),
+                                 HttpMetricNames{}, 30);
+  CHECK(spelled.latency_buckets.size() == 2);
+}
