@@ -1,7 +1,9 @@
 #include "mann_whitney.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace relgate::slo
@@ -13,6 +15,62 @@ namespace
 double normal_upper_tail(double z)
 {
   return 0.5 * std::erfc(z / std::sqrt(2.0));
+}
+
+// Doubles in order as unsigned integers (NaN excluded), so a bisection can walk every double.
+std::uint64_t order_key(double value)
+{
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  constexpr std::uint64_t sign = std::uint64_t(1) << 63;
+  return (bits & sign) != 0 ? ~bits : bits | sign;
+}
+
+double from_order_key(std::uint64_t key)
+{
+  constexpr std::uint64_t sign = std::uint64_t(1) << 63;
+  return std::bit_cast<double>((key & sign) != 0 ? key ^ sign : ~key);
+}
+
+// How many differences x - y (as computed in doubles) are <= t; x and y sorted. A computed
+// difference is monotone in each operand, so two pointers count them in O(n + m).
+std::uint64_t differences_at_most(const std::vector<double> &x, const std::vector<double> &y, double t)
+{
+  std::uint64_t count = 0;
+  std::size_t first = 0; // the first y with x - y <= t; moves right as x grows
+  for (const double xi : x) {
+    while (first < y.size() && xi - y[first] > t)
+      ++first;
+    count += y.size() - first;
+  }
+  return count;
+}
+
+// The k-th smallest (1-based) of all n*m differences x - y without building them: the smallest
+// double t with k differences <= t, by bisection over the doubles (at most 64 counting passes).
+double kth_difference(const std::vector<double> &x, const std::vector<double> &y, std::uint64_t k)
+{
+  std::uint64_t low = order_key(x.front() - y.back());
+  std::uint64_t high = order_key(x.back() - y.front());
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    if (differences_at_most(x, y, from_order_key(middle)) >= k)
+      high = middle;
+    else
+      low = middle + 1;
+  }
+  return from_order_key(low) + 0.0; // +0 rather than -0 when the difference is zero
+}
+
+// The Hodges-Lehmann shift, the median of every difference canary - baseline, in O((n + m) log)
+// time and O(n + m) memory: a hostile range answer cannot make it quadratic.
+double median_of_differences(std::vector<double> canary, std::vector<double> baseline)
+{
+  std::sort(canary.begin(), canary.end());
+  std::sort(baseline.begin(), baseline.end());
+  const std::uint64_t total = std::uint64_t(canary.size()) * baseline.size();
+  if (total % 2 == 1)
+    return kth_difference(canary, baseline, total / 2 + 1);
+  return (kth_difference(canary, baseline, total / 2) + kth_difference(canary, baseline, total / 2 + 1)) / 2.0;
 }
 
 } // namespace
@@ -66,13 +124,7 @@ MannWhitneyResult mann_whitney(const std::vector<double> &canary, const std::vec
     result.p_greater = normal_upper_tail((result.u - mean - 0.5) / sd);
     result.p_less = 1.0 - normal_upper_tail((result.u - mean + 0.5) / sd);
   }
-  std::vector<double> differences;
-  differences.reserve(canary.size() * baseline.size());
-  for (double x : canary) {
-    for (double y : baseline)
-      differences.push_back(x - y);
-  }
-  result.hodges_lehmann = median(std::move(differences));
+  result.hodges_lehmann = median_of_differences(canary, baseline);
   return result;
 }
 

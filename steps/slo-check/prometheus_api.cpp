@@ -194,11 +194,22 @@ Result<PromQueryResult> prometheus_query_range(const PrometheusEndpoint &endpoin
                                                double start, double end, Duration step)
 {
   const double step_seconds = std::chrono::duration<double>(step).count();
-  return api_get(endpoint, "/api/v1/query_range",
-                 {{"query", promql},
-                  {"start", unix_seconds_text(start)},
-                  {"end", unix_seconds_text(end)},
-                  {"step", unix_seconds_text(step_seconds)}});
+  RELGATE_ASSIGN_OR_RETURN(auto result, api_get(endpoint, "/api/v1/query_range",
+                                                {{"query", promql},
+                                                 {"start", unix_seconds_text(start)},
+                                                 {"end", unix_seconds_text(end)},
+                                                 {"step", unix_seconds_text(step_seconds)}}));
+  // Prometheus answers at most one point per step from start to end; more (plus one for rounding)
+  // is not an answer to this query, and would make the comparison's cost the answerer's choice.
+  const double asked = std::floor((end - start) / step_seconds) + 1;
+  for (const auto &series : result.series) {
+    if (static_cast<double>(series.points.size()) > asked + 1) {
+      return make_error("query_range '" + promql + "' answered " + std::to_string(series.points.size()) +
+                        " points in one series; asked for at most " + std::to_string(static_cast<int64_t>(asked)) +
+                        " (range / step + 1): refused (check the Prometheus URL)");
+    }
+  }
+  return result;
 }
 
 bool is_permanent_query_error(const std::string &message)

@@ -118,6 +118,14 @@ public:
                               "': " + added.message());
         }
       }
+      // Each series is checked against the points asked for (prometheus_query_range); series at
+      // different timestamps must not add up to more samples either.
+      const double asked = std::floor(std::chrono::duration<double>(range) / std::chrono::duration<double>(step)) + 1;
+      if (static_cast<double>(by_time.size()) > asked + 1) {
+        return make_error(objective.name + ": range query '" + requests_promql(target, m_policy.window) +
+                          "' answered " + std::to_string(by_time.size()) + " timestamps; asked for at most " +
+                          std::to_string(static_cast<int64_t>(asked)) + ": refused");
+      }
       for (const auto &[time, totals] : by_time) {
         (void)time;
         Reading reading = reading_from_totals(metric, totals, m_policy.window);

@@ -9,11 +9,8 @@ source "$RELGATE_SOURCE_DIR/tests/cli/lib.sh"
 source "$RELGATE_SOURCE_DIR/tests/support/demo-service/slo_test_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the fake Prometheus"
 require_time
-# DEFECT: remove this line once a range answer with more points than asked is refused, or the
-# shift is computed without n*m memory. Input: the policy below (sample_range 1m, step 15s: 5
-# points) against 5000 points per role; peak RSS ~200 MB more than needed today.
-skip "defect: a range answer of n points per role costs n^2 memory and time (20000 points: 3.1 GB, 55 s)"
-
+# Fixed: a range answer with more points per series than asked (range / step + 1, plus one) is
+# refused (exit 2), and the Hodges-Lehmann shift is computed in O(n + m) memory (unit.slo-check).
 cat >"$TMP/policy.toml" <<'TOML'
 version = 1
 [source]
@@ -53,5 +50,18 @@ wait_http "http://127.0.0.1:$port/" 10 || exit 1
 run_peak_rss slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --canary-role c \
   --baseline-role b --attempts 1 --timeout 60s
 [ "$peak_kb" -lt 102400 ] || fail "5000 range points per role (5 asked): peak RSS ${peak_kb} KB, over 100 MiB"
+expect_rc 2 "an answer with more points than asked is refused"
+expect_contains "$out" "answered 5000 points in one series; asked for at most 5" "the refusal says what was asked"
+
+# An answer within what was asked is compared as before.
+port5=$(free_port $((39191 + RANDOM % 40))) || exit 1
+python3 "$TMP/prometheus.py" "$port5" 5 >"$TMP/prometheus5.out" 2>&1 &
+SLO_PIDS+=($!)
+wait_http "http://127.0.0.1:$port5/" 10 || exit 1
+run slo-check --prometheus "http://127.0.0.1:$port5" --policy "$TMP/policy.toml" --canary-role c \
+  --baseline-role b --attempts 1 --timeout 60s --format json
+expect_rc 0 "5 points per role: compared"
+expect_eq "$(echo "$out" | jq -r '.summary.objectives[0].mann_whitney | "\(.samples_from) \(.canary_samples) \(.baseline_samples)"')" \
+  "range query 5 5" "the range samples were used"
 
 finish
