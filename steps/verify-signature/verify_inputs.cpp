@@ -60,7 +60,14 @@ Result<Inputs> gather_inputs(StepContext &context)
     return make_error("--key and --certificate-identity/--certificate-oidc-issuer are mutually exclusive: "
                       "verify with a key or keyless, not both (the policy can list both kinds)");
   }
+  if (identity_flags && args.has("threshold")) {
+    return make_error("--threshold counts trusted keys, and --certificate-identity/--certificate-oidc-issuer make the "
+                      "run keyless: drop one of them (the policy's threshold applies to its [[keys]])");
+  }
+  if (args.has("key") || args.has("threshold"))
+    inputs.kind = RunKind::keys;
   if (identity_flags) {
+    inputs.kind = RunKind::identity;
     RELGATE_ASSIGN_OR_RETURN(auto rule, make_identity_rule(args.value_or("certificate-identity", ""),
                                                            args.value_or("certificate-identity-regexp", ""),
                                                            args.value_or("certificate-oidc-issuer", ""),
@@ -111,10 +118,16 @@ Result<Inputs> gather_inputs(StepContext &context)
   }
   if (inputs.payload && inputs.signatures.empty())
     return make_error("--payload needs --signature");
+  if (inputs.kind == RunKind::identity && (!inputs.signatures.empty() || !inputs.attestations.empty())) {
+    return make_error(
+        "--signature and --attestation are verified with keys, and --certificate-identity/"
+        "--certificate-oidc-issuer make the run keyless: verify them in a run without the identity flags");
+  }
   bool any_keyed =
       !inputs.signatures.empty() || !inputs.attestations.empty() ||
       std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto &b) { return b.has_public_key; });
-  if (any_keyed && !inputs.keys.empty() && inputs.threshold > static_cast<int64_t>(inputs.keys.size())) {
+  if ((any_keyed || inputs.kind == RunKind::keys) && !inputs.keys.empty() &&
+      inputs.threshold > static_cast<int64_t>(inputs.keys.size())) {
     return make_error("threshold " + std::to_string(inputs.threshold) + " exceeds the " +
                       std::to_string(inputs.keys.size()) + " trusted keys");
   }

@@ -20,7 +20,14 @@
 namespace relgate::sig
 {
 
+// What the command line asks for: one run is key-based or keyless, as with cosign. A key run
+// (--key or --threshold) needs the threshold of trusted keys whatever else verified; a keyless
+// run (--certificate-identity...) accepts only certificates of that identity. Without either
+// flag the policy decides, and may list both kinds.
+enum class RunKind { policy, keys, identity };
+
 struct Inputs {
+  RunKind kind = RunKind::policy;
   SignaturePolicy policy;
   std::vector<TrustedKey> keys;
   std::vector<IdentityRule> identities;

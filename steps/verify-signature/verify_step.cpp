@@ -73,10 +73,19 @@ Result<StepOutcome> decide(StepContext &context)
 
   BundleVerifyOptions options;
   options.trusted_root = inputs.trusted_root.get();
-  options.keys = inputs.keys;
+  // A keyless run trusts certificates of its identity only, never a key the policy lists.
+  if (inputs.kind != RunKind::identity)
+    options.keys = inputs.keys;
   options.identities = inputs.identities;
   options.now = now;
   for (const auto &bundle : inputs.bundles) {
+    if (bundle.has_public_key && inputs.kind == RunKind::identity) {
+      std::string problem = "bundle is signed with a key, but the command line asks for a keyless signature by " +
+                            inputs.identities.front().describe();
+      failures.push_back(bundle.source + ": " + problem);
+      outcome.checks.push_back(CheckResult{"bundle " + bundle.source, false, problem});
+      continue;
+    }
     RELGATE_ASSIGN_OR_RETURN(BundleReport report, verify_bundle(bundle, artifact, options));
     for (const auto &failure : report.failures)
       failures.push_back(bundle.source + ": " + failure);
@@ -112,8 +121,9 @@ Result<StepOutcome> decide(StepContext &context)
     statements.push_back(*report.statement);
   }
 
+  // A key run counts keys even when only keyless material came: the keys it names must have signed.
   bool keyed =
-      !inputs.signatures.empty() || !inputs.attestations.empty() ||
+      inputs.kind == RunKind::keys || !inputs.signatures.empty() || !inputs.attestations.empty() ||
       std::any_of(inputs.bundles.begin(), inputs.bundles.end(), [](const auto &b) { return b.has_public_key; });
   if (keyed) {
     bool met = static_cast<int64_t>(verified_keys.size()) >= inputs.threshold;
@@ -125,6 +135,10 @@ Result<StepOutcome> decide(StepContext &context)
       // The specific problems first ("signature does not verify with key ..."), then the count.
       for (const auto &problem : signature_problems)
         failures.push_back(problem);
+      if (inputs.kind == RunKind::keys && !identities.empty()) {
+        failures.push_back("keyless signatures (" + join(identities, ", ") +
+                           ") do not count: --key / --threshold make the run key-based");
+      }
       failures.push_back("only " + message);
     }
   }

@@ -13,13 +13,8 @@
 source "$(dirname "$0")/../lib.sh"
 require_corpus
 command -v openssl >/dev/null || skip "openssl not installed"
-# DEFECT: remove this line once --key (or a --threshold) on the command line requires that many
-# trusted keys to have signed, whatever else verified. Input: the policy below, --key key.pub
-# --threshold 1 --bundle happy-path-v0.3/bundle.sigstore.json --trusted-root public-good.json.
-# Input 2: a policy with [[keys]] = managed-key-happy-path/key.pub, --certificate-identity
-# https://github.com/acme/api --certificate-oidc-issuer https://token.actions.githubusercontent.com.
-skip "defect: a --key run ALLOWs a keyless bundle by a policy identity (the key signed nothing), and an identity run a bundle of a policy key"
-
+# Proves: a run the command line makes key-based (--key, --threshold) needs that many trusted keys
+# whatever else verified, and a keyless one (--certificate-identity) refuses a bundle signed by a key.
 CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
 ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
 happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
@@ -43,7 +38,12 @@ for threshold in "" "--threshold 1"; do
     --bundle "$happy" --trusted-root "$ROOT"
   expect_rc 1 "--key key.pub $threshold with a keyless bundle only"
   expect_contains "$out" "0 of 1 required trusted keys signed" "the key that did not sign is named"
+  expect_contains "$out" "keyless signatures (identity " "the keyless signer is said not to count"
 done
+# A keyless run verifies certificates only: --threshold or key-verified inputs are usage errors.
+run verify-signature --policy policy.toml --artifact "$CASES/a.txt" --bundle "$happy" --trusted-root "$ROOT" \
+  --threshold 1 --certificate-identity https://github.com/acme/api --certificate-oidc-issuer https://issuer
+expect_rc 2 "--threshold with --certificate-identity"
 
 # Keyless on the command line: a bundle signed by a policy key does not name that identity.
 managed="$CASES/managed-key-happy-path"
@@ -60,4 +60,5 @@ run verify-signature --policy keys.toml --artifact "$CASES/a.txt" --bundle "$man
   --certificate-oidc-issuer https://token.actions.githubusercontent.com
 [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "--certificate-identity with a managed-key bundle: exit $rc, expected a refusal"
 expect_not_contains "$out" "is signed by key release" "an identity run accepted a key signature"
+expect_contains "$out" "bundle is signed with a key, but the command line asks for a keyless signature" "the reason"
 finish
