@@ -29,6 +29,21 @@ bool criteria_hold(const std::vector<Criterion> &criteria, double value, std::op
   return true;
 }
 
+// The first upper limit ("<=", "<", "=") a lower-bound value meets: met by the bound, the real
+// value (anywhere above it) may still exceed it, so it shows nothing.
+const Criterion *limit_met_by_lower_bound(const std::vector<Criterion> &criteria, double value,
+                                          std::optional<double> reference)
+{
+  for (const auto &criterion : criteria) {
+    const auto threshold = criterion_threshold(criterion, reference);
+    const bool upper = criterion.comparator == Comparator::less || criterion.comparator == Comparator::less_equal ||
+                       criterion.comparator == Comparator::equal;
+    if (upper && threshold && compare(value, criterion.comparator, *threshold))
+      return &criterion;
+  }
+  return nullptr;
+}
+
 bool absolute_criteria_fail(const std::vector<Criterion> &criteria, double value)
 {
   for (const auto &criterion : criteria) {
@@ -141,6 +156,17 @@ ObjectiveReading evaluate_reading(const Objective &objective, const Reading &jud
   const Criterion *skipped = nullptr;
   const char *reference_name = objective.relative_to == RelativeTo::baseline ? "baseline" : "last ALLOW";
   if (criteria_hold(objective.pass, value, reference, &failed, &threshold, &skipped)) {
+    const Criterion *unshown =
+        judged.lower_bound ? limit_met_by_lower_bound(objective.pass, value, reference) : nullptr;
+    if (unshown != nullptr && (skipped == nullptr || objective.no_reference != NoDataPolicy::deny)) {
+      const double limit = *criterion_threshold(*unshown, reference);
+      out.status = MeasurementStatus::inconclusive;
+      out.note = "at least " + format_value(value, objective.unit) +
+                 " (the quantile falls in the histogram's +Inf bucket, above its highest finite bound), so \"" +
+                 unshown->text + "\" cannot be shown; add buckets up to " + format_value(limit, objective.unit) +
+                 " or more";
+      return out;
+    }
     if (skipped == nullptr)
       return out;
     // No reference never vouches for the canary (an empty baseline scrape, a first release):
@@ -164,7 +190,7 @@ ObjectiveReading evaluate_reading(const Objective &objective, const Reading &jud
   const Criterion *warning_failed = nullptr;
   std::optional<double> warning_threshold;
   const Criterion *warning_skipped = nullptr;
-  if (!objective.warning.empty() &&
+  if (!judged.lower_bound && !objective.warning.empty() && // a lower bound shows no limit met
       criteria_hold(objective.warning, value, reference, &warning_failed, &warning_threshold, &warning_skipped) &&
       (warning_skipped == nullptr || objective.no_reference == NoDataPolicy::pass)) {
     out.status = MeasurementStatus::warning;
@@ -173,7 +199,7 @@ ObjectiveReading evaluate_reading(const Objective &objective, const Reading &jud
   out.status = MeasurementStatus::failed;
   // A canary merely as bad as its baseline is not blamed: the environment is, and a rollback of
   // the canary would not fix it. Only for absolute criteria the baseline fails too.
-  if (canary.excuse_if_baseline_fails && !failed->relative && out.baseline_value &&
+  if (canary.excuse_if_baseline_fails && !judged.lower_bound && !failed->relative && out.baseline_value &&
       absolute_criteria_fail(objective.pass, *out.baseline_value) &&
       !worse_than(value, *out.baseline_value, objective.direction, canary.tolerance)) {
     out.status = MeasurementStatus::passed;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace relgate::slo
 {
@@ -41,13 +42,18 @@ void ensure_monotonic(std::vector<Bucket> &buckets)
 
 double histogram_quantile(double q, std::vector<Bucket> buckets)
 {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
+  return estimate_quantile(q, std::move(buckets)).value;
+}
+
+QuantileEstimate estimate_quantile(double q, std::vector<Bucket> buckets)
+{
+  const QuantileEstimate nan{std::numeric_limits<double>::quiet_NaN(), false};
   if (std::isnan(q))
     return nan;
   if (q < 0)
-    return -std::numeric_limits<double>::infinity();
+    return {-std::numeric_limits<double>::infinity(), false};
   if (q > 1)
-    return std::numeric_limits<double>::infinity();
+    return {std::numeric_limits<double>::infinity(), false};
   if (buckets.empty())
     return nan;
   std::stable_sort(buckets.begin(), buckets.end(),
@@ -76,9 +82,9 @@ double histogram_quantile(double q, std::vector<Bucket> buckets)
   }
   const std::size_t b = low;
   if (b == buckets.size() - 1)
-    return buckets[buckets.size() - 2].upper_bound;
+    return {buckets[buckets.size() - 2].upper_bound, true};
   if (b == 0 && buckets[0].upper_bound <= 0)
-    return buckets[0].upper_bound;
+    return {buckets[0].upper_bound, false};
   double bucket_start = 0;
   double bucket_end = buckets[b].upper_bound;
   double count = buckets[b].count;
@@ -87,7 +93,7 @@ double histogram_quantile(double q, std::vector<Bucket> buckets)
     count -= buckets[b - 1].count;
     rank -= buckets[b - 1].count;
   }
-  return bucket_start + (bucket_end - bucket_start) * (rank / count);
+  return {bucket_start + (bucket_end - bucket_start) * (rank / count), false};
 }
 
 } // namespace relgate::slo

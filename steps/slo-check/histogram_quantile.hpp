@@ -17,4 +17,12 @@ struct Bucket {
 // second-highest bound; a first bucket with bound <= 0 answers with its bound).
 double histogram_quantile(double q, std::vector<Bucket> buckets);
 
+struct QuantileEstimate {
+  double value = 0; // histogram_quantile's answer
+  // The rank fell in the +Inf bucket: value is the highest finite bound and the quantile is only
+  // known to be at least that (every request 30 s, largest bound 0.25 s: "250 ms").
+  bool lower_bound = false;
+};
+QuantileEstimate estimate_quantile(double q, std::vector<Bucket> buckets);
+
 } // namespace relgate::slo

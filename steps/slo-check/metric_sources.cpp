@@ -143,10 +143,10 @@ Reading builtin_reading(const MetricSpec &metric, const WindowStats &stats, cons
     if (!stats.has_histogram)
       return no_data_reading(names.latency_histogram +
                              "_bucket not in the scrape (no request served yet, or check [source] latency_histogram)");
-    auto value = latency_quantile(stats, metric.quantile);
-    if (!value)
+    auto estimate = latency_quantile_estimate(stats, metric.quantile);
+    if (!estimate)
       return no_data_reading("no observations in the window");
-    return Reading{*value, {}};
+    return Reading{estimate->value, {}, estimate->lower_bound};
   }
   case Kind::latency_mean: {
     auto value = latency_mean(stats);

@@ -36,6 +36,9 @@ struct HttpSettings {
 struct Reading {
   std::optional<double> value;
   std::string no_data_reason; // why value is absent: "no requests in the window"
+  // value is only a lower bound (a quantile in a histogram's +Inf bucket: the highest finite
+  // bound): it can fail an upper limit, never pass one (evaluate_reading).
+  bool lower_bound = false;
 };
 
 struct Measurement {

@@ -237,12 +237,18 @@ std::optional<double> request_rate(const WindowStats &stats)
 
 std::optional<double> latency_quantile(const WindowStats &stats, double q)
 {
+  const auto estimate = latency_quantile_estimate(stats, q);
+  return estimate ? std::optional<double>(estimate->value) : std::nullopt;
+}
+
+std::optional<QuantileEstimate> latency_quantile_estimate(const WindowStats &stats, double q)
+{
   if (!stats.has_histogram)
     return std::nullopt;
-  double value = histogram_quantile(q, stats.latency_buckets);
-  if (std::isnan(value))
+  const QuantileEstimate estimate = estimate_quantile(q, stats.latency_buckets);
+  if (std::isnan(estimate.value))
     return std::nullopt;
-  return value;
+  return estimate;
 }
 
 std::optional<double> latency_mean(const WindowStats &stats)

@@ -51,6 +51,7 @@ Result<WindowStats> compute_window_stats(const Exposition &before, const Exposit
 std::optional<double> error_rate(const WindowStats &stats);
 std::optional<double> request_rate(const WindowStats &stats);
 std::optional<double> latency_quantile(const WindowStats &stats, double q);
+std::optional<QuantileEstimate> latency_quantile_estimate(const WindowStats &stats, double q); // with lower_bound
 std::optional<double> latency_mean(const WindowStats &stats);
 
 } // namespace relgate::slo

@@ -1,5 +1,6 @@
 // histogram_quantile against answers Prometheus 2.42 computed itself (oracle/regenerate.sh):
 // the bucket sets in oracle/histograms.om, the answers in oracle/answers.txt.
+#include "evaluation.hpp"
 #include "exposition.hpp"
 #include "file_io.hpp"
 #include "histogram_quantile.hpp"
@@ -89,4 +90,45 @@ TEST_CASE("every oracle answer from Prometheus 2.42 is reproduced exactly")
     ++compared;
   }
   CHECK(compared == 81);
+}
+
+TEST_CASE("a quantile in the +Inf bucket is a lower bound: it fails an upper limit below it, passes none")
+{
+  // Every observation above the largest finite bound 0.25: "250 ms" means at least 250 ms.
+  const std::vector<Bucket> beyond = {{0.1, 0}, {0.25, 0}, {INFINITY, 1000}};
+  const QuantileEstimate estimate = estimate_quantile(0.99, beyond);
+  CHECK(estimate.value == 0.25);
+  CHECK(estimate.lower_bound);
+  CHECK_FALSE(estimate_quantile(0.99, {{0.1, 50}, {0.25, 100}, {INFINITY, 100}}).lower_bound);
+  CHECK_FALSE(estimate_quantile(0.5, {{0.1, 50}, {0.25, 60}, {INFINITY, 100}}).lower_bound);
+
+  Objective objective;
+  objective.name = "p99 latency";
+  objective.metric = *parse_metric_name("p99_latency");
+  objective.unit = Unit::seconds;
+  objective.pass = {*parse_criterion("<= 500ms")};
+  CanaryComparison canary;
+  const Reading at_least{estimate.value, {}, true};
+  auto unsure = evaluate_reading(objective, at_least, nullptr, std::nullopt, canary);
+  CHECK(unsure.status == MeasurementStatus::inconclusive);
+  CHECK_MESSAGE(unsure.note.find("at least 250 ms") == 0, unsure.note);
+  CHECK(unsure.note.find("add buckets up to 500 ms or more") != std::string::npos);
+  objective.pass = {*parse_criterion("<= 250ms")}; // at the bound: still unknown
+  CHECK(evaluate_reading(objective, at_least, nullptr, std::nullopt, canary).status == MeasurementStatus::inconclusive);
+  objective.pass = {*parse_criterion(">= 100ms")}; // a lower limit the bound meets is met
+  CHECK(evaluate_reading(objective, at_least, nullptr, std::nullopt, canary).status == MeasurementStatus::passed);
+  // Below the bound it fails, and neither a warning criterion nor a failing baseline softens it.
+  objective.pass = {*parse_criterion("<= 200ms")};
+  objective.warning = {*parse_criterion("<= 1s")};
+  CHECK(evaluate_reading(objective, at_least, nullptr, std::nullopt, canary).status == MeasurementStatus::failed);
+  objective.warning.clear();
+  canary.excuse_if_baseline_fails = true;
+  const Reading slow_baseline{0.3, {}};
+  auto blamed = evaluate_reading(objective, at_least, &slow_baseline, std::nullopt, canary);
+  CHECK(blamed.status == MeasurementStatus::failed);
+  CHECK_FALSE(blamed.excused);
+  // The same value as a plain reading: passes, or is excused.
+  objective.pass = {*parse_criterion("<= 500ms")};
+  CHECK(evaluate_reading(objective, Reading{0.25, {}}, nullptr, std::nullopt, canary).status ==
+        MeasurementStatus::passed);
 }
