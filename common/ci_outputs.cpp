@@ -1,9 +1,8 @@
 #include "ci_outputs.hpp"
 
 #include "ci_context.hpp"
-#include "encoding.hpp"
 #include "file_io.hpp"
-#include "step_summary.hpp"
+#include "markdown_escape.hpp"
 #include "text_join.hpp"
 #include "utf8.hpp"
 
@@ -174,10 +173,7 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
   } else {
     const char *level = outcome.decision == Decision::inconclusive ? "warning" : "error";
     for (const auto &reason : outcome.reasons) {
-      // Escaped as in the text report: the runner prints annotations into the job log, where a
-      // newline from input would read as a line of its own and ESC / CR act on the viewer.
-      annotations << "::" << level << " title=" << title
-                  << "::" << escape_workflow_command(printable_line(reason), false) << "\n";
+      annotations << "::" << level << " title=" << title << "::" << escape_workflow_command(reason, false) << "\n";
     }
     if (outcome.reasons.empty()) {
       annotations << "::" << level << " title=" << title << "::" << step << ": " << decision << "\n";
@@ -202,7 +198,24 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
-    RELGATE_TRY(append_file(path, render_step_summary(step, outcome)));
+    std::string markdown = "### relgate " + step + ": " + decision + "\n\n";
+    if (!outcome.reasons.empty()) {
+      for (const auto &reason : outcome.reasons)
+        markdown += "- " + escape_markdown(reason) + "\n";
+      markdown += "\n";
+    }
+    if (!outcome.checks.empty()) {
+      markdown += "| check | result | detail |\n|---|---|---|\n";
+      for (const auto &check : outcome.checks) {
+        markdown += "| " + escape_markdown(check.name) + " | " +
+                    (check.passed         ? "pass"
+                     : check.inconclusive ? "**inconclusive**"
+                                          : "**fail**") +
+                    " | " + escape_markdown(check.message) + " |\n";
+      }
+      markdown += "\n";
+    }
+    RELGATE_TRY(append_file(path, markdown));
   }
   return {};
 }

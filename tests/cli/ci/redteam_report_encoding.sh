@@ -47,7 +47,8 @@ run scan-gate --report hostile.json --policy scan.toml --unbound-report --now "$
 expect_rc 1 "hostile report is denied (--format sarif)"
 printf '%s' "$out" > out.sarif
 parses out.sarif json || fail "--format sarif is not UTF-8 JSON"
-expect_contains "$(cat out.sarif)" $'p\xef\xbf\xbd q\xef\xbf\xbd\xef\xbf\xbd r' "SARIF keeps the name, bad bytes as U+FFFD"
+expect_contains "$(cat out.sarif)" $'p\xef\xbf\xbe q\xef\xbf\xbd\xef\xbf\xbd r' \
+  "SARIF keeps the name (U+FFFE is valid JSON text), bad bytes as U+FFFD"
 
 run scan-gate --report hostile.json --policy scan.toml --unbound-report --now "$now" --format json
 expect_rc 1 "hostile report is denied (--format json)"
