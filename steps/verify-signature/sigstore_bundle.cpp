@@ -164,6 +164,9 @@ Result<void> parse_material(const JsonValue &material, SigstoreBundle &bundle, c
       return reader.error("verificationMaterial.x509CertificateChain.certificates",
                           "empty certificate chain: a keyless bundle needs the signing certificate");
     }
+    RELGATE_TRY(check_count(certs->Size(), max_chain_certificates,
+                            reader.source + ": verificationMaterial.x509CertificateChain.certificates",
+                            "certificates"));
     for (rapidjson::SizeType i = 0; i < certs->Size(); ++i) {
       std::string field = "verificationMaterial.x509CertificateChain.certificates[" + std::to_string(i) + "]";
       if (!(*certs)[i].IsObject())

@@ -62,6 +62,12 @@ keyless ts2.json "$rekor2/trusted_root.json"
 expect_rc 2 "one RFC 3161 timestamp twice"
 expect_contains "$err" "rfc3161Timestamps[1]: the same timestamp as rfc3161Timestamps[0]" "the copied stamp is named"
 
+# A v0.1 certificate chain: each certificate is decoded (23,000 copies of the leaf: 7.3 s, ALLOW).
+copies 33 .verificationMaterial.x509CertificateChain.certificates "$CASES/happy-path-v0.1/bundle.sigstore.json" >chain33.json
+keyless chain33.json "$ROOT"
+expect_rc 2 "33 certificates in a v0.1 chain"
+expect_contains "$err" "certificates: 33 certificates, more than the 32" "33 certificates: the count and the limit"
+
 # Cost: 1,000 stamps must be refused at once, not verified one by one (today 4.7 s).
 copies 1000 .verificationMaterial.timestampVerificationData.rfc3161Timestamps "$rekor2/bundle.sigstore.json" >ts1000.json
 start=$(date +%s%N)
