@@ -26,7 +26,7 @@ Result<void> check_count(rapidjson::SizeType count, rapidjson::SizeType limit, c
   if (count <= limit)
     return ok_result();
   return make_error(where + ": " + std::to_string(count) + " " + what + ", more than the " + std::to_string(limit) +
-                    " relgate verifies (sigstore-go's limit too); a signer writes one or two: remove the copies");
+                    " relgate verifies; a signer writes a few at most: remove the copies");
 }
 
 const std::string &SigstoreBundle::signature_bytes() const
