@@ -1,6 +1,7 @@
 #include "ci_outputs.hpp"
 
 #include "ci_context.hpp"
+#include "encoding.hpp"
 #include "file_io.hpp"
 #include "markdown_escape.hpp"
 #include "text_join.hpp"
@@ -173,7 +174,10 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
   } else {
     const char *level = outcome.decision == Decision::inconclusive ? "warning" : "error";
     for (const auto &reason : outcome.reasons) {
-      annotations << "::" << level << " title=" << title << "::" << escape_workflow_command(reason, false) << "\n";
+      // Escaped as in the text report: the runner prints annotations into the job log, where a
+      // newline from input would read as a line of its own and ESC / CR act on the viewer.
+      annotations << "::" << level << " title=" << title
+                  << "::" << escape_workflow_command(printable_line(reason), false) << "\n";
     }
     if (outcome.reasons.empty()) {
       annotations << "::" << level << " title=" << title << "::" << step << ": " << decision << "\n";

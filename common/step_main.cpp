@@ -3,6 +3,7 @@
 #include "ci_context.hpp"
 #include "ci_log_guard.hpp"
 #include "ci_outputs.hpp"
+#include "encoding.hpp"
 #include "env_name.hpp"
 #include "exception_boundary.hpp"
 #include "file_io.hpp"
@@ -137,7 +138,7 @@ void emit_ci_outputs(const std::string &step, const StepOutcome &outcome, const 
   }
   // CI files are a convenience; the exit code and stdout already carry the decision.
   if (!written)
-    io.err << step << ": warning: CI outputs not written: " << written.message() << "\n";
+    io.err << step << ": warning: CI outputs not written: " << printable_lines(written.message()) << "\n";
 }
 
 Result<void> preflight(const CommonOptions &common)
@@ -223,7 +224,7 @@ int finish_step(const StepSpec &spec, const CommonOptions &common, Result<StepOu
     if (common.format == "json") {
       io.out << guarded_rendering(io.out, render_json(spec.name, failed, ""));
     }
-    io.err << spec.name << ": error: " << outcome.message() << "\n";
+    io.err << spec.name << ": error: " << printable_lines(outcome.message()) << "\n";
     emit_ci_outputs(spec.name, failed, io);
     return exit_error;
   }
@@ -250,7 +251,7 @@ int run_program(std::string_view program, const StepIo &io, const std::function<
 {
   auto exit_code = call_catching(body, describe_internal_error);
   if (!exit_code) {
-    io.err << program << ": error: " << exit_code.message() << "\n";
+    io.err << program << ": error: " << printable_lines(exit_code.message()) << "\n";
     return exit_error;
   }
   return *exit_code;
@@ -265,7 +266,7 @@ int step_main(const StepSpec &spec, int argc, const char *const *argv)
     all.push_back(option);
   auto args = parse_command_line(argc, argv, all);
   if (!args) {
-    io.err << spec.name << ": error: " << args.message() << "\n";
+    io.err << spec.name << ": error: " << printable_lines(args.message()) << "\n";
     return exit_error;
   }
   if (args->has("help")) {
@@ -282,7 +283,7 @@ int step_main(const StepSpec &spec, int argc, const char *const *argv)
       common = clock.error();
   }
   if (!common) {
-    io.err << spec.name << ": error: " << common.message() << "\n";
+    io.err << spec.name << ": error: " << printable_lines(common.message()) << "\n";
     return exit_error;
   }
 

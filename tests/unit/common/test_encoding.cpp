@@ -42,8 +42,8 @@ TEST_CASE("printable_line: one line, no control sequence, readable UTF-8, stable
   CHECK(printable_line("p\nscan-gate: ALLOW\r\x1b[1A\x7f") == "p\\x0ascan-gate: ALLOW\\x0d\\x1b[1A\\x7f");
   CHECK(printable_line("a\tb") == "a\\x09b");
   CHECK(printable_line(std::string("a\0b", 3)) == "a\\x00b");
-  CHECK(printable_line("q\xff\xfe") == "q\\xff\\xfe");                             // not UTF-8
-  CHECK(printable_line("csi\xc2\x9b" "2K") == "csi\\xc2\\x9b" "2K");                     // C1 control U+009B
+  CHECK(printable_line("q\xff\xfe") == "q\\xff\\xfe");                                         // not UTF-8
+  CHECK(printable_line(std::string("csi\xc2\x9b") + "2K") == "csi\\xc2\\x9b2K");               // C1 control U+009B
   CHECK(printable_line("x\xe2\x80\xaey\xe2\x80\xa8z") == "x\\xe2\\x80\\xaey\\xe2\\x80\\xa8z"); // RLO, U+2028
   const std::string once = printable_line("p\n\x1b\xff");
   CHECK(printable_line(once) == once);

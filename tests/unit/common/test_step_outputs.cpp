@@ -281,7 +281,7 @@ TEST_CASE("GitHub Actions: report data never becomes a workflow command on stdou
   CHECK(finish_step(spec(), CommonOptions{}, make_error("report.json\n::add-mask::x: bad"), StepIo{out2, err2}, "",
                     0) == 2);
   CHECK(err2_sink.str().find("\n%3A:add-mask::x: bad") != std::string::npos);
-  CHECK(err2_sink.str().find("::error title=relgate scan-gate::report.json%0A::add-mask::x: bad\n") !=
+  CHECK(err2_sink.str().find("::error title=relgate scan-gate::report.json\\x0a::add-mask::x: bad\n") !=
         std::string::npos);
 }
 
