@@ -3,7 +3,7 @@
 #include "ci_context.hpp"
 #include "encoding.hpp"
 #include "file_io.hpp"
-#include "markdown_escape.hpp"
+#include "step_summary.hpp"
 #include "text_join.hpp"
 #include "utf8.hpp"
 
@@ -202,24 +202,7 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
-    std::string markdown = "### relgate " + step + ": " + decision + "\n\n";
-    if (!outcome.reasons.empty()) {
-      for (const auto &reason : outcome.reasons)
-        markdown += "- " + escape_markdown(reason) + "\n";
-      markdown += "\n";
-    }
-    if (!outcome.checks.empty()) {
-      markdown += "| check | result | detail |\n|---|---|---|\n";
-      for (const auto &check : outcome.checks) {
-        markdown += "| " + escape_markdown(check.name) + " | " +
-                    (check.passed         ? "pass"
-                     : check.inconclusive ? "**inconclusive**"
-                                          : "**fail**") +
-                    " | " + escape_markdown(check.message) + " |\n";
-      }
-      markdown += "\n";
-    }
-    RELGATE_TRY(append_file(path, markdown));
+    RELGATE_TRY(append_file(path, render_step_summary(step, outcome)));
   }
   return {};
 }

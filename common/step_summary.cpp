@@ -3,6 +3,7 @@
 #include "decision.hpp"
 #include "markdown_escape.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace relgate
@@ -13,6 +14,7 @@ namespace
 
 // Room kept for the lines that say what was left out.
 constexpr std::size_t note_reserve = 512;
+constexpr std::size_t min_row_share = 1024;
 
 // The escaped form of the longest prefix of `text` (whole UTF-8 characters) that fits in `room`
 // bytes. A shorter prefix never escapes longer, so the search may halve.
@@ -38,13 +40,23 @@ std::string size_words(std::size_t limit)
   return std::to_string(limit / 1024) + " KiB";
 }
 
-std::string check_row(const CheckResult &check)
+std::string_view check_result(const CheckResult &check)
 {
-  return "| " + escape_markdown(check.name) + " | " +
-         (check.passed         ? "pass"
-          : check.inconclusive ? "**inconclusive**"
-                               : "**fail**") +
-         " | " + escape_markdown(check.message) + " |\n";
+  return check.passed ? "pass" : check.inconclusive ? "**inconclusive**" : "**fail**";
+}
+
+// A table row in at most `room` bytes: whole, else with its detail cut (and saying so); empty
+// when not even the name and result fit.
+std::string check_row(const CheckResult &check, std::size_t room, std::size_t limit)
+{
+  const std::string head = "| " + escape_markdown(check.name) + " | " + std::string(check_result(check)) + " | ";
+  std::string row = head + escape_markdown(check.message) + " |\n";
+  if (row.size() <= room)
+    return row;
+  const std::string cut_note = " (cut at the summary's " + size_words(limit) + " bound) |\n";
+  if (head.size() + cut_note.size() >= room)
+    return "";
+  return head + escaped_prefix(check.message, room - head.size() - cut_note.size()) + cut_note;
 }
 
 } // namespace
@@ -86,9 +98,13 @@ std::string render_step_summary(const std::string &step, const StepOutcome &outc
     std::size_t rows = 0;
     if (markdown.size() + table_head.size() <= body_limit) {
       markdown += table_head;
+      // Each row may take an equal share of what is left (at least min_row_share), so every check
+      // shows its result when the table is long but not huge; past that, the first rows.
       for (const auto &check : outcome.checks) {
-        const std::string row = check_row(check);
-        if (markdown.size() + row.size() > body_limit)
+        const std::size_t room = markdown.size() < body_limit ? body_limit - markdown.size() : 0;
+        const std::size_t share = std::min(room, std::max(room / (outcome.checks.size() - rows), min_row_share));
+        const std::string row = check_row(check, share, limit);
+        if (row.empty())
           break;
         markdown += row;
         ++rows;

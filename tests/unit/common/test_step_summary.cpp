@@ -46,15 +46,23 @@ TEST_CASE("step summary: small outcomes are written whole")
 
 TEST_CASE("step summary: bounded, the decision and reasons first, then the rows that fit and how many did not")
 {
-  // 2,000 checks of 1 KiB: 2 MiB of table.
-  const std::string table = render_step_summary("scan-gate", huge_denial(2, 10, 2000, 1024));
+  // 400 checks of 2 KiB (800 KiB of table): every row, its detail cut to an equal share.
+  const std::string table = render_step_summary("scan-gate", huge_denial(2, 10, 400, 2048));
   CHECK(table.size() <= step_summary_limit);
   CHECK(table.rfind("### relgate scan-gate: DENY\n\n- reason 0 rrrrrrrrrr\n- reason 1 rrrrrrrrrr\n\n", 0) == 0);
-  const std::size_t rows = count(table, "| **fail** |");
+  CHECK(count(table, "| **fail** |") == 400);
+  CHECK(count(table, " (cut at the summary's 512 KiB bound) |\n") == 400);
+  CHECK(table.find("left out") == std::string::npos);
+
+  // 20,000 checks: the first rows whole (1 KiB share at least), then how many were left out.
+  const std::string rows_cut = render_step_summary("scan-gate", huge_denial(2, 10, 20000, 900));
+  CHECK(rows_cut.size() <= step_summary_limit);
+  const std::size_t rows = count(rows_cut, "| **fail** |");
   CHECK(rows > 400);
-  CHECK(rows < 2000);
-  CHECK(table.find("\n" + std::to_string(2000 - rows) + " of 2000 check row(s) left out: the summary is bounded at 512 KiB") !=
-        std::string::npos);
+  CHECK(rows < 20000);
+  CHECK(rows_cut.find("| check 0 | **fail** | " + std::string(900, 'm') + " |\n") != std::string::npos);
+  CHECK(rows_cut.find("\n" + std::to_string(20000 - rows) +
+                      " of 20000 check row(s) left out: the summary is bounded at 512 KiB") != std::string::npos);
 
   // Reasons of 300 KiB each (and '@' that escapes sevenfold): the second one is cut, the rest counted.
   StepOutcome reasons = huge_denial(5, 300 * 1024, 10, 10);
