@@ -126,7 +126,16 @@ Result<Labels> parse_labels(LineReader &reader)
   return labels;
 }
 
-Result<void> parse_comment(LineReader &reader, Exposition &out)
+// A # TYPE family is kept when a kept sample name belongs to it ("x" for x_bucket, x_total, ...).
+bool keeps_family(const ExpositionFilter &filter, std::string_view family)
+{
+  if (!filter.names)
+    return true;
+  return std::any_of(filter.names->begin(), filter.names->end(),
+                     [&](const std::string &name) { return name.rfind(family, 0) == 0; });
+}
+
+Result<void> parse_comment(LineReader &reader, const ExpositionFilter &filter, Exposition &out)
 {
   // "# TYPE name type", "# HELP name text", "# UNIT name unit", "# EOF"; other comments are ignored.
   ++reader.pos;
@@ -144,7 +153,8 @@ Result<void> parse_comment(LineReader &reader, Exposition &out)
     if (std::none_of(std::begin(known), std::end(known), [&](const char *k) { return type == k; })) {
       return reader.error("unknown metric type '" + printable_excerpt(type, 64) + "' for " + std::string(family));
     }
-    out.types[std::string(family)] = std::string(type);
+    if (keeps_family(filter, family))
+      out.types[std::string(family)] = std::string(type);
   }
   return ok_result();
 }
@@ -220,7 +230,8 @@ std::string series_key(const std::string &name, const Labels &labels)
          "}";
 }
 
-Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name)
+Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name,
+                                    const ExpositionFilter &filter)
 {
   Exposition out;
   std::size_t line_number = 0;
@@ -247,7 +258,7 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
         saw_eof = true;
         continue;
       }
-      RELGATE_TRY(parse_comment(reader, out));
+      RELGATE_TRY(parse_comment(reader, filter, out));
       continue;
     }
     ExpositionSample sample;
@@ -278,6 +289,15 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
     // OpenMetrics exemplars (" # {trace_id=...} 1.0") follow a '#'; they are not samples.
     if (!reader.at_end() && reader.peek() != '#')
       return reader.error("unexpected text after the value of " + sample.name);
+    if (sample.timestamp_ms && !(out.newest_timestamp_ms && *out.newest_timestamp_ms >= *sample.timestamp_ms))
+      out.newest_timestamp_ms = sample.timestamp_ms;
+    if (filter.names && filter.names->count(sample.name) == 0)
+      continue; // checked, not kept
+    if (out.samples.size() == filter.max_samples) {
+      return make_error(reader.where + ": more than " + std::to_string(filter.max_samples) +
+                        " samples of the metrics the policy reads (the cap on series kept per scrape, against "
+                        "memory exhaustion): drop labels from these metrics, or scrape a narrower endpoint");
+    }
     out.samples.push_back(std::move(sample));
   }
   out.openmetrics = saw_eof;
@@ -286,6 +306,8 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
       if (sample.timestamp_ms)
         *sample.timestamp_ms *= 1000.0;
     }
+    if (out.newest_timestamp_ms)
+      *out.newest_timestamp_ms *= 1000.0;
   }
   return out;
 }

@@ -3,8 +3,10 @@
 
 #include "result.hpp"
 
+#include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,13 +26,25 @@ struct ExpositionSample {
 };
 
 struct Exposition {
-  std::vector<ExpositionSample> samples;
-  std::map<std::string, std::string> types; // family name -> counter|gauge|histogram|...
-  bool openmetrics = false;                 // ended with "# EOF"
+  std::vector<ExpositionSample> samples;     // the kept ones (ExpositionFilter)
+  std::map<std::string, std::string> types;  // family name -> counter|gauge|histogram|...
+  bool openmetrics = false;                  // ended with "# EOF"
+  std::optional<double> newest_timestamp_ms; // over every sample line, kept or not
+};
+
+// Samples kept per scrape at most: each costs ~100 bytes however short its line.
+inline constexpr std::size_t max_kept_samples = 100000;
+
+// What a scrape is parsed for. Every line is checked; only the samples (and # TYPE families) of
+// `names` are kept, so a scrape costs memory for the series a policy reads, not for its size.
+struct ExpositionFilter {
+  std::optional<std::set<std::string, std::less<>>> names; // sample names; nullopt = all
+  std::size_t max_samples = max_kept_samples;              // more kept samples: an error
 };
 
 // Errors name "<source>:<line>" and what was expected there.
-Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name);
+Result<Exposition> parse_exposition(std::string_view text, const std::string &source_name,
+                                    const ExpositionFilter &filter = {});
 
 // "NaN", "+Inf", "-Inf", "Inf" and decimal/exponent floats (locale-free). nullopt when invalid.
 std::optional<double> parse_prometheus_float(std::string_view text);

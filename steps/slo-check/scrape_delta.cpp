@@ -46,10 +46,8 @@ struct SampleIndex {
 Result<SampleIndex> index_samples(const Exposition &exposition, const UsedNames &used, const std::string &scrape_name)
 {
   SampleIndex index;
+  index.newest_timestamp_ms = exposition.newest_timestamp_ms;
   for (const auto &sample : exposition.samples) {
-    if (sample.timestamp_ms && (!index.newest_timestamp_ms || *sample.timestamp_ms > *index.newest_timestamp_ms)) {
-      index.newest_timestamp_ms = sample.timestamp_ms;
-    }
     if (!used.used(sample.name))
       continue;
     const std::string key = series_key(sample.name, sample.labels);
@@ -137,6 +135,12 @@ bool all_finite(std::initializer_list<double> values)
 }
 
 } // namespace
+
+std::vector<std::string> window_sample_names(const HttpMetricNames &names)
+{
+  const UsedNames used(names);
+  return {used.requests, used.bucket, used.sum, used.count};
+}
 
 double counter_delta(std::optional<double> before, double after)
 {

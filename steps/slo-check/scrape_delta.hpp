@@ -21,6 +21,9 @@ struct HttpMetricNames {
   std::string latency_histogram = "http_request_duration_seconds";
 };
 
+// The sample names compute_window_stats reads (what a scrape keeps: ExpositionFilter).
+std::vector<std::string> window_sample_names(const HttpMetricNames &names);
+
 // Δ of one counter sample: c2 - c1, or c2 after a reset (c2 < c1), or c2 for a new series.
 double counter_delta(std::optional<double> before, double after);
 

@@ -28,7 +28,22 @@ void note_resets(const std::string &role, const WindowStats &stats, Measurement 
                                "): a restart or bad data; the window cannot vouch for an ALLOW");
 }
 
-Result<Exposition> scrape(const Target &target, const HttpSettings &http, Clock::time_point deadline)
+// Keeps of a scrape only what the figures and the gauge objectives read.
+ExpositionFilter scrape_filter(const HttpMetricNames &names, const std::vector<Objective> &objectives)
+{
+  ExpositionFilter filter;
+  filter.names.emplace();
+  for (auto &name : window_sample_names(names))
+    filter.names->insert(std::move(name));
+  for (const auto &objective : objectives) {
+    if (objective.metric.kind == MetricSpec::Kind::gauge)
+      filter.names->insert(objective.metric.gauge_name);
+  }
+  return filter;
+}
+
+Result<Exposition> scrape(const Target &target, const HttpSettings &http, const ExpositionFilter &filter,
+                          Clock::time_point deadline)
 {
   HttpRequest request;
   request.url = target.url;
@@ -50,7 +65,7 @@ Result<Exposition> scrape(const Target &target, const HttpSettings &http, Clock:
                       std::to_string(response->attempts) + " attempt(s): '" + body_excerpt(response->body) + "'" +
                       (denied ? " (check --bearer-token-env / --basic-auth-env)" : ""));
   }
-  auto parsed = parse_exposition(response->body, where);
+  auto parsed = parse_exposition(response->body, where, filter);
   if (!parsed)
     return make_error(parsed.message() + " (is this a Prometheus /metrics endpoint?)");
   return parsed;
@@ -69,6 +84,7 @@ public:
   {
     // Scrapes chain: the end of one measurement is the start of the next when it is recent
     // enough (interval <= window), which halves the scrapes of a long plan.
+    const ExpositionFilter filter = scrape_filter(m_policy.names, objectives);
     const auto now = Clock::now();
     const bool reuse = !m_previous.empty() && now - m_previous_time <= m_policy.window + std::chrono::seconds(1);
     std::map<std::string, Exposition> start;
@@ -78,7 +94,7 @@ public:
       start_time = m_previous_time;
     } else {
       for (const auto &target : m_targets) {
-        RELGATE_ASSIGN_OR_RETURN(start[target.role], scrape(target, m_http, deadline));
+        RELGATE_ASSIGN_OR_RETURN(start[target.role], scrape(target, m_http, filter, deadline));
       }
       start_time = Clock::now();
     }
@@ -86,7 +102,7 @@ public:
                                         "waiting --window " + format_duration(m_policy.window) + " between scrapes"));
     std::map<std::string, Exposition> end;
     for (const auto &target : m_targets) {
-      RELGATE_ASSIGN_OR_RETURN(end[target.role], scrape(target, m_http, deadline));
+      RELGATE_ASSIGN_OR_RETURN(end[target.role], scrape(target, m_http, filter, deadline));
     }
     const auto end_time = Clock::now();
     Measurement measurement;
@@ -135,15 +151,16 @@ public:
   Result<Measurement> measure(const std::vector<Objective> &objectives, Clock::time_point) override
   {
     Measurement measurement;
+    const ExpositionFilter filter = scrape_filter(m_policy.names, objectives);
     const double window = std::chrono::duration<double>(m_policy.window).count();
     for (const auto &[role, files] : m_files) {
       Exposition before;
       if (files.size() == 2) {
         RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files[0]));
-        RELGATE_ASSIGN_OR_RETURN(before, parse_exposition(text, files[0]));
+        RELGATE_ASSIGN_OR_RETURN(before, parse_exposition(text, files[0], filter));
       }
       RELGATE_ASSIGN_OR_RETURN(auto text, read_file(files.back()));
-      RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, files.back()));
+      RELGATE_ASSIGN_OR_RETURN(auto after, parse_exposition(text, files.back(), filter));
       RELGATE_ASSIGN_OR_RETURN(WindowStats stats,
                                compute_window_stats(before, after, m_policy.names, window,
                                                     files.size() == 2 ? files[0] : "(zero)", files.back()));

@@ -103,3 +103,38 @@ TEST_CASE("untrusted text in parse errors is shown escaped, never raw")
     CHECK(parsed.message().find("\\x") != std::string::npos);
   }
 }
+
+TEST_CASE("a filter keeps only the samples a policy reads, checks every line, and caps what it keeps")
+{
+  ExpositionFilter filter;
+  filter.names = std::set<std::string, std::less<>>{"http_requests_total"};
+  const char *text = "# TYPE http_requests counter\n"
+                     "# TYPE other gauge\n"
+                     "http_requests_total{code=\"200\"} 5 1000\n"
+                     "other 1 2000\n"
+                     "other_total 2\n";
+  auto parsed = parse_exposition(text, "m.prom", filter);
+  REQUIRE_MESSAGE(parsed, (parsed ? "" : parsed.message()));
+  REQUIRE(parsed->samples.size() == 1);
+  CHECK(parsed->samples[0].name == "http_requests_total");
+  CHECK(parsed->types.count("http_requests") == 1);
+  CHECK(parsed->types.count("other") == 0);
+  CHECK(*parsed->newest_timestamp_ms == 2000.0); // over every line, kept or not
+  // A line the policy does not read is still checked.
+  auto bad = parse_exposition("http_requests_total 1\nother 1 soon\n", "m.prom", filter);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.message().find("m.prom:2: invalid timestamp 'soon'") != std::string::npos);
+  // The cap counts kept samples only.
+  filter.max_samples = 2;
+  CHECK(parse_exposition("other 1\nother 2\nother 3\nhttp_requests_total 1\nhttp_requests_total{a=\"b\"} 1\n", "m.prom",
+                         filter));
+  auto over = parse_exposition("http_requests_total 1\nother 1\nhttp_requests_total{a=\"b\"} 1\n"
+                               "http_requests_total{a=\"c\"} 1\n",
+                               "m.prom", filter);
+  REQUIRE_FALSE(over);
+  CHECK_MESSAGE(over.message().find("m.prom:4: more than 2 samples of the metrics the policy reads") == 0,
+                over.message());
+  // Without a filter every sample is kept, under the default cap.
+  CHECK(parse_exposition("a 1\nb 2\n", "m.prom")->samples.size() == 2);
+  CHECK(ExpositionFilter{}.max_samples == 100000);
+}
