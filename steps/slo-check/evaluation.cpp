@@ -137,6 +137,7 @@ ObjectiveReading evaluate_reading(const Objective &objective, const Reading &jud
 {
   ObjectiveReading out;
   out.value = judged.value;
+  out.lower_bound = judged.lower_bound;
   if (baseline)
     out.baseline_value = baseline->value;
   if (!judged.value) {

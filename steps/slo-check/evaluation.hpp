@@ -28,7 +28,8 @@ struct ObjectiveReading {
   bool excused = false;         // failed, but the baseline fails the same way
   std::string failed_criterion; // "> 500 ms" (the negated criterion), when failed
   std::optional<double> threshold;
-  std::string note; // no-data reason, skipped relative criterion, excuse
+  std::string note;         // no-data reason, skipped relative criterion, excuse
+  bool lower_bound = false; // value is only a lower bound (Reading::lower_bound)
 };
 
 // reference: the last ALLOWed value for relative_to = last_allow (nullopt = none recorded).

@@ -58,6 +58,8 @@ JsonValue objective_json(const ObjectiveResult &result, JsonAllocator &a)
       baseline.push_back(*reading.baseline_value);
     JsonValue item(rapidjson::kObjectType);
     set_member(item, "value", number_or_null(reading.value), a);
+    if (reading.lower_bound)
+      set_member(item, "lower_bound", JsonValue(true), a); // "at least value"
     if (reading.baseline_value)
       set_member(item, "baseline", number_or_null(reading.baseline_value), a);
     set_member(item, "status", measurement_status_name(reading.status), a);
@@ -120,10 +122,13 @@ std::string judgement_line(const CanaryJudgement &judgement, Unit unit)
          (shift < 0 ? "-" : "+") + format_value(std::fabs(shift), unit);
 }
 
+// nullopt when a reading is only a lower bound: a headline figure is a measured value.
 std::optional<double> median_value(const ObjectiveResult &result)
 {
   std::vector<double> values;
   for (const auto &reading : result.readings) {
+    if (reading.lower_bound)
+      return std::nullopt;
     if (reading.value && std::isfinite(*reading.value))
       values.push_back(*reading.value);
   }
@@ -244,13 +249,16 @@ std::string build_text_details(const RunInfo &run, const Verdict &verdict)
   for (const auto &result : verdict.objectives) {
     const Objective &objective = *result.objective;
     std::vector<double> values, baseline;
+    bool lower_bound = false; // then the median is only a lower bound too
     for (const auto &reading : result.readings) {
       if (reading.value)
         values.push_back(*reading.value);
       if (reading.baseline_value)
         baseline.push_back(*reading.baseline_value);
+      lower_bound |= reading.lower_bound;
     }
-    std::string value = values.empty() ? "no data" : format_value(median(values), objective.unit);
+    std::string value =
+        values.empty() ? "no data" : (lower_bound ? ">= " : "") + format_value(median(values), objective.unit);
     if (!baseline.empty()) {
       const double base = median(baseline);
       char ratio[32] = "";

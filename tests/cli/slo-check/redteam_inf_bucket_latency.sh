@@ -29,6 +29,10 @@ expect_not_contains "$out" "p99 latency              pass" "p99 not passed on a 
 expect_rc 3 "a limit at or above the highest finite bound: inconclusive"
 expect_contains "$out" 'at least 250 ms (the quantile falls in the histogram'"'"'s +Inf bucket, above its highest finite bound), so "<= 500ms" cannot be shown; add buckets up to 500 ms or more' \
   "the reason names the bound and the fix"
+expect_contains "$out" "p99 latency              inconclusive >= 250 ms" "the table shows a lower bound"
+run slo-check --metrics-file "$TMP/start.prom" --metrics-file "$TMP/end.prom" --format json
+expect_contains "$out" '"lower_bound": true' "the record marks the lower bound"
+expect_not_contains "$out" '"latency_p99_seconds"' "no headline p99 from a lower bound"
 
 # A limit exactly at the bound cannot pass either; one below it fails.
 for limit_rc in "250ms 3" "200ms 1"; do
