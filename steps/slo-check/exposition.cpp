@@ -25,11 +25,15 @@ bool is_name_char(char c)
   return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
-// A cursor over one line, with the error prefix for messages.
+// A cursor over one line, with where it is for messages (built only for an error: a scrape has
+// millions of lines).
 struct LineReader {
   std::string_view line;
   std::size_t pos = 0;
-  std::string where;
+  const std::string &source_name;
+  std::size_t line_number = 0;
+
+  std::string where() const { return source_name + ":" + std::to_string(line_number); }
 
   bool at_end() const { return pos >= line.size(); }
   char peek() const { return at_end() ? '\0' : line[pos]; }
@@ -40,7 +44,7 @@ struct LineReader {
   }
   Error error(const std::string &what) const
   {
-    return make_error(where + ": " + what + " (column " + std::to_string(pos + 1) + ")");
+    return make_error(where() + ": " + what + " (column " + std::to_string(pos + 1) + ")");
   }
   std::string_view name()
   {
@@ -246,7 +250,7 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
     ++line_number;
     if (!line.empty() && line.back() == '\r')
       line.remove_suffix(1);
-    LineReader reader{line, 0, source_name + ":" + std::to_string(line_number)};
+    LineReader reader{line, 0, source_name, line_number};
     reader.skip_spaces();
     if (reader.at_end())
       continue;
@@ -294,7 +298,7 @@ Result<Exposition> parse_exposition(std::string_view text, const std::string &so
     if (filter.names && filter.names->count(sample.name) == 0)
       continue; // checked, not kept
     if (out.samples.size() == filter.max_samples) {
-      return make_error(reader.where + ": more than " + std::to_string(filter.max_samples) +
+      return make_error(reader.where() + ": more than " + std::to_string(filter.max_samples) +
                         " samples of the metrics the policy reads (the cap on series kept per scrape, against "
                         "memory exhaustion): drop labels from these metrics, or scrape a narrower endpoint");
     }
