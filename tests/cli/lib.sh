@@ -4,6 +4,10 @@ set -uo pipefail
 : "${RELGATE_BIN_DIR:?run through ctest (RELGATE_BIN_DIR unset)}"
 TMP=${RELGATE_TEST_TMP:-$(mktemp -d)}
 rm -rf "$TMP" && mkdir -p "$TMP"
+# git never looks for a repository above the test's folder: a test that runs git in a folder it
+# failed to make a repository must fail, not commit into the checkout the build folder sits in.
+GIT_CEILING_DIRECTORIES=$(dirname "$TMP")
+export GIT_CEILING_DIRECTORIES
 export PATH="$RELGATE_BIN_DIR:$PATH"
 failures=0
 

@@ -56,4 +56,8 @@ project_repo() {
     git -C "$1" add .gitignore &&
     git -C "$1" -c user.name=t -c user.email=t@example.com commit -q -m init
 }
-commit_all() { git -C "$1" add -A && git -C "$1" -c user.name=t -c user.email=t@example.com commit -q -m "${2:-change}"; }
+# commit_all DIR [MESSAGE]: DIR must be a repository's top folder (never a folder inside another one).
+commit_all() {
+  [ -d "$1/.git" ] || { echo "commit_all: $1 is not a repository's top folder" >&2; return 1; }
+  git -C "$1" add -A && git -C "$1" -c user.name=t -c user.email=t@example.com commit -q -m "${2:-change}"
+}
