@@ -1,6 +1,6 @@
 // Red team of verify-signature as an outside attacker who controls the artifact and every file
 // next to it (bundles, envelopes, statements), not the policy, trusted root or keys. The ways
-// through are committed skipped (doctest::skip) with the defect and the exact input; the attacks
+// through were committed skipped and are fixed: each case says what it proves now; the attacks
 // that held are kept where the suite did not cover them.
 #include "attestation.hpp"
 #include "digest.hpp"
