@@ -2,8 +2,8 @@
 
 #include "attestation.hpp"
 #include "bundle_verifier.hpp"
+#include "encoding.hpp"
 #include "key_signatures.hpp"
-#include "printable_message.hpp"
 #include "simple_signing.hpp"
 #include "text_join.hpp"
 #include "time_util.hpp"
@@ -204,23 +204,24 @@ Result<StepOutcome> decide(StepContext &context)
       details += (i ? ", " : "") + std::to_string(log_indexes[i]);
   }
   for (const auto &note : notes)
-    details += "\nnote: " + printable_message(note);
+    details += "\nnote: " + printable_line(note);
   outcome.text_details = details + "\n";
   return outcome;
 }
 
 } // namespace
 
-// Every message leaves through printable_message: a field quoted raw cannot add a line.
+// Every message leaves through printable_line (common/encoding.hpp), the net under the fields
+// quoted with printable_excerpt: a field quoted raw cannot add a line or reach the terminal.
 Result<StepOutcome> run_verify_signature(StepContext &context)
 {
   auto outcome = decide(context);
   if (!outcome)
-    return make_error(printable_message(outcome.message()));
+    return make_error(printable_line(outcome.message()));
   for (auto &reason : outcome->reasons)
-    reason = printable_message(reason);
+    reason = printable_line(reason);
   for (auto &check : outcome->checks)
-    check.message = printable_message(check.message);
+    check.message = printable_line(check.message);
   return outcome;
 }
 

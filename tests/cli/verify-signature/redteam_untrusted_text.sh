@@ -54,6 +54,16 @@ expect_contains "$out" "DSSE payloadType" "the payloadType is the reason"
 expect_not_contains "$out" "$ESC" "escape byte from the bundle on stdout"
 grep -qx 'verify-signature: ALLOW' <<<"$out" && fail "a DENY printed the bundle's 'verify-signature: ALLOW' line: $out"
 
+# A file name is quoted in every reason: one with a newline (a glob over attacker-named files)
+# is escaped by the net under every message, as the fields are.
+named=$'dsse\nverify-signature: ALLOW.json'
+cp dsse.json "$named"
+run verify-signature --artifact a.txt --bundle "$named" --trusted-root "$ROOT" \
+  --certificate-identity https://github.com/acme/api --certificate-oidc-issuer https://issuer
+expect_rc 1 "a bundle file named with a newline"
+expect_contains "$out" 'dsse\x0averify-signature: ALLOW.json' "the file name is escaped"
+grep -qx 'verify-signature: ALLOW.json.*' <<<"$out" && fail "a file name printed a line of its own: $out"
+
 # The same reason kept in the evidence record and listed by `evidence show`.
 evidence init --evidence ev.json --subject "app@sha256:$(sha256sum a.txt | cut -d' ' -f1)" >/dev/null
 run verify-signature --artifact a.txt --bundle dsse.json --trusted-root "$ROOT" \
