@@ -8,21 +8,13 @@
 # verifies as the original. (Unknown members are ignored, where protojson refuses them too: not
 # asserted here, a forward-compatibility choice rather than a second reading.)
 source "$(dirname "$0")/../lib.sh"
-require_corpus
+source "$(dirname "$0")/conformance_lib.bash"
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
 # Proves: a bundle with "messageSignature" or "verificationMaterial" named twice is refused (exit 2,
 # naming the file and the member); unit.verify-signature covers envelopes, payloads, log bodies, roots.
-CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
-ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
-IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-ISSUER="https://token.actions.githubusercontent.com"
 happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
 [ -f "$happy" ] || skip "no conformance case at $happy"
 cd "$TMP" || exit 1
-keyless() {
-  run verify-signature --artifact "$CASES/a.txt" --bundle "$1" --trusted-root "$ROOT" \
-    --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER"
-}
 keyless "$happy"
 expect_rc 0 "happy-path-v0.3 as published"
 

@@ -9,20 +9,12 @@
 # - its checkpoint replaced by rekor2-happy-path's (another log, another tree): refused;
 # - integratedTime of 2^63-1, -1, 0, a float, 10^20: refused (exit 1 or 2), never ALLOWed.
 source "$(dirname "$0")/../lib.sh"
-require_corpus
+source "$(dirname "$0")/conformance_lib.bash"
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
-CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
-ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
-IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-ISSUER="https://token.actions.githubusercontent.com"
 v03="$CASES/happy-path-v0.3/bundle.sigstore.json"
 rekor2="$CASES/rekor2-happy-path/bundle.sigstore.json"
 [ -f "$v03" ] && [ -f "$rekor2" ] || skip "conformance cases missing under $CASES"
 cd "$TMP" || exit 1
-keyless() {
-  run verify-signature --artifact "$CASES/a.txt" --bundle "$1" --trusted-root "$ROOT" \
-    --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER"
-}
 refused() { # refused BUNDLE DESCRIPTION [REASON]: exit 1 or 2, with REASON in the output
   keyless "$1"
   if [ "$rc" != 1 ] && [ "$rc" != 2 ]; then

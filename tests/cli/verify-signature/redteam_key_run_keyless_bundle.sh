@@ -11,12 +11,10 @@
 # the key. Here: the conformance identity in the policy, happy-path-v0.3, --key of an unrelated
 # key and --threshold 1: exit 0, "signed by identity ...".
 source "$(dirname "$0")/../lib.sh"
-require_corpus
+source "$(dirname "$0")/conformance_lib.bash"
 command -v openssl >/dev/null || skip "openssl not installed"
 # Proves: a run the command line makes key-based (--key, --threshold) needs that many trusted keys
 # whatever else verified, and a keyless one (--certificate-identity) refuses a bundle signed by a key.
-CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
-ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
 happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
 [ -f "$happy" ] || skip "no conformance case at $happy"
 cd "$TMP" || exit 1

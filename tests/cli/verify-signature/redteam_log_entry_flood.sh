@@ -17,14 +17,10 @@
 # data (11.8 MB) cost 8.9 s of CPU per trusted key before the DENY (a 64 MiB envelope: ~50 s per
 # key); a valid signature placed last ALLOWs after all of them.
 source "$(dirname "$0")/../lib.sh"
-require_corpus
+source "$(dirname "$0")/conformance_lib.bash"
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
 # Proves: more than 32 tlog entries, RFC 3161 timestamps or envelope signatures, or one entry or
 # stamp twice, is refused at once (exit 2, naming the count and the limit), as sigstore-go does.
-CASES="$RELGATE_CORPUS/sigstore-conformance/bundle-verify"
-ROOT="$RELGATE_CORPUS/trusted-roots/public-good.json"
-IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-ISSUER="https://token.actions.githubusercontent.com"
 v03="$CASES/happy-path-v0.3"
 rekor2="$CASES/rekor2-happy-path"
 [ -d "$v03" ] && [ -d "$rekor2" ] || skip "conformance cases missing under $CASES"
@@ -32,10 +28,6 @@ cd "$TMP" || exit 1
 
 copies() { # copies N JQ_PATH BUNDLE: the array at JQ_PATH replaced by N copies of its first item
   jq -c --argjson n "$1" "$2 = [range(\$n) as \$i | $2[0]]" "$3"
-}
-keyless() { # keyless BUNDLE ROOT
-  run verify-signature --artifact "$CASES/a.txt" --bundle "$1" --trusted-root "$2" \
-    --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER"
 }
 
 # The unmodified cases pass: what follows changes only the count.
