@@ -36,10 +36,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-port=$(free_port $((39150 + RANDOM % 40))) || exit 1
-python3 "$TMP/prometheus.py" "$port" >"$TMP/prometheus.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port/" 10 || exit 1
+start_script_server port "$((39150 + RANDOM % 40))" "/" "$TMP/prometheus.py" || exit 1
 
 run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --attempts 1
 [ "$rc" != 0 ] || fail "burn rate without data in any window: exit 0 (ALLOW)"

@@ -32,10 +32,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-port=$(free_port $((39150 + RANDOM % 40))) || exit 1
-python3 "$TMP/prometheus.py" "$port" >"$TMP/prometheus.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port/reset" 10 || exit 1
+start_script_server port "$((39150 + RANDOM % 40))" "/reset" "$TMP/prometheus.py" || exit 1
 
 curl -s -o /dev/null "http://127.0.0.1:$port/reset"
 run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --attempts 1

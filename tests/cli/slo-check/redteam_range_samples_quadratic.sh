@@ -42,10 +42,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-port=$(free_port $((39150 + RANDOM % 40))) || exit 1
-python3 "$TMP/prometheus.py" "$port" 5000 >"$TMP/prometheus.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port/" 10 || exit 1
+start_script_server port "$((39150 + RANDOM % 40))" "/" "$TMP/prometheus.py" 5000 || exit 1
 
 run_peak_rss slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --canary-role c \
   --baseline-role b --attempts 1 --timeout 60s
@@ -54,10 +51,7 @@ expect_rc 2 "an answer with more points than asked is refused"
 expect_contains "$out" "answered 5000 points in one series; asked for at most 5" "the refusal says what was asked"
 
 # An answer within what was asked is compared as before.
-port5=$(free_port $((39191 + RANDOM % 40))) || exit 1
-python3 "$TMP/prometheus.py" "$port5" 5 >"$TMP/prometheus5.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port5/" 10 || exit 1
+start_script_server port5 "$((39191 + RANDOM % 40))" "/" "$TMP/prometheus.py" 5 || exit 1
 run slo-check --prometheus "http://127.0.0.1:$port5" --policy "$TMP/policy.toml" --canary-role c \
   --baseline-role b --attempts 1 --timeout 60s --format json
 expect_rc 0 "5 points per role: compared"

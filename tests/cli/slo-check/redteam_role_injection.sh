@@ -39,10 +39,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-port=$(free_port $((39100 + RANDOM % 50))) || exit 1
-python3 "$TMP/recorder.py" "$port" "$TMP/queries.log" >"$TMP/recorder.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port/" 10 || exit 1
+start_script_server port "$((39100 + RANDOM % 50))" "/" "$TMP/recorder.py" "$TMP/queries.log" || exit 1
 
 # A plain role value is sent as the policy says.
 run slo-check --prometheus "http://127.0.0.1:$port" --policy "$TMP/policy.toml" --canary-role canary --attempts 1

@@ -17,10 +17,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-port=$(free_port $((39150 + RANDOM % 40))) || exit 1
-python3 "$TMP/serve.py" "$port" "$TMP/scrape.prom" >"$TMP/serve.out" 2>&1 &
-SLO_PIDS+=($!)
-wait_http "http://127.0.0.1:$port/metrics" 10 || exit 1
+start_script_server port "$((39150 + RANDOM % 40))" "/metrics" "$TMP/serve.py" "$TMP/scrape.prom" || exit 1
 printf 'version = 1\n[[objectives]]\nname = "error rate"\nmetric = "error_rate"\npass = ["<= 1%%"]\nkey = true\n' >"$TMP/policy.toml"
 evidence init --evidence "$TMP/evidence.json" --subject "reg.example/app@sha256:$(printf '%064d' 1)" >/dev/null ||
   fail "evidence init"

@@ -36,6 +36,20 @@ wait_http() { # wait_http URL [SECONDS]
   echo "not answering: $1" >&2; return 1
 }
 
+# start_script_server VAR BASE PATH SCRIPT [ARGS...]: runs `python3 SCRIPT PORT ARGS...` (a fake
+# Prometheus or /metrics) on the first free loopback port from BASE, waits until PATH answers and
+# puts the port in VAR.
+start_script_server() {
+  # Locals with a leading underscore: VAR (often "port") must name the caller's variable.
+  local _var=$1 _base=$2 _path=$3 _script=$4 _port
+  shift 4
+  _port=$(free_port "$_base") || return 1
+  python3 "$_script" "$_port" "$@" >"$_script.$_port.out" 2>&1 &
+  SLO_PIDS+=($!)
+  printf -v "$_var" '%s' "$_port"
+  wait_http "http://127.0.0.1:$_port$_path" 10
+}
+
 start_demo() { # start_demo NAME PORT
   python3 "$DEMO_DIR/demo_service.py" --name "$1" --port "$2" >"$TMP/demo-$1.log" 2>&1 &
   SLO_PIDS+=($!)
