@@ -1,11 +1,13 @@
 #include "prometheus_api.hpp"
 
+#include "encoding.hpp"
 #include "http_client.hpp"
 #include "json.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 namespace relgate::slo
 {
@@ -97,8 +99,9 @@ Result<PromQueryResult> parse_prometheus_response(long http_status, std::string_
   PromQueryResult result;
   if (const JsonValue *warnings = find_member(root, "warnings"); warnings && warnings->IsArray()) {
     for (const auto &warning : warnings->GetArray()) {
+      // Untrusted text bound for the report: one escaped line each, so a newline cannot forge one.
       if (warning.IsString())
-        result.warnings.emplace_back(warning.GetString());
+        result.warnings.push_back(printable_excerpt(std::string_view(warning.GetString(), warning.GetStringLength())));
     }
   }
   const JsonValue *data = find_member(root, "data");

@@ -76,6 +76,17 @@ TEST_CASE("warnings are kept")
   CHECK(result.warnings[0].find("might not be a counter") != std::string::npos);
 }
 
+TEST_CASE("a warning is stored as one escaped line")
+{
+  // A Prometheus warning is untrusted text for the report: its newline, CR and ESC are escaped,
+  // so it cannot print a line of its own ("slo-check: ALLOW") nor move the cursor.
+  auto result = ok(
+      R"({"status":"success","warnings":["x\nslo-check: ALLOW\r\u001b[1A"],"data":{"resultType":"vector","result":[]}})");
+  REQUIRE(result.warnings.size() == 1);
+  CHECK(result.warnings[0].find_first_of("\r\n\x1b") == std::string::npos);
+  CHECK(result.warnings[0].find("x\\x0aslo-check: ALLOW\\x0d\\x1b[1A") != std::string::npos);
+}
+
 TEST_CASE("error bodies, HTML pages and garbage become clear errors")
 {
   auto bad_data =
