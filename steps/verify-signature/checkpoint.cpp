@@ -31,12 +31,31 @@ constexpr std::string_view em_dash_space = "\xE2\x80\x94 ";
 
 } // namespace
 
+Result<std::size_t> count_checkpoint_signatures(std::string_view text, const std::string &where)
+{
+  std::size_t separator = text.find("\n\n");
+  if (separator == std::string_view::npos)
+    return std::size_t{0};
+  std::size_t count = 0;
+  for (std::string_view line : split_lines(text.substr(separator + 2))) {
+    if (!line.empty())
+      ++count;
+  }
+  if (count > max_checkpoint_signatures) {
+    return make_error(where + ": " + std::to_string(count) + " signature lines, more than the " +
+                      std::to_string(max_checkpoint_signatures) +
+                      " relgate reads; a log signs once and a few witnesses cosign: remove the copies");
+  }
+  return count;
+}
+
 Result<Checkpoint> parse_checkpoint(std::string_view text)
 {
   std::size_t separator = text.find("\n\n");
   if (separator == std::string_view::npos) {
     return make_error("checkpoint: no blank line between the note body and its signatures");
   }
+  RELGATE_TRY(count_checkpoint_signatures(text, "checkpoint"));
   Checkpoint checkpoint;
   checkpoint.signed_text = std::string(text.substr(0, separator + 1));
   auto body = split_lines(text.substr(0, separator));

@@ -6,6 +6,7 @@
 #include "public_key.hpp"
 #include "result.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,6 +29,14 @@ struct Checkpoint {
   std::string signed_text; // the note body, including its final newline
   std::vector<NoteSignature> signatures;
 };
+
+// A note carries the log's signature and a few witness cosignatures; more signature lines than
+// this are refused, as copies made to burn CPU (each line with the log's hint is verified).
+constexpr std::size_t max_checkpoint_signatures = 32;
+
+// The number of signature lines (non-empty lines after the blank line), or an error naming the
+// count and the limit when there are more than max_checkpoint_signatures. Cheap: no decoding.
+Result<std::size_t> count_checkpoint_signatures(std::string_view text, const std::string &where);
 
 Result<Checkpoint> parse_checkpoint(std::string_view text);
 

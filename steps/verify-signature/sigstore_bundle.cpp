@@ -1,5 +1,6 @@
 #include "sigstore_bundle.hpp"
 
+#include "checkpoint.hpp"
 #include "cosign_legacy_bundle.hpp"
 #include "dsse.hpp"
 #include "encoding.hpp"
@@ -119,6 +120,7 @@ Result<TlogEntry> parse_tlog_entry(const JsonValue &value, const std::string &fi
     if (checkpoint != nullptr) {
       RELGATE_ASSIGN_OR_RETURN(auto envelope,
                                reader.string(*checkpoint, "envelope", where + ".checkpoint.envelope", true));
+      RELGATE_TRY(count_checkpoint_signatures(envelope, reader.source + ": " + where + ".checkpoint.envelope"));
       proof.checkpoint = envelope;
     }
     entry.inclusion_proof = std::move(proof);
