@@ -15,7 +15,7 @@
 # Proves: the template takes its configuration from the include's inputs, never from job variables:
 # dotenv lines for RELGATE_PREBUILT_BIN, RELGATE_ARGS, RELGATE_STEP, RELGATE_JOB, RELGATE_REPORT_DIR,
 # RELGATE_APP, RELGATE_FROM_SOURCE change nothing (relgate's scan-gate denies, reports where they
-# belong); PATH entries that are relative or in the checkout are dropped; RELGATE_POLICY_DIR inside
+# belong); PATH entries that are relative, missing or resolve into the checkout are dropped; RELGATE_POLICY_DIR inside
 # the checkout and a RELGATE_GITOPS_REPO other than the input are refused (exit 2).
 # Scope: whoever writes arbitrary dotenv lines controls the job's environment anyway (LD_PRELOAD with
 # a committed library, CI_SERVER_URL, RELGATE_EVIDENCE_KEY): docs/security.md, residual risks.
@@ -100,17 +100,18 @@ dotenv RELGATE_GITOPS_REPO=https://evil.example.com/acme/gitops.git
 expect_verdict relgate-scan-gate "FAIL 2" "a RELGATE_GITOPS_REPO other than the gitops-repo input is refused"
 expect_contains "$out" "RELGATE_GITOPS_REPO is not the gitops-repo input" "the URL refusal says why"
 
-# The image's PATH: entries of a dotenv PATH that are relative or in the checkout are dropped (also
-# for git: tools/git would print "attacker git ran";
-# and for cat, which reads the inputs' here-documents: tools/cat would print "attacker cat ran").
+# The image's PATH: entries of a dotenv PATH that are relative, missing or resolve into the checkout
+# are dropped (also for git: tools/git would print "attacker git ran"; and for cat, which reads the inputs' here-documents: tools/cat would print "attacker cat ran").
 for exe in git cat; do
   printf '#!/bin/sh\necho "attacker %s ran: $*" >&2\necho --help\nexit 0\n' "$exe" > "tools/$exe" && chmod +x "tools/$exe"
 done
 pipeline ""
 # (The job's own folder: $CI_PROJECT_DIR on GitLab, builds/<job> under gitlab-ci-local's isolation.)
-dotenv "PATH=tools:$project/.gitlab-ci-local/builds/relgate-scan-gate/tools:$bins:/usr/bin:/bin"
+# Other spellings of the checkout (/proc/self/cwd/..., //..., /./) are resolved and dropped too.
+job_dir=$project/.gitlab-ci-local/builds/relgate-scan-gate
+dotenv "PATH=tools:$job_dir/tools:/proc/self/cwd/tools:/$job_dir/tools:${job_dir%/*}/./relgate-scan-gate/tools:$bins:/usr/bin:/bin"
 expect_verdict relgate-scan-gate "FAIL 1" "PATH entries in the checkout are dropped: relgate's scan-gate denies"
-expect_contains "$out" "dropped 2 PATH entries" "the job says it dropped them"
+expect_contains "$out" "dropped 5 PATH entries" "the job says it dropped them"
 expect_not_contains "$out" "attacker git ran" "the checkout's tools/git never runs"
 expect_not_contains "$out" "attacker cat ran" "the checkout's tools/cat never runs"
 finish
