@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 #include <utility>
@@ -202,7 +203,22 @@ Result<void> write_github_outputs(const std::string &step, const StepOutcome &ou
     RELGATE_TRY(append_file(path, content));
   }
   if (const std::string path = env_or_empty("GITHUB_STEP_SUMMARY"); !path.empty()) {
-    RELGATE_TRY(append_file(path, render_step_summary(step, outcome)));
+    // Earlier runs in the same GitHub step may have filled the file: budget against what it holds.
+    std::error_code absent; // a missing file holds nothing; another failure shows up in append_file
+    const std::uintmax_t held = std::filesystem::file_size(path, absent);
+    const std::size_t current = absent ? 0 : static_cast<std::size_t>(held);
+    const std::string markdown = fit_step_summary(step, outcome, step_summary_budget(current));
+    if (markdown.empty()) {
+      annotations << "::warning title=" << title << "::"
+                  << escape_workflow_command(step + ": no step summary written: $GITHUB_STEP_SUMMARY holds " +
+                                                 std::to_string(current) +
+                                                 " bytes already and GitHub drops a summary over 1 MiB whole; "
+                                                 "the decision is in the job log and $GITHUB_OUTPUT",
+                                             false)
+                  << "\n";
+    } else {
+      RELGATE_TRY(append_file(path, markdown));
+    }
   }
   return {};
 }

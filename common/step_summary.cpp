@@ -37,7 +37,7 @@ std::string escaped_prefix(std::string_view text, std::size_t room)
 
 std::string size_words(std::size_t limit)
 {
-  return std::to_string(limit / 1024) + " KiB";
+  return limit < 1024 ? std::to_string(limit) + " bytes" : std::to_string(limit / 1024) + " KiB";
 }
 
 std::string_view check_result(const CheckResult &check)
@@ -59,11 +59,35 @@ std::string check_row(const CheckResult &check, std::size_t room, std::size_t li
   return head + escaped_prefix(check.message, room - head.size() - cut_note.size()) + cut_note;
 }
 
+std::string decision_heading(const std::string &step, const StepOutcome &outcome)
+{
+  return "### relgate " + step + ": " + std::string(decision_name(outcome.decision)) + "\n\n";
+}
+
 } // namespace
+
+std::size_t step_summary_budget(std::size_t current_size)
+{
+  const std::size_t file_limit = github_summary_cap - github_summary_headroom;
+  return current_size >= file_limit ? 0 : std::min(step_summary_limit, file_limit - current_size);
+}
+
+std::string fit_step_summary(const std::string &step, const StepOutcome &outcome, std::size_t budget)
+{
+  std::string markdown = render_step_summary(step, outcome, budget);
+  if (markdown.size() <= budget)
+    return markdown;
+  markdown = decision_heading(step, outcome) +
+             "Reasons and checks left out: the summary file is near GitHub's 1 MiB; the job log has them.\n\n";
+  if (markdown.size() <= budget)
+    return markdown;
+  markdown = decision_heading(step, outcome);
+  return markdown.size() <= budget ? markdown : "";
+}
 
 std::string render_step_summary(const std::string &step, const StepOutcome &outcome, std::size_t limit)
 {
-  std::string markdown = "### relgate " + step + ": " + std::string(decision_name(outcome.decision)) + "\n\n";
+  std::string markdown = decision_heading(step, outcome);
   const std::size_t body_limit = limit > markdown.size() + note_reserve ? limit - note_reserve : markdown.size();
   // Reasons say why: they may take three quarters, the table gets the rest.
   const std::size_t reasons_limit = markdown.size() + (body_limit - markdown.size()) / 4 * 3;

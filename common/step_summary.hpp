@@ -18,4 +18,14 @@ constexpr std::size_t step_summary_limit = 512 * 1024;
 std::string render_step_summary(const std::string &step, const StepOutcome &outcome,
                                 std::size_t limit = step_summary_limit);
 
+// Several runs in one GitHub step append to one summary file, and the 1 MiB is the file's: a write
+// may add at most min(512 KiB, 1 MiB - 64 KiB - what the file holds already), 0 past that.
+constexpr std::size_t github_summary_cap = 1024 * 1024;
+constexpr std::size_t github_summary_headroom = 64 * 1024;
+std::size_t step_summary_budget(std::size_t current_size);
+
+// The summary in at most `budget` bytes: rendered to that bound, else the decision line alone
+// (saying the rest was left out), else "" (not even the decision line fits: write nothing).
+std::string fit_step_summary(const std::string &step, const StepOutcome &outcome, std::size_t budget);
+
 } // namespace relgate

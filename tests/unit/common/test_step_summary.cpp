@@ -80,3 +80,43 @@ TEST_CASE("step summary: bounded, the decision and reasons first, then the rows 
   CHECK(tiny.rfind("### relgate scan-gate: DENY\n\n", 0) == 0);
   CHECK(tiny.find("3 more reason(s) left out") != std::string::npos);
 }
+
+TEST_CASE("step summary: the budget counts what the file holds already")
+{
+  // GitHub drops the whole file over 1 MiB; relgate keeps 64 KiB of headroom below it.
+  constexpr std::size_t file_limit = 1024 * 1024 - 64 * 1024;
+  CHECK(step_summary_budget(0) == step_summary_limit);
+  CHECK(step_summary_budget(480231) == file_limit - 480231);
+  CHECK(step_summary_budget(file_limit - 10) == 10);
+  CHECK(step_summary_budget(file_limit) == 0);
+  CHECK(step_summary_budget(2 * 1024 * 1024) == 0);
+}
+
+TEST_CASE("step summary: three runs appending to one file stay under GitHub's 1 MiB")
+{
+  // The red team's three scan-gate runs in one step: 480,231 bytes each made 1,440,693 bytes.
+  const StepOutcome outcome = huge_denial(3, 100000, 11, 50000);
+  std::string file;
+  std::size_t written = 0;
+  for (int run = 0; run < 3; ++run) {
+    const std::string markdown = fit_step_summary("scan-gate", outcome, step_summary_budget(file.size()));
+    CHECK(markdown.size() <= step_summary_budget(file.size()));
+    written += markdown.empty() ? 0 : 1;
+    file += markdown;
+  }
+  CHECK(file.size() <= 1024 * 1024 - 64 * 1024);
+  CHECK(written >= 2);
+  CHECK(count(file, "### relgate scan-gate: DENY") == written);
+}
+
+TEST_CASE("step summary: a small budget keeps the decision line, a tinier one writes nothing")
+{
+  const StepOutcome outcome = huge_denial(3, 100000, 11, 50000);
+  const std::string heading = "### relgate scan-gate: DENY\n\n";
+  const std::string decision_only = fit_step_summary("scan-gate", outcome, heading.size() + 100);
+  CHECK(decision_only.rfind(heading, 0) == 0);
+  CHECK(decision_only.size() <= heading.size() + 100);
+  CHECK(fit_step_summary("scan-gate", outcome, heading.size()) == heading);
+  CHECK(fit_step_summary("scan-gate", outcome, heading.size() - 1).empty());
+  CHECK(fit_step_summary("scan-gate", outcome, 0).empty());
+}
