@@ -1,9 +1,8 @@
 #include "simple_signing.hpp"
 
+#include "go_json_names.hpp"
 #include "json.hpp"
 #include "unique_json.hpp"
-
-#include <strings.h>
 
 namespace relgate::sig
 {
@@ -11,15 +10,16 @@ namespace relgate::sig
 namespace
 {
 
-// Go's encoding/json (cosign) matches member names case-insensitively and keeps the last match;
+// Go's encoding/json (cosign) matches member names ignoring case (go_json_names.hpp) and keeps the last match;
 // two spellings of one name ("critical", "Critical") are refused rather than read first-wins.
 Result<const JsonValue *> member_nocase(const JsonValue &object, const char *key, const std::string &where)
 {
   if (!object.IsObject())
     return static_cast<const JsonValue *>(nullptr);
   const JsonValue *found = nullptr;
+  const std::string wanted = go_folded_name(key);
   for (const auto &member : object.GetObject()) {
-    if (strcasecmp(member.name.GetString(), key) != 0)
+    if (go_folded_name(std::string_view(member.name.GetString(), member.name.GetStringLength())) != wanted)
       continue;
     if (found != nullptr) {
       return make_error(where + ": member \"" + std::string(key) +

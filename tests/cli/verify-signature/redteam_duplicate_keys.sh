@@ -12,6 +12,7 @@ source "$(dirname "$0")/conformance_lib.bash"
 command -v jq >/dev/null || skip "jq not installed (scripts/bootstrap.sh installs it)"
 # Proves: a bundle with "messageSignature" or "verificationMaterial" named twice is refused (exit 2,
 # naming the file and the member); unit.verify-signature covers envelopes, payloads, log bodies, roots.
+# A cosign legacy bundle naming one member in two spellings Go reads as one field is exit 2 too.
 happy="$CASES/happy-path-v0.3/bundle.sigstore.json"
 [ -f "$happy" ] || skip "no conformance case at $happy"
 cd "$TMP" || exit 1
@@ -31,4 +32,29 @@ for bundle in dup-sig.json dup-material.json; do
   expect_contains "$err" "$bundle: (root): member" "$bundle: the error names the file and the path"
   expect_contains "$err" "appears twice" "$bundle: the error says what is wrong"
 done
+
+# cosign legacy bundles are read by cosign with Go's encoding/json: member names match ignoring
+# case (and "ſ" U+017F as "s"), the last match wins. relgate read the exact name, first value.
+command -v openssl >/dev/null || skip "openssl not installed"
+openssl ecparam -name prime256v1 -genkey -noout -out key.pem 2>/dev/null
+openssl ec -in key.pem -pubout -out key.pub 2>/dev/null
+printf 'release artifact\n' >artifact
+good=$(openssl dgst -sha256 -sign key.pem artifact | base64 -w0)
+other=$(printf 'x' | openssl dgst -sha256 -sign key.pem | base64 -w0)
+printf '{"base64Signature":"%s","cert":"","rekorBundle":null}\n' "$good" >legacy.bundle
+run verify-signature --artifact artifact --key key.pub --bundle legacy.bundle
+expect_rc 0 "a legacy bundle with one signature"
+printf '{"Base64Signature":"%s"}\n' "$good" >legacy-upper.bundle
+run verify-signature --artifact artifact --key key.pub --bundle legacy-upper.bundle
+expect_rc 0 "a legacy bundle spelling base64Signature as Go accepts it"
+printf '{"base64Signature":"%s","cert":"","rekorBundle":null,"Base64Signature":"%s","Cert":"-----BEGIN CERTIFICATE-----attacker"}\n' \
+  "$good" "$other" >legacy-case.bundle
+run verify-signature --artifact artifact --key key.pub --bundle legacy-case.bundle
+expect_rc 2 "a legacy bundle with base64Signature in two spellings"
+expect_contains "$err" 'legacy-case.bundle: (root): members "base64Signature" and "Base64Signature" are one field' \
+  "the file and both spellings are named"
+printf '{"base64Signature":"%s","ba\xc5\xbfe64Signature":"%s"}\n' "$good" "$other" >legacy-long-s.bundle
+run verify-signature --artifact artifact --key key.pub --bundle legacy-long-s.bundle
+expect_rc 2 "a legacy bundle with base64Signature spelled with U+017F"
+expect_contains "$err" "are one field to Go's encoding/json" "the long-s spelling is one field"
 finish
