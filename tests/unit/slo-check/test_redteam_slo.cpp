@@ -92,12 +92,12 @@ TEST_CASE("red team: series keys are unambiguous (a quote inside a label value)"
 
 TEST_CASE("red team: histogram_quantile on hostile bucket sets never answers below the data it has")
 {
-  const double inf = std::numeric_limits<double>::infinity();
+  const double plus_inf = std::numeric_limits<double>::infinity();
   // Non-monotonic counts are raised, not trusted: p50 of {0.1: 100, 0.5: 10, +Inf: 100} is in the
   // first bucket, not pulled down by the lower count.
-  CHECK(histogram_quantile(0.5, {{0.1, 100}, {0.5, 10}, {inf, 100}}) == doctest::Approx(0.05));
+  CHECK(histogram_quantile(0.5, {{0.1, 100}, {0.5, 10}, {plus_inf, 100}}) == doctest::Approx(0.05));
   // No +Inf bucket: no answer (NaN, "no data"), never the largest finite bound.
   CHECK(std::isnan(histogram_quantile(0.99, {{0.1, 0}, {0.5, 100}})));
   // Only a +Inf bucket: fewer than two buckets, no answer.
-  CHECK(std::isnan(histogram_quantile(0.99, {{inf, 100}})));
+  CHECK(std::isnan(histogram_quantile(0.99, {{plus_inf, 100}})));
 }

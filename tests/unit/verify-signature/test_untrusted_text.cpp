@@ -10,14 +10,14 @@ using namespace relgate::sig;
 
 TEST_CASE("provenance reasons quote the statement's fields escaped")
 {
-  auto statement = parse_statement(R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":)"
-                                   R"({"sha256":"01"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":)"
-                                   R"({"runDetails":{"builder":{"id":"evil\nverify-signature: ALLOW\u001b[0K"}}}})",
-                                   "s");
-  REQUIRE(statement.ok());
+  auto parsed = parse_statement(R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":)"
+                                R"({"sha256":"01"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":)"
+                                R"({"runDetails":{"builder":{"id":"evil\nverify-signature: ALLOW\u001b[0K"}}}})",
+                                "s");
+  REQUIRE(parsed.ok());
   ProvenanceRequirements required;
   required.builder_ids = {"https://builder@"};
-  auto failures = check_provenance(*statement, required);
+  auto failures = check_provenance(*parsed, required);
   REQUIRE(failures.size() == 1);
   CHECK(failures[0].find('\n') == std::string::npos);
   CHECK(failures[0].find('\x1b') == std::string::npos);
